@@ -1,0 +1,27 @@
+"""The `ffkg` command line: one subcommand per job, each a thin layer over the library."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from kg import __version__
+from kg.errors import FfkgError
+
+
+class FfkgGroup(click.Group):
+    """Turns our own errors into one clear line and exit code 1 instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except FfkgError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=FfkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ffkg")
+def main() -> None:
+    """ffkg: a firearms-flow knowledge graph built from news and reports."""

@@ -1,0 +1,120 @@
+"""Read input files into `DocumentInfo`: the first stage, before any NLP.
+
+Plain text may start with a header line `date YYYY-MM-DD <title>`. The document text is
+then the file with the `date YYYY-MM-DD ` prefix removed, so it starts with the title
+line: titles name entities too, and every offset stays a plain index into `text`.
+Without a header the text is the whole file and the title its first non-empty line.
+HTML goes through trafilatura; its text is the title line, a blank line, then the body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import charset_normalizer
+import trafilatura
+
+from kg.errors import DocumentError
+from kg.records import DocumentInfo
+
+DEFAULT_MAX_BYTES = 20_000_000
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+#: charset-normalizer guesses noisier than this are refused instead of decoded.
+MAX_CHAOS = 0.2
+
+_HEADER = re.compile(r"\A\s*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]+")
+_HTML_START = re.compile(rb"\A\s*(<!doctype\s+html|<html)", re.IGNORECASE)
+
+
+def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> DocumentInfo:
+    """Read one file; raise `DocumentError` naming the file when it is not usable text."""
+    path = Path(path)
+    if not path.exists():
+        raise DocumentError(str(path), "no such file")
+    if not path.is_file():
+        raise DocumentError(str(path), "not a regular file (give a file or a folder)")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise DocumentError(str(path), f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+    return parse_document(path.read_bytes(), name=path.name, source=str(path), max_bytes=max_bytes)
+
+
+def parse_document(
+    raw: bytes, *, name: str, source: str = "", max_bytes: int = DEFAULT_MAX_BYTES
+) -> DocumentInfo:
+    """Turn the raw bytes of a file or upload called `name` into a `DocumentInfo`."""
+    where = source or name
+    if len(raw) > max_bytes:
+        raise DocumentError(where, f"input is {len(raw):,} bytes, over the {max_bytes:,}-byte limit")
+    if not raw.strip():
+        raise DocumentError(where, "file is empty")
+    if b"\x00" in raw:
+        raise DocumentError(where, "binary file (contains NUL bytes), expected text or HTML")
+    text = _decode(raw, where)
+    stem = Path(name).stem
+    digest = hashlib.sha256(raw).hexdigest()
+    if Path(name).suffix.lower() in HTML_SUFFIXES or _HTML_START.match(raw):
+        title, date, body = _html_parts(text, where)
+        title = title or stem
+        return DocumentInfo(stem, title, date, f"{title}\n\n{body}", source, digest)
+    header = _HEADER.match(text)
+    if header:
+        body = text[header.end():]
+        title = body.split("\n", 1)[0].strip()
+        return DocumentInfo(stem, title or stem, header.group(1), body, source, digest)
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), stem)
+    return DocumentInfo(stem, first_line, None, text, source, digest)
+
+
+def iter_documents(
+    paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[DocumentInfo | DocumentError]:
+    """Yield a document or the error of each input file, so a batch can go on past bad files.
+
+    Folders are walked recursively for text and HTML files, in sorted order.
+    """
+    for path in paths:
+        path = Path(path)
+        files = _walk(path) if path.is_dir() else [path]
+        for file in files:
+            try:
+                yield read_document(file, max_bytes=max_bytes)
+            except DocumentError as error:
+                yield error
+
+
+def _walk(folder: Path) -> list[Path]:
+    suffixes = TEXT_SUFFIXES | HTML_SUFFIXES
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+
+
+def _decode(raw: bytes, where: str) -> str:
+    """UTF-8 first; otherwise the encoding charset-normalizer is confident about."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        guess = charset_normalizer.from_bytes(raw).best()
+        if guess is None or guess.percent_chaos > MAX_CHAOS:
+            raise DocumentError(where, "not valid UTF-8 and no other text encoding fits; re-save as UTF-8")
+        text = str(guess)
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > max(3, len(text) // 100):
+        raise DocumentError(where, "binary file (control characters), expected text or HTML")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _html_parts(html: str, where: str) -> tuple[str, str | None, str]:
+    extracted = trafilatura.extract(html, output_format="json", with_metadata=True, include_comments=False)
+    data = json.loads(extracted) if extracted else {}
+    body = (data.get("text") or "").strip()
+    if not body:
+        raise DocumentError(where, "HTML page has no article text")
+    date = data.get("date")
+    if date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        date = None
+    return (data.get("title") or "").strip(), date, body

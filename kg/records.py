@@ -1,0 +1,110 @@
+"""Extraction records: the plain data that flows from the extractor to the RDF mapping.
+
+They mirror the JSON contract of `ffkg extract --format json` one to one, so the
+command, the mapping and the evaluator all read the same shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ENTITY_TYPES = (
+    "Person",
+    "Organization",
+    "Gunmaker",
+    "CriminalGroup",
+    "GovernmentBody",
+    "Country",
+    "Region",
+    "City",
+    "WeaponType",
+)
+EVENT_TYPES = ("Lawsuit", "Attack", "Seizure", "Smuggling", "PolicyAction", "Event")
+#: A reified firearms flow is an entity-like node with origin/destination/via relations.
+FLOW_TYPE = "FirearmsFlow"
+RELATION_PREDICATES = ("affiliatedWith", "locatedIn", "firearmsFlow", "manufactures")
+EVENT_ROLES = ("plaintiff", "defendant", "target", "perpetrator", "participant", "weaponFrom", "occurredIn")
+FLOW_ROLES = ("origin", "destination", "via")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character range of the document text (end exclusive) and the text it covers."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What we know about a source document before extraction."""
+
+    id: str
+    title: str
+    date: str | None
+    text: str
+    source: str = ""
+    content_hash: str = ""
+
+
+@dataclass
+class EntityRecord:
+    """One resolved entity, event or flow of a document, with every mention of it.
+
+    `attributes` carries type-specific literals: `geonames_id`, `lat`, `lon`, `aliases`
+    (list) for places and organisations; `method`, `share`, `quantity`, `period` for flows.
+    """
+
+    id: str
+    label: str
+    type: str
+    mentions: list[Span] = field(default_factory=list)
+    date: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RelationRecord:
+    """A stated fact between two nodes, with the sentence that states it."""
+
+    subject: str
+    predicate: str
+    object: str
+    confidence: float
+    evidence: Span
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one document."""
+
+    document: DocumentInfo
+    entities: list[EntityRecord]
+    relations: list[RelationRecord]
+    extractor_version: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The `ffkg extract --format json` shape."""
+        entities = []
+        for entity in self.entities:
+            item: dict[str, Any] = {"id": entity.id, "label": entity.label, "type": entity.type}
+            if entity.date:
+                item["date"] = entity.date
+            item["mentions"] = [asdict(m) for m in entity.mentions]
+            entities.append(item)
+        return {
+            "document": {"id": self.document.id, "title": self.document.title, "date": self.document.date},
+            "entities": entities,
+            "relations": [
+                {
+                    "subject": r.subject,
+                    "predicate": r.predicate,
+                    "object": r.object,
+                    "confidence": r.confidence,
+                    "evidence": asdict(r.evidence),
+                }
+                for r in self.relations
+            ],
+        }

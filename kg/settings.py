@@ -1,0 +1,36 @@
+"""One typed settings object, read from `FFKG_*` environment variables at the entry points only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a run of ffkg can be configured with.
+
+    Built by the CLI and by `api.create_app`, then passed down; library code never
+    reads the environment itself.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="FFKG_", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Folder of the embedded on-disk store.")
+    in_memory: bool = Field(False, description="Keep the store in memory (tests, throw-away runs).")
+    write_token: SecretStr | None = Field(
+        None, description="Bearer token that enables SPARQL Update, the Graph Store protocol and ingest over HTTP."
+    )
+    query_timeout: float = Field(30.0, gt=0, description="Seconds a SPARQL query may run before it is stopped.")
+    max_result_rows: int = Field(100_000, gt=0, description="Most rows a SELECT may return over HTTP.")
+    max_body_bytes: int = Field(20_000_000, gt=0, description="Largest request body or upload accepted.")
+    max_document_bytes: int = Field(20_000_000, gt=0, description="Largest article file ingest accepts.")
+    host: str = Field("127.0.0.1", description="Address `ffkg serve` binds to.")
+    port: int = Field(8000, ge=0, le=65535, description="Port `ffkg serve` listens on.")
+    max_path_k: int = Field(10, gt=0, description="Most alternative paths a path query may ask for.")
+    max_depth: int = Field(3, gt=0, description="Deepest neighbourhood a view or query may ask for.")
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "store"

@@ -1,0 +1,249 @@
+"""The embedded store: Oxigraph on disk (or in memory), one named graph per source.
+
+The pyoxigraph `Store` is the engine: SPARQL goes straight to it, and results can be
+serialised by it without passing through rdflib terms. `Store.dataset` gives the same
+data through rdflib's Dataset API (oxrdflib) for code that wants rdflib.
+
+Writes of a source are all-or-nothing: a file is parsed completely before anything is
+written, and replacing a graph stages the new content in a side graph that one
+atomic `MOVE` puts in place, so a crash leaves either the old or the new version.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+import rdflib
+from oxrdflib import OxigraphStore
+
+from kg import formats
+from kg.errors import NotFoundError, RdfParseError, StoreBusyError, StoreLockedError
+from kg.iris import GRAPH, ONTOLOGY, normalise_key
+
+STAGING_PREFIX = GRAPH + "_staging/"
+REVISION_FILE = "REVISION"
+
+
+class Store:
+    """A dataset of named graphs with a SPARQL engine; open with `Store.open` or `Store.memory`."""
+
+    def __init__(self, engine: ox.Store, *, path: Path | None = None) -> None:
+        self.engine = engine
+        self.path = path
+        self._write_lock = threading.Lock()
+        self._revision = 0
+        self._dataset: rdflib.Dataset | None = None
+        self._drop_staging_graphs()
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (creating if needed) the on-disk store at `path`."""
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            engine = ox.Store(str(path))
+        except OSError as error:
+            if "lock" in str(error).lower():
+                raise StoreLockedError(
+                    f"the store at {path} is in use by another ffkg process (a running `ffkg serve` or "
+                    "ingest); stop it or point --data-dir elsewhere"
+                ) from None
+            raise
+        return cls(engine, path=path)
+
+    @classmethod
+    def memory(cls) -> Store:
+        """A throw-away in-memory store (tests, one-off runs)."""
+        return cls(ox.Store())
+
+    def close(self) -> None:
+        self.engine.flush()
+        self._dataset = None
+        del self.engine
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def dataset(self) -> rdflib.Dataset:
+        """The same data through rdflib's API; queries see the union of the named graphs."""
+        if self._dataset is None:
+            self._dataset = rdflib.Dataset(store=OxigraphStore(store=self.engine), default_union=True)
+        return self._dataset
+
+    # -- reading -----------------------------------------------------------------------------------------
+
+    def query(self, sparql: str, **options: Any) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run SPARQL on the engine; without explicit dataset options the default graph is the union."""
+        if "default_graph" not in options and "named_graphs" not in options:
+            options.setdefault("use_default_graph_as_union", True)
+        return self.engine.query(sparql, **options)
+
+    def graphs(self) -> list[str]:
+        """IRIs of the source graphs (bookkeeping graphs left out), sorted."""
+        return sorted(
+            g.value
+            for g in self.engine.named_graphs()
+            if isinstance(g, ox.NamedNode) and not g.value.startswith(STAGING_PREFIX)
+        )
+
+    def has_graph(self, graph: str) -> bool:
+        return self.engine.contains_named_graph(ox.NamedNode(graph))
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        graph_node = None if graph is None else ox.NamedNode(graph)
+        yield from self.engine.quads_for_pattern(None, None, None, graph_node)
+
+    def revision(self) -> int:
+        """A number that grows with every write, seen by every process on the same data dir.
+
+        Caches key on it so that no process serves stale answers after another one wrote.
+        """
+        if self.path is None:
+            return self._revision
+        try:
+            return int((self.path / REVISION_FILE).read_text())
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def stats(self) -> dict[str, Any]:
+        """Triples, documents and entities per class, as a researcher's first look at the data."""
+        graphs = self.graphs()
+        triples = sum(1 for _ in self.quads())
+        per_class = {
+            row["class"].value: int(row["n"].value)
+            for row in self.query(
+                "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)"
+            )
+        }
+        count = f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a <{ONTOLOGY}Document> }}"
+        documents = int(next(iter(self.query(count)))["n"].value)
+        return {"triples": triples, "graphs": len(graphs), "documents": documents, "classes": per_class}
+
+    # -- writing -----------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Serialise writers within this process; a second concurrent writer is told the store is busy."""
+        if not self._write_lock.acquire(timeout=60):
+            raise StoreBusyError("another write to the store has been running for over a minute; try again later")
+        try:
+            yield
+            self._bump_revision()
+        finally:
+            self._write_lock.release()
+
+    def _bump_revision(self) -> None:
+        self._revision = self.revision() + 1
+        if self.path is not None:
+            scratch = self.path / f"{REVISION_FILE}.{uuid.uuid4().hex}"
+            scratch.write_text(str(self._revision))
+            scratch.replace(self.path / REVISION_FILE)
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple | ox.Quad]) -> int:
+        """Atomically make `graph` hold exactly `triples`; returns how many were written."""
+        staging = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4().hex}")
+        quads = [ox.Quad(t.subject, t.predicate, t.object, staging) for t in triples]
+        with self._writing():
+            self.engine.extend(quads)
+            self.engine.update(f"MOVE SILENT GRAPH <{staging.value}> TO GRAPH <{graph}>")
+        return len(quads)
+
+    def remove_graph(self, graph: str) -> None:
+        if not self.has_graph(graph):
+            raise NotFoundError(f"no graph {graph} in the store; `ffkg stats` lists what is there")
+        with self._writing():
+            self.engine.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update in one transaction."""
+        with self._writing():
+            self.engine.update(sparql)
+
+    def load_file(self, path: Path, *, graph: str | None = None, format_name: str | None = None) -> tuple[str, int]:
+        """Load an RDF file into its own named graph (default: one derived from the file name).
+
+        Quad formats keep their own graphs unless `graph` is given. Returns the graph and the count.
+        """
+        fmt = formats.by_name(format_name) if format_name else formats.by_path(path)
+        if not path.is_file():
+            raise NotFoundError(f"{path}: no such file")
+        target = graph or file_graph_iri(path)
+        parsed = parse_rdf(path.read_bytes(), fmt, source=str(path), base_iri=path.resolve().as_uri())
+        if fmt.quads and graph is None:
+            self._load_quads(parsed)
+        else:
+            self.replace_graph(target, parsed)
+        return target, len(parsed)
+
+    def _load_quads(self, quads: list[ox.Quad]) -> None:
+        """Quads that name their own graphs replace each of those graphs; default-graph ones are added."""
+        by_graph: dict[str, list[ox.Quad]] = {}
+        for quad in quads:
+            key = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+            by_graph.setdefault(key, []).append(quad)
+        for graph, members in by_graph.items():
+            if graph:
+                self.replace_graph(graph, members)
+            else:
+                with self._writing():
+                    self.engine.extend(members)
+
+    def export(self, out: IO[bytes], format_name: str = "nquads", *, graph: str | None = None) -> None:
+        """Write the dataset (or one graph) in the given format; triple formats need `graph`."""
+        fmt = formats.by_name(format_name)
+        if graph is not None:
+            if not self.has_graph(graph):
+                raise NotFoundError(f"no graph {graph} in the store; `ffkg stats` lists what is there")
+            quads = list(self.quads(graph))
+            if fmt.quads:
+                ox.serialize(quads, out, fmt.oxigraph)
+            else:
+                ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], out, fmt.oxigraph)
+            return
+        if not fmt.quads:
+            triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()}
+            ox.serialize(sorted(triples, key=str), out, fmt.oxigraph)
+            return
+        ox.serialize(list(self.quads()), out, fmt.oxigraph)
+
+    def restore(self, source: IO[bytes], format_name: str = "nquads", *, source_name: str = "backup") -> int:
+        """Replace the whole dataset with a backup, in one transaction after a full parse."""
+        fmt = formats.by_name(format_name)
+        if not fmt.quads:
+            raise RdfParseError(source_name, f"a backup must be a quad format (nquads, trig, jsonld), not {fmt.name}")
+        quads = parse_rdf(source.read(), fmt, source=source_name)
+        with self._writing():
+            self.engine.update("CLEAR ALL")
+            self.engine.extend(quads)
+        return len(quads)
+
+    def _drop_staging_graphs(self) -> None:
+        """Remove half-written staging graphs a crashed writer left behind."""
+        for graph in list(self.engine.named_graphs()):
+            if isinstance(graph, ox.NamedNode) and graph.value.startswith(STAGING_PREFIX):
+                self.engine.remove_graph(graph)
+
+
+def file_graph_iri(path: Path) -> str:
+    """The named graph a loaded file goes to: stable per file name."""
+    return f"{GRAPH}file/{normalise_key(path.name)}"
+
+
+def parse_rdf(data: bytes, fmt: formats.RdfFormat, *, source: str, base_iri: str | None = None) -> list[Any]:
+    """Parse all of `data` or raise an error naming the source, line and problem."""
+    try:
+        return list(ox.parse(data, format=fmt.oxigraph, base_iri=base_iri))
+    except SyntaxError as error:
+        message = str(error.args[0] if error.args else error)
+        raise RdfParseError(source, message, line=error.lineno, column=error.offset) from None
+    except (ValueError, OSError) as error:
+        raise RdfParseError(source, str(error)) from None
