@@ -1,0 +1,170 @@
+"""Date expressions resolved against the document date, at the precision the text gives.
+
+Events are dated by what the text says ("in June 2020" -> "2020-06"), never by the
+header date, so a partial ISO string ("YYYY", "YYYY-MM", "YYYY-MM-DD") is the value.
+Relative expressions ("yesterday", "last year", "On February 1") need the document
+date and resolve to None without it. A range is dated by its start, which is the
+first expression found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from spacy.tokens import Span as SpacySpan
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
+_YEAR = r"(?:1[89]\d\d|20\d\d)(?![\d,])"
+
+_PATTERN = re.compile(
+    r"(?P<iso>\b(?:1[89]|20)\d\d-[01]\d-[0-3]\d\b)"
+    rf"|(?:\b{_WEEKDAY},?\s+)?\b(?P<md_month>{_MONTH})\s+(?P<md_day>{_DAY})(?:,?\s+(?P<md_year>{_YEAR}))?"
+    rf"|\b(?P<dm_day>{_DAY})\s+(?:of\s+)?(?P<dm_month>{_MONTH})(?:,?\s+(?P<dm_year>{_YEAR}))?"
+    rf"|\b(?P<my_month>{_MONTH})(?:,?\s+(?:of\s+)?(?P<my_year>{_YEAR}))?\b"
+    r"|\b(?P<rel>(?i:yesterday|today|tonight|this\s+(?:morning|afternoon|evening|week|month|year)"
+    r"|last\s+(?:night|week|month|year)|next\s+(?:week|month|year)))\b"
+    rf"|\b(?P<weekday>{_WEEKDAY})\b"
+    rf"|(?<![\d,.$])\b(?P<year>{_YEAR})\b"
+)
+_YEAR_CUES = {
+    "in", "since", "from", "by", "until", "through", "of", "early", "late", "mid", "between",
+    "during", "before", "after", "around", "circa", "as", "fiscal",
+}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression found in the document text and its resolved value."""
+
+    start: int
+    end: int
+    text: str
+    value: str
+
+
+def _parse_doc_date(doc_date: str | None) -> date | None:
+    if not doc_date:
+        return None
+    try:
+        return date.fromisoformat(doc_date[:10])
+    except ValueError:
+        return None
+
+
+def _month(name: str) -> int:
+    return MONTHS[name[:3].lower()]
+
+
+def _nearest_year(month: int, day: int, anchor: date) -> int:
+    """The year that puts a yearless "July 10" closest to the document date."""
+    candidates = []
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            candidates.append((abs((date(year, month, min(day, 28 if month == 2 else day)) - anchor).days), year))
+        except ValueError:
+            continue
+    return min(candidates)[1]
+
+
+def _relative(expression: str, anchor: date) -> str:
+    words = expression.lower().split()
+    if words[0] == "yesterday" or words == ["last", "night"]:
+        return (anchor - timedelta(days=1)).isoformat()
+    if words[0] in ("today", "tonight") or words[-1] in ("morning", "afternoon", "evening"):
+        return anchor.isoformat()
+    unit = words[-1]
+    step = {"last": -1, "this": 0, "next": 1}[words[0]]
+    if unit == "year":
+        return str(anchor.year + step)
+    if unit == "month":
+        index = anchor.year * 12 + anchor.month - 1 + step
+        return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    shifted = anchor + timedelta(weeks=step)
+    return f"{shifted.year:04d}-{shifted.month:02d}"
+
+
+def _value(match: re.Match[str], anchor: date | None) -> str | None:
+    """The ISO value of one regex match, or None when it needs a document date we lack."""
+    groups = match.groupdict()
+    if groups["iso"]:
+        return groups["iso"]
+    if groups["rel"]:
+        return _relative(groups["rel"], anchor) if anchor else None
+    if groups["weekday"]:
+        if anchor is None:
+            return None
+        back = (anchor.weekday() - _WEEKDAYS.index(groups["weekday"].lower())) % 7
+        return (anchor - timedelta(days=back)).isoformat()
+    if groups["year"]:
+        return groups["year"]
+    for prefix in ("md", "dm", "my"):
+        if groups[f"{prefix}_month"]:
+            month = _month(groups[f"{prefix}_month"])
+            day_text = groups.get(f"{prefix}_day")
+            day = int(re.match(r"\d+", day_text).group()) if day_text else None
+            year_text = groups[f"{prefix}_year"]
+            if year_text:
+                year = int(year_text)
+            elif anchor is not None:
+                year = _nearest_year(month, day or 15, anchor)
+            else:
+                return None
+            return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+    return None
+
+
+def find_dates(
+    text: str, doc_date: str | None, *, offset: int = 0, year_spans: tuple[tuple[int, int], ...] = ()
+) -> list[DateMention]:
+    """Every resolvable date expression in `text`, in order; offsets shifted by `offset`.
+
+    Bare years are only taken after a temporal cue word ("in 2006", "since 2006"), inside
+    a range, or inside one of `year_spans` (spaCy DATE entities, relative to `text`), so
+    counts like "1400 offenders" are not read as years.
+    """
+    anchor = _parse_doc_date(doc_date)
+    found = []
+    for match in _PATTERN.finditer(text):
+        if match.group("year"):
+            before = text[: match.start()].rstrip(" (").rsplit(None, 1)
+            previous = before[-1].lower().strip("(–-") if before else ""
+            in_range = text[: match.start()].endswith(("–", "-")) or re.match(r"[–-]\d{4}", text[match.end():])
+            tagged = any(start <= match.start() and match.end() <= end for start, end in year_spans)
+            if previous not in _YEAR_CUES and not in_range and not tagged:
+                continue
+        value = _value(match, anchor)
+        if value is not None:
+            found.append(DateMention(offset + match.start(), offset + match.end(), match.group(), value))
+    return found
+
+
+def resolve_date(expression: str, doc_date: str | None) -> str | None:
+    """The value of the first date in `expression` ("from August of 2022 to ..." -> "2022-08")."""
+    anchor = _parse_doc_date(doc_date)
+    for match in _PATTERN.finditer(expression):
+        value = _value(match, anchor)
+        if value is not None:
+            return value
+    return None
+
+
+def sentence_dates(sentence: SpacySpan, doc_date: str | None) -> list[DateMention]:
+    """The date expressions of one sentence, with document character offsets."""
+    spans = tuple(
+        (ent.start_char - sentence.start_char, ent.end_char - sentence.start_char)
+        for ent in sentence.ents
+        if ent.label_ == "DATE"
+    )
+    return find_dates(sentence.text, doc_date, offset=sentence.start_char, year_spans=spans)
