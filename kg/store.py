@@ -25,6 +25,7 @@ from oxrdflib import OxigraphStore
 from kg import formats
 from kg.errors import NotFoundError, RdfParseError, StoreBusyError, StoreLockedError
 from kg.iris import GRAPH, ONTOLOGY, normalise_key
+from kg.settings import Settings
 
 STAGING_PREFIX = GRAPH + "_staging/"
 REVISION_FILE = "REVISION"
@@ -247,3 +248,10 @@ def parse_rdf(data: bytes, fmt: formats.RdfFormat, *, source: str, base_iri: str
         raise RdfParseError(source, message, line=error.lineno, column=error.offset) from None
     except (ValueError, OSError) as error:
         raise RdfParseError(source, str(error)) from None
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings ask for: in memory, or the embedded on-disk one under the data dir."""
+    if settings.in_memory:
+        return Store.memory()
+    return Store.open(settings.store_path)
