@@ -26,6 +26,7 @@ TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 #: charset-normalizer guesses noisier than this are refused instead of decoded.
 MAX_CHAOS = 0.2
+PREFERRED_ENCODINGS = frozenset({"cp1252", "latin_1", "iso8859_15", "utf_16", "utf_16_le", "utf_16_be"})
 
 _HEADER = re.compile(r"\A\s*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]+")
 _HTML_START = re.compile(rb"\A\s*(<!doctype\s+html|<html)", re.IGNORECASE)
@@ -98,14 +99,22 @@ def _decode(raw: bytes, where: str) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        guess = charset_normalizer.from_bytes(raw).best()
-        if guess is None or guess.percent_chaos > MAX_CHAOS:
-            raise DocumentError(where, "not valid UTF-8 and no other text encoding fits; re-save as UTF-8")
+        guess = _best_guess(raw)
+        if guess is None or guess.chaos > MAX_CHAOS:
+            raise DocumentError(where, "not valid UTF-8 and no other text encoding fits; re-save as UTF-8") from None
         text = str(guess)
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > max(3, len(text) // 100):
         raise DocumentError(where, "binary file (control characters), expected text or HTML")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _best_guess(raw: bytes) -> charset_normalizer.CharsetMatch | None:
+    """The least chaotic decoding; on a tie the Western code pages most web text uses."""
+    matches = list(charset_normalizer.from_bytes(raw))
+    if not matches:
+        return None
+    return min(matches, key=lambda m: (m.chaos, m.encoding not in PREFERRED_ENCODINGS))
 
 
 def _html_parts(html: str, where: str) -> tuple[str, str | None, str]:

