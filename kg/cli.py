@@ -25,3 +25,23 @@ class FfkgGroup(click.Group):
 @click.version_option(__version__, prog_name="ffkg")
 def main() -> None:
     """ffkg: a firearms-flow knowledge graph built from news and reports."""
+
+
+def _register() -> None:
+    """Each area keeps its commands in its own module; the group only lists them."""
+    from kg import cli_ingest, cli_store
+
+    for command in (
+        cli_store.load,
+        cli_store.export,
+        cli_store.restore,
+        cli_store.query,
+        cli_store.stats,
+        cli_store.validate,
+    ):
+        main.add_command(command)
+    for command in (cli_ingest.ingest, cli_ingest.remove, cli_ingest.documents):
+        main.add_command(command)
+
+
+_register()

@@ -1,0 +1,74 @@
+"""Ingest commands: ingest articles into the store, list and remove documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.progress import Progress
+
+from kg.cli_store import data_dir_option, settings_from, store_from
+from kg.ingest import ingest_paths, remove_document
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--processes",
+    "-j",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Extraction processes for large batches.",
+)
+@data_dir_option
+def ingest(paths: tuple[Path, ...], processes: int, data_dir: Path | None) -> None:
+    """Extract articles (text, HTML, folders of them) and store one named graph per document.
+
+    Unchanged documents are skipped, changed ones replaced; bad files are reported at the end
+    and make the exit code non-zero, without touching what is already stored.
+    """
+    from kg.extract import load_pipeline
+
+    settings = settings_from(data_dir)
+    nlp = load_pipeline()
+    with store_from(data_dir) as store, Progress(transient=True) as progress:
+        task = progress.add_task("ingesting", total=None)
+
+        def advance(name: str, outcome: str) -> None:
+            progress.advance(task)
+            if outcome != "failed":
+                progress.console.print(f"{outcome:>9}  {name}")
+
+        report = ingest_paths(
+            store, paths, nlp, max_bytes=settings.max_document_bytes, n_process=processes, on_document=advance
+        )
+    for error in report.errors:
+        click.echo(f"Error: {error}", err=True)
+    click.echo(report.summary())
+    if not report.ok:
+        raise click.ClickException(f"{len(report.outcomes['failed'])} documents failed; see the errors above")
+
+
+@click.command()
+@click.argument("documents", nargs=-1, required=True)
+@data_dir_option
+def remove(documents: tuple[str, ...], data_dir: Path | None) -> None:
+    """Remove DOCUMENTS (by id, key or IRI) and every fact taken from them."""
+    with store_from(data_dir) as store:
+        for key in documents:
+            click.echo(f"removed {remove_document(store, key)}")
+
+
+@click.command()
+@data_dir_option
+def documents(data_dir: Path | None) -> None:
+    """List the stored documents: id, date and title."""
+    with store_from(data_dir) as store:
+        rows = store.query(
+            "PREFIX ffkg: <https://w3id.org/ffkg/ontology#> SELECT ?key ?date ?title WHERE "
+            "{ ?d a ffkg:Document ; ffkg:key ?key ; ffkg:title ?title OPTIONAL { ?d ffkg:date ?date } } ORDER BY ?key"
+        )
+        for row in rows:
+            date = row["date"].value if row["date"] is not None else "----------"
+            click.echo(f"{row['key'].value}\t{date}\t{row['title'].value}")
