@@ -1,4 +1,7 @@
-"""Ingest commands: ingest articles into the store, list and remove documents."""
+"""Ingest commands: ingest articles into the store, list and remove documents.
+
+The NLP stack is imported inside the commands so that `ffkg --help` and the store commands start fast.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ import click
 from rich.progress import Progress
 
 from kg.cli_store import data_dir_option, settings_from, store_from
-from kg.ingest import ingest_paths, remove_document
 
 
 @click.command()
@@ -29,6 +31,7 @@ def ingest(paths: tuple[Path, ...], processes: int, data_dir: Path | None) -> No
     and make the exit code non-zero, without touching what is already stored.
     """
     from kg.extract import load_pipeline
+    from kg.ingest import ingest_paths
 
     settings = settings_from(data_dir)
     nlp = load_pipeline()
@@ -38,7 +41,7 @@ def ingest(paths: tuple[Path, ...], processes: int, data_dir: Path | None) -> No
         def advance(name: str, outcome: str) -> None:
             progress.advance(task)
             if outcome != "failed":
-                progress.console.print(f"{outcome:>9}  {name}")
+                progress.console.print(f"{outcome:>9}  {name}", soft_wrap=True, highlight=False)
 
         report = ingest_paths(
             store, paths, nlp, max_bytes=settings.max_document_bytes, n_process=processes, on_document=advance
@@ -55,6 +58,8 @@ def ingest(paths: tuple[Path, ...], processes: int, data_dir: Path | None) -> No
 @data_dir_option
 def remove(documents: tuple[str, ...], data_dir: Path | None) -> None:
     """Remove DOCUMENTS (by id, key or IRI) and every fact taken from them."""
+    from kg.ingest import remove_document
+
     with store_from(data_dir) as store:
         for key in documents:
             click.echo(f"removed {remove_document(store, key)}")

@@ -51,7 +51,7 @@ def load(files: tuple[Path, ...], graph: str | None, format_name: str | None, da
         for path in files:
             try:
                 target, count = store.load_file(path, graph=graph, format_name=format_name)
-                progress.console.print(f"{path}: {count} triples -> {target}")
+                progress.console.print(f"{path}: {count} triples -> {target}", soft_wrap=True, highlight=False)
             except FfkgError as error:
                 failures += 1
                 click.echo(f"Error: {error}", err=True)
