@@ -1,0 +1,245 @@
+"""From per-sentence event candidates to document events.
+
+A press release tells one case over many sentences: the indictment, the plea and
+the sentencing are one Lawsuit, and the smuggling scheme behind it is one
+Smuggling event whose perpetrators are the case's defendants. Candidates are merged
+when they share a party or when the sentence points back ("co-defendants", "the
+same indictment", "the conspiracy"); court officers named anywhere in a one-case
+document take part in that case.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.base import ResolvedMention
+from kg.extract.context import Sentence, is_within, unique
+from kg.iris import local_iri
+from kg.records import DocumentInfo, EntityRecord, RelationRecord, Span
+
+_BACK_REFERENCE = re.compile(
+    r"\bco-?(?:defendants?|conspirators?)\b|\bsame\b"
+    r"|\b(?:the|this|that)\s+(?:conspiracy|scheme|case|indictment|ring|network|plot)\b",
+    re.I,
+)
+_CONFIDENCE = {"defendant": 0.8, "plaintiff": 0.8, "perpetrator": 0.75, "occurredIn": 0.65}
+_PARTY_ROLES = ("defendant", "plaintiff")
+_COURT_TITLES = frozenset({"judge", "justice", "magistrate", "prosecutor", "prosecutors"})
+
+
+@dataclass
+class Candidate:
+    """One event trigger in one sentence, with the arguments found around it."""
+
+    kind: str
+    trigger: Token
+    root: Token
+    sentence: Sentence
+    args: dict[str, list[ResolvedMention]]
+    position: int
+    name: str | None = None
+    future: bool = False
+    date: str | None = None
+    members: list[Candidate] = field(default_factory=list)
+    lawsuit: Candidate | None = None
+
+    def __post_init__(self) -> None:
+        self.members = [self]
+
+    def absorb(self, other: Candidate) -> None:
+        for role, mentions in other.args.items():
+            self.args.setdefault(role, []).extend(mentions)
+        self.members.extend(other.members)
+
+    def ids(self, *roles: str, types: tuple[str, ...] = ()) -> set[str]:
+        return {
+            m.entity.id
+            for role in (roles or tuple(self.args))
+            for m in self.args.get(role, [])
+            if not types or m.entity.type in types
+        }
+
+    @property
+    def named(self) -> bool:
+        return any(self.args.values())
+
+    def first_date(self) -> str | None:
+        dated = sorted((m.position, m.trigger.i, m.date) for m in self.members if m.date and not m.future)
+        return dated[0][2] if dated else None
+
+
+def _merge_lawsuits(lawsuits: list[Candidate]) -> list[Candidate]:
+    groups: list[Candidate] = []
+    pending: list[Candidate] = []
+    for candidate in lawsuits:
+        if not candidate.named:
+            continue
+        parties = candidate.ids(*_PARTY_ROLES)
+        if not parties:
+            if groups:
+                groups[-1].absorb(candidate)
+            else:
+                pending.append(candidate)
+            continue
+        target = next((g for g in groups if g.ids(*_PARTY_ROLES) & parties), None)
+        if target is None and groups and _BACK_REFERENCE.search(candidate.sentence.span.text):
+            target = groups[-1]
+        if target is None:
+            groups.append(candidate)
+            for early in pending:
+                candidate.absorb(early)
+            pending = []
+        else:
+            target.absorb(candidate)
+    return groups
+
+
+def _group_of(candidate: Candidate, groups: list[Candidate]) -> Candidate | None:
+    return next((g for g in groups if candidate in g.members), None)
+
+
+def _merge_smuggling(schemes: list[Candidate], lawsuits: list[Candidate]) -> list[Candidate]:
+    groups: list[Candidate] = []
+    for candidate in schemes:
+        case = _group_of(candidate.lawsuit, lawsuits) if candidate.lawsuit else None
+        candidate.lawsuit = case
+        perpetrators = candidate.ids("perpetrator")
+        receivers = candidate.ids("participant")
+        target = None
+        for group in groups:
+            shared_case = case is not None and group.lawsuit is case
+            if (
+                shared_case
+                or (perpetrators & group.ids("perpetrator"))
+                or (not perpetrators or not group.ids("perpetrator"))
+                and receivers & group.ids("participant")
+            ):
+                target = group
+            if target is not None:
+                break
+        if target is None:
+            groups.append(candidate)
+        else:
+            target.absorb(candidate)
+            target.lawsuit = target.lawsuit or case
+    for group in groups:
+        if group.lawsuit is not None:
+            defendants = [m for m in group.lawsuit.args.get("defendant", []) if m.entity.type == "Person"]
+            group.args.setdefault("perpetrator", []).extend(defendants)
+            perpetrators = group.ids("perpetrator")
+            group.args["participant"] = [
+                m for m in group.args.get("participant", []) if m.entity.id not in perpetrators
+            ]
+    return groups
+
+
+def _merge_others(candidates: list[Candidate]) -> list[Candidate]:
+    """Named programmes merge by name and inherit the acting body of the programme before them."""
+    groups: list[Candidate] = []
+    by_name: dict[str, Candidate] = {}
+    for candidate in candidates:
+        if candidate.name:
+            known = by_name.get(candidate.name.lower())
+            if known is not None:
+                known.absorb(candidate)
+                continue
+            by_name[candidate.name.lower()] = candidate
+        groups.append(candidate)
+    previous: Candidate | None = None
+    for group in groups:
+        if group.name and not group.args.get("participant") and previous is not None:
+            group.args["participant"] = list(previous.args.get("participant", []))
+        if group.name and group.args.get("participant"):
+            previous = group
+    return groups
+
+
+def court_title(doc: Doc, mention: ResolvedMention) -> bool:
+    """Judges and prosecutors (but not an Attorney General) by the title written before the name."""
+    words = [t.lower_ for t in doc[max(mention.token_start - 5, 0) : mention.token_end]]
+    if _COURT_TITLES & set(words):
+        return True
+    return any(w == "attorney" and (i + 1 == len(words) or words[i + 1] != "general") for i, w in enumerate(words))
+
+
+def prosecutor_body(entity: EntityRecord) -> bool:
+    """ "U.S. Attorney", "U.S. Attorney's Office ...": the prosecuting office."""
+    return bool(re.search(r"\battorney\b(?!\s+general)|\bprosecutor", entity.label, re.I))
+
+
+def _court_officers(doc: Doc, mentions: list[ResolvedMention]) -> list[ResolvedMention]:
+    return [
+        m
+        for m in mentions
+        if (m.entity.type == "Person" and court_title(doc, m))
+        or (m.entity.type == "GovernmentBody" and prosecutor_body(m.entity))
+    ]
+
+
+def _label(group: Candidate) -> str:
+    if group.name:
+        return group.name
+    names = {role: unique(m.entity.label for m in group.args.get(role, [])) for role in group.args}
+    if group.kind == "Lawsuit":
+        against = ", ".join(names.get("defendant", [])[:3])
+        by = ", ".join(names.get("plaintiff", []))
+        return f"lawsuit by {by} against {against}" if by else f"case against {against or 'unnamed defendants'}"
+    if group.kind == "Smuggling":
+        who = ", ".join(names.get("perpetrator", [])[:3] or names.get("participant", [])[:2])
+        where = ", ".join(names.get("occurredIn", [])[:3])
+        return "firearms smuggling" + (f" by {who}" if who else "") + (f" involving {where}" if where else "")
+    phrase = list(group.root.subtree)
+    if len(phrase) > 12:
+        phrase = [t for t in phrase if is_within(t, group.trigger) and abs(t.i - group.trigger.i) <= 6]
+    return "".join(t.text_with_ws for t in phrase).strip() or group.trigger.text
+
+
+def _record(group: Candidate, info: DocumentInfo) -> tuple[EntityRecord, list[RelationRecord]]:
+    first = min(group.members, key=lambda m: (m.position, m.trigger.i))
+    event_id = local_iri(info.id, "event", group.kind, str(first.trigger.idx))
+    mentions = [Span(m.trigger.idx, m.trigger.idx + len(m.trigger.text), m.trigger.text) for m in group.members]
+    record = EntityRecord(event_id, _label(group), group.kind, sorted(set(mentions), key=lambda s: s.start))
+    record.date = group.first_date()
+    relations = []
+    seen: set[tuple[str, str]] = set()
+    for role, fillers in group.args.items():
+        for mention in fillers:
+            if (role, mention.entity.id) in seen or mention.entity.id == event_id:
+                continue
+            seen.add((role, mention.entity.id))
+            evidence = next(
+                (m.sentence.evidence for m in group.members if mention in m.sentence.mentions),
+                first.sentence.evidence,
+            )
+            relations.append(RelationRecord(event_id, role, mention.entity.id, _CONFIDENCE.get(role, 0.7), evidence))
+    return record, relations
+
+
+def build_events(
+    doc: Doc, candidates: list[Candidate], mentions: list[ResolvedMention], info: DocumentInfo
+) -> tuple[list[EntityRecord], list[RelationRecord]]:
+    """Merge candidates into events and emit each with its argument relations."""
+    lawsuits = [c for c in candidates if c.kind == "Lawsuit"]
+    schemes = [c for c in candidates if c.kind == "Smuggling"]
+    for scheme in schemes:
+        scheme.lawsuit = next(
+            (c for c in lawsuits if c.sentence is scheme.sentence and is_within(scheme.trigger, c.root)), None
+        )
+    cases = _merge_lawsuits(lawsuits)
+    if len(cases) == 1:
+        parties = cases[0].ids(*_PARTY_ROLES)
+        officers = [m for m in _court_officers(doc, mentions) if m.entity.id not in parties]
+        cases[0].args.setdefault("participant", []).extend(officers)
+    groups = cases + _merge_smuggling(schemes, cases)
+    groups += _merge_others([c for c in candidates if c.kind not in ("Lawsuit", "Smuggling")])
+    entities, relations = [], []
+    for group in groups:
+        if not group.named:
+            continue
+        record, args = _record(group, info)
+        entities.append(record)
+        relations.extend(args)
+    return entities, relations

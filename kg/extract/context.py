@@ -1,0 +1,93 @@
+"""Sentence-level views shared by the relation, flow and event rules.
+
+Every rule of those stages reads one sentence at a time: its resolved mentions,
+which mention a token belongs to, and the evidence span a fact cites.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from kg.extract.base import ResolvedMention
+from kg.records import Span
+
+PLACE_TYPES = frozenset({"City", "Region", "Country"})
+BODY_TYPES = frozenset({"Organization", "GovernmentBody", "CriminalGroup"})
+ACTOR_TYPES = BODY_TYPES | {"Person", "Gunmaker", "Country"}
+#: Dependency labels that keep a token inside the noun phrase it modifies.
+NP_INTERNAL = frozenset({"compound", "amod", "nmod", "poss", "conj", "cc", "appos", "det", "case", "punct", "nummod"})
+
+
+@dataclass
+class Sentence:
+    """One parsed sentence with the resolved mentions inside it."""
+
+    span: SpacySpan
+    mentions: list[ResolvedMention]
+    by_token: dict[int, ResolvedMention] = field(default_factory=dict)
+
+    @property
+    def evidence(self) -> Span:
+        return Span(self.span.start_char, self.span.end_char, self.span.text)
+
+    def mention_at(self, token: Token) -> ResolvedMention | None:
+        return self.by_token.get(token.i)
+
+    def of_types(self, types: Iterable[str]) -> list[ResolvedMention]:
+        wanted = set(types)
+        return [m for m in self.mentions if m.entity.type in wanted]
+
+
+def sentences(doc: Doc, mentions: list[ResolvedMention]) -> Iterator[Sentence]:
+    """The doc's sentences in order, each with its mentions (mentions sorted by position)."""
+    ordered = sorted(mentions, key=lambda m: m.token_start)
+    index = 0
+    for sent in doc.sents:
+        while index < len(ordered) and ordered[index].token_start < sent.start:
+            index += 1
+        inside = []
+        cursor = index
+        while cursor < len(ordered) and ordered[cursor].token_start < sent.end:
+            inside.append(ordered[cursor])
+            cursor += 1
+        by_token = {i: m for m in inside for i in range(m.token_start, min(m.token_end, sent.end))}
+        yield Sentence(sent, inside, by_token)
+
+
+def head_token(doc: Doc, mention: ResolvedMention) -> Token:
+    """The syntactic head of a mention: the token whose head lies outside the mention."""
+    span = doc[mention.token_start : mention.token_end]
+    return span.root
+
+
+def phrase_head(token: Token) -> Token:
+    """Climb out of the noun phrase a token sits in ("Phoenix" in "the Phoenix and Tucson area" -> "area")."""
+    while token.dep_ in ("compound", "amod", "nmod", "poss", "conj", "appos", "nummod") and token.head is not token:
+        token = token.head
+    return token
+
+
+def governing_preposition(doc: Doc, mention: ResolvedMention) -> tuple[str, Token] | None:
+    """The preposition a mention is the object of ("from", "into", "out of"), with its token."""
+    top = phrase_head(head_token(doc, mention))
+    if top.dep_ != "pobj":
+        return None
+    prep = top.head
+    word = prep.lower_
+    if word == "of" and prep.head.lower_ in ("out", "outside"):
+        return "out of", prep
+    return word, prep
+
+
+def is_within(token: Token, ancestor: Token) -> bool:
+    """True when `token` is `ancestor` or lies in its subtree."""
+    return token is ancestor or ancestor.is_ancestor(token)
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    """Order-keeping de-duplication."""
+    return list(dict.fromkeys(items))

@@ -1,0 +1,371 @@
+"""Events: court cases, smuggling schemes, seizures, attacks, policy actions, meetings.
+
+Each sentence is scanned for trigger words (lemmas, so "sentenced", "sentencing" and
+"sentence" all count); the trigger's place in the dependency tree picks the
+arguments among the sentence's resolved mentions. Candidates of one case are then
+merged across sentences (`kg.extract.cases`): indictment, plea, trial and sentencing
+of one case are one Lawsuit, and the scheme it is about is one Smuggling event.
+Habitual and statistical statements are left to the flow rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.base import ResolvedMention
+from kg.extract.cases import Candidate, build_events, court_title, prosecutor_body
+from kg.extract.context import PLACE_TYPES, Sentence, governing_preposition, head_token, is_within, sentences
+from kg.extract.dates import sentence_dates
+from kg.extract.flows import WEAPON_WORDS, find_route
+from kg.records import DocumentInfo, EntityRecord, RelationRecord
+
+LAWSUIT = frozenset(
+    [
+        "sue",
+        "lawsuit",
+        "suit",
+        "indict",
+        "indictment",
+        "plead",
+        "plea",
+        "convict",
+        "conviction",
+        "sentence",
+        "sentencing",
+        "trial",
+        "prosecute",
+        "prosecution",
+        "verdict",
+        "charge",
+    ]
+)
+SMUGGLING = frozenset(["smuggle", "smuggling", "traffic", "trafficking", "gunrunning", "export", "supply", "deliver"])
+SEIZURE = frozenset(["seize", "seizure", "confiscate", "confiscation", "intercept", "interception"])
+ATTACK = frozenset(
+    ["attack", "ambush", "shoot", "shooting", "kill", "killing", "murder", "assassinate", "assassination", "massacre"]
+)
+POLICY = frozenset(["enact", "sign", "launch", "deploy", "pass", "adopt"])
+MEETING = frozenset(
+    [
+        "meet",
+        "meeting",
+        "dialogue",
+        "visit",
+        "summit",
+        "conference",
+        "engagement",
+        "anniversary",
+        "participation",
+        "renew",
+        "publish",
+    ]
+)
+_LAW_WORDS = frozenset(["law", "act", "bill", "order", "decree", "agreement", "treaty"])
+_FUTURE = frozenset(["schedule", "expect", "set", "due"])
+_STATISTICAL = re.compile(
+    r"\b(?:percent|each year|every year|annually|per year|a year|majority|estimated|average)\b|%", re.I
+)
+_PROGRAMME = re.compile(
+    r"\b(?:Project|Operation|Programa|Plan)(?:\s+(?:and\s+|of\s+|the\s+|de\s+|del\s+)?[A-Z][\w'’-]*)+"
+    r"|\b(?:[A-Z][\w-]+\s+){1,4}(?:Initiative|Program|Programme)\b"
+)
+_START_VERBS = frozenset(["begin", "launch", "start", "create", "establish", "initiate", "found", "announce"])
+
+
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+def _trigger_type(token: Token, sentence: Sentence) -> str | None:
+    lemma = _lemma(token)
+    lower = token.lower_
+    if lemma in LAWSUIT or lower in LAWSUIT:
+        if lemma == "charge" and token.pos_ != "VERB":
+            return None
+        if lemma == "sentence" and token.pos_ == "NOUN" and lower != "sentencing":
+            return None
+        return "Lawsuit"
+    if lemma == "purchase" and token.i > 0 and token.doc[token.i - 1].lower_ == "straw":
+        return "Smuggling"
+    if lemma in SMUGGLING or lower in SMUGGLING:
+        return "Smuggling"
+    if lemma in SEIZURE:
+        return "Seizure"
+    if lemma in ATTACK:
+        return "Attack"
+    if lemma in POLICY:
+        if lemma in ("sign", "pass", "adopt") and not any(_lemma(t) in _LAW_WORDS for t in sentence.span):
+            return None
+        return "PolicyAction"
+    if lemma in MEETING or lower in MEETING:
+        return "Event"
+    return None
+
+
+def _under_according_to(token: Token) -> bool:
+    """ "According to the lawsuit" cites a source; it does not report a new case."""
+    return any(a.lower_ == "according" for a in token.ancestors)
+
+
+def _scope(token: Token) -> Token:
+    """The phrase a trigger governs: "smuggling" in "a smuggling scheme" speaks for "scheme"."""
+    if token.dep_ in ("compound", "amod", "nmod") and token.head.pos_ in ("NOUN", "PROPN"):
+        return token.head
+    return token
+
+
+def _in(token: Token, root: Token, doc: Doc, mention: ResolvedMention) -> bool:
+    return is_within(head_token(doc, mention), root)
+
+
+def _mentions_under(doc: Doc, sentence: Sentence, root: Token, types: frozenset[str] | set[str]) -> list:
+    return [m for m in sentence.mentions if m.entity.type in types and is_within(head_token(doc, m), root)]
+
+
+def _subjects(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
+    """Named subjects of the trigger's clause, climbing to the governing verb when it has none."""
+    token: Token | None = trigger
+    for _ in range(6):
+        if token is None:
+            break
+        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+        found = [m for s in subjects for m in _mentions_under(doc, sentence, s, types)]
+        if subjects:
+            return found
+        token = token.head if token.head is not token else None
+    return []
+
+
+def _objects(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
+    objects = [c for c in trigger.children if c.dep_ in ("dobj", "attr")]
+    return [m for o in objects for m in _mentions_under(doc, sentence, o, types)]
+
+
+def _places(doc: Doc, sentence: Sentence, root: Token) -> list[ResolvedMention]:
+    """Places the scope locates the event in ("in Tucson federal court", "to Guyana")."""
+    found = []
+    for place in _mentions_under(doc, sentence, root, PLACE_TYPES):
+        governed = governing_preposition(doc, place)
+        if governed and governed[0] in ("in", "at", "to") and head_token(doc, place).dep_ != "appos":
+            found.append(place)
+    return found
+
+
+def _lawsuit(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> dict[str, list[ResolvedMention]]:
+    people = {"Person"}
+    parties = {"Person", "Gunmaker", "Organization", "CriminalGroup"}
+    lemma = _lemma(trigger)
+    passive = any(c.dep_ == "nsubjpass" for c in trigger.children)
+    if lemma in ("sue", "charge", "sentence", "convict", "indict", "prosecute") and not passive:
+        defendants = _objects(doc, sentence, trigger, parties if lemma in ("sue", "charge") else people)
+        if not defendants and lemma == "charge":
+            defendants = [m for m in _mentions_under(doc, sentence, trigger, {"Gunmaker"})]
+    else:
+        defendants = _subjects(doc, sentence, trigger, people)
+    plaintiffs = []
+    if lemma in ("sue", "lawsuit", "suit") and not passive:
+        plaintiffs = _subjects(doc, sentence, trigger, {"Country", "Organization", "Person", "GovernmentBody"})
+        plaintiffs += [
+            m for c in trigger.children if c.dep_ == "poss" for m in _mentions_under(doc, sentence, c, {"Country"})
+        ]
+    officers = [
+        m
+        for m in sentence.mentions
+        if (m.entity.type == "Person" and court_title(doc, m))
+        or (m.entity.type == "GovernmentBody" and prosecutor_body(m.entity))
+    ]
+    officer_ids = {m.entity.id for m in officers}
+    places = [p for p in _places(doc, sentence, root) if p.entity.type == "City"]
+    return {
+        "plaintiff": plaintiffs,
+        "defendant": [m for m in defendants if m.entity.id not in officer_ids],
+        "participant": officers,
+        "occurredIn": places,
+    }
+
+
+def _receivers(doc: Doc, sentence: Sentence) -> list[ResolvedMention]:
+    """Cartels in the sentence and the people named as their members ("a member of the X cartel, Y")."""
+    groups = sentence.of_types(["CriminalGroup"])
+    members = []
+    for person in sentence.of_types(["Person"]):
+        window = doc[max(person.token_start - 8, sentence.span.start) : person.token_start]
+        if any(g.token_end <= person.token_start and g.token_start >= window.start for g in groups):
+            members.append(person)
+    return groups + members
+
+
+def _smuggling(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> dict[str, list[ResolvedMention]]:
+    receivers = _receivers(doc, sentence)
+    receiver_ids = {m.entity.id for m in receivers}
+    perpetrators = [
+        m
+        for m in _subjects(doc, sentence, trigger, {"Person", "CriminalGroup"})
+        if m.entity.type == "Person" and not court_title(doc, m)
+    ]
+    perpetrator_ids = {m.entity.id for m in perpetrators}
+    route = find_route(doc, sentence)
+    return {
+        "perpetrator": perpetrators,
+        "participant": [m for m in receivers if m.entity.id not in perpetrator_ids or m.entity.id in receiver_ids]
+        if not perpetrator_ids
+        else [m for m in receivers if m.entity.id not in perpetrator_ids],
+        "weaponFrom": sentence.of_types(["Gunmaker"]),
+        "occurredIn": route.origins + route.destinations + route.via,
+    }
+
+
+def _violence(doc: Doc, sentence: Sentence, trigger: Token, root: Token, kind: str) -> dict:
+    args: dict[str, list[ResolvedMention]] = {
+        "weaponFrom": sentence.of_types(["Gunmaker"]),
+        "occurredIn": _places(doc, sentence, root),
+    }
+    if kind == "Attack":
+        targets = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+        targets += [g for c in trigger.children if c.lower_ in ("on", "against") for g in c.children]
+        named = {"Person", "GovernmentBody", "Organization"}
+        args["target"] = [m for t in targets for m in _mentions_under(doc, sentence, t, named)]
+        args["perpetrator"] = _subjects(doc, sentence, trigger, {"Person", "CriminalGroup"})
+    else:
+        args["participant"] = _subjects(doc, sentence, trigger, {"GovernmentBody"})
+    return args
+
+
+def _gathering(doc: Doc, sentence: Sentence, trigger: Token, root: Token, kind: str) -> dict:
+    """Policy actions and meetings: the actors in the trigger's phrase take part, places locate it."""
+    scope = root
+    if trigger.pos_ == "VERB":
+        actors = _subjects(doc, sentence, trigger, {"Person", "GovernmentBody", "Organization", "Country"})
+        actors += _objects(doc, sentence, trigger, {"Person", "GovernmentBody", "Organization"})
+    else:
+        actors = _mentions_under(doc, sentence, scope, {"Person", "GovernmentBody", "Organization", "Country"})
+    places = _places(doc, sentence, scope)
+    place_ids = {p.entity.id for p in places}
+    actors = [a for a in actors if a.entity.id not in place_ids and governing_preposition(doc, a) is None]
+    if kind == "PolicyAction":
+        countries = [a for a in actors if a.entity.type == "Country"]
+        actors = [a for a in actors if a.entity.type != "Country"]
+        places += countries or _mentions_under(doc, sentence, scope, {"Country"})
+    return {"participant": actors, "occurredIn": places}
+
+
+def _habitual(sentence: Sentence, trigger: Token) -> bool:
+    """Statistics and present-tense generalities are flows, not events."""
+    if _STATISTICAL.search(sentence.span.text):
+        return True
+    if trigger.dep_ in ("acl", "amod"):
+        return True
+    auxes = [c for c in trigger.children if c.dep_ in ("aux", "auxpass")]
+    return trigger.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in auxes)
+
+
+def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int) -> list[Candidate]:
+    found: list[Candidate] = []
+    for token in sentence.span:
+        kind = _trigger_type(token, sentence)
+        if kind is None or _under_according_to(token) or sentence.mention_at(token) is not None:
+            continue
+        moved = _lemma(token) in ("supply", "deliver")
+        if kind == "Smuggling" and moved and not any(_lemma(t) in WEAPON_WORDS for t in sentence.span):
+            continue
+        root = _scope(token)
+        if kind == "Lawsuit":
+            args = _lawsuit(doc, sentence, token, root)
+        elif kind == "Smuggling":
+            args = _smuggling(doc, sentence, token, root)
+            named = args["perpetrator"] or args["participant"]
+            if not named and (_habitual(sentence, token) or token.pos_ != "VERB"):
+                continue
+        elif kind in ("Seizure", "Attack"):
+            if _habitual(sentence, token):
+                continue
+            args = _violence(doc, sentence, token, root, kind)
+        else:
+            args = _gathering(doc, sentence, token, root, kind)
+        future = any(_lemma(a) in _FUTURE for a in token.ancestors) or any(c.lower_ == "will" for c in token.children)
+        found.append(Candidate(kind, token, root, sentence, args, position, future=future))
+    _date(found, sentence, info)
+    return _one_per_kind(found)
+
+
+def _date(found: list[Candidate], sentence: Sentence, info: DocumentInfo) -> None:
+    """A date under the trigger's phrase dates it; else the sentence's first date no case claimed."""
+    dates = sentence_dates(sentence.span, info.date)
+    claimed: set[int] = set()
+    for candidate in found:
+        for mention in dates:
+            token = sentence.span.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if token is not None and is_within(token.root, candidate.root):
+                candidate.date = mention.value
+                if candidate.kind == "Lawsuit":
+                    claimed.add(mention.start)
+                break
+    for candidate in found:
+        if candidate.date is None:
+            free = [d for d in dates if d.start not in claimed]
+            candidate.date = free[0].value if free else None
+
+
+def _one_per_kind(found: list[Candidate]) -> list[Candidate]:
+    """Two triggers of one kind in one phrase ("participation in the Anniversary") are one event."""
+    kept: list[Candidate] = []
+    for candidate in found:
+        twin = next(
+            (
+                k
+                for k in kept
+                if k.kind == candidate.kind
+                and (is_within(candidate.trigger, k.root) or is_within(k.trigger, candidate.root))
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append(candidate)
+            continue
+        twin.absorb(candidate)
+    return kept
+
+
+def _programmes(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int) -> list[Candidate]:
+    """Named programmes and operations ("Project Gunrunner") are PolicyAction events named for themselves."""
+    found = []
+    text = sentence.span.text
+    for match in _PROGRAMME.finditer(text):
+        name = re.sub(r"^(?:The|A|An)\s+", "", match.group()).strip()
+        start = sentence.span.start_char + match.start()
+        span = doc.char_span(start, start + len(match.group()), alignment_mode="expand")
+        if span is None:
+            continue
+        head = span.root
+        dated = [d for d in sentence_dates(sentence.span, info.date) if 0 <= d.start - span.end_char <= 3]
+        started = _lemma(head.head) in _START_VERBS and head.dep_ in ("dobj", "nsubjpass")
+        if started and not dated:
+            dated = sentence_dates(sentence.span, info.date)
+        actors = [
+            m
+            for m in sentence.of_types(["GovernmentBody", "Organization"])
+            if not (m.start_char < span.end_char and span.start_char < m.end_char)
+        ]
+        args = {
+            "participant": actors if (started or head.dep_ in ("nsubj", "nsubjpass", "ROOT")) else [],
+            "occurredIn": [p for p in _places(doc, sentence, head.head) if p.entity.type == "City"] if started else [],
+        }
+        candidate = Candidate("PolicyAction", head, head, sentence, args, position, name=name)
+        candidate.date = dated[0].value if dated else None
+        found.append(candidate)
+    return found
+
+
+def extract_events(
+    doc: Doc, mentions: list[ResolvedMention], info: DocumentInfo
+) -> tuple[list[EntityRecord], list[RelationRecord]]:
+    """Event records (types from EVENT_TYPES) and their argument relations."""
+    candidates: list[Candidate] = []
+    for position, sentence in enumerate(sentences(doc, mentions)):
+        named = _programmes(doc, sentence, info, position)
+        covered = {c.trigger.i for c in named}
+        candidates.extend(named)
+        candidates.extend(c for c in _candidates(doc, sentence, info, position) if c.trigger.i not in covered)
+    return build_events(doc, candidates, mentions, info)

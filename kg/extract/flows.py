@@ -1,0 +1,214 @@
+"""Firearms flows: guns said to move from an origin place to a destination place.
+
+A sentence states a flow when it has a movement trigger (smuggle, traffic, export,
+flow, transport, trace ...), talks about weapons, and names an origin ("from the
+United States", "U.S.-sourced", a purchase place "bought in Phoenix") and a
+destination ("into Mexico", "recovered in Mexico"). Habitual and statistical
+statements count. Every origin/destination pair of a document also becomes one
+reified `FirearmsFlow` node carrying what the text says about it (method, share,
+quantity, period).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.base import ResolvedMention
+from kg.extract.context import PLACE_TYPES, Sentence, governing_preposition, head_token, is_within, sentences
+from kg.extract.dates import sentence_dates
+from kg.iris import local_iri
+from kg.records import FLOW_TYPE, DocumentInfo, EntityRecord, RelationRecord, Span
+
+FLOW_TRIGGERS = frozenset(
+    [
+        "smuggle",
+        "smuggling",
+        "smuggler",
+        "traffic",
+        "trafficking",
+        "trafficker",
+        "export",
+        "exporter",
+        "flow",
+        "transport",
+        "ship",
+        "shipment",
+        "move",
+        "send",
+        "carry",
+        "bring",
+        "deliver",
+        "supply",
+        "funnel",
+        "trace",
+        "cross",
+        "gunrunning",
+        "gunrunner",
+        "pipeline",
+        "route",
+        "walk",
+        "divert",
+        "transfer",
+        "import",
+    ]
+)
+WEAPON_WORDS = frozenset(
+    [
+        "gun",
+        "firearm",
+        "weapon",
+        "rifle",
+        "pistol",
+        "handgun",
+        "arm",
+        "ammunition",
+        "revolver",
+        "shotgun",
+        "carbine",
+        "gunrunning",
+        "gunrunner",
+    ]
+)
+_ACQUISITION = frozenset(["buy", "purchase", "purchaser", "buyer", "obtain", "acquire", "dealer", "straw"])
+_FOUND = frozenset(["recover", "seize", "find", "confiscate", "collect", "interdict"])
+_SOURCE_NOUNS = frozenset(["source", "origin", "dealer", "seller", "store", "shop", "market"])
+_DESTINATIONS = frozenset({"to", "into", "toward", "towards"})
+_ORIGIN_SUFFIX = re.compile(r"-(?:sourced|made|manufactured|origin|bought|purchased)\b")
+
+_METHODS = (
+    (re.compile(r"(?:dubbed|called|known as|so-called)\s+[“\"‘']([^”\"’']{3,40})[”\"’']", re.I), None),
+    (re.compile(r"\bstraw[- ](?:purchas|buy)", re.I), "straw purchasing"),
+    (re.compile(r"\bghost guns?\b", re.I), "ghost guns"),
+    (re.compile(r"\bgun-?walking\b", re.I), "gunwalking"),
+    (re.compile(r"\b(?:by|through|via|in the) (?:the )?mail\b|\bmailed\b", re.I), "mail"),
+)
+_SHARE_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:percent|%)?\s*(?:and|to|-|–)\s*(\d+(?:\.\d+)?)\s*(?:percent|%)", re.I)
+_SHARE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:percent|%)", re.I)
+_QUANTITY = re.compile(
+    r"\b((?:\d[\d,]*|hundreds|thousands|tens of thousands|dozens)(?: of)?(?: [\w.-]+){0,2}? "
+    r"(?:firearms|guns|weapons|rifles|pistols|handguns))\b",
+    re.I,
+)
+
+
+@dataclass
+class Route:
+    """The places one sentence gives for a movement of guns."""
+
+    origins: list[ResolvedMention] = field(default_factory=list)
+    destinations: list[ResolvedMention] = field(default_factory=list)
+    via: list[ResolvedMention] = field(default_factory=list)
+    trigger: Token | None = None
+
+
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+def _near_trigger(prep: Token, triggers: list[Token]) -> bool:
+    """A preposition belongs to the movement when it hangs off a trigger or a weapon noun."""
+    head = prep.head
+    if _lemma(head) in WEAPON_WORDS or _lemma(head) in FLOW_TRIGGERS or head.lower_ == "in":
+        return True
+    return any(is_within(head, trigger) or is_within(trigger, head) for trigger in triggers)
+
+
+def find_route(doc: Doc, sentence: Sentence) -> Route:
+    """Origins, destinations and transit places of the guns a sentence moves (may be empty)."""
+    tokens = list(sentence.span)
+    triggers = [t for t in tokens if _lemma(t) in FLOW_TRIGGERS or t.lower_ in FLOW_TRIGGERS]
+    weapons = any(_lemma(t) in WEAPON_WORDS for t in tokens) or bool(sentence.of_types(["WeaponType"]))
+    route = Route(trigger=triggers[0] if triggers else None)
+    if not triggers or not weapons:
+        return route
+    acquiring = any(_lemma(t) in _ACQUISITION for t in tokens)
+    for place in sentence.of_types(PLACE_TYPES):
+        governed = governing_preposition(doc, place)
+        word, prep = governed if governed else ("", None)
+        phrase = head_token(doc, place)
+        while phrase.dep_ in ("compound", "amod", "nmod", "conj") and phrase.head is not phrase:
+            phrase = phrase.head
+        if _lemma(phrase) in _SOURCE_NOUNS or _ORIGIN_SUFFIX.match(doc.text[place.end_char :]):
+            route.origins.append(place)
+        elif prep is None:
+            continue
+        elif word in ("from", "out of") and _near_trigger(prep, triggers):
+            route.origins.append(place)
+        elif word in _DESTINATIONS and _near_trigger(prep, triggers):
+            route.destinations.append(place)
+        elif word in ("through", "via"):
+            route.via.append(place)
+        elif word == "between":
+            (route.destinations if route.origins else route.origins).append(place)
+        elif word in ("in", "at") and _lemma(prep.head) in _FOUND:
+            route.destinations.append(place)
+        elif word in ("in", "at") and acquiring:
+            route.origins.append(place)
+    destination_ids = {m.entity.id for m in route.destinations}
+    route.origins = [m for m in route.origins if m.entity.id not in destination_ids]
+    return route
+
+
+def _attributes(text: str) -> dict[str, str]:
+    """What a flow sentence says about method, share, quantity."""
+    found: dict[str, str] = {}
+    for pattern, name in _METHODS:
+        match = pattern.search(text)
+        if match:
+            found["method"] = name or match.group(1).strip()
+            break
+    share = _SHARE_RANGE.search(text)
+    if share:
+        found["share"] = f"{share.group(1)}-{share.group(2)} percent"
+    elif single := _SHARE.search(text):
+        found["share"] = f"{single.group(1)} percent"
+    quantity = _QUANTITY.search(text)
+    if quantity:
+        found["quantity"] = quantity.group(1)
+    return found
+
+
+def extract_flows(
+    doc: Doc, mentions: list[ResolvedMention], info: DocumentInfo
+) -> tuple[list[EntityRecord], list[RelationRecord]]:
+    """`firearmsFlow` relations between places and one `FirearmsFlow` node per place pair."""
+    nodes: dict[tuple[str, str], EntityRecord] = {}
+    relations: list[RelationRecord] = []
+    seen: set[tuple[str, ...]] = set()
+    for sentence in sentences(doc, mentions):
+        route = find_route(doc, sentence)
+        if not route.origins or not route.destinations:
+            continue
+        attributes = _attributes(sentence.span.text)
+        dates = sentence_dates(sentence.span, info.date)
+        if dates:
+            attributes["period"] = dates[0].value
+        evidence = sentence.evidence
+        trigger = route.trigger
+        for origin in route.origins:
+            for destination in route.destinations:
+                pair = (origin.entity.id, destination.entity.id)
+                if pair[0] == pair[1]:
+                    continue
+                key = (*pair, str(evidence.start))
+                if key in seen:
+                    continue
+                seen.add(key)
+                relations.append(RelationRecord(*pair[:1], "firearmsFlow", pair[1], 0.8, evidence))
+                node = nodes.get(pair)
+                if node is None:
+                    label = f"firearms flow {origin.entity.label} → {destination.entity.label}"
+                    node = EntityRecord(local_iri(info.id, "flow", *pair), label, FLOW_TYPE)
+                    nodes[pair] = node
+                    relations.append(RelationRecord(node.id, "origin", pair[0], 0.8, evidence))
+                    relations.append(RelationRecord(node.id, "destination", pair[1], 0.8, evidence))
+                for place in route.via:
+                    relations.append(RelationRecord(node.id, "via", place.entity.id, 0.7, evidence))
+                for name, value in attributes.items():
+                    node.attributes.setdefault(name, value)
+                if trigger is not None:
+                    node.mentions.append(Span(trigger.idx, trigger.idx + len(trigger.text), trigger.text))
+    return list(nodes.values()), relations

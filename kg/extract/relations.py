@@ -1,0 +1,332 @@
+"""Relations between named entities, each stated by one sentence.
+
+Only what the sentence says counts: titles and appositions for `affiliatedWith`,
+"City, State" appositions and "X-based" for `locatedIn`, a maker written next to a
+weapon for `manufactures`. World knowledge (a gazetteer saying Tucson is in Arizona)
+is deliberately not used. Firearms flows live in `kg.extract.flows`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.base import ResolvedMention
+from kg.extract.context import BODY_TYPES, PLACE_TYPES, Sentence, sentences
+from kg.extract.flows import extract_flows
+from kg.iris import entity_iri
+from kg.records import DocumentInfo, EntityRecord, RelationRecord, Span
+
+#: Words that make a noun phrase a title or role ("ATF Special Agent", "gang leader").
+TITLE_WORDS = frozenset(
+    [
+        "agent",
+        "attorney",
+        "director",
+        "chief",
+        "leader",
+        "head",
+        "member",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "sergeant",
+        "officer",
+        "president",
+        "secretary",
+        "ambassador",
+        "commissioner",
+        "judge",
+        "prosecutor",
+        "minister",
+        "sheriff",
+        "lieutenant",
+        "captain",
+        "general",
+        "governor",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "ceo",
+        "founder",
+        "cofounder",
+        "co-founder",
+        "analyst",
+        "expert",
+        "researcher",
+        "professor",
+        "official",
+        "boss",
+        "lawyer",
+        "deputy",
+        "administrator",
+        "inspector",
+        "investigator",
+        "detective",
+        "supervisor",
+        "manager",
+        "senator",
+        "representative",
+        "mayor",
+        "soldier",
+        "trooper",
+        "counsel",
+        "commander",
+        "colonel",
+        "major",
+        "corporal",
+        "private",
+        "economist",
+        "scholar",
+        "lecturer",
+        "coordinator",
+        "fellow",
+        "employee",
+        "executive",
+        "partner",
+        "owner",
+        "affiliated",
+        "associate",
+        "lieutenant",
+        "kingpin",
+        "lord",
+        "operative",
+        "founder",
+        "envoy",
+        "attaché",
+        "attache",
+        "consul",
+    ]
+)
+#: Tokens that may sit inside a title chain besides nouns and adjectives.
+_CHAIN_WORDS = frozenset({"of", "to", "in", "for", "at", "the", "'s", "’s", "(", ")", "-", "former", "then", "also"})
+_APPOSITION_WORDS = _CHAIN_WORDS | {"a", "an", "with", "affiliated", "based", "who", "is", "was"}
+_MAX_CHAIN = 12
+WEAPON_NOUNS = frozenset(
+    {"rifle", "handgun", "pistol", "revolver", "shotgun", "carbine", "gun", "machinegun", "submachine"}
+)
+_MAKER_PASSIVE = frozenset({"make", "manufacture", "produce", "build"})
+
+
+def _relation(subject: str, predicate: str, obj: str, confidence: float, sentence: Sentence) -> RelationRecord:
+    return RelationRecord(subject, predicate, obj, confidence, sentence.evidence)
+
+
+def _is_title(token: Token) -> bool:
+    return token.lemma_.lower() in TITLE_WORDS or token.lower_ in TITLE_WORDS
+
+
+def _walk(
+    doc: Doc, sentence: Sentence, start: int, step: int, allowed: frozenset[str]
+) -> tuple[list[ResolvedMention], list[Token]]:
+    """Bodies and plain words of a title-like run from `start` in direction `step`.
+
+    The run stops at a verb, a clause comma, another person, or after a dozen words.
+    A comma right before a place ("University of California, San Diego") is crossed.
+    """
+    bodies: list[ResolvedMention] = []
+    words: list[Token] = []
+    index = start
+    sent = sentence.span
+    while sent.start <= index < sent.end and len(words) < _MAX_CHAIN:
+        mention = sentence.by_token.get(index)
+        if mention is not None:
+            if mention.entity.type == "Person":
+                break
+            if mention.entity.type in BODY_TYPES:
+                bodies.append(mention)
+            index = mention.token_end if step > 0 else mention.token_start - 1
+            continue
+        token = doc[index]
+        after = sentence.by_token.get(index + step)
+        if token.text == "," and after is not None and after.entity.type in PLACE_TYPES:
+            index += step
+            continue
+        if token.pos_ not in ("PROPN", "NOUN", "ADJ", "NUM") and token.lower_ not in allowed:
+            break
+        words.append(token)
+        index += step
+    return bodies, words
+
+
+def affiliations(doc: Doc, sentence: Sentence) -> list[RelationRecord]:
+    """Person -> body from a title before the name or an apposition after it."""
+    found = []
+    for person in sentence.of_types(["Person"]):
+        before = person.token_start - 1
+        crossed = before >= sentence.span.start and doc[before].text == ","
+        bodies, words = _walk(doc, sentence, before - crossed, -1, _CHAIN_WORDS)
+        words += [t for t in doc[person.token_start : person.token_end] if _is_title(t)]
+        titled = any(_is_title(word) for word in words)
+        if bodies:
+            nearest = bodies[0]
+            adjacent = nearest.token_end == person.token_start
+            if titled or (adjacent and not crossed and _is_title(doc[nearest.token_end - 1])):
+                found.append(_relation(person.entity.id, "affiliatedWith", nearest.entity.id, 0.85, sentence))
+                continue
+        after = person.token_end
+        if after < sentence.span.end and doc[after].text == ",":
+            bodies, words = _walk(doc, sentence, after + 1, 1, _APPOSITION_WORDS)
+            if bodies and any(_is_title(word) for word in words):
+                found.append(_relation(person.entity.id, "affiliatedWith", bodies[0].entity.id, 0.75, sentence))
+                continue
+        if after + 1 < sentence.span.end and doc[after].lower_ in ("of", "at", "with"):
+            offset = after + 1 + (doc[after + 1].lower_ == "the")
+            body = sentence.by_token.get(offset)
+            if body is not None and body.entity.type in BODY_TYPES and body.token_start == offset:
+                found.append(_relation(person.entity.id, "affiliatedWith", body.entity.id, 0.7, sentence))
+    return found
+
+
+_CONTAINERS = {"City": ("Region", "Country"), "Region": ("Country",)}
+
+
+def _locations(doc: Doc, sentence: Sentence) -> list[RelationRecord]:
+    """ "City, State" appositions, "X-based Org" and "the Org in Place"."""
+    found = []
+    text = doc.text
+    ordered = sentence.mentions
+    for index, mention in enumerate(ordered):
+        later = ordered[index + 1] if index + 1 < len(ordered) else None
+        kind = mention.entity.type
+        if kind in _CONTAINERS and later is not None and later.entity.type in _CONTAINERS[kind]:
+            between = text[mention.end_char : later.start_char]
+            following = doc[later.token_end].lower_ if later.token_end < len(doc) else ""
+            preceding = doc[mention.token_start - 1].lower_ if mention.token_start > 0 else ""
+            if (
+                between.strip() == ","
+                and following not in ("and", "or")
+                and preceding not in ("and", "or")
+                and later.entity.id != mention.entity.id
+            ):
+                found.append(_relation(mention.entity.id, "locatedIn", later.entity.id, 0.9, sentence))
+        if kind in PLACE_TYPES and re.match(r"-?based\b", text[mention.end_char :]):
+            for other in ordered[index + 1 :]:
+                if other.start_char - mention.end_char > 40:
+                    break
+                if other.entity.type in BODY_TYPES | {"Gunmaker"}:
+                    found.append(_relation(other.entity.id, "locatedIn", mention.entity.id, 0.8, sentence))
+                    break
+        if kind in BODY_TYPES | {"Gunmaker"} and mention.token_end + 1 < sentence.span.end:
+            prep = doc[mention.token_end]
+            offset = mention.token_end + 1 + (doc[mention.token_end + 1].lower_ == "the")
+            place = sentence.by_token.get(offset)
+            if (
+                prep.lower_ == "in"
+                and place is not None
+                and place.entity.type in PLACE_TYPES
+                and mention.token_start <= prep.head.i < mention.token_end
+            ):
+                found.append(_relation(mention.entity.id, "locatedIn", place.entity.id, 0.65, sentence))
+    return found
+
+
+def _weapon_after(doc: Doc, sentence: Sentence, start: int) -> tuple[int, int] | None:
+    """Token range of a weapon noun phrase right after a maker ("semi-automatic rifles")."""
+    index = start
+    while index < sentence.span.end and index - start < 5:
+        token = doc[index]
+        if token.lemma_.lower() in WEAPON_NOUNS and token.pos_ == "NOUN":
+            following = doc[index + 1] if index + 1 < sentence.span.end else None
+            if following is not None and following.lemma_.lower() in WEAPON_NOUNS:
+                index += 1
+                continue
+            return start, index + 1
+        if token.pos_ not in ("ADJ", "NUM", "NOUN", "PROPN") and token.text not in ("-", "."):
+            return None
+        if sentence.by_token.get(index) is not None:
+            return None
+        index += 1
+    return None
+
+
+def _weapon_label(doc: Doc, start: int, end: int) -> str:
+    tokens = doc[start:end]
+    words = [t.text_with_ws for t in tokens[:-1]] + [tokens[-1].lemma_.lower()]
+    return "".join(words).strip()
+
+
+def _makers(
+    doc: Doc, sentence: Sentence, known_makers: list[EntityRecord]
+) -> tuple[list[EntityRecord], list[RelationRecord]]:
+    """Gunmaker -> weapon when the text writes them together or names the maker in the model."""
+    weapons: dict[str, EntityRecord] = {}
+    found = []
+    makers = sentence.of_types(["Gunmaker"])
+    grouped: set[int] = set()
+    for position, maker in enumerate(makers):
+        if maker.token_start in grouped:
+            continue
+        group = [maker]
+        cursor = maker.token_end
+        for other in makers[position + 1 :]:
+            between = doc[cursor : other.token_start]
+            if all(t.lower_ in (",", "and", "&", "or") for t in between) and len(between) <= 2:
+                group.append(other)
+                cursor = other.token_end
+            else:
+                break
+        grouped.update(m.token_start for m in group)
+        weapon = sentence.by_token.get(cursor)
+        target: EntityRecord | None = weapon.entity if weapon and weapon.entity.type == "WeaponType" else None
+        if target is None:
+            phrase = _weapon_after(doc, sentence, cursor)
+            if phrase is not None:
+                label = _weapon_label(doc, *phrase)
+                span = doc[phrase[0] : phrase[1]]
+                target = weapons.setdefault(label, EntityRecord(entity_iri("weapon", label), label, "WeaponType"))
+                target.mentions.append(Span(span.start_char, span.end_char, span.text))
+        if target is not None:
+            found.extend(_relation(m.entity.id, "manufactures", target.id, 0.8, sentence) for m in group)
+    for weapon in sentence.of_types(["WeaponType"]):
+        for maker in known_makers:
+            names = [maker.label, *maker.attributes.get("aliases", [])]
+            if any(weapon.text.lower().startswith(name.lower() + " ") for name in names):
+                found.append(_relation(maker.id, "manufactures", weapon.entity.id, 0.85, sentence))
+        root = doc[weapon.token_start : weapon.token_end].root
+        for child in root.children:
+            if child.lemma_ in _MAKER_PASSIVE:
+                for agent in child.subtree:
+                    maker = sentence.by_token.get(agent.i)
+                    if maker is not None and maker.entity.type == "Gunmaker":
+                        found.append(_relation(maker.entity.id, "manufactures", weapon.entity.id, 0.75, sentence))
+    return list(weapons.values()), found
+
+
+def _dedupe(relations: list[RelationRecord]) -> list[RelationRecord]:
+    """One record per (subject, predicate, object, sentence), keeping the most confident."""
+    best: dict[tuple[str, str, str, int], RelationRecord] = {}
+    for relation in relations:
+        key = (relation.subject, relation.predicate, relation.object, relation.evidence.start)
+        if key not in best or relation.confidence > best[key].confidence:
+            best[key] = relation
+    return list(best.values())
+
+
+def extract_relations(
+    doc: Doc, mentions: list[ResolvedMention], info: DocumentInfo
+) -> tuple[list[EntityRecord], list[RelationRecord]]:
+    """New entities (tied weapon types, reified flows) and the relations the text states."""
+    entities: list[EntityRecord] = []
+    relations: list[RelationRecord] = []
+    makers = list({m.entity.id: m.entity for m in mentions if m.entity.type == "Gunmaker"}.values())
+    for sentence in sentences(doc, mentions):
+        relations.extend(affiliations(doc, sentence))
+        relations.extend(_locations(doc, sentence))
+        weapons, made = _makers(doc, sentence, makers)
+        entities.extend(weapons)
+        relations.extend(made)
+    flow_entities, flow_relations = extract_flows(doc, mentions, info)
+    return _merge_entities(entities) + flow_entities, _dedupe(relations) + flow_relations
+
+
+def _merge_entities(entities: list[EntityRecord]) -> list[EntityRecord]:
+    """Weapon types found in several sentences become one record with all mentions."""
+    merged: dict[str, EntityRecord] = {}
+    for entity in entities:
+        if entity.id in merged:
+            merged[entity.id].mentions.extend(entity.mentions)
+        else:
+            merged[entity.id] = entity
+    return list(merged.values())
