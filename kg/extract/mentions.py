@@ -1,0 +1,197 @@
+"""Names the statistical model finds (or half-finds) that no gazetteer lists.
+
+The small model misses or mislabels many people in press releases ("Romain le Cour",
+"Eliande Tunis" as ORG, "Charge Fred Milanowski"), and headline case fools it into
+tagging phrases like "Would Benefit". So its PERSON / ORG / GPE spans are trimmed of
+titles and gazetteer hits, checked against what is not an entity, typed by keywords,
+and runs of proper nouns in a person context become people.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from kg.extract.gazetteer import Entry
+from kg.extract.rules import (
+    DEMONYMS,
+    GENERIC_WORDS,
+    NAME_PARTICLES,
+    NON_ENTITY_HEADS,
+    NON_ENTITY_STARTS,
+    ORG_HINT_WORDS,
+    PERSON_AFTER,
+    PERSON_BEFORE,
+    PERSON_TITLES,
+    classify_org,
+)
+from kg.iris import normalise_key
+
+
+@dataclass
+class Mention:
+    """A typed mention before resolution: `key` groups mentions of one entity."""
+
+    start: int
+    end: int
+    type: str
+    key: str
+    entry: Entry | None = None
+    text: str = ""
+
+
+def model_mentions(doc: Doc, taken: set[int]) -> list[Mention]:
+    """spaCy's PERSON / ORG / GPE entities the gazetteer did not cover, plus missed people."""
+    headlines = headline_tokens(doc)
+    out = []
+    used = set(taken)
+    for ent in doc.ents:
+        if ent.label_ not in ("PERSON", "ORG", "GPE"):
+            continue
+        span = _trim(doc, ent, taken)
+        if span is None or not_an_entity(doc, span):
+            continue
+        kind = _model_type(doc, span, ent.label_)
+        if kind is None or (span.start in headlines and kind != "Person"):
+            continue
+        if kind == "Person":
+            span = _widen(doc, span, used)
+        out.append(Mention(span.start, span.end, kind, surface_key(kind, span.text)))
+        used.update(range(span.start, span.end))
+    out.extend(_unlabelled_people(doc, used, headlines))
+    return sorted(out, key=lambda m: m.start)
+
+
+def headline_tokens(doc: Doc) -> set[int]:
+    """Tokens of title-case lines (headlines, section headings), where capitals say nothing."""
+    out: set[int] = set()
+    line: list[Token] = []
+    for token in [*doc, None]:
+        if token is None or "\n" in token.text:
+            words = [t for t in line if t.is_alpha and len(t) > 3]
+            if len(words) >= 1 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words):
+                out.update(t.i for t in line)
+            line = []
+        else:
+            line.append(token)
+    return out
+
+
+def _trim(doc: Doc, ent: SpacySpan, taken: set[int]) -> SpacySpan | None:
+    """The part of `ent` outside gazetteer hits and titles, without possessives and quotes."""
+    start, end = ent.start, ent.end
+    while start < end and (start in taken or doc[start].is_punct or _skippable_start(doc[start])):
+        start += 1
+    while end > start and (
+        (end - 1) in taken or doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s", "of", "for", "and")
+    ):
+        end -= 1
+    if start >= end or any(i in taken for i in range(start, end)):
+        return None
+    if ent.label_ == "PERSON" and end < len(doc) - 1 and doc[end].text == "," and doc[end + 1].text == "Jr.":
+        end += 2
+    return doc[start:end]
+
+
+def _skippable_start(token: Token) -> bool:
+    return token.lower_.rstrip(".") in PERSON_TITLES or token.lower_ in ("the", "a", "an")
+
+
+def not_an_entity(doc: Doc, span: SpacySpan) -> bool:
+    """Laws, programmes, documents, facilities, demonyms and lone generic words are not entities."""
+    words = [t.lower_ for t in span]
+    if not any(t.text[:1].isupper() for t in span) or all(w in DEMONYMS for w in words):
+        return True
+    if len(words) == 1 and words[0] in GENERIC_WORDS:
+        return True
+    before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    if words[0] in NON_ENTITY_STARTS or before in NON_ENTITY_STARTS or words[-1].rstrip("s") in NON_ENTITY_HEADS:
+        return True
+    return any(ch.isdigit() for ch in span.text) and "-" in span.text
+
+
+def _model_type(doc: Doc, span: SpacySpan, label: str) -> str | None:
+    if label == "PERSON":
+        return classify_org(span.text) or "Person"
+    if label == "GPE":
+        return "City"
+    kind = classify_org(span.text)
+    if kind:
+        return kind
+    if _person_like(span) and _person_context(doc, span):
+        return "Person"
+    if len(span) == 1 and span.text.isupper() and len(span.text) <= 2:
+        return None
+    return "Organization"
+
+
+def _person_like(span: SpacySpan) -> bool:
+    """Two to four capitalised words or initials, none of them an organisation word."""
+    tokens = [t for t in span if t.lower_ not in NAME_PARTICLES]
+    return (
+        2 <= len(tokens) <= 4
+        and all(re.fullmatch(r"[A-Z][a-zA-Z'’\-]*\.?", t.text) for t in tokens)
+        and not any(t.lower_ in ORG_HINT_WORDS for t in tokens)
+    )
+
+
+def _person_context(doc: Doc, span: SpacySpan) -> bool:
+    """A title, a relation or "-year-old" before; an age, an apposition or a verb of saying after."""
+    before = {t.lower_.rstrip(".") for t in doc[max(span.start - 4, 0) : span.start]}
+    if before & (PERSON_TITLES | PERSON_BEFORE):
+        return True
+    after = [t.lower_ for t in doc[span.end : span.end + 3]]
+    if after[:1] and after[0] in PERSON_AFTER:
+        return True
+    return after[:1] == [","] and len(after) > 1 and (after[1] in PERSON_AFTER or after[1].isdigit())
+
+
+def _widen(doc: Doc, span: SpacySpan, used: set[int]) -> SpacySpan:
+    """"Jesus Esquivel" -> "Jaime Jesus Esquivel" when the model cut a name short."""
+    start, end = span.start, span.end
+    while start > 0 and _name_token(doc[start - 1]) and (start - 1) not in used and not doc[start - 1].ent_type_:
+        start -= 1
+    while end < len(doc) and _name_token(doc[end]) and end not in used and not doc[end].ent_type_:
+        end += 1
+    while start < end and doc[start].lower_ in NAME_PARTICLES:
+        start += 1
+    return doc[start:end]
+
+
+def _name_token(token: Token) -> bool:
+    if token.lower_.rstrip(".") in PERSON_TITLES or token.lower_ in ORG_HINT_WORDS:
+        return False
+    return (token.pos_ == "PROPN" and token.text[:1].isupper() and token.is_alpha) or (
+        token.lower_ in NAME_PARTICLES and token.text.islower()
+    )
+
+
+def _unlabelled_people(doc: Doc, used: set[int], headlines: set[int]) -> list[Mention]:
+    """Runs of proper nouns the model left unlabelled, kept when the context says person."""
+    out = []
+    i = 0
+    while i < len(doc):
+        if i in used or i in headlines or doc[i].ent_type_ or not _name_token(doc[i]) or doc[i].text.islower():
+            i += 1
+            continue
+        j = i
+        while j < len(doc) and j not in used and not doc[j].ent_type_ and _name_token(doc[j]):
+            j += 1
+        while j > i and doc[j - 1].lower_ in NAME_PARTICLES:
+            j -= 1
+        span = doc[i:j]
+        if _person_like(span) and _person_context(doc, span) and not not_an_entity(doc, span):
+            out.append(Mention(i, j, "Person", surface_key("Person", span.text)))
+        i = max(j, i + 1)
+    return out
+
+
+def surface_key(kind: str, text: str) -> str:
+    return f"{kind}:{normalise_key(strip_the(text))}"
+
+
+def strip_the(text: str) -> str:
+    return re.sub(r"^(?:the|The|THE)\s+", "", text)
