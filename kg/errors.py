@@ -6,12 +6,18 @@ the API turns them into `application/problem+json`.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class FfkgError(Exception):
     """Base of every error ffkg raises on purpose."""
 
     status: int = 500
     title: str = "Internal error"
+
+    def details(self) -> dict[str, Any]:
+        """Extra members of the problem+json body (the limit hit, the candidates...); none by default."""
+        return {}
 
 
 class BadInputError(FfkgError):
@@ -32,6 +38,20 @@ class RdfParseError(BadInputError):
         self.source = source
         self.line = line
         self.column = column
+
+
+class SparqlSyntaxError(BadInputError):
+    """A SPARQL query or update does not parse; carries the engine's message and position."""
+
+    title = "SPARQL syntax error"
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+    def details(self) -> dict[str, Any]:
+        return {"line": self.line, "column": self.column}
 
 
 class UnsupportedFormatError(BadInputError):
@@ -70,3 +90,85 @@ class DocumentError(BadInputError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class AmbiguousNameError(FfkgError):
+    """A label or alias names several entities; the caller must pick one of the candidates."""
+
+    status = 409
+    title = "Ambiguous name"
+
+    def __init__(self, name: str, candidates: list[dict[str, Any]]):
+        shown = "; ".join(f"{c['label']} ({c['key']})" for c in candidates)
+        super().__init__(f"{name!r} names {len(candidates)} entities: {shown}; ask again by key or IRI")
+        self.candidates = candidates
+
+    def details(self) -> dict[str, Any]:
+        return {"candidates": self.candidates}
+
+
+class NotAcceptableError(FfkgError):
+    """No representation we offer matches the Accept header."""
+
+    status = 406
+    title = "Not acceptable"
+
+    def __init__(self, accept: str, offered: list[str]):
+        super().__init__(f"cannot answer with {accept!r}; this resource is offered as: {', '.join(offered)}")
+        self.offered = offered
+
+    def details(self) -> dict[str, Any]:
+        return {"offered": self.offered}
+
+
+class LimitError(FfkgError):
+    """A configured limit was hit; `limit` names the setting so the operator knows what to raise."""
+
+    status = 503
+    title = "Limit reached"
+
+    def __init__(self, message: str, limit: str, value: float | int):
+        super().__init__(message)
+        self.limit = limit
+        self.value = value
+
+    def details(self) -> dict[str, Any]:
+        return {"limit": self.limit, "value": self.value}
+
+
+class QueryTimeoutError(LimitError):
+    status = 503
+    title = "Query timeout"
+
+
+class ResultTooLargeError(LimitError):
+    status = 422
+    title = "Result too large"
+
+
+class PayloadTooLargeError(LimitError):
+    status = 413
+    title = "Payload too large"
+
+
+class UnauthorizedError(FfkgError):
+    """A write came without a bearer token."""
+
+    status = 401
+    title = "Unauthorized"
+
+
+class ForbiddenError(FfkgError):
+    """A write came with a wrong token, or writes are switched off."""
+
+    status = 403
+    title = "Forbidden"
+
+
+class MethodNotAllowedError(FfkgError):
+    status = 405
+    title = "Method not allowed"
+
+    def __init__(self, message: str, allow: list[str]):
+        super().__init__(message)
+        self.allow = allow

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
         None, description="Bearer token that enables SPARQL Update, the Graph Store protocol and ingest over HTTP."
     )
     query_timeout: float = Field(30.0, gt=0, description="Seconds a SPARQL query may run before it is stopped.")
+    query_workers: int = Field(
+        4, gt=0, description="Most SPARQL queries run at once; a query past its timeout holds its slot until done."
+    )
     max_result_rows: int = Field(100_000, gt=0, description="Most rows a SELECT may return over HTTP.")
     max_body_bytes: int = Field(20_000_000, gt=0, description="Largest request body or upload accepted.")
     max_document_bytes: int = Field(20_000_000, gt=0, description="Largest article file ingest accepts.")
@@ -30,6 +33,11 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=0, le=65535, description="Port `ffkg serve` listens on.")
     max_path_k: int = Field(10, gt=0, description="Most alternative paths a path query may ask for.")
     max_depth: int = Field(3, gt=0, description="Deepest neighbourhood a view or query may ask for.")
+
+    example_queries_dir: Path = Field(
+        Path(__file__).resolve().parent.parent / "examples" / "queries",
+        description="Folder of `.rq` research questions the /query page offers as examples.",
+    )
 
     @property
     def store_path(self) -> Path:

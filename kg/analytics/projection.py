@@ -1,0 +1,267 @@
+"""The RDF graph projected into NetworkX: entities and events as nodes, domain relations as edges.
+
+Which classes are nodes and which properties are edges comes from the ontology
+(`ffkg:graphNode`, `ffkg:graphEdge`). The projection is built with a handful of bulk
+SPARQL SELECTs, frozen, and cached per store and revision, so an ingest (from this or
+another process) is seen by the next call and nobody can mutate a shared cached graph.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import threading
+import weakref
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any, TypeVar
+
+import networkx as nx
+
+from kg.errors import BadInputError
+from kg.iris import ONTOLOGY, key_of
+from kg.ontology import edge_properties, node_classes, superclasses
+from kg.store import Store
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+EVENT = "Event"
+_CACHE_SIZE = 8
+_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+T = TypeVar("T")
+_projections: weakref.WeakKeyDictionary[Store, OrderedDict[tuple, nx.MultiDiGraph]] = weakref.WeakKeyDictionary()
+_derived: weakref.WeakKeyDictionary[nx.Graph, dict[Any, Any]] = weakref.WeakKeyDictionary()
+_lock = threading.RLock()
+
+
+def period(value: str | date) -> tuple[date, date]:
+    """First and last day a date of any precision allows: "2020" -> (2020-01-01, 2020-12-31)."""
+    if isinstance(value, date):
+        return value, value
+    match = _DATE.fullmatch(value.strip())
+    if not match:
+        raise BadInputError(f"{value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = int(match[1]), match[2], match[3]
+    try:
+        if month is None:
+            return date(year, 1, 1), date(year, 12, 31)
+        if day is None:
+            last = calendar.monthrange(year, int(month))[1]
+            return date(year, int(month), 1), date(year, int(month), last)
+        exact = date(year, int(month), int(day))
+    except ValueError:
+        raise BadInputError(f"{value!r} is not a valid date") from None
+    return exact, exact
+
+
+def date_window(date_from: str | date | None, date_to: str | date | None) -> tuple[date, date] | None:
+    """The inclusive window two bounds describe ("2020".."2020" is all of 2020), or None if unbounded."""
+    if date_from is None and date_to is None:
+        return None
+    start = period(date_from)[0] if date_from is not None else date.min
+    end = period(date_to)[1] if date_to is not None else date.max
+    if start > end:
+        raise BadInputError(f"the date range is empty: {date_from} is after {date_to}")
+    return start, end
+
+
+def overlaps(value: str | None, window: tuple[date, date] | None) -> bool:
+    """Whether a date at its own precision can fall in the window; undated things never do."""
+    if window is None:
+        return True
+    if not value:
+        return False
+    start, end = period(value)
+    return start <= window[1] and end >= window[0]
+
+
+def check_types(types: Iterable[str] | None) -> frozenset[str] | None:
+    """Validate class names against the ontology's node classes."""
+    if types is None:
+        return None
+    chosen = frozenset(types)
+    unknown = sorted(chosen - node_classes().keys())
+    if unknown:
+        raise BadInputError(f"unknown type {', '.join(unknown)}; node types are: {', '.join(sorted(node_classes()))}")
+    return chosen
+
+
+def is_a(node_type: str | None, wanted: str) -> bool:
+    """Whether a node of class `node_type` counts as `wanted` (a Gunmaker is an Organization)."""
+    return node_type is not None and wanted in superclasses(node_type)
+
+
+def project(
+    store: Store,
+    *,
+    types: Iterable[str] | None = None,
+    date_from: str | date | None = None,
+    date_to: str | date | None = None,
+    min_confidence: float = 0.0,
+    min_documents: int = 1,
+) -> nx.MultiDiGraph:
+    """The store's entity-and-event network, frozen and cached until the store changes.
+
+    Nodes are keyed by IRI with `label`, `type` (most specific ffkg class), `key`,
+    `documents` (how many mention it), `date` for events and `lat`/`lon` for places.
+    Edges are keyed by predicate name with `predicate`, `confidence` (the best evidence;
+    None if the fact has none) and `documents` (how many document graphs state it).
+    `types` keeps nodes of those classes and their subclasses; a date range keeps only
+    events whose date can fall in it (other nodes stay); `min_confidence` and
+    `min_documents` drop weakly attested edges.
+
+    >>> store = Store.memory()
+    >>> project(store).number_of_nodes()
+    0
+    """
+    chosen = check_types(types)
+    window = date_window(date_from, date_to)
+    if not 0.0 <= min_confidence <= 1.0:
+        raise BadInputError(f"min_confidence must be between 0 and 1, not {min_confidence}")
+    key = (store.revision(), chosen, window, float(min_confidence), int(min_documents))
+    with _lock:
+        cached = _projections.setdefault(store, OrderedDict())
+        if key in cached:
+            cached.move_to_end(key)
+            return cached[key]
+    graph = _build(store, chosen, window, min_confidence, min_documents)
+    with _lock:
+        cached[key] = graph
+        while len(cached) > _CACHE_SIZE:
+            cached.popitem(last=False)
+    return graph
+
+
+def derived(graph: nx.Graph, name: Any, build: Callable[[], T]) -> T:
+    """A value computed from a frozen projection once and kept as long as the projection lives."""
+    with _lock:
+        values = _derived.setdefault(graph, {})
+        if name not in values:
+            values[name] = build()
+        return values[name]
+
+
+def undirected(graph: nx.MultiDiGraph) -> nx.Graph:
+    """The projection as a simple undirected graph: relations read both ways, parallel ones merged.
+
+    >>> g = nx.MultiDiGraph([("a", "b", "x"), ("b", "a", "y")])
+    >>> undirected(g).number_of_edges()
+    1
+    """
+
+    def build() -> nx.Graph:
+        simple = nx.Graph()
+        simple.add_nodes_from(graph.nodes(data=True))
+        simple.add_edges_from((u, v) for u, v in graph.edges() if u != v)
+        return nx.freeze(simple)
+
+    return derived(graph, "undirected", build)
+
+
+def node_info(graph: nx.Graph, node: str) -> dict[str, Any]:
+    """The public description of a node: IRI, key, label and type."""
+    data = graph.nodes[node]
+    return {"iri": node, "key": data.get("key"), "label": data.get("label"), "type": data.get("type")}
+
+
+def select_rows(store: Store, sparql: str) -> list[tuple[str | None, ...]]:
+    """A SELECT's solutions as tuples of plain strings (None where unbound), in variable order."""
+    solutions = store.query(sparql)
+    names = [v.value for v in solutions.variables]
+    return [tuple(row[name].value if row[name] is not None else None for name in names) for row in solutions]
+
+
+def _values(iris: Iterable[str]) -> str:
+    return " ".join(f"<{iri}>" for iri in iris)
+
+
+def _most_specific(classes: set[str]) -> str:
+    return max(sorted(classes), key=lambda name: len(superclasses(name)))
+
+
+def _build(
+    store: Store,
+    types: frozenset[str] | None,
+    window: tuple[date, date] | None,
+    min_confidence: float,
+    min_documents: int,
+) -> nx.MultiDiGraph:
+    classes = node_classes()
+    node_types: dict[str, set[str]] = defaultdict(set)
+    for node, cls in select_rows(
+        store, f"SELECT ?n ?c WHERE {{ VALUES ?c {{ {_values(t.iri for t in classes.values())} }} ?n a ?c }}"
+    ):
+        node_types[node].add(cls[len(ONTOLOGY) :])
+    nodes = {node: _most_specific(found) for node, found in node_types.items()}
+    if types is not None:
+        nodes = {n: t for n, t in nodes.items() if any(is_a(t, wanted) for wanted in types)}
+
+    literals: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for name, predicate in (
+        ("label", RDFS_LABEL),
+        ("key", ONTOLOGY + "key"),
+        ("date", ONTOLOGY + "date"),
+        ("lat", GEO + "lat"),
+        ("lon", GEO + "long"),
+    ):
+        for node, value in select_rows(store, f"SELECT ?n ?v WHERE {{ ?n <{predicate}> ?v }}"):
+            if node in nodes:
+                literals[node][name][value] += 1
+    mentions = Counter(
+        node
+        for node, _ in set(select_rows(store, f"SELECT ?n ?d WHERE {{ ?n <{ONTOLOGY}mentionedIn> ?d }}"))
+        if node in nodes
+    )
+
+    graph = nx.MultiDiGraph()
+    for node, node_type in nodes.items():
+        values = literals[node]
+        date_value = min(values["date"]) if values["date"] else None
+        if window is not None and is_a(node_type, EVENT) and not overlaps(date_value, window):
+            continue
+        data: dict[str, Any] = {
+            "label": _commonest(values["label"]) or key_of(node),
+            "type": node_type,
+            "key": _commonest(values["key"]) or key_of(node),
+            "documents": mentions[node],
+        }
+        if date_value:
+            data["date"] = date_value
+        if values["lat"] and values["lon"]:
+            data["lat"], data["lon"] = float(_commonest(values["lat"])), float(_commonest(values["lon"]))
+        graph.add_node(node, **data)
+
+    edges = edge_properties()
+    predicates = _values(term.iri for term in edges.values())
+    sources: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for subject, predicate, obj, source in select_rows(
+        store, f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+    ):
+        if subject in graph and obj in graph:
+            sources[(subject, predicate, obj)].add(source)
+    confidence: dict[tuple[str, str, str], float] = {}
+    for subject, predicate, obj, value in select_rows(
+        store,
+        f"SELECT ?s ?p ?o ?c WHERE {{ ?e <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; "
+        f"<{ONTOLOGY}confidence> ?c }}",
+    ):
+        fact = (subject, predicate, obj)
+        if fact in sources:
+            confidence[fact] = max(confidence.get(fact, 0.0), float(value))
+    for (subject, predicate, obj), graphs in sources.items():
+        best = confidence.get((subject, predicate, obj))
+        if len(graphs) < min_documents or (min_confidence > 0 and (best is None or best < min_confidence)):
+            continue
+        name = predicate[len(ONTOLOGY) :]
+        graph.add_edge(subject, obj, key=name, predicate=name, confidence=best, documents=len(graphs))
+    return nx.freeze(graph)
+
+
+def _commonest(counts: Counter) -> str | None:
+    """The most frequent value, ties broken alphabetically so the answer is stable."""
+    if not counts:
+        return None
+    return min(counts, key=lambda value: (-counts[value], value))
