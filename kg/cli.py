@@ -29,7 +29,7 @@ def main() -> None:
 
 def _register() -> None:
     """Each area keeps its commands in its own module; the group only lists them."""
-    from kg import cli_ingest, cli_store
+    from kg import cli_extract, cli_ingest, cli_store
 
     for command in (
         cli_store.load,
@@ -41,6 +41,8 @@ def _register() -> None:
     ):
         main.add_command(command)
     for command in (cli_ingest.ingest, cli_ingest.remove, cli_ingest.documents):
+        main.add_command(command)
+    for command in (cli_extract.extract, cli_extract.evaluate):
         main.add_command(command)
 
 

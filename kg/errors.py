@@ -80,6 +80,17 @@ class StoreBusyError(FfkgError):
     title = "Store busy"
 
 
+class RemoteStoreError(FfkgError):
+    """The shared SPARQL server is unreachable, refused a request, or answered incompletely; names the URL."""
+
+    status = 502
+    title = "Store server error"
+
+    def __init__(self, url: str, message: str):
+        super().__init__(f"{url}: {message}")
+        self.url = url
+
+
 class DocumentError(BadInputError):
     """An input document cannot be read as article text; names the file and the reason."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,28 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=0, le=65535, description="Port `ffkg serve` listens on.")
     max_path_k: int = Field(10, gt=0, description="Most alternative paths a path query may ask for.")
     max_depth: int = Field(3, gt=0, description="Deepest neighbourhood a view or query may ask for.")
+    store: Literal["embedded", "sparql"] = Field(
+        "embedded",
+        description="Where the data lives: the embedded Oxigraph store, or a shared SPARQL 1.1 server (`sparql`).",
+    )
+    sparql_query_url: str | None = Field(None, description="SPARQL query endpoint of the shared server.")
+    sparql_update_url: str | None = Field(
+        None, description="SPARQL Update endpoint of the shared server (default: the query endpoint)."
+    )
+    sparql_graph_store_url: str | None = Field(
+        None, description="Graph Store Protocol endpoint of the shared server; each document's graph is PUT there."
+    )
+    sparql_auth: Literal["none", "basic", "digest", "bearer"] = Field(
+        "none", description="How ffkg authenticates to the shared server."
+    )
+    sparql_user: str | None = Field(None, description="User name for basic or digest auth to the shared server.")
+    sparql_password: SecretStr | None = Field(
+        None, description="Password (basic, digest) or token (bearer) for the shared server."
+    )
+    sparql_page_size: int = Field(
+        10_000, gt=0, description="Rows per page when reading large results from the shared server."
+    )
+    sparql_timeout: float = Field(120.0, gt=0, description="Seconds one HTTP request to the shared server may take.")
 
     example_queries_dir: Path = Field(
         Path(__file__).resolve().parent.parent / "examples" / "queries",
