@@ -1,0 +1,1 @@
+"""The HTTP service: build it with `api.app.create_app(settings, store=None)`."""

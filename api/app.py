@@ -1,0 +1,77 @@
+"""The app factory: settings in, a FastAPI app out; no module-level app or store.
+
+Each surface is a router of its own; adding one is one entry in `ROUTERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api import problems
+from api.query_runner import QueryRunner
+from api.routers import graph_store, query_page, rest, sparql, views
+from kg import __version__
+from kg.settings import Settings
+from kg.store import BaseStore, open_store
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+ROUTERS = (sparql.router, graph_store.router, rest.router, query_page.router, views.router)
+
+
+class ReadCORS:
+    """CORS for the read surfaces only (so YASGUI and notebooks in a browser work); writes get none."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        common = {"allow_origins": ["*"], "allow_headers": ["*"], "max_age": 3600}
+        self.sparql = CORSMiddleware(app, allow_methods=["GET", "POST"], **common)
+        self.rest = CORSMiddleware(app, allow_methods=["GET"], **common)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if path == "/sparql":
+            await self.sparql(scope, receive, send)
+        elif path.startswith("/api/") or path == "/health":
+            await self.rest(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings, store: BaseStore | None = None) -> FastAPI:
+    """Build the service; with no `store` the lifespan opens the one `settings` names and closes it after."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if store is not None:
+            yield
+            return
+        opened = open_store(settings)
+        app.state.store = opened
+        try:
+            yield
+        finally:
+            app.state.store = None
+            opened.close()
+
+    app = FastAPI(
+        title="ffkg",
+        version=__version__,
+        description="A firearms-flow knowledge graph: SPARQL 1.1 endpoint, Graph Store protocol and REST.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.runner = QueryRunner(settings)
+    problems.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(ReadCORS)
+    return app

@@ -1,0 +1,65 @@
+"""Every error as `application/problem+json` (RFC 9457): our own with their status, the rest as 500.
+
+Messages of `FfkgError` are written for the caller; anything else is a bug, so its traceback
+goes to the log and the client only learns that it happened.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from kg.errors import FfkgError, MethodNotAllowedError, UnauthorizedError
+
+PROBLEM = "application/problem+json"
+log = logging.getLogger("ffkg.api")
+
+
+def problem(request: Request, status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.url.path}
+    return JSONResponse(jsonable_encoder({**body, **extra}), status_code=status, media_type=PROBLEM)
+
+
+async def _ffkg_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, FfkgError)
+    response = problem(request, error.status, error.title, str(error), **error.details())
+    if isinstance(error, UnauthorizedError):
+        response.headers["WWW-Authenticate"] = 'Bearer realm="ffkg"'
+    if isinstance(error, MethodNotAllowedError):
+        response.headers["Allow"] = ", ".join(error.allow)
+    return response
+
+
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    detail = error.detail if isinstance(error.detail, str) else "request failed"
+    title = {404: "Not found", 405: "Method not allowed"}.get(error.status_code, "HTTP error")
+    response = problem(request, error.status_code, title, detail)
+    response.headers.update(error.headers or {})
+    return response
+
+
+async def _validation_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
+    where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+    return problem(request, 422, "Invalid parameters", where, errors=errors)
+
+
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return problem(request, 500, "Internal error", "the server failed on this request; the error has been logged")
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on `app`."""
+    app.add_exception_handler(FfkgError, _ffkg_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)

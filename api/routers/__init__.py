@@ -1,0 +1,1 @@
+"""One router per surface: sparql, graph_store, rest, query_page (and analytics, views)."""

@@ -1,0 +1,196 @@
+"""REST under `/api/` for everyday questions, plus `/health`.
+
+Each route is a thin layer over `kg.lookup`; parameters reach the engine as bound values or
+as integers, never as query text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Annotated, Any
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from api.deps import StoreDep
+from kg import __version__, lookup
+from kg.errors import BadInputError, NotFoundError
+
+router = APIRouter()
+
+MAX_PAGE = 1000
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size.")]
+Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+_LITERAL = re.compile(
+    r'"(?P<value>(?:[^"\\]|\\.)*)"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^<(?P<datatype>[^<>]*)>)?', re.S
+)
+
+
+class EntitySummary(BaseModel):
+    iri: str
+    key: str = Field(description="Short stable key; /api/entities/{key} fetches the card.")
+    label: str
+    types: list[str] = Field(description="Ontology classes (local names).")
+
+
+class EntityPage(BaseModel):
+    total: int = Field(description="Entities matching, over all pages.")
+    limit: int
+    offset: int
+    items: list[EntitySummary]
+
+
+class DocumentSummary(BaseModel):
+    iri: str
+    key: str
+    title: str | None
+    date: str | None
+    source: str | None
+    entities: int = Field(description="Entities the document names.")
+
+
+class DocumentPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[DocumentSummary]
+
+
+class TriplePage(BaseModel):
+    pattern: dict[str, str | None] = Field(description="The s, p, o asked for (None: any).")
+    graph: str | None = Field(description="The graph searched; None means the union of all graphs.")
+    total: int = Field(description="Distinct triples matching, over all pages.")
+    limit: int
+    offset: int
+    next: str | None = Field(description="URL of the next page, if any.")
+    triples: list[dict[str, dict[str, str]]] = Field(description="Terms as in SPARQL JSON results.")
+
+
+@router.get("/api/entities", response_model=EntityPage, tags=["REST"], summary="Search entities by name and type")
+def entities(
+    store: StoreDep,
+    q: Annotated[str | None, Query(description="Substring of a label or alias, any case.")] = None,
+    type: Annotated[str | None, Query(description="Ontology class, e.g. Gunmaker; subclasses count.")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    return lookup.search_entities(store, text=q or None, type_name=type or None, limit=limit, offset=offset)
+
+
+@router.get(
+    "/api/entities/{name:path}",
+    tags=["REST"],
+    summary="One entity: types, labels, relations in and out, events, documents and evidence",
+    responses={404: {"description": "Unknown name (with close matches)."}, 409: {"description": "Ambiguous label."}},
+)
+def entity(
+    store: StoreDep, name: Annotated[str, Path(description="IRI, key (org/smith-wesson) or label/alias.")]
+) -> dict[str, Any]:
+    return lookup.entity_card(store, lookup.resolve_entity(store, name))
+
+
+@router.get("/api/documents", response_model=DocumentPage, tags=["REST"], summary="Documents, newest first")
+def documents(store: StoreDep, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    return lookup.list_documents(store, limit=limit, offset=offset)
+
+
+@router.get(
+    "/api/documents/{key:path}",
+    tags=["REST"],
+    summary="One document: metadata, the entities it names, the facts it states with their sentences",
+    responses={404: {"description": "No such document."}},
+)
+def document(store: StoreDep, key: Annotated[str, Path(description="Document key, id or IRI.")]) -> dict[str, Any]:
+    return lookup.document_card(store, lookup.resolve_document(store, key))
+
+
+def parse_term(text: str, position: str) -> ox.NamedNode | ox.Literal:
+    """A pattern term: an IRI (bare or in <>), or a literal written as in N-Triples ("x", "x"@en, "1"^^<dt>)."""
+    literal = _LITERAL.fullmatch(text)
+    if literal and position == "o":
+        try:
+            value = json.loads(f'"{literal["value"]}"')
+        except json.JSONDecodeError as error:
+            raise BadInputError(f"{position}={text!r}: bad escape in the literal ({error.msg})") from None
+        if literal["lang"]:
+            return ox.Literal(value, language=literal["lang"])
+        datatype = literal["datatype"]
+        return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
+    iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as error:
+        allowed = "an absolute IRI"
+        if position == "o":
+            allowed += ' or a literal like "text", "text"@en, "1"^^<datatype>'
+        raise BadInputError(f"{position}={text!r} is not {allowed}: {error}") from None
+
+
+def _term(term: Any) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    item = {"type": "literal", "value": term.value}
+    if term.language:
+        item["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        item["datatype"] = term.datatype.value
+    return item
+
+
+@router.get("/api/triples", response_model=TriplePage, tags=["REST"], summary="Triple-pattern fragment with paging")
+def triples(
+    request: Request,
+    store: StoreDep,
+    s: Annotated[str | None, Query(description="Subject IRI.")] = None,
+    p: Annotated[str | None, Query(description="Predicate IRI.")] = None,
+    o: Annotated[str | None, Query(description='Object: IRI or literal ("text", "text"@en, "1"^^<dt>).')] = None,
+    graph: Annotated[str | None, Query(description="Only this named graph (default: all).")] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    pattern = {"s": s, "p": p, "o": o}
+    bound = {ox.Variable(name): parse_term(value, name) for name, value in pattern.items() if value}
+    options: dict[str, Any] = {"substitutions": bound}
+    if graph:
+        graph_node = parse_term(graph, "graph")
+        options["default_graph"] = [graph_node]
+        if not store.has_graph(graph_node.value):
+            raise NotFoundError(f"no graph {graph} in the store; GET /api/documents lists the document graphs")
+    names = " ".join(f"?{v.value}" for v in bound)
+    distinct = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
+    counted = store.query(
+        f"SELECT {names} (COUNT(*) AS ?n) WHERE {{ {distinct} }}" + (f" GROUP BY {names}" if names else ""), **options
+    )
+    total = next((int(row["n"].value) for row in counted), 0)
+    page = store.query(f"{distinct} LIMIT {limit} OFFSET {offset}", **options)
+    found = [{"s": _term(row["s"]), "p": _term(row["p"]), "o": _term(row["o"])} for row in page]
+    following = offset + limit
+    next_url = str(request.url.include_query_params(offset=following)) if following < total else None
+    return {
+        "pattern": pattern,
+        "graph": graph,
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "next": next_url,
+        "triples": found,
+    }
+
+
+@router.get("/api/stats", tags=["REST"], summary="Triples, graphs, documents and entities per class")
+def stats(request: Request, store: StoreDep) -> dict[str, Any]:
+    revision = store.revision()
+    cached = getattr(request.app.state, "stats_cache", None)
+    if cached is None or cached[0] != revision:
+        cached = (revision, store.stats())
+        request.app.state.stats_cache = cached
+    return {**cached[1], "revision": revision}
+
+
+@router.get("/health", tags=["REST"], summary="Liveness: the store answers")
+def health(store: StoreDep) -> dict[str, Any]:
+    return {"status": "ok", "version": __version__, "revision": store.revision(), "graphs": len(store.graphs())}

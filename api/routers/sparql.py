@@ -1,0 +1,129 @@
+"""The SPARQL 1.1 Protocol query operation at `/sparql`, and its service description.
+
+The query text goes to the engine untouched and its answer comes back in the engine's own
+serialisation (see `api.query_runner`); the table in `api.negotiation` picks the format.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import RunnerDep, SettingsDep, StoreDep, read_body
+from api.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, negotiate
+from kg.errors import BadInputError, UnsupportedFormatError
+
+router = APIRouter(tags=["SPARQL 1.1 Protocol"])
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "SELECT/ASK answers or CONSTRUCT/DESCRIBE graphs, in the format the Accept header picks.",
+        "content": {fmt.media_type: {} for fmt in (*SOLUTION_FORMATS, *GRAPH_FORMATS)},
+    },
+    400: {"description": "The query does not parse (message and position), or an update was sent here."},
+    406: {"description": "No offered format matches the Accept header; the problem lists the offered ones."},
+    422: {"description": "The answer has more rows than max_result_rows."},
+    503: {"description": "The query ran past query_timeout, or every query worker is busy."},
+}
+DefaultGraphs = Annotated[
+    list[str], Query(alias="default-graph-uri", description="Graphs whose merge is the query's default graph.")
+]
+NamedGraphs = Annotated[list[str], Query(alias="named-graph-uri", description="Graphs the query may name in GRAPH.")]
+
+
+def dataset_options(default_graphs: list[str], named_graphs: list[str]) -> dict[str, Any]:
+    """The protocol's dataset parameters as engine options; without them the default graph is the union."""
+    try:
+        options: dict[str, Any] = {}
+        if default_graphs:
+            options["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
+        if named_graphs:
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+    except ValueError as error:
+        raise BadInputError(f"default-graph-uri and named-graph-uri must be absolute IRIs: {error}") from None
+    return options
+
+
+def service_description(endpoint: str, *, writable: bool) -> list[ox.Triple]:
+    """SPARQL 1.1 Service Description of this endpoint: languages, result formats, union default graph."""
+    service = ox.BlankNode()
+
+    def sd(name: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + name)
+
+    triples = [
+        ox.Triple(service, RDF_TYPE, sd("Service")),
+        ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint)),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")),
+    ]
+    if writable:
+        triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
+    for fmt in (*SOLUTION_FORMATS, *GRAPH_FORMATS):
+        triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(fmt.engine_format.iri)))
+    return triples
+
+
+@router.get("/sparql", responses=_RESPONSES, summary="SPARQL query by GET (service description without a query)")
+async def query_get(
+    request: Request,
+    store: StoreDep,
+    runner: RunnerDep,
+    settings: SettingsDep,
+    query: Annotated[str | None, Query(description="The SPARQL 1.1 query.")] = None,
+    default_graph_uri: DefaultGraphs = [],  # noqa: B006 - FastAPI copies defaults per request
+    named_graph_uri: NamedGraphs = [],  # noqa: B006 - FastAPI copies defaults per request
+) -> Response:
+    accept = request.headers.get("accept")
+    if query is None:
+        fmt = negotiate(accept, GRAPH_FORMATS)
+        endpoint = str(request.url.replace(query=""))
+        description = service_description(endpoint, writable=settings.write_token is not None)
+        return Response(ox.serialize(description, format=fmt.engine_format), media_type=fmt.content_type)
+    return await runner.respond(store, query, dataset_options(default_graph_uri, named_graph_uri), accept)
+
+
+@router.post(
+    "/sparql",
+    responses={**_RESPONSES, 415: {"description": "The body is neither a form nor application/sparql-query."}},
+    summary="SPARQL query by POST, form-encoded or as application/sparql-query",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                FORM: {"schema": {"type": "object", "properties": {"query": {"type": "string"}}}},
+                SPARQL_QUERY: {"schema": {"type": "string"}},
+            }
+        }
+    },
+)
+async def query_post(request: Request, store: StoreDep, runner: RunnerDep, settings: SettingsDep) -> Response:
+    body = await read_body(request, settings.max_body_bytes)
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    if media_type == FORM:
+        form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+        if "update" in form:
+            raise BadInputError("/sparql only answers queries; send SPARQL Update to /update")
+        for name in ("default-graph-uri", "named-graph-uri"):
+            params.setdefault(name, []).extend(form.get(name, []))
+        texts = form.get("query", [])
+        if len(texts) != 1:
+            raise BadInputError("a form-encoded SPARQL request needs exactly one `query` field")
+        query = texts[0]
+    elif media_type == SPARQL_QUERY:
+        query = body.decode("utf-8", errors="replace")
+    else:
+        raise UnsupportedFormatError(
+            f"cannot read a query from {media_type or 'a body without Content-Type'}; send {FORM} or {SPARQL_QUERY}"
+        )
+    options = dataset_options(params.get("default-graph-uri", []), params.get("named-graph-uri", []))
+    return await runner.respond(store, query, options, request.headers.get("accept"))

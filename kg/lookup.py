@@ -1,0 +1,335 @@
+"""Find entities and documents by what people call them, and gather what the graph says about them.
+
+Researchers name things by IRI, by key (`org/smith-wesson`) or by a label or alias ("S&W");
+`resolve_entity` turns any of these into the one IRI meant, or says which ones were meant
+(409) or what is close (404). The cards are plain dicts that the REST API, the analytics and
+the views all render. Names and search text reach the engine as bound values
+(`substitutions`), never pasted into query text.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from functools import cache
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import AmbiguousNameError, BadInputError, NotFoundError
+from kg.iris import ONTOLOGY, document_iri, key_of, normalise_key
+from kg.ontology import node_classes, superclasses
+from kg.store import BaseStore
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+PREFIXES = f"""PREFIX ffkg: <{ONTOLOGY}>
+PREFIX rdf: <{RDF}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+#: Edges that are bookkeeping rather than facts about the world.
+_NOT_RELATIONS = (RDF + "type", ONTOLOGY + "mentionedIn", ONTOLOGY + "refersTo", ONTOLOGY + "document")
+CLOSE_MATCHES = 5
+
+
+def _value(term: Any) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal) and term.datatype.value.endswith(("#integer", "#decimal", "#double")):
+        return float(term.value) if "." in term.value or "e" in term.value.lower() else int(term.value)
+    return term.value
+
+
+def _rows(store: BaseStore, sparql: str, **bound: ox.NamedNode | ox.Literal) -> list[dict[str, Any]]:
+    """Run `sparql` with variables bound to values (each must be projected) and return plain rows."""
+    substitutions = {ox.Variable(name): value for name, value in bound.items()}
+    results = store.query(PREFIXES + sparql, substitutions=substitutions)
+    names = [v.value for v in results.variables]
+    return [{name: _value(row[name]) for name in names} for row in results]
+
+
+def local_name(iri: str) -> str:
+    return iri[len(ONTOLOGY) :] if iri.startswith(ONTOLOGY) else iri
+
+
+@cache
+def event_classes() -> frozenset[str]:
+    """Local names of the classes that are events, read from the ontology."""
+    return frozenset(name for name in node_classes() if "Event" in superclasses(name))
+
+
+def class_names(type_name: str) -> list[str]:
+    """A class and its subclasses (Organization -> Organization, Gunmaker, ...), or a 400 naming the valid ones."""
+    classes = node_classes()
+    match = next((name for name in classes if name.lower() == type_name.lower()), None)
+    if match is None:
+        raise BadInputError(f"unknown entity type {type_name!r}; known types: {', '.join(sorted(classes))}")
+    return sorted(name for name in classes if match in superclasses(name))
+
+
+def types_of(store: BaseStore, iri: str) -> list[str]:
+    rows = _rows(store, "SELECT DISTINCT ?t ?e WHERE { ?e a ?t }", e=ox.NamedNode(iri))
+    return sorted(local_name(row["t"]) for row in rows)
+
+
+def _is_a(store: BaseStore, iri: str, type_iri: str | None = None) -> bool:
+    bound = {"e": ox.NamedNode(iri)}
+    if type_iri:
+        bound["t"] = ox.NamedNode(type_iri)
+    return bool(_rows(store, "SELECT ?e ?t WHERE { ?e a ?t } LIMIT 1", **bound))
+
+
+def summary(store: BaseStore, iri: str) -> dict[str, Any]:
+    """IRI, key, label and types of a node: how a card refers to its neighbours."""
+    rows = _rows(
+        store,
+        "SELECT ?e (SAMPLE(?k) AS ?key) (MIN(?l) AS ?label) (MIN(?d) AS ?date) WHERE {"
+        " OPTIONAL { ?e ffkg:key ?k } OPTIONAL { ?e rdfs:label ?l } OPTIONAL { ?e ffkg:date ?d } } GROUP BY ?e",
+        e=ox.NamedNode(iri),
+    )
+    row = rows[0] if rows else {}
+    item = {"iri": iri, "key": row.get("key") or key_of(iri), "label": row.get("label") or key_of(iri)}
+    item["types"] = types_of(store, iri)
+    if row.get("date"):
+        item["date"] = row["date"]
+    return item
+
+
+# -- naming ---------------------------------------------------------------------------------------------
+
+
+def _names(store: BaseStore) -> list[dict[str, Any]]:
+    """Every (entity, key, label, name) where name is its label or one of its aliases."""
+    return _rows(
+        store,
+        "SELECT DISTINCT ?e ?key ?label ?name WHERE { ?e ffkg:key ?key ; rdfs:label ?label ."
+        " { ?e rdfs:label ?name } UNION { ?e skos:altLabel ?name } }",
+    )
+
+
+def resolve_entity(store: BaseStore, name: str) -> str:
+    """The IRI of the entity `name` means: an IRI, a key, or a label/alias (case- and accent-insensitive).
+
+    Raises `AmbiguousNameError` (409) with the candidates when a label fits several entities,
+    and `NotFoundError` (404) with close matches when nothing fits.
+    """
+    name = name.strip()
+    if not name:
+        raise BadInputError("name an entity by IRI, key or label")
+    if "://" in name or name.startswith("urn:"):
+        try:
+            if _is_a(store, name):
+                return name
+        except ValueError:
+            raise BadInputError(f"{name!r} is not a valid IRI") from None
+        raise NotFoundError(f"no entity {name} in the store")
+    by_key = _rows(store, "SELECT DISTINCT ?e ?key WHERE { ?e ffkg:key ?key ; rdfs:label ?l }", key=ox.Literal(name))
+    if len(by_key) == 1:
+        return by_key[0]["e"]
+    folded = normalise_key(name)
+    names = _names(store)
+    found = sorted(
+        {row["e"] for row in names if normalise_key(row["name"]) == folded or row["key"].endswith("/" + folded)}
+    )
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise AmbiguousNameError(name, [summary(store, iri) for iri in found])
+    known = {row["name"].lower(): row["name"] for row in names}
+    close = [known[m] for m in difflib.get_close_matches(name.lower(), list(known), n=CLOSE_MATCHES)]
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "; GET /api/entities?q= searches"
+    raise NotFoundError(f"no entity is called {name!r}{hint}")
+
+
+def resolve_document(store: BaseStore, name: str) -> str:
+    """The IRI of a document named by IRI, key (`doc/x`) or bare id (`x`)."""
+    iri = name if "://" in name else document_iri(name.removeprefix("doc/"))
+    try:
+        if _is_a(store, iri, ONTOLOGY + "Document"):
+            return iri
+    except ValueError:
+        raise BadInputError(f"{name!r} is neither a document key nor an absolute IRI") from None
+    raise NotFoundError(f"no document {name!r} in the store; GET /api/documents lists them")
+
+
+# -- searching ------------------------------------------------------------------------------------------
+
+
+def search_entities(
+    store: BaseStore, *, text: str | None = None, type_name: str | None = None, limit: int = 50, offset: int = 0
+) -> dict[str, Any]:
+    """Entities whose label or an alias contains `text` (any case), of `type_name` or a subclass; one page."""
+    where = "?e ffkg:key ?k ; rdfs:label ?l ."
+    bound: dict[str, ox.Literal] = {}
+    if type_name:
+        allowed = " ".join(f"<{ONTOLOGY}{name}>" for name in class_names(type_name))
+        where += f" ?e a ?t . VALUES ?t {{ {allowed} }}"
+    if text:
+        where += (
+            " FILTER EXISTS { { ?e rdfs:label ?n } UNION { ?e skos:altLabel ?n }"
+            " FILTER(CONTAINS(LCASE(STR(?n)), LCASE(?q))) }"
+        )
+        bound["q"] = ox.Literal(text)
+    group = " ?q" if text else ""
+    grouping = " GROUP BY ?q" if text else ""
+    total = _rows(store, f"SELECT (COUNT(DISTINCT ?e) AS ?n){group} WHERE {{ {where} }}{grouping}", **bound)
+    page = _rows(
+        store,
+        f"SELECT ?e (SAMPLE(?k) AS ?key) (MIN(?l) AS ?label){group} WHERE {{ {where} }} GROUP BY ?e{group}"
+        f" ORDER BY LCASE(?label) ?e LIMIT {int(limit)} OFFSET {int(offset)}",
+        **bound,
+    )
+    items = [{"iri": r["e"], "key": r["key"], "label": r["label"], "types": types_of(store, r["e"])} for r in page]
+    return {"total": total[0]["n"] if total else 0, "limit": limit, "offset": offset, "items": items}
+
+
+def list_documents(store: BaseStore, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """Documents, newest first, with how many entities each names."""
+    where = "?d a ffkg:Document ; ffkg:key ?key ."
+    total = _rows(store, f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ {where} }}")
+    page = _rows(
+        store,
+        "SELECT ?d (SAMPLE(?key) AS ?k) (SAMPLE(?t) AS ?title) (SAMPLE(?dt) AS ?date) (SAMPLE(?s) AS ?source)"
+        f" (COUNT(DISTINCT ?e) AS ?entities) WHERE {{ {where} OPTIONAL {{ ?d ffkg:title ?t }}"
+        " OPTIONAL { ?d ffkg:date ?dt } OPTIONAL { ?d ffkg:startDate ?sd } OPTIONAL { ?d ffkg:source ?s }"
+        " OPTIONAL { ?e ffkg:mentionedIn ?d } } GROUP BY ?d"
+        f" ORDER BY DESC(MAX(?sd)) ?d LIMIT {int(limit)} OFFSET {int(offset)}",
+    )
+    items = [
+        {
+            "iri": r["d"],
+            "key": r["k"],
+            "title": r["title"],
+            "date": r["date"],
+            "source": r["source"],
+            "entities": r["entities"],
+        }
+        for r in page
+    ]
+    return {"total": total[0]["n"], "limit": limit, "offset": offset, "items": items}
+
+
+# -- cards ----------------------------------------------------------------------------------------------
+
+_EVIDENCE = (
+    "SELECT ?s ?p ?o ?doc ?title ?sentence ?confidence ?start ?end ?{anchor} WHERE {{"
+    " ?ev a ffkg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; ffkg:document ?doc ;"
+    " ffkg:sentence ?sentence . FILTER(?{side} = ?{anchor})"
+    " OPTIONAL {{ ?ev ffkg:confidence ?confidence }} OPTIONAL {{ ?ev ffkg:startOffset ?start }}"
+    " OPTIONAL {{ ?ev ffkg:endOffset ?end }} OPTIONAL {{ ?doc ffkg:title ?title }} }}"
+    " ORDER BY DESC(?confidence) ?doc ?start"
+)
+
+
+def evidence_for(store: BaseStore, iri: str) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    """The sentences behind every fact with `iri` as subject or object, keyed by (s, p, o)."""
+    found: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for side in ("s", "o"):
+        for row in _rows(store, _EVIDENCE.format(side=side, anchor="x"), x=ox.NamedNode(iri)):
+            found[(row["s"], row["p"], row["o"])].append(
+                {
+                    "document": {"iri": row["doc"], "key": key_of(row["doc"]), "title": row["title"]},
+                    "sentence": row["sentence"],
+                    "confidence": row["confidence"],
+                    "start": row["start"],
+                    "end": row["end"],
+                }
+            )
+    return found
+
+
+def _relations(store: BaseStore, iri: str, outgoing: bool) -> list[tuple[str, str]]:
+    pattern = "?x ?p ?other" if outgoing else "?other ?p ?x"
+    excluded = ", ".join(f"<{p}>" for p in _NOT_RELATIONS)
+    rows = _rows(
+        store,
+        f"SELECT DISTINCT ?p ?other ?x WHERE {{ {pattern} . FILTER(isIRI(?other) && ?p NOT IN ({excluded}))"
+        " FILTER NOT EXISTS { ?other a ffkg:Evidence } FILTER NOT EXISTS { ?other a ffkg:Mention } }"
+        " ORDER BY ?p ?other",
+        x=ox.NamedNode(iri),
+    )
+    return [(row["p"], row["other"]) for row in rows]
+
+
+def entity_card(store: BaseStore, iri: str) -> dict[str, Any]:
+    """Everything about one entity: types, labels, facts both ways with their evidence, events, documents."""
+    card = summary(store, iri)
+    card["aliases"] = [
+        r["a"] for r in _rows(store, "SELECT ?a ?e WHERE { ?e skos:altLabel ?a } ORDER BY ?a", e=ox.NamedNode(iri))
+    ]
+    card["attributes"] = defaultdict(list)
+    for row in _rows(
+        store,
+        "SELECT DISTINCT ?p ?v ?e WHERE { ?e ?p ?v FILTER(isLiteral(?v))"
+        " FILTER(?p NOT IN (rdfs:label, skos:altLabel, ffkg:key)) } ORDER BY ?p ?v",
+        e=ox.NamedNode(iri),
+    ):
+        card["attributes"][local_name(row["p"])].append(row["v"])
+    evidence = evidence_for(store, iri)
+    card["out"] = [
+        {"predicate": local_name(p), "object": summary(store, o), "evidence": evidence.get((iri, p, o), [])}
+        for p, o in _relations(store, iri, outgoing=True)
+    ]
+    card["in"] = [
+        {"predicate": local_name(p), "subject": summary(store, s), "evidence": evidence.get((s, p, iri), [])}
+        for p, s in _relations(store, iri, outgoing=False)
+    ]
+    events = event_classes()
+    card["events"] = [
+        {"role": rel["predicate"], "event": rel["subject"]}
+        for rel in card["in"]
+        if events.intersection(rel["subject"]["types"])
+    ]
+    card["documents"] = _rows(
+        store,
+        "SELECT ?iri (SAMPLE(?k) AS ?key) (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) ?e WHERE {"
+        " ?e ffkg:mentionedIn ?iri . OPTIONAL { ?iri ffkg:key ?k } OPTIONAL { ?iri ffkg:title ?t }"
+        " OPTIONAL { ?iri ffkg:date ?d } } GROUP BY ?iri ?e ORDER BY ?iri",
+        e=ox.NamedNode(iri),
+    )
+    for document in card["documents"]:
+        del document["e"]
+    card["attributes"] = dict(card["attributes"])
+    return card
+
+
+def document_card(store: BaseStore, iri: str) -> dict[str, Any]:
+    """One document: its metadata and graph, the entities it names and the facts it states, with sentences."""
+    node = ox.NamedNode(iri)
+    meta = _rows(
+        store,
+        "SELECT (SAMPLE(?k) AS ?key) (SAMPLE(?t) AS ?title) (SAMPLE(?dt) AS ?date) (SAMPLE(?s) AS ?source)"
+        " (SAMPLE(?h) AS ?contentHash) ?d WHERE { ?d a ffkg:Document OPTIONAL { ?d ffkg:key ?k }"
+        " OPTIONAL { ?d ffkg:title ?t } OPTIONAL { ?d ffkg:date ?dt } OPTIONAL { ?d ffkg:source ?s }"
+        " OPTIONAL { ?d ffkg:contentHash ?h } } GROUP BY ?d",
+        d=node,
+    )
+    card: dict[str, Any] = {"iri": iri, **{k: v for k, v in meta[0].items() if k != "d"}}
+    card["graphs"] = [
+        row["g"]
+        for row in _rows(store, "SELECT DISTINCT ?g ?d WHERE { GRAPH ?g { ?d a ffkg:Document } } ORDER BY ?g", d=node)
+    ]
+    card["entities"] = [
+        {**summary(store, row["e"]), "mentions": row["mentions"]}
+        for row in _rows(
+            store,
+            "SELECT ?e (COUNT(DISTINCT ?m) AS ?mentions) ?d WHERE { ?e ffkg:mentionedIn ?d ."
+            " OPTIONAL { ?m ffkg:refersTo ?e ; ffkg:document ?d } } GROUP BY ?e ?d ORDER BY DESC(?mentions) ?e",
+            d=node,
+        )
+    ]
+    card["facts"] = [
+        {k: v for k, v in row.items() if k != "d"}
+        for row in _rows(
+            store,
+            "SELECT ?subject ?predicate ?object ?sentence ?confidence ?start ?end ?d WHERE {"
+            " ?ev a ffkg:Evidence ; ffkg:document ?d ; rdf:subject ?subject ; rdf:predicate ?predicate ;"
+            " rdf:object ?object ; ffkg:sentence ?sentence OPTIONAL { ?ev ffkg:confidence ?confidence }"
+            " OPTIONAL { ?ev ffkg:startOffset ?start } OPTIONAL { ?ev ffkg:endOffset ?end } }"
+            " ORDER BY ?start ?predicate",
+            d=node,
+        )
+    ]
+    for fact in card["facts"]:
+        fact["predicate"] = local_name(fact["predicate"])
+    return card
