@@ -16,22 +16,23 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
 from oxrdflib import OxigraphStore
 
-from kg import formats
-from kg.errors import NotFoundError, RdfParseError, StoreBusyError, StoreLockedError
-from kg.iris import GRAPH, ONTOLOGY, normalise_key
+from kg.backends.base import STAGING_PREFIX, BaseStore, file_graph_iri, parse_rdf
+from kg.backends.sparql import SparqlStore
+from kg.errors import NotFoundError, StoreBusyError, StoreLockedError
 from kg.settings import Settings
 
-STAGING_PREFIX = GRAPH + "_staging/"
+__all__ = ["STAGING_PREFIX", "BaseStore", "Store", "file_graph_iri", "open_store", "parse_rdf"]
+
 REVISION_FILE = "REVISION"
 
 
-class Store:
+class Store(BaseStore):
     """A dataset of named graphs with a SPARQL engine; open with `Store.open` or `Store.memory`."""
 
     def __init__(self, engine: ox.Store, *, path: Path | None = None) -> None:
@@ -66,12 +67,6 @@ class Store:
         self.engine.flush()
         self._dataset = None
         del self.engine
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     @property
     def dataset(self) -> rdflib.Dataset:
@@ -115,19 +110,8 @@ class Store:
         except (FileNotFoundError, ValueError):
             return 0
 
-    def stats(self) -> dict[str, Any]:
-        """Triples, documents and entities per class, as a researcher's first look at the data."""
-        graphs = self.graphs()
-        triples = sum(1 for _ in self.quads())
-        per_class = {
-            row["class"].value: int(row["n"].value)
-            for row in self.query(
-                "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)"
-            )
-        }
-        count = f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a <{ONTOLOGY}Document> }}"
-        documents = int(next(iter(self.query(count)))["n"].value)
-        return {"triples": triples, "graphs": len(graphs), "documents": documents, "classes": per_class}
+    def _count_quads(self) -> int:
+        return len(self.engine)
 
     # -- writing -----------------------------------------------------------------------------------------
 
@@ -169,63 +153,14 @@ class Store:
         with self._writing():
             self.engine.update(sparql)
 
-    def load_file(self, path: Path, *, graph: str | None = None, format_name: str | None = None) -> tuple[str, int]:
-        """Load an RDF file into its own named graph (default: one derived from the file name).
+    def _add_default_quads(self, quads: list[ox.Quad]) -> None:
+        with self._writing():
+            self.engine.extend(quads)
 
-        Quad formats keep their own graphs unless `graph` is given. Returns the graph and the count.
-        """
-        fmt = formats.by_name(format_name) if format_name else formats.by_path(path)
-        if not path.is_file():
-            raise NotFoundError(f"{path}: no such file")
-        target = graph or file_graph_iri(path)
-        parsed = parse_rdf(path.read_bytes(), fmt, source=str(path), base_iri=path.resolve().as_uri())
-        if fmt.quads and graph is None:
-            self._load_quads(parsed)
-        else:
-            self.replace_graph(target, parsed)
-        return target, len(parsed)
-
-    def _load_quads(self, quads: list[ox.Quad]) -> None:
-        """Quads that name their own graphs replace each of those graphs; default-graph ones are added."""
-        by_graph: dict[str, list[ox.Quad]] = {}
-        for quad in quads:
-            key = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
-            by_graph.setdefault(key, []).append(quad)
-        for graph, members in by_graph.items():
-            if graph:
-                self.replace_graph(graph, members)
-            else:
-                with self._writing():
-                    self.engine.extend(members)
-
-    def export(self, out: IO[bytes], format_name: str = "nquads", *, graph: str | None = None) -> None:
-        """Write the dataset (or one graph) in the given format; triple formats need `graph`."""
-        fmt = formats.by_name(format_name)
-        if graph is not None:
-            if not self.has_graph(graph):
-                raise NotFoundError(f"no graph {graph} in the store; `ffkg stats` lists what is there")
-            quads = list(self.quads(graph))
-            if fmt.quads:
-                ox.serialize(quads, out, fmt.oxigraph)
-            else:
-                ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], out, fmt.oxigraph)
-            return
-        if not fmt.quads:
-            triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()}
-            ox.serialize(sorted(triples, key=str), out, fmt.oxigraph)
-            return
-        ox.serialize(list(self.quads()), out, fmt.oxigraph)
-
-    def restore(self, source: IO[bytes], format_name: str = "nquads", *, source_name: str = "backup") -> int:
-        """Replace the whole dataset with a backup, in one transaction after a full parse."""
-        fmt = formats.by_name(format_name)
-        if not fmt.quads:
-            raise RdfParseError(source_name, f"a backup must be a quad format (nquads, trig, jsonld), not {fmt.name}")
-        quads = parse_rdf(source.read(), fmt, source=source_name)
+    def _replace_all(self, quads: list[ox.Quad]) -> None:
         with self._writing():
             self.engine.update("CLEAR ALL")
             self.engine.extend(quads)
-        return len(quads)
 
     def _drop_staging_graphs(self) -> None:
         """Remove half-written staging graphs a crashed writer left behind."""
@@ -234,24 +169,13 @@ class Store:
                 self.engine.remove_graph(graph)
 
 
-def file_graph_iri(path: Path) -> str:
-    """The named graph a loaded file goes to: stable per file name."""
-    return f"{GRAPH}file/{normalise_key(path.name)}"
+def open_store(settings: Settings) -> BaseStore:
+    """The store the settings ask for: a remote SPARQL server, in memory, or on disk under the data dir.
 
-
-def parse_rdf(data: bytes, fmt: formats.RdfFormat, *, source: str, base_iri: str | None = None) -> list[Any]:
-    """Parse all of `data` or raise an error naming the source, line and problem."""
-    try:
-        return list(ox.parse(data, format=fmt.oxigraph, base_iri=base_iri))
-    except SyntaxError as error:
-        message = str(error.args[0] if error.args else error)
-        raise RdfParseError(source, message, line=error.lineno, column=error.offset) from None
-    except (ValueError, OSError) as error:
-        raise RdfParseError(source, str(error)) from None
-
-
-def open_store(settings: Settings) -> Store:
-    """The store the settings ask for: in memory, or the embedded on-disk one under the data dir."""
+    A remote server is checked here, so a wrong URL or password fails at start-up, not mid-request.
+    """
+    if settings.store == "sparql":
+        return SparqlStore.connect(settings)
     if settings.in_memory:
         return Store.memory()
     return Store.open(settings.store_path)

@@ -1,0 +1,179 @@
+"""What every store backend shares: parsing, loading files, export, restore and stats.
+
+A backend only has to say how to read and write named graphs (`query`, `quads`,
+`replace_graph`, ...); the format handling on top of that is written once here, so the
+embedded store and a remote SPARQL server behave the same for `ffkg load`/`export`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, Self
+
+import pyoxigraph as ox
+import rdflib
+
+from kg import formats
+from kg.errors import NotFoundError, RdfParseError
+from kg.iris import GRAPH, ONTOLOGY, normalise_key
+
+#: Graphs a writer fills before one atomic `MOVE` puts them in place; never listed as sources.
+STAGING_PREFIX = GRAPH + "_staging/"
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+class BaseStore(ABC):
+    """A dataset of named graphs (one per source) with a SPARQL engine behind it."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @property
+    @abstractmethod
+    def dataset(self) -> rdflib.Dataset:
+        """The same data through rdflib's API."""
+
+    # -- what a backend provides ------------------------------------------------------------------------
+
+    @abstractmethod
+    def query(self, sparql: str, **options: Any) -> QueryResult:
+        """Run SPARQL; without explicit dataset options the default graph is the union of the sources."""
+
+    @abstractmethod
+    def graphs(self) -> list[str]:
+        """IRIs of the source graphs (bookkeeping graphs left out), sorted."""
+
+    @abstractmethod
+    def has_graph(self, graph: str) -> bool: ...
+
+    @abstractmethod
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Every quad of one graph, or of the whole dataset (default-graph quads included)."""
+
+    @abstractmethod
+    def revision(self) -> int:
+        """A number that grows with every write, seen by every process sharing the data.
+
+        Caches key on it so that no process serves stale answers after another one wrote.
+        """
+
+    @abstractmethod
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple | ox.Quad]) -> int:
+        """Atomically make `graph` hold exactly `triples`; returns how many were written."""
+
+    @abstractmethod
+    def remove_graph(self, graph: str) -> None: ...
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update."""
+
+    @abstractmethod
+    def _add_default_quads(self, quads: list[ox.Quad]) -> None:
+        """Add quads to the default graph, keeping what is there."""
+
+    @abstractmethod
+    def _replace_all(self, quads: list[ox.Quad]) -> None:
+        """Make the dataset hold exactly `quads`."""
+
+    @abstractmethod
+    def _count_quads(self) -> int: ...
+
+    # -- shared on top ----------------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """Triples, documents and entities per class, as a researcher's first look at the data."""
+        per_class = {
+            row["class"].value: int(row["n"].value)
+            for row in self.query(
+                "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)"
+            )
+        }
+        count = f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a <{ONTOLOGY}Document> }}"
+        documents = int(next(iter(self.query(count)))["n"].value)
+        return {
+            "triples": self._count_quads(),
+            "graphs": len(self.graphs()),
+            "documents": documents,
+            "classes": per_class,
+        }
+
+    def load_file(self, path: Path, *, graph: str | None = None, format_name: str | None = None) -> tuple[str, int]:
+        """Load an RDF file into its own named graph (default: one derived from the file name).
+
+        Quad formats keep their own graphs unless `graph` is given. Returns the graph and the count.
+        """
+        fmt = formats.by_name(format_name) if format_name else formats.by_path(path)
+        if not path.is_file():
+            raise NotFoundError(f"{path}: no such file")
+        target = graph or file_graph_iri(path)
+        parsed = parse_rdf(path.read_bytes(), fmt, source=str(path), base_iri=path.resolve().as_uri())
+        if fmt.quads and graph is None:
+            self._load_quads(parsed)
+        else:
+            self.replace_graph(target, parsed)
+        return target, len(parsed)
+
+    def _load_quads(self, quads: list[ox.Quad]) -> None:
+        """Quads that name their own graphs replace each of those graphs; default-graph ones are added."""
+        by_graph: dict[str, list[ox.Quad]] = {}
+        for quad in quads:
+            key = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+            by_graph.setdefault(key, []).append(quad)
+        for graph, members in by_graph.items():
+            if graph:
+                self.replace_graph(graph, members)
+            else:
+                self._add_default_quads(members)
+
+    def export(self, out: IO[bytes], format_name: str = "nquads", *, graph: str | None = None) -> None:
+        """Write the dataset (or one graph) in the given format; triple formats need `graph`."""
+        fmt = formats.by_name(format_name)
+        if graph is not None:
+            if not self.has_graph(graph):
+                raise NotFoundError(f"no graph {graph} in the store; `ffkg stats` lists what is there")
+            quads = list(self.quads(graph))
+            if fmt.quads:
+                ox.serialize(quads, out, fmt.oxigraph)
+            else:
+                ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], out, fmt.oxigraph)
+            return
+        if not fmt.quads:
+            triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()}
+            ox.serialize(sorted(triples, key=str), out, fmt.oxigraph)
+            return
+        ox.serialize(list(self.quads()), out, fmt.oxigraph)
+
+    def restore(self, source: IO[bytes], format_name: str = "nquads", *, source_name: str = "backup") -> int:
+        """Replace the whole dataset with a backup, after a full parse."""
+        fmt = formats.by_name(format_name)
+        if not fmt.quads:
+            raise RdfParseError(source_name, f"a backup must be a quad format (nquads, trig, jsonld), not {fmt.name}")
+        quads = parse_rdf(source.read(), fmt, source=source_name)
+        self._replace_all(quads)
+        return len(quads)
+
+
+def file_graph_iri(path: Path) -> str:
+    """The named graph a loaded file goes to: stable per file name."""
+    return f"{GRAPH}file/{normalise_key(path.name)}"
+
+
+def parse_rdf(data: bytes, fmt: formats.RdfFormat, *, source: str, base_iri: str | None = None) -> list[Any]:
+    """Parse all of `data` or raise an error naming the source, line and problem."""
+    try:
+        return list(ox.parse(data, format=fmt.oxigraph, base_iri=base_iri))
+    except SyntaxError as error:
+        message = str(error.args[0] if error.args else error)
+        raise RdfParseError(source, message, line=error.lineno, column=error.offset) from None
+    except (ValueError, OSError) as error:
+        raise RdfParseError(source, str(error)) from None
