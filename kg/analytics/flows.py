@@ -14,7 +14,7 @@ from typing import Any
 
 from kg.analytics.projection import RDF, date_window, node_info, overlaps, period, project, select_rows
 from kg.iris import ONTOLOGY, key_of
-from kg.store import Store
+from kg.store import BaseStore
 
 _ROLES = ("origin", "destination", "via")
 _DETAILS = {"method": "methods", "share": "shares", "quantity": "quantities", "period": "periods"}
@@ -39,7 +39,7 @@ class Statement:
         return min(periods) if periods else self.document_date
 
 
-def statements(store: Store) -> list[Statement]:
+def statements(store: BaseStore) -> list[Statement]:
     """Every flow statement in the store, reified flows and direct place-to-place facts alike."""
     roles: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for flow, role, place in select_rows(
@@ -78,7 +78,7 @@ def statements(store: Store) -> list[Statement]:
 
 
 def routes(
-    store: Store,
+    store: BaseStore,
     *,
     places: set[str] | None = None,
     date_from: str | date | None = None,
@@ -92,6 +92,7 @@ def routes(
     fall in it. Each route lists its via places, methods, shares, quantities, periods, the
     documents behind it and the first and last date stated.
 
+    >>> from kg.store import Store
     >>> routes(Store.memory())
     []
     """
@@ -129,13 +130,13 @@ def routes(
     return found
 
 
-def places_within(store: Store, place: str) -> set[str]:
+def places_within(store: BaseStore, place: str) -> set[str]:
     """A place and everything located in it, transitively (a country, its states and cities)."""
     rows = select_rows(store, f"SELECT DISTINCT ?p WHERE {{ ?p <{ONTOLOGY}locatedIn>* <{place}> }}")
     return {place} | {row[0] for row in rows}
 
 
-def _place_names(store: Store, places: set[str]) -> dict[str, dict[str, Any]]:
+def _place_names(store: BaseStore, places: set[str]) -> dict[str, dict[str, Any]]:
     graph = project(store)
     return {
         p: node_info(graph, p) if p in graph else {"iri": p, "key": key_of(p), "label": key_of(p), "type": None}

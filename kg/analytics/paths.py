@@ -17,7 +17,10 @@ from kg.analytics.projection import RDF, node_info, undirected
 from kg.errors import BadInputError
 from kg.iris import ONTOLOGY
 from kg.ontology import edge_properties
-from kg.store import Store
+from kg.store import BaseStore
+
+#: A stated fact: subject IRI, predicate local name, object IRI.
+Fact = tuple[str, str, str]
 
 
 def shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, *, k: int = 1) -> list[list[str]]:
@@ -63,9 +66,9 @@ def hop_relations(graph: nx.MultiDiGraph, left: str, right: str) -> list[dict[st
     return relations
 
 
-def fetch_evidence(store: Store, facts: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+def fetch_evidence(store: BaseStore, facts: set[Fact]) -> dict[Fact, list[dict[str, Any]]]:
     """Evidence records of many (subject, predicate name, object) facts with one query, best first."""
-    found: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    found: dict[Fact, list[dict[str, Any]]] = defaultdict(list)
     if not facts:
         return found
     values = " ".join(f"(<{s}> <{ONTOLOGY}{p}> <{o}>)" for s, p, o in sorted(facts))
@@ -98,7 +101,7 @@ def fetch_evidence(store: Store, facts: set[tuple[str, str, str]]) -> dict[tuple
     return found
 
 
-def explain_paths(store: Store, graph: nx.MultiDiGraph, source: str, target: str, *, k: int = 1) -> dict[str, Any]:
+def explain_paths(store: BaseStore, graph: nx.MultiDiGraph, source: str, target: str, *, k: int = 1) -> dict[str, Any]:
     """The `k` shortest paths between two nodes, every hop with its relations and their evidence.
 
     When there is no path the answer says so in `message` and `paths` is empty.

@@ -22,7 +22,7 @@ import networkx as nx
 from kg.errors import BadInputError
 from kg.iris import ONTOLOGY, key_of
 from kg.ontology import edge_properties, node_classes, superclasses
-from kg.store import Store
+from kg.store import BaseStore
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -32,7 +32,7 @@ _CACHE_SIZE = 8
 _DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 T = TypeVar("T")
-_projections: weakref.WeakKeyDictionary[Store, OrderedDict[tuple, nx.MultiDiGraph]] = weakref.WeakKeyDictionary()
+_projections: weakref.WeakKeyDictionary[BaseStore, OrderedDict[tuple, nx.MultiDiGraph]] = weakref.WeakKeyDictionary()
 _derived: weakref.WeakKeyDictionary[nx.Graph, dict[Any, Any]] = weakref.WeakKeyDictionary()
 _lock = threading.RLock()
 
@@ -95,7 +95,7 @@ def is_a(node_type: str | None, wanted: str) -> bool:
 
 
 def project(
-    store: Store,
+    store: BaseStore,
     *,
     types: Iterable[str] | None = None,
     date_from: str | date | None = None,
@@ -113,6 +113,7 @@ def project(
     events whose date can fall in it (other nodes stay); `min_confidence` and
     `min_documents` drop weakly attested edges.
 
+    >>> from kg.store import Store
     >>> store = Store.memory()
     >>> project(store).number_of_nodes()
     0
@@ -167,7 +168,7 @@ def node_info(graph: nx.Graph, node: str) -> dict[str, Any]:
     return {"iri": node, "key": data.get("key"), "label": data.get("label"), "type": data.get("type")}
 
 
-def select_rows(store: Store, sparql: str) -> list[tuple[str | None, ...]]:
+def select_rows(store: BaseStore, sparql: str) -> list[tuple[str | None, ...]]:
     """A SELECT's solutions as tuples of plain strings (None where unbound), in variable order."""
     solutions = store.query(sparql)
     names = [v.value for v in solutions.variables]
@@ -183,7 +184,7 @@ def _most_specific(classes: set[str]) -> str:
 
 
 def _build(
-    store: Store,
+    store: BaseStore,
     types: frozenset[str] | None,
     window: tuple[date, date] | None,
     min_confidence: float,
