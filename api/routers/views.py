@@ -1,0 +1,156 @@
+"""The browser views: HTML pages drawn with vis-network, each with a JSON twin (`?format=json`).
+
+A page and its twin come from the same view-model dict (`api/views/`). Errors a person can
+fix (an unknown entity, a filter out of range, no path) become an HTML page that says so in
+words with a link back; the JSON twin answers them as problem+json like the rest of the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api.deps import SettingsDep, StoreDep
+from api.views import entity, flows, graph, landing, path
+from kg.errors import FfkgError
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+Format = Annotated[Literal["html", "json"], Query(description="`json` returns the page's data instead of the page.")]
+Raw = Annotated[str | None, Query()]
+
+router = APIRouter(tags=["views"])
+
+
+@cache
+def templates() -> Jinja2Templates:
+    return Jinja2Templates(directory=TEMPLATES_DIR)
+
+
+def render(
+    request: Request,
+    template: str,
+    build: Callable[[], dict[str, Any]],
+    *,
+    fmt: str = "html",
+    allowed: dict[str, str] | None = None,
+    back: dict[str, str] | None = None,
+) -> Response:
+    """Build the view model and answer with the page or its JSON; our errors become a page that explains."""
+    if fmt == "json":
+        return JSONResponse(build())
+    try:
+        page = build()
+    except FfkgError as error:
+        return error_page(request, error, allowed=allowed, back=back)
+    return templates().TemplateResponse(request, template, {"page": page})
+
+
+def error_page(
+    request: Request, error: FfkgError, *, allowed: dict[str, str] | None = None, back: dict[str, str] | None = None
+) -> Response:
+    """The error in words, the allowed values when the input was out of range, close matches, a link back."""
+    page = {
+        "view": "error",
+        "title": error.title,
+        "message": str(error),
+        "allowed": allowed if error.status == 400 else None,
+        "candidates": error.details().get("candidates", []),
+        "back": back or {"url": "/", "text": "Back to the overview"},
+    }
+    return templates().TemplateResponse(request, "views/message.html", {"page": page}, status_code=error.status)
+
+
+@router.get("/", response_class=HTMLResponse, summary="Landing page: what is in the graph and the ways into it")
+def landing_view(request: Request, store: StoreDep, format: Format = "html") -> Response:
+    return render(request, "views/landing.html", lambda: landing.landing_page(store), fmt=format)
+
+
+@router.get("/view/search", summary="Open the view of the entity a name, alias, key or IRI names")
+def search_view(request: Request, store: StoreDep, q: Raw = None) -> Response:
+    try:
+        key = entity.find(store, q)
+    except FfkgError as error:
+        return error_page(request, error)
+    return RedirectResponse(f"/view/entity/{key}", status_code=303)
+
+
+@router.get("/view/graph", response_class=HTMLResponse, summary="The whole graph or its most central nodes")
+def graph_view(
+    request: Request,
+    store: StoreDep,
+    type: Annotated[list[str], Query()] = [],  # noqa: B006 - FastAPI reads the default, never mutates it
+    date_from: Raw = None,
+    date_to: Raw = None,
+    min_confidence: Raw = None,
+    min_documents: Raw = None,
+    top: Raw = None,
+    centrality: Raw = None,
+    format: Format = "html",
+) -> Response:
+    def build() -> dict[str, Any]:
+        return graph.graph_page(
+            store,
+            types=type,
+            date_from=date_from,
+            date_to=date_to,
+            min_confidence=min_confidence,
+            min_documents=min_documents,
+            top=top,
+            metric=centrality,
+        )
+
+    back = {"url": "/view/graph", "text": "Back to the unfiltered graph"}
+    return render(request, "views/graph.html", build, fmt=format, allowed=graph.ALLOWED, back=back)
+
+
+@router.get("/view/entity/{key:path}", response_class=HTMLResponse, summary="The network around one entity")
+def entity_view(
+    request: Request, key: str, store: StoreDep, settings: SettingsDep, depth: Raw = None, format: Format = "html"
+) -> Response:
+    def build() -> dict[str, Any]:
+        return entity.entity_page(store, settings, key, depth=depth)
+
+    allowed = entity.allowed(settings.max_depth)
+    return render(request, "views/entity.html", build, fmt=format, allowed=allowed)
+
+
+@router.get("/view/path", response_class=HTMLResponse, summary="Shortest paths between two entities")
+def path_view(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    source: Raw = None,
+    target: Raw = None,
+    k: Raw = None,
+    format: Format = "html",
+) -> Response:
+    def build() -> dict[str, Any]:
+        return path.path_page(store, settings, source, target, k=k)
+
+    back = {"url": "/view/path", "text": "Try two other entities"}
+    return render(request, "views/path.html", build, fmt=format, allowed=path.allowed(settings.max_path_k), back=back)
+
+
+@router.get("/view/flows", response_class=HTMLResponse, summary="Firearms-flow routes between places, like a map")
+def flows_view(
+    request: Request,
+    store: StoreDep,
+    country: Raw = None,
+    date_from: Raw = None,
+    date_to: Raw = None,
+    min_documents: Raw = None,
+    format: Format = "html",
+) -> Response:
+    def build() -> dict[str, Any]:
+        return flows.flows_page(
+            store, country=country, date_from=date_from, date_to=date_to, min_documents=min_documents
+        )
+
+    back = {"url": "/view/flows", "text": "Back to all routes"}
+    return render(request, "views/flows.html", build, fmt=format, allowed=flows.ALLOWED, back=back)

@@ -1,0 +1,83 @@
+"""The whole-graph view: the filtered projection, cut to its most central nodes when it is large."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.views import params
+from api.views.network import network_payload
+from api.views.style import class_styles
+from kg.analytics.centrality import METRICS, centrality, ranking
+from kg.analytics.paths import fetch_evidence
+from kg.analytics.projection import project
+from kg.store import BaseStore
+
+#: Most nodes a page draws: past this the browser's layout gets slow, so the view cuts and says so.
+MAX_NODES = 300
+MAX_DOCUMENTS = 1000
+
+ALLOWED = {
+    "type": "any of the node classes: " + ", ".join(class_styles()),
+    "date_from, date_to": "YYYY, YYYY-MM or YYYY-MM-DD, with date_from not after date_to",
+    "min_confidence": "a number from 0 to 1",
+    "min_documents": f"a whole number from 1 to {MAX_DOCUMENTS}",
+    "top": f"a whole number from 1 to {MAX_NODES}",
+    "centrality": ", ".join(METRICS),
+}
+
+
+def graph_page(
+    store: BaseStore,
+    *,
+    types: list[str],
+    date_from: str | None,
+    date_to: str | None,
+    min_confidence: str | None,
+    min_documents: str | None,
+    top: str | None,
+    metric: str | None,
+) -> dict[str, Any]:
+    """The filtered network, its `top` most central nodes (at most `MAX_NODES`) and their evidence."""
+    confidence = params.number("min_confidence", min_confidence, low=0.0, high=1.0, default=0.0)
+    documents = params.integer("min_documents", min_documents, low=1, high=MAX_DOCUMENTS, default=1)
+    limit = params.integer("top", top, low=1, high=MAX_NODES, default=MAX_NODES)
+    chosen = params.choice("centrality", metric, options=METRICS, default="degree")
+    graph = project(
+        store,
+        types=types or None,
+        date_from=params.text(date_from),
+        date_to=params.text(date_to),
+        min_confidence=confidence,
+        min_documents=documents,
+    )
+    attested = {node for node, count in graph.nodes(data="documents") if count >= documents}
+    ranked = [row["iri"] for row in ranking(graph, centrality(graph, metric=chosen)) if row["iri"] in attested]
+    keep = ranked[:limit]
+    shown = graph.subgraph(keep)
+    notices = []
+    if len(keep) < len(attested):
+        notices.append(
+            f"Showing the {len(keep)} nodes with the highest {chosen} centrality out of {len(attested)} that match; "
+            f"at most {MAX_NODES} are drawn at once. Narrow the filters or pick an entity to see the rest."
+        )
+    evidence = fetch_evidence(store, {(s, p, o) for s, o, p in shown.edges(keys=True)})
+    return {
+        "view": "graph",
+        "title": "The graph",
+        "subtitle": f"{shown.number_of_nodes()} nodes and {shown.number_of_edges()} relations drawn",
+        "filters": {
+            "type": sorted(types),
+            "date_from": params.text(date_from) or "",
+            "date_to": params.text(date_to) or "",
+            "min_confidence": confidence,
+            "min_documents": documents,
+            "top": limit,
+            "centrality": chosen,
+        },
+        "classes": [{"type": s.name, "label": s.label} for s in class_styles().values()],
+        "metrics": list(METRICS),
+        "notices": notices,
+        "network": network_payload(shown, evidence),
+        "empty": "No entity or event matches these filters.",
+        "back": {"url": "/view/graph", "text": "Show the whole graph again"},
+    }

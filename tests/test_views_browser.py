@@ -1,0 +1,415 @@
+"""The graph views in a real headless Chromium against the real app on 127.0.0.1.
+
+Each test reads what a person would see: the drawn network (from the page's vis.js data),
+the legend, the evidence shown after a click, the words of an error page, and the browser
+console, which must stay free of errors. Screenshots go to `test-artifacts/views/`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from conftest import LiveServer, app_settings
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from api.app import create_app
+from bench.generate import generate_dataset
+from kg.iris import entity_iri, geonames_iri, local_iri
+from kg.mapping import document_graph, extraction_triples
+from kg.records import DocumentInfo, EntityRecord, Extraction, RelationRecord, Span
+from kg.store import Store
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "views"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HOSTILE = '<script>window.__pwned = true</script><img src=x onerror="window.__pwned = true">'
+
+MEXICO = geonames_iri(3996063)
+USA = geonames_iri(6252001)
+ARIZONA = geonames_iri(5551752)
+GUATEMALA = geonames_iri(3595528)
+CARTEL = entity_iri("crime", "Sinaloa Cartel")
+MAKER = entity_iri("org", "Smith & Wesson")
+RIFLE = entity_iri("weapon", "AR-15")
+SMUGGLER = entity_iri("person", "Hostile Smuggler")
+LONER = entity_iri("person", "Ana Loner")
+
+
+def _place(iri: str, label: str, kind: str, lat: float, lon: float) -> EntityRecord:
+    return EntityRecord(iri, label, kind, attributes={"lat": lat, "lon": lon})
+
+
+def _fact(subject: str, predicate: str, obj: str, sentence: str, confidence: float = 0.9) -> RelationRecord:
+    return RelationRecord(subject, predicate, obj, confidence, Span(0, len(sentence), sentence))
+
+
+def world() -> list[Extraction]:
+    """Three articles: a lawsuit and a flow, a hostile article with markup in it, and an isolated person."""
+    lawsuit = local_iri("a1", "event", "lawsuit")
+    flow = local_iri("a1", "flow", "us-mexico")
+    first = Extraction(
+        DocumentInfo("a1", "Mexico sues gunmakers", "2021-08-04", "text", content_hash="h1"),
+        [
+            _place(MEXICO, "Mexico", "Country", 23.0, -102.0),
+            _place(USA, "United States", "Country", 39.76, -98.5),
+            _place(ARIZONA, "Arizona", "Region", 34.5, -111.5),
+            EntityRecord(CARTEL, "Sinaloa Cartel", "CriminalGroup"),
+            EntityRecord(MAKER, "Smith & Wesson", "Gunmaker"),
+            EntityRecord(RIFLE, "AR-15", "WeaponType"),
+            EntityRecord(lawsuit, "Mexico v. Smith & Wesson", "Lawsuit", date="2021-08"),
+            EntityRecord(
+                flow, "US-Mexico flow", "FirearmsFlow", attributes={"method": "straw purchases", "share": "70 percent"}
+            ),
+        ],
+        [
+            _fact(lawsuit, "plaintiff", MEXICO, "Mexico filed the lawsuit in Boston."),
+            _fact(lawsuit, "defendant", MAKER, "The suit names Smith & Wesson as a defendant.", 0.95),
+            _fact(MAKER, "manufactures", RIFLE, "Smith & Wesson makes AR-15 style rifles.", 0.8),
+            _fact(CARTEL, "locatedIn", MEXICO, "The Sinaloa Cartel is based in Mexico.", 0.7),
+            _fact(ARIZONA, "locatedIn", USA, "Arizona borders Mexico.", 0.99),
+            _fact(ARIZONA, "firearmsFlow", MEXICO, "Guns bought in Arizona are smuggled into Mexico.", 0.85),
+            _fact(flow, "origin", USA, "Most guns come from the United States.", 0.9),
+            _fact(flow, "destination", MEXICO, "Most guns come from the United States.", 0.9),
+        ],
+        "test/1",
+    )
+    second = Extraction(
+        DocumentInfo("a2", f"Smuggling report {HOSTILE}", "2022", "text", content_hash="h2"),
+        [
+            _place(MEXICO, "Mexico", "Country", 23.0, -102.0),
+            _place(ARIZONA, "Arizona", "Region", 34.5, -111.5),
+            _place(GUATEMALA, "Guatemala", "Country", 15.5, -90.25),
+            EntityRecord(CARTEL, "Sinaloa Cartel", "CriminalGroup"),
+            EntityRecord(SMUGGLER, f"Smuggler {HOSTILE}", "Person"),
+        ],
+        [
+            _fact(SMUGGLER, "affiliatedWith", CARTEL, f"The smuggler {HOSTILE} worked for the cartel.", 0.6),
+            _fact(ARIZONA, "firearmsFlow", MEXICO, "Rifles from Arizona reached Mexico.", 0.8),
+            _fact(MEXICO, "firearmsFlow", GUATEMALA, "Some guns moved on to Guatemala.", 0.75),
+        ],
+        "test/1",
+    )
+    third = Extraction(
+        DocumentInfo("a3", "A quiet profile", "2023-01-02", "text", content_hash="h3"),
+        [EntityRecord(LONER, "Ana Loner", "Person")],
+        [],
+        "test/1",
+    )
+    return [first, second, third]
+
+
+def load(store: Store, extractions: list[Extraction]) -> Store:
+    for extraction in extractions:
+        store.replace_graph(document_graph(extraction), extraction_triples(extraction))
+    return store
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LiveServer]:
+    with LiveServer(create_app(app_settings(), load(Store.memory(), world()))) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class View:
+    """One open page, with every console error and uncaught exception it produced."""
+
+    def __init__(self, page: Page, base: str) -> None:
+        self.page = page
+        self.base = base
+        self.errors: list[str] = []
+        self.offsite: list[str] = []
+        self.expected_failures: set[str] = set()
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("request", self._request)
+
+    def _console(self, message: Any) -> None:
+        """Console errors, except Chromium's note that a page we asked for with an error status had one."""
+        if message.type == "error" and message.location.get("url") not in self.expected_failures:
+            self.errors.append(message.text)
+
+    def _request(self, request: Any) -> None:
+        if not request.url.startswith(self.base) and not request.url.startswith("data:"):
+            self.offsite.append(request.url)
+
+    def open(self, path: str, *, status: int = 200, drawn: bool = True) -> View:
+        if status != 200:
+            self.expected_failures.add(self.base + path)
+        response = self.page.goto(self.base + path)
+        assert response is not None and response.status == status, f"{path}: {response and response.status}"
+        if drawn:
+            self.page.wait_for_selector("body[data-settled='true']", timeout=60_000)
+        return self
+
+    def data(self) -> dict[str, list[dict[str, Any]]]:
+        """The network as vis.js holds it in the page."""
+        return self.page.evaluate("({nodes: window.ffkg.nodes.get(), edges: window.ffkg.edges.get()})")
+
+    def click_node(self, node_id: str) -> None:
+        """Click where the node is drawn on the canvas, as a person would."""
+        point = self.page.evaluate(
+            "id => { const p = ffkg.network.canvasToDOM(ffkg.network.getPosition(id));"
+            " const box = document.getElementById('network').getBoundingClientRect();"
+            " return {x: box.left + p.x, y: box.top + p.y}; }",
+            node_id,
+        )
+        self.page.mouse.click(point["x"], point["y"])
+
+    def shot(self, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    def assert_clean(self) -> None:
+        assert self.errors == [], self.errors
+        assert self.offsite == [], f"requests left the server: {self.offsite}"
+        assert self.page.evaluate("window.__pwned === undefined"), "markup from a document ran as script"
+
+
+@pytest.fixture
+def view(browser: Browser, server: LiveServer) -> Iterator[View]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    opened = View(context.new_page(), server.url)
+    yield opened
+    context.close()
+
+
+def labels(data: dict[str, list[dict[str, Any]]]) -> set[str]:
+    return {node["full_label"] for node in data["nodes"]}
+
+
+def test_landing_shows_counts_links_and_search(view: View) -> None:
+    view.open("/", drawn=False)
+    page = view.page
+    assert page.inner_text("#summary .big") == "3"
+    types = {row.get_attribute("data-type"): row.inner_text() for row in page.query_selector_all("#types tr")}
+    assert types["Country"].split()[-1] == "3"
+    assert types["Person"].split()[-1] == "2"
+    assert "Dates from 2021-08 to 2023-01-02" in page.inner_text("#summary")
+    hrefs = {a.get_attribute("href") for a in page.query_selector_all("#views a")}
+    assert {"/view/graph", "/view/flows", "/view/path", "/query", "/docs"} <= hrefs
+    page.fill("header .search input", "sinaloa cartel")
+    page.click("header .search button")
+    page.wait_for_selector("body[data-settled='true']")
+    assert page.url.endswith("/view/entity/crime/sinaloa-cartel")
+    view.shot("landing-search-result")
+    view.open("/", drawn=False).shot("landing")
+    view.assert_clean()
+
+
+def test_graph_view_draws_every_entity_with_legend_and_evidence_on_click(view: View) -> None:
+    view.open("/view/graph")
+    data = view.data()
+    assert labels(data) == {
+        "Mexico", "United States", "Arizona", "Guatemala", "Sinaloa Cartel", "Smith & Wesson", "AR-15",
+        "Mexico v. Smith & Wesson", "US-Mexico flow", f"Smuggler {HOSTILE}", "Ana Loner",
+    }  # fmt: skip
+    predicates = sorted(edge["predicate"] for edge in data["edges"])
+    assert predicates == sorted(
+        ["plaintiff", "defendant", "manufactures", "locatedIn", "locatedIn", "firearmsFlow", "firearmsFlow", "origin",
+         "destination", "affiliatedWith"]
+    )  # fmt: skip
+    assert {e["label"] for e in data["edges"] if e["predicate"] == "locatedIn"} == {"located in"}
+    legend = {li.get_attribute("data-type") for li in view.page.query_selector_all("#legend li[data-type]")}
+    assert legend == {
+        "Country",
+        "Region",
+        "CriminalGroup",
+        "Gunmaker",
+        "WeaponType",
+        "Lawsuit",
+        "FirearmsFlow",
+        "Person",
+    }
+    view.click_node(MAKER)
+    panel = view.page.locator("#panel")
+    panel.get_by_text("Smith & Wesson makes AR-15 style rifles.").wait_for()
+    assert "Mexico sues gunmakers" in panel.inner_text()
+    view.shot("graph")
+    view.assert_clean()
+
+
+def test_graph_filters_and_top_n(view: View) -> None:
+    view.open("/view/graph?type=Country&type=Region")
+    assert labels(view.data()) == {"Mexico", "United States", "Arizona", "Guatemala"}
+    view.open("/view/graph?min_documents=2")
+    data = view.data()
+    assert labels(data) == {"Mexico", "Arizona", "Sinaloa Cartel"}
+    assert [e["predicate"] for e in data["edges"]] == ["firearmsFlow"]
+    view.open("/view/graph?min_confidence=0.9")
+    assert sorted(e["predicate"] for e in view.data()["edges"]) == [
+        "defendant",
+        "destination",
+        "locatedIn",
+        "origin",
+        "plaintiff",
+    ]
+    view.open("/view/graph?top=2&centrality=degree")
+    assert labels(view.data()) == {"Mexico", "Arizona"}
+    assert "Showing the 2 nodes" in view.page.inner_text(".notice")
+    view.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("min_confidence=7", "min_confidence must be a number from 0 to 1"),
+        ("min_documents=-3", "min_documents must be a whole number from 1 to"),
+        ("top=100000", "top must be a whole number from 1 to 300"),
+        ("centrality=astrology", "centrality must be one of"),
+        ("type=Dragon", "unknown type Dragon"),
+        ("date_from=2024&date_to=2020", "the date range is empty"),
+    ],
+)
+def test_absurd_filters_get_a_400_page_with_the_allowed_range(view: View, query: str, words: str) -> None:
+    view.open(f"/view/graph?{query}", status=400, drawn=False)
+    assert words in view.page.inner_text(".message")
+    assert "min_confidence" in view.page.inner_text("table.allowed")
+    assert view.page.get_attribute("a.back", "href") == "/view/graph"
+    view.assert_clean()
+
+
+def test_entity_view_is_the_ego_network_and_grows_with_depth(view: View) -> None:
+    view.open("/view/entity/crime/sinaloa-cartel")
+    assert labels(view.data()) == {"Sinaloa Cartel", "Mexico", f"Smuggler {HOSTILE}"}
+    center = next(n for n in view.data()["nodes"] if n["id"] == CARTEL)
+    assert center["size"] > 14
+    view.shot("entity-depth1")
+    view.open("/view/entity/crime/sinaloa-cartel?depth=2")
+    assert labels(view.data()) >= {"Sinaloa Cartel", "Mexico", "Arizona", "Guatemala", "Mexico v. Smith & Wesson"}
+    view.click_node(MEXICO)
+    view.page.locator("#panel").get_by_text("Mexico filed the lawsuit in Boston.").wait_for()
+    view.shot("entity-depth2-panel")
+    view.click_node(ARIZONA)
+    view.page.locator("#panel").get_by_text("Open the network around Arizona").click()
+    view.page.wait_for_url("**/view/entity/geonames/5551752")
+    view.assert_clean()
+
+
+def test_unknown_entity_and_bad_depth_say_so_with_a_link_back(view: View) -> None:
+    view.open("/view/entity/crime/sinaloa-cartell", status=404, drawn=False)
+    assert "no entity is called 'crime/sinaloa-cartell'" in view.page.inner_text(".message")
+    assert view.page.get_attribute("a.back", "href") == "/"
+    view.shot("entity-unknown")
+    view.open("/view/entity/crime/sinaloa-cartel?depth=9", status=400, drawn=False)
+    assert "depth must be a whole number from 1 to 3" in view.page.inner_text(".message")
+    view.open("/view/search?q=", status=400, drawn=False)
+    assert "type the name" in view.page.inner_text(".message")
+    view.assert_clean()
+
+
+def test_path_view_highlights_the_hops_with_evidence_in_tooltips(view: View) -> None:
+    view.open("/view/path?source=Smith%20%26%20Wesson&target=Guatemala")
+    data = view.data()
+    hops = {(e["from"], e["predicate"], e["to"]) for e in data["edges"] if e["highlighted"]}
+    lawsuit = local_iri("a1", "event", "lawsuit")
+    assert hops == {(lawsuit, "defendant", MAKER), (lawsuit, "plaintiff", MEXICO), (MEXICO, "firearmsFlow", GUATEMALA)}
+    tooltips = {e["predicate"]: e["title"] for e in data["edges"]}
+    assert "Some guns moved on to Guatemala." in tooltips["firearmsFlow"]
+    assert "Mexico filed the lawsuit in Boston." in tooltips["plaintiff"]
+    assert "3 hops" in view.page.inner_text("ol.paths")
+    view.page.mouse.move(0, 0)
+    view.shot("path")
+    view.assert_clean()
+
+
+def test_no_path_and_unknown_end_are_said_in_words(view: View) -> None:
+    view.open("/view/path?source=Ana%20Loner&target=Mexico", drawn=False)
+    assert "No path connects Ana Loner and Mexico" in view.page.inner_text(".empty")
+    assert view.page.get_attribute(".empty + p a", "href") == "/view/path"
+    view.shot("path-none")
+    view.open("/view/path?source=Atlantis&target=Mexico", status=404, drawn=False)
+    assert "no entity is called 'Atlantis'" in view.page.inner_text(".message")
+    view.open("/view/path?source=Mexico&target=Arizona&k=500", status=400, drawn=False)
+    assert "k must be a whole number from 1 to" in view.page.inner_text(".message")
+    view.assert_clean()
+
+
+def test_flows_view_reads_like_a_map(view: View) -> None:
+    view.open("/view/flows")
+    data = view.data()
+    nodes = {n["full_label"]: n for n in data["nodes"]}
+    assert set(nodes) == {"Arizona", "Mexico", "United States", "Guatemala"}
+    assert all(n["fixed"] for n in nodes.values())
+    assert nodes["Arizona"]["x"] < nodes["United States"]["x"] < nodes["Guatemala"]["x"]
+    assert nodes["Guatemala"]["y"] > nodes["Mexico"]["y"] > nodes["United States"]["y"]
+    routes = {(e["from"], e["to"]): e for e in data["edges"]}
+    assert set(routes) == {(ARIZONA, MEXICO), (USA, MEXICO), (MEXICO, GUATEMALA)}
+    assert routes[(ARIZONA, MEXICO)]["width"] > routes[(USA, MEXICO)]["width"]
+    assert "straw purchases" in routes[(USA, MEXICO)]["title"]
+    assert "70 percent" in routes[(USA, MEXICO)]["title"]
+    assert "attested by 2 documents" in routes[(ARIZONA, MEXICO)]["title"]
+    view.shot("flows")
+    view.open("/view/flows?country=Guatemala")
+    assert {(e["from"], e["to"]) for e in view.data()["edges"]} == {(MEXICO, GUATEMALA)}
+    view.open("/view/flows?min_documents=0", status=400, drawn=False)
+    assert "min_documents must be a whole number from 1" in view.page.inner_text(".message")
+    view.assert_clean()
+
+
+def test_markup_from_documents_is_shown_as_text_and_never_runs(view: View) -> None:
+    view.open(f"/view/entity/{quote('person/hostile-smuggler')}")
+    view.click_node(SMUGGLER)
+    panel = view.page.locator("#panel")
+    panel.get_by_text(f"The smuggler {HOSTILE} worked for the cartel.").wait_for()
+    assert HOSTILE in panel.inner_text()
+    assert view.page.locator("#panel script, #panel img").count() == 0
+    hostile = next(e for e in view.data()["edges"] if e["predicate"] == "affiliatedWith")
+    assert f"Smuggling report {HOSTILE}" in hostile["title"]
+    view.page.hover("#network")
+    view.shot("hostile")
+    view.open("/view/path?source=person/hostile-smuggler&target=Guatemala")
+    view.open("/view/search?q=" + quote(HOSTILE), status=404, drawn=False)
+    assert HOSTILE in view.page.inner_text(".message")
+    view.assert_clean()
+
+
+def test_json_twin_is_the_page_payload(view: View, server: LiveServer) -> None:
+    view.open("/view/entity/geonames/3996063?depth=2")
+    drawn = view.page.evaluate("window.ffkg.payload")
+    twin = view.page.request.get(f"{server.url}/view/entity/geonames/3996063?depth=2&format=json").json()
+    assert twin["network"] == drawn
+    assert twin["entity"]["label"] == "Mexico"
+    problem = view.page.request.get(f"{server.url}/view/graph?min_confidence=2&format=json")
+    assert problem.status == 400 and problem.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_large_graph_is_cut_to_the_cap_and_says_so(browser: Browser) -> None:
+    store = Store.memory()
+    by_graph = defaultdict(list)
+    for quad in generate_dataset(30_000, seed=1):
+        by_graph[quad.graph_name.value].append(quad)
+    for graph, quads in by_graph.items():
+        store.replace_graph(graph, quads)
+    with LiveServer(create_app(app_settings(), store)) as live:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        view = View(context.new_page(), live.url)
+        view.open("/view/graph")
+        total = view.page.request.get(f"{live.url}/view/graph?format=json").json()
+        assert len(view.data()["nodes"]) == 300
+        notice = view.page.inner_text(".notice")
+        assert "Showing the 300 nodes with the highest degree centrality" in notice
+        assert len(total["network"]["nodes"]) == 300
+        view.shot("graph-large")
+        view.assert_clean()
+        context.close()
