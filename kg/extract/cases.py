@@ -22,7 +22,7 @@ from kg.records import DocumentInfo, EntityRecord, RelationRecord, Span
 
 _BACK_REFERENCE = re.compile(
     r"\bco-?(?:defendants?|conspirators?)\b|\bsame\b"
-    r"|\b(?:the|this|that)\s+(?:conspiracy|scheme|case|indictment|ring|network|plot)\b",
+    r"|\b(?:the|this|that)\s+(?:conspiracy|scheme|case|indictment|ring|network|plot|lawsuit|suit|action)\b",
     re.I,
 )
 _CONFIDENCE = {"defendant": 0.8, "plaintiff": 0.8, "perpetrator": 0.75, "occurredIn": 0.65}
@@ -30,7 +30,7 @@ _PARTY_ROLES = ("defendant", "plaintiff")
 _COURT_TITLES = frozenset({"judge", "justice", "magistrate", "prosecutor", "prosecutors"})
 
 
-@dataclass
+@dataclass(eq=False)
 class Candidate:
     """One event trigger in one sentence, with the arguments found around it."""
 
@@ -98,7 +98,7 @@ def _merge_lawsuits(lawsuits: list[Candidate]) -> list[Candidate]:
 
 
 def _group_of(candidate: Candidate, groups: list[Candidate]) -> Candidate | None:
-    return next((g for g in groups if candidate in g.members), None)
+    return next((g for g in groups if any(candidate is m for m in g.members)), None)
 
 
 def _merge_smuggling(schemes: list[Candidate], lawsuits: list[Candidate]) -> list[Candidate]:
@@ -158,8 +158,12 @@ def _merge_others(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def court_title(doc: Doc, mention: ResolvedMention) -> bool:
-    """Judges and prosecutors (but not an Attorney General) by the title written before the name."""
-    words = [t.lower_ for t in doc[max(mention.token_start - 5, 0) : mention.token_end]]
+    """Judges and prosecutors (not an Attorney General) by the title written right before the name."""
+    words = [t.lower_ for t in doc[mention.token_start : mention.token_end]]
+    index = mention.token_start - 1
+    while index >= 0 and mention.token_start - index <= 5 and doc[index].pos_ in ("PROPN", "NOUN", "ADJ"):
+        words.insert(0, doc[index].lower_)
+        index -= 1
     if _COURT_TITLES & set(words):
         return True
     return any(w == "attorney" and (i + 1 == len(words) or words[i + 1] != "general") for i, w in enumerate(words))
@@ -171,12 +175,16 @@ def prosecutor_body(entity: EntityRecord) -> bool:
 
 
 def _court_officers(doc: Doc, mentions: list[ResolvedMention]) -> list[ResolvedMention]:
-    return [
-        m
-        for m in mentions
-        if (m.entity.type == "Person" and court_title(doc, m))
-        or (m.entity.type == "GovernmentBody" and prosecutor_body(m.entity))
-    ]
+    return [m for m in mentions if is_court_officer(doc, m, mentions)]
+
+
+def is_court_officer(doc: Doc, mention: ResolvedMention, mentions: list[ResolvedMention]) -> bool:
+    """A titled judge or prosecutor, or a prosecuting office not used as a person's title."""
+    if mention.entity.type == "Person":
+        return court_title(doc, mention)
+    if mention.entity.type != "GovernmentBody" or not prosecutor_body(mention.entity):
+        return False
+    return not any(m.entity.type == "Person" and m.token_start == mention.token_end for m in mentions)
 
 
 def _label(group: Candidate) -> str:
@@ -219,9 +227,17 @@ def _record(group: Candidate, info: DocumentInfo) -> tuple[EntityRecord, list[Re
 
 
 def build_events(
-    doc: Doc, candidates: list[Candidate], mentions: list[ResolvedMention], info: DocumentInfo
+    doc: Doc,
+    candidates: list[Candidate],
+    mentions: list[ResolvedMention],
+    info: DocumentInfo,
+    *,
+    dateline: ResolvedMention | None = None,
 ) -> tuple[list[EntityRecord], list[RelationRecord]]:
-    """Merge candidates into events and emit each with its argument relations."""
+    """Merge candidates into events and emit each with its argument relations.
+
+    A court case with no stated town is placed at the release's dateline city.
+    """
     lawsuits = [c for c in candidates if c.kind == "Lawsuit"]
     schemes = [c for c in candidates if c.kind == "Smuggling"]
     for scheme in schemes:
@@ -233,6 +249,9 @@ def build_events(
         parties = cases[0].ids(*_PARTY_ROLES)
         officers = [m for m in _court_officers(doc, mentions) if m.entity.id not in parties]
         cases[0].args.setdefault("participant", []).extend(officers)
+    for case in cases:
+        if dateline is not None and not case.args.get("occurredIn"):
+            case.args["occurredIn"] = [dateline]
     groups = cases + _merge_smuggling(schemes, cases)
     groups += _merge_others([c for c in candidates if c.kind not in ("Lawsuit", "Smuggling")])
     entities, relations = [], []

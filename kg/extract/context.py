@@ -66,7 +66,7 @@ def head_token(doc: Doc, mention: ResolvedMention) -> Token:
 
 def phrase_head(token: Token) -> Token:
     """Climb out of the noun phrase a token sits in ("Phoenix" in "the Phoenix and Tucson area" -> "area")."""
-    while token.dep_ in ("compound", "amod", "nmod", "poss", "conj", "appos", "nummod") and token.head is not token:
+    while token.dep_ in ("compound", "amod", "nmod", "poss", "conj", "appos", "nummod") and token.head.i != token.i:
         token = token.head
     return token
 
@@ -85,7 +85,19 @@ def governing_preposition(doc: Doc, mention: ResolvedMention) -> tuple[str, Toke
 
 def is_within(token: Token, ancestor: Token) -> bool:
     """True when `token` is `ancestor` or lies in its subtree."""
-    return token is ancestor or ancestor.is_ancestor(token)
+    return token.i == ancestor.i or ancestor.is_ancestor(token)
+
+
+def in_phrase(token: Token, root: Token) -> bool:
+    """`token` is in `root`'s subtree but not in a conjoined sibling ("the meeting and the visit")."""
+    if token.i == root.i:
+        return True
+    node = token
+    while node.head.i != node.i:
+        if node.head.i == root.i:
+            return node.dep_ not in ("conj", "cc")
+        node = node.head
+    return False
 
 
 def unique(items: Iterable[str]) -> list[str]:

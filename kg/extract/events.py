@@ -15,8 +15,17 @@ import re
 from spacy.tokens import Doc, Token
 
 from kg.extract.base import ResolvedMention
-from kg.extract.cases import Candidate, build_events, court_title, prosecutor_body
-from kg.extract.context import PLACE_TYPES, Sentence, governing_preposition, head_token, is_within, sentences
+from kg.extract.cases import Candidate, build_events, court_title, is_court_officer
+from kg.extract.context import (
+    PLACE_TYPES,
+    Sentence,
+    governing_preposition,
+    head_token,
+    in_phrase,
+    is_within,
+    phrase_head,
+    sentences,
+)
 from kg.extract.dates import sentence_dates
 from kg.extract.flows import WEAPON_WORDS, find_route
 from kg.records import DocumentInfo, EntityRecord, RelationRecord
@@ -60,6 +69,9 @@ MEETING = frozenset(
         "participation",
         "renew",
         "publish",
+        "participate",
+        "attend",
+        "host",
     ]
 )
 _LAW_WORDS = frozenset(["law", "act", "bill", "order", "decree", "agreement", "treaty"])
@@ -71,6 +83,11 @@ _PROGRAMME = re.compile(
     r"\b(?:Project|Operation|Programa|Plan)(?:\s+(?:and\s+|of\s+|the\s+|de\s+|del\s+)?[A-Z][\w'’-]*)+"
     r"|\b(?:[A-Z][\w-]+\s+){1,4}(?:Initiative|Program|Programme)\b"
 )
+_CLIMB = frozenset({"xcomp", "pcomp", "pobj", "prep", "advcl", "acl"})
+#: Nouns that make a trigger the name of a charge ("one count of trafficking"), not a scheme.
+_CHARGE_NOUNS = frozenset({"count", "charge", "offense", "offence", "penalty", "law", "act", "conviction"})
+_COURT_WORDS = frozenset({"court", "lawsuit", "suit", "complaint", "judge"})
+_PRISON_WORDS = frozenset({"prison", "charge", "sentence", "imprisonment", "year", "fine"})
 _START_VERBS = frozenset(["begin", "launch", "start", "create", "establish", "initiate", "found", "announce"])
 
 
@@ -87,7 +104,10 @@ def _trigger_type(token: Token, sentence: Sentence) -> str | None:
         if lemma == "sentence" and token.pos_ == "NOUN" and lower != "sentencing":
             return None
         return "Lawsuit"
-    if lemma == "purchase" and token.i > 0 and token.doc[token.i - 1].lower_ == "straw":
+    words = {_lemma(t) for t in sentence.span}
+    if lemma in ("file", "face"):
+        return "Lawsuit" if words & (_COURT_WORDS if lemma == "file" else _PRISON_WORDS) else None
+    if lower.startswith("purchas") and token.i > 0 and token.doc[token.i - 1].lower_ == "straw":
         return "Smuggling"
     if lemma in SMUGGLING or lower in SMUGGLING:
         return "Smuggling"
@@ -116,25 +136,29 @@ def _scope(token: Token) -> Token:
     return token
 
 
-def _in(token: Token, root: Token, doc: Doc, mention: ResolvedMention) -> bool:
-    return is_within(head_token(doc, mention), root)
-
-
 def _mentions_under(doc: Doc, sentence: Sentence, root: Token, types: frozenset[str] | set[str]) -> list:
-    return [m for m in sentence.mentions if m.entity.type in types and is_within(head_token(doc, m), root)]
+    return [m for m in sentence.mentions if m.entity.type in types and in_phrase(head_token(doc, m), root)]
 
 
 def _subjects(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
-    """Named subjects of the trigger's clause, climbing to the governing verb when it has none."""
-    token: Token | None = trigger
+    """Named subjects of the trigger's clause, climbing to the governing verb when it has none.
+
+    Nouns ("trafficking") only take their possessor or "by" agent: the subject of a
+    sentence that merely mentions trafficking did not traffic. Climbing stops at
+    reported speech and coordination, so "said X" never makes X the actor.
+    """
+    if trigger.pos_ != "VERB":
+        owners = [c for c in trigger.children if c.dep_ == "poss"]
+        owners += [g for c in trigger.children if c.lower_ == "by" for g in c.children]
+        return [m for o in owners for m in _mentions_under(doc, sentence, o, types)]
+    token = trigger
     for _ in range(6):
-        if token is None:
-            break
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
-        found = [m for s in subjects for m in _mentions_under(doc, sentence, s, types)]
         if subjects:
-            return found
-        token = token.head if token.head is not token else None
+            return [m for s in subjects for m in _mentions_under(doc, sentence, s, types)]
+        if token.dep_ not in _CLIMB or token.head.i == token.i:
+            break
+        token = token.head
     return []
 
 
@@ -170,20 +194,27 @@ def _lawsuit(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> dict[
         plaintiffs += [
             m for c in trigger.children if c.dep_ == "poss" for m in _mentions_under(doc, sentence, c, {"Country"})
         ]
-    officers = [
-        m
-        for m in sentence.mentions
-        if (m.entity.type == "Person" and court_title(doc, m))
-        or (m.entity.type == "GovernmentBody" and prosecutor_body(m.entity))
-    ]
+    officers = [m for m in sentence.mentions if is_court_officer(doc, m, sentence.mentions)]
     officer_ids = {m.entity.id for m in officers}
-    places = [p for p in _places(doc, sentence, root) if p.entity.type == "City"]
     return {
         "plaintiff": plaintiffs,
         "defendant": [m for m in defendants if m.entity.id not in officer_ids],
         "participant": officers,
-        "occurredIn": places,
+        "occurredIn": _court_towns(doc, sentence, trigger),
     }
+
+
+def _court_towns(doc: Doc, sentence: Sentence, trigger: Token) -> list[ResolvedMention]:
+    """The town of the court: "in Tucson federal court", "In San Antonio, a judge sentenced"."""
+    found = []
+    for town in sentence.of_types(["City"]):
+        governed = governing_preposition(doc, town)
+        if governed is None or governed[0] not in ("in", "at"):
+            continue
+        prep = governed[1]
+        if prep.head.i == trigger.i or _lemma(phrase_head(head_token(doc, town))) == "court":
+            found.append(town)
+    return found
 
 
 def _receivers(doc: Doc, sentence: Sentence) -> list[ResolvedMention]:
@@ -199,7 +230,6 @@ def _receivers(doc: Doc, sentence: Sentence) -> list[ResolvedMention]:
 
 def _smuggling(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> dict[str, list[ResolvedMention]]:
     receivers = _receivers(doc, sentence)
-    receiver_ids = {m.entity.id for m in receivers}
     perpetrators = [
         m
         for m in _subjects(doc, sentence, trigger, {"Person", "CriminalGroup"})
@@ -209,9 +239,7 @@ def _smuggling(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> dic
     route = find_route(doc, sentence)
     return {
         "perpetrator": perpetrators,
-        "participant": [m for m in receivers if m.entity.id not in perpetrator_ids or m.entity.id in receiver_ids]
-        if not perpetrator_ids
-        else [m for m in receivers if m.entity.id not in perpetrator_ids],
+        "participant": [m for m in receivers if m.entity.id not in perpetrator_ids],
         "weaponFrom": sentence.of_types(["Gunmaker"]),
         "occurredIn": route.origins + route.destinations + route.via,
     }
@@ -226,7 +254,8 @@ def _violence(doc: Doc, sentence: Sentence, trigger: Token, root: Token, kind: s
         targets = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
         targets += [g for c in trigger.children if c.lower_ in ("on", "against") for g in c.children]
         named = {"Person", "GovernmentBody", "Organization"}
-        args["target"] = [m for t in targets for m in _mentions_under(doc, sentence, t, named)]
+        hit = [m for t in targets for m in _mentions_under(doc, sentence, t, named)]
+        args["target"] = [m for m in hit if m.entity.type == "Person"] or hit
         args["perpetrator"] = _subjects(doc, sentence, trigger, {"Person", "CriminalGroup"})
     else:
         args["participant"] = _subjects(doc, sentence, trigger, {"GovernmentBody"})
@@ -243,12 +272,23 @@ def _gathering(doc: Doc, sentence: Sentence, trigger: Token, root: Token, kind: 
         actors = _mentions_under(doc, sentence, scope, {"Person", "GovernmentBody", "Organization", "Country"})
     places = _places(doc, sentence, scope)
     place_ids = {p.entity.id for p in places}
-    actors = [a for a in actors if a.entity.id not in place_ids and governing_preposition(doc, a) is None]
+    actors = [a for a in actors if a.entity.id not in place_ids and not _placed(doc, a)]
     if kind == "PolicyAction":
         countries = [a for a in actors if a.entity.type == "Country"]
         actors = [a for a in actors if a.entity.type != "Country"]
         places += countries or _mentions_under(doc, sentence, scope, {"Country"})
     return {"participant": actors, "occurredIn": places}
+
+
+def _placed(doc: Doc, mention: ResolvedMention) -> bool:
+    governed = governing_preposition(doc, mention)
+    return governed is not None and governed[0] in ("in", "at", "to", "into")
+
+
+def _charge_name(token: Token) -> bool:
+    """ "one count of trafficking in firearms", "the cash smuggling charge": a charge, not a scheme."""
+    nearby = [token.head, token.head.head, token.head.head.head]
+    return any(_lemma(t) in _CHARGE_NOUNS for t in nearby)
 
 
 def _habitual(sentence: Sentence, trigger: Token) -> bool:
@@ -270,6 +310,8 @@ def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
         moved = _lemma(token) in ("supply", "deliver")
         if kind == "Smuggling" and moved and not any(_lemma(t) in WEAPON_WORDS for t in sentence.span):
             continue
+        if kind == "Smuggling" and _charge_name(token):
+            continue
         root = _scope(token)
         if kind == "Lawsuit":
             args = _lawsuit(doc, sentence, token, root)
@@ -286,8 +328,26 @@ def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
             args = _gathering(doc, sentence, token, root, kind)
         future = any(_lemma(a) in _FUTURE for a in token.ancestors) or any(c.lower_ == "will" for c in token.children)
         found.append(Candidate(kind, token, root, sentence, args, position, future=future))
+    if not any(c.kind == "Smuggling" for c in found):
+        found.extend(_supply_to_cartel(doc, sentence, position))
+    if any(c.kind != "Event" for c in found):
+        found = [c for c in found if c.kind != "Event"]
     _date(found, sentence, info)
     return _one_per_kind(found)
+
+
+def _supply_to_cartel(doc: Doc, sentence: Sentence, position: int) -> list[Candidate]:
+    """Weapons made or sent "for the Cartel del Noreste" / "to the Gulf Cartel" are a smuggling scheme."""
+    for group in sentence.of_types(["CriminalGroup"]):
+        governed = governing_preposition(doc, group)
+        if governed is None or governed[0] not in ("for", "to"):
+            continue
+        head = governed[1].head
+        objects = [head] + [c for c in head.children if c.dep_ == "dobj"]
+        if any(_lemma(t) in WEAPON_WORDS for t in objects) and not _charge_name(head):
+            args = _smuggling(doc, sentence, head, head)
+            return [Candidate("Smuggling", head, head, sentence, args, position)]
+    return []
 
 
 def _date(found: list[Candidate], sentence: Sentence, info: DocumentInfo) -> None:
@@ -317,7 +377,7 @@ def _one_per_kind(found: list[Candidate]) -> list[Candidate]:
                 k
                 for k in kept
                 if k.kind == candidate.kind
-                and (is_within(candidate.trigger, k.root) or is_within(k.trigger, candidate.root))
+                and (in_phrase(candidate.trigger, k.root) or in_phrase(k.trigger, candidate.root))
             ),
             None,
         )
@@ -343,19 +403,27 @@ def _programmes(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
         started = _lemma(head.head) in _START_VERBS and head.dep_ in ("dobj", "nsubjpass")
         if started and not dated:
             dated = sentence_dates(sentence.span, info.date)
-        actors = [
-            m
-            for m in sentence.of_types(["GovernmentBody", "Organization"])
-            if not (m.start_char < span.end_char and span.start_char < m.end_char)
-        ]
         args = {
-            "participant": actors if (started or head.dep_ in ("nsubj", "nsubjpass", "ROOT")) else [],
+            "participant": _runners(doc, sentence, head, started),
             "occurredIn": [p for p in _places(doc, sentence, head.head) if p.entity.type == "City"] if started else [],
         }
         candidate = Candidate("PolicyAction", head, head, sentence, args, position, name=name)
         candidate.date = dated[0].value if dated else None
         found.append(candidate)
     return found
+
+
+def _runners(doc: Doc, sentence: Sentence, head: Token, started: bool) -> list[ResolvedMention]:
+    """Who runs a programme: "the ATF's Project X", "X is a project of the ATF", "the ATF began X"."""
+    bodies = {"GovernmentBody", "Organization", "Country"}
+    owners = [c for c in head.children if c.dep_ == "poss"]
+    if started:
+        owners += [c for c in head.head.children if c.dep_ in ("nsubj", "agent")]
+    if head.dep_ == "nsubj" and _lemma(head.head) == "be":
+        for attr in (c for c in head.head.children if c.dep_ == "attr"):
+            owners += [g for p in attr.children if p.lower_ in ("of", "by") for g in p.children]
+    found = [m for o in owners for m in _mentions_under(doc, sentence, o, bodies)]
+    return [m for m in found if head_token(doc, m).dep_ != "poss" or head_token(doc, m).head.i == head.i]
 
 
 def extract_events(
@@ -368,4 +436,15 @@ def extract_events(
         covered = {c.trigger.i for c in named}
         candidates.extend(named)
         candidates.extend(c for c in _candidates(doc, sentence, info, position) if c.trigger.i not in covered)
-    return build_events(doc, candidates, mentions, info)
+    return build_events(doc, candidates, mentions, info, dateline=_dateline(doc, mentions))
+
+
+def _dateline(doc: Doc, mentions: list[ResolvedMention]) -> ResolvedMention | None:
+    """The city of a dateline ("EL PASO – A federal jury ..."), where a court release is issued."""
+    for mention in mentions:
+        line_start = doc.text.rfind("\n", 0, mention.start_char) + 1
+        if mention.entity.type == "City" and not doc.text[line_start : mention.start_char].strip():
+            rest = doc.text[mention.end_char : mention.end_char + 40]
+            if re.match(r"\s*(?:,[^–—\n]{1,25})?\s*[–—-]\s", rest):
+                return mention
+    return None
