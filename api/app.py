@@ -16,13 +16,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import problems
 from api.query_runner import QueryRunner
-from api.routers import graph_store, query_page, rest, sparql, views
+from api.routers import analytics, graph_store, query_page, rest, sparql, views
 from kg import __version__
 from kg.settings import Settings
 from kg.store import BaseStore, open_store
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-ROUTERS = (sparql.router, graph_store.router, rest.router, query_page.router, views.router)
+ROUTERS = (sparql.router, graph_store.router, rest.router, analytics.router, query_page.router, views.router)
 
 
 class ReadCORS:

@@ -29,7 +29,7 @@ def main() -> None:
 
 def _register() -> None:
     """Each area keeps its commands in its own module; the group only lists them."""
-    from kg import cli_extract, cli_ingest, cli_store
+    from kg import cli_analytics, cli_extract, cli_ingest, cli_store
 
     for command in (
         cli_store.load,
@@ -43,6 +43,14 @@ def _register() -> None:
     for command in (cli_ingest.ingest, cli_ingest.remove, cli_ingest.documents):
         main.add_command(command)
     for command in (cli_extract.extract, cli_extract.evaluate):
+        main.add_command(command)
+    for command in (
+        cli_analytics.path,
+        cli_analytics.centrality,
+        cli_analytics.communities,
+        cli_analytics.neighbors,
+        cli_analytics.flows,
+    ):
         main.add_command(command)
 
 

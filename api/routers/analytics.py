@@ -1,0 +1,130 @@
+"""Network analytics over REST: explained paths, centrality, communities, neighbourhoods, flow routes.
+
+Thin: each route validates nothing beyond types and hands over to `kg.analytics.reports`, which
+resolves names (404 with close matches, 409 when ambiguous) and enforces the configured caps (400).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from api.deps import SettingsDep, StoreDep
+from kg.analytics.centrality import METRICS
+from kg.analytics.reports import (
+    Filters,
+    centrality_report,
+    communities_report,
+    flows_report,
+    neighbors_report,
+    path_report,
+)
+
+router = APIRouter(prefix="/api", tags=["Analytics"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {
+        "description": "A bad parameter: unknown metric or type, a date that does not parse, k or depth over the cap."
+    },
+    404: {"description": "No entity by that name; the problem lists close matches."},
+    409: {"description": "The name fits several entities; the problem lists them to choose from."},
+}
+DateFrom = Annotated[str | None, Query(description="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")]
+DateTo = Annotated[str | None, Query(description="Latest date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive).")]
+MinConfidence = Annotated[float, Query(ge=0, le=1, description="Drop facts whose best evidence is less sure.")]
+MinDocuments = Annotated[int, Query(ge=1, description="Drop facts stated by fewer documents.")]
+Seed = Annotated[int, Query(description="Seed for the randomised parts, so answers are reproducible.")]
+
+
+def evidence_filters(
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    min_confidence: MinConfidence = 0.0,
+    min_documents: MinDocuments = 1,
+) -> Filters:
+    """Event-date window and evidence strength; events outside the window leave the network."""
+    return Filters(None, date_from, date_to, min_confidence, min_documents)
+
+
+def network_filters(
+    evidence: Annotated[Filters, Depends(evidence_filters)],
+    types: Annotated[list[str] | None, Query(description="Keep only nodes of these classes (and subclasses).")] = None,
+) -> Filters:
+    """All projection filters: node classes as well as dates and evidence strength."""
+    return Filters(
+        tuple(types) if types else None,
+        evidence.date_from,
+        evidence.date_to,
+        evidence.min_confidence,
+        evidence.min_documents,
+    )
+
+
+NetworkFilters = Annotated[Filters, Depends(network_filters)]
+EvidenceFilters = Annotated[Filters, Depends(evidence_filters)]
+
+
+@router.get("/paths", responses=_ERRORS, summary="Shortest paths between two entities, with evidence per hop")
+def paths(
+    store: StoreDep,
+    settings: SettingsDep,
+    filters: NetworkFilters,
+    source: Annotated[str, Query(description="IRI, key or label of the start.")],
+    target: Annotated[str, Query(description="IRI, key or label of the end.")],
+    k: Annotated[int, Query(description="How many shortest simple paths (at most max_path_k).")] = 1,
+) -> dict[str, Any]:
+    """The `k` shortest paths; each hop lists its relations, their direction and the sentences behind them.
+    No path is an empty `paths` with a `message`, not an error."""
+    return path_report(store, settings, source, target, k=k, filters=filters)
+
+
+@router.get("/centrality", responses=_ERRORS, summary="The most central nodes by a metric")
+def centrality(
+    store: StoreDep,
+    settings: SettingsDep,
+    filters: EvidenceFilters,
+    metric: Annotated[str, Query(description=f"One of: {', '.join(METRICS)}.")] = "pagerank",
+    type: Annotated[str | None, Query(description="Rank only nodes of this class, e.g. Gunmaker.")] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000, description="How many nodes to return.")] = 20,
+    seed: Seed = 0,
+) -> dict[str, Any]:
+    """Scores are computed on the whole (filtered) network; `exact` and `k` say whether betweenness was sampled."""
+    return centrality_report(store, settings, metric=metric, type=type, limit=limit, seed=seed, filters=filters)
+
+
+@router.get("/communities", responses=_ERRORS, summary="Louvain communities, largest first")
+def communities(
+    store: StoreDep,
+    filters: NetworkFilters,
+    seed: Seed = 0,
+    resolution: Annotated[float, Query(gt=0, description="Above 1 favours smaller communities.")] = 1.0,
+    limit: Annotated[int, Query(ge=1, description="How many communities to return.")] = 20,
+    members: Annotated[int, Query(ge=1, description="Most members listed per community.")] = 50,
+) -> dict[str, Any]:
+    return communities_report(store, seed=seed, resolution=resolution, limit=limit, members=members, filters=filters)
+
+
+@router.get("/neighbors/{name:path}", responses=_ERRORS, summary="The neighbourhood of an entity")
+def neighbors(
+    store: StoreDep,
+    settings: SettingsDep,
+    filters: NetworkFilters,
+    name: str,
+    depth: Annotated[int, Query(description="Hops out (at most max_depth).")] = 1,
+    limit: Annotated[int, Query(ge=1, description="Most nodes returned, nearest first.")] = 500,
+) -> dict[str, Any]:
+    """The ego graph of the entity named by key, IRI or label: nodes with their distance, and the relations."""
+    return neighbors_report(store, settings, name, depth=depth, limit=limit, filters=filters)
+
+
+@router.get("/flows", responses=_ERRORS, summary="Firearms-flow routes, best attested first")
+def flows(
+    store: StoreDep,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    country: Annotated[str | None, Query(description="Only routes touching this place or anything in it.")] = None,
+    min_documents: MinDocuments = 1,
+) -> dict[str, Any]:
+    """Origin -> destination routes with via places, methods, shares, quantities, documents and first/last date."""
+    return flows_report(store, country=country, date_from=date_from, date_to=date_to, min_documents=min_documents)

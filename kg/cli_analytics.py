@@ -1,0 +1,308 @@
+"""Analytics commands: path, centrality, communities, neighbors, flows.
+
+Each prints a readable summary, or with `--json` the same payload the API returns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from kg.analytics.centrality import METRICS
+from kg.analytics.reports import (
+    Filters,
+    centrality_report,
+    communities_report,
+    flows_report,
+    neighbors_report,
+    path_report,
+)
+from kg.cli_store import data_dir_option, settings_from, store_from
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the JSON payload the API returns.")
+from_option = click.option("--from", "date_from", default=None, help="Earliest date (YYYY, YYYY-MM or YYYY-MM-DD).")
+to_option = click.option("--to", "date_to", default=None, help="Latest date (YYYY, YYYY-MM or YYYY-MM-DD).")
+
+
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The projection filters every network command accepts."""
+    return date_and_evidence_options(
+        click.option("--type", "types", multiple=True, help="Keep only nodes of this class (repeatable).")(command)
+    )
+
+
+def date_and_evidence_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The projection filters other than type: event dates, confidence, attesting documents."""
+    options = (
+        from_option,
+        to_option,
+        click.option(
+            "--min-confidence",
+            default=0.0,
+            show_default=True,
+            type=click.FloatRange(0, 1),
+            help="Drop facts whose best evidence is less sure.",
+        ),
+        click.option(
+            "--min-documents",
+            default=1,
+            show_default=True,
+            type=click.IntRange(1),
+            help="Drop facts stated by fewer documents.",
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _filters(
+    types: tuple[str, ...], date_from: str | None, date_to: str | None, min_confidence: float, min_documents: int
+) -> Filters:
+    return Filters(tuple(types) or None, date_from, date_to, min_confidence, min_documents)
+
+
+def _emit(report: dict[str, Any], as_json: bool, render: Callable[[Console, dict[str, Any]], None]) -> None:
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        render(Console(soft_wrap=True, highlight=False), report)
+
+
+@click.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("-k", default=1, show_default=True, type=int, help="How many shortest paths to list.")
+@filter_options
+@json_option
+@data_dir_option
+def path(
+    source: str,
+    target: str,
+    k: int,
+    types: tuple[str, ...],
+    date_from: str | None,
+    date_to: str | None,
+    min_confidence: float,
+    min_documents: int,
+    as_json: bool,
+    data_dir: Path | None,
+) -> None:
+    """How SOURCE is connected to TARGET (each named by IRI, key or label), with the evidence for each hop."""
+    filters = _filters(types, date_from, date_to, min_confidence, min_documents)
+    with store_from(data_dir) as store:
+        report = path_report(store, settings_from(data_dir), source, target, k=k, filters=filters)
+    _emit(report, as_json, _render_paths)
+
+
+def _render_paths(console: Console, report: dict[str, Any]) -> None:
+    if not report["found"]:
+        console.print(report["message"])
+        return
+    for number, found in enumerate(report["paths"], start=1):
+        console.print(f"[bold]Path {number}[/bold] ({found['length']} hops)")
+        console.print(f"  {_name(found['nodes'][0])}")
+        for hop, node in zip(found["hops"], found["nodes"][1:], strict=True):
+            for relation in hop["relations"]:
+                arrow = (
+                    f"--{relation['predicate']}-->"
+                    if relation["direction"] == "forward"
+                    else f"<--{relation['predicate']}--"
+                )
+                console.print(f"    {arrow}  (confidence {relation['confidence']}, {relation['documents']} doc(s))")
+                for evidence in relation["evidence"]:
+                    console.print(
+                        f'      "{evidence["sentence"]}" [dim]{evidence["title"] or evidence["document"]}[/dim]'
+                    )
+            console.print(f"  {_name(node)}")
+
+
+@click.command()
+@click.option("--metric", default="pagerank", show_default=True, type=click.Choice(METRICS), help="What to rank by.")
+@click.option("--type", "rank_type", default=None, help="Rank only nodes of this class (e.g. Gunmaker).")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help="How many nodes to list.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed for sampled betweenness.")
+@date_and_evidence_options
+@json_option
+@data_dir_option
+def centrality(
+    metric: str,
+    rank_type: str | None,
+    limit: int,
+    seed: int,
+    date_from: str | None,
+    date_to: str | None,
+    min_confidence: float,
+    min_documents: int,
+    as_json: bool,
+    data_dir: Path | None,
+) -> None:
+    """The most central entities and events by a metric, of all types or one (computed on the whole network)."""
+    filters = _filters((), date_from, date_to, min_confidence, min_documents)
+    with store_from(data_dir) as store:
+        report = centrality_report(
+            store, settings_from(data_dir), metric=metric, type=rank_type, limit=limit, seed=seed, filters=filters
+        )
+    _emit(report, as_json, _render_centrality)
+
+
+def _render_centrality(console: Console, report: dict[str, Any]) -> None:
+    how = "exact" if report["exact"] else f"sampled from k={report['k']} sources (seed {report['seed']})"
+    table = Table(
+        "rank",
+        "label",
+        "type",
+        "key",
+        report["metric"],
+        title=f"{report['metric']} on {report['nodes']} nodes, {report['edges']} edges ({how})",
+    )
+    for row in report["results"]:
+        table.add_row(str(row["rank"]), row["label"], row["type"], row["key"], f"{row['score']:.4f}")
+    console.print(table)
+
+
+@click.command()
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed, so the same data gives the same groups.")
+@click.option(
+    "--resolution",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0, min_open=True),
+    help="Above 1 favours smaller communities.",
+)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help="How many communities to list.")
+@filter_options
+@json_option
+@data_dir_option
+def communities(
+    seed: int,
+    resolution: float,
+    limit: int,
+    types: tuple[str, ...],
+    date_from: str | None,
+    date_to: str | None,
+    min_confidence: float,
+    min_documents: int,
+    as_json: bool,
+    data_dir: Path | None,
+) -> None:
+    """Louvain communities of the network, largest first."""
+    filters = _filters(types, date_from, date_to, min_confidence, min_documents)
+    with store_from(data_dir) as store:
+        report = communities_report(store, seed=seed, resolution=resolution, limit=limit, filters=filters)
+    _emit(report, as_json, _render_communities)
+
+
+def _render_communities(console: Console, report: dict[str, Any]) -> None:
+    console.print(f"{report['count']} communities, modularity {report['modularity']:.3f} (seed {report['seed']})")
+    for community in report["communities"]:
+        names = ", ".join(member["label"] for member in community["members"][:8])
+        more = " ..." if community["size"] > 8 else ""
+        console.print(f"[bold]{community['id']}[/bold] ({community['size']}): {names}{more}")
+
+
+@click.command()
+@click.argument("name")
+@click.option("--depth", default=1, show_default=True, type=int, help="How many hops out.")
+@click.option("--limit", default=500, show_default=True, type=click.IntRange(1), help="Most nodes to return.")
+@filter_options
+@json_option
+@data_dir_option
+def neighbors(
+    name: str,
+    depth: int,
+    limit: int,
+    types: tuple[str, ...],
+    date_from: str | None,
+    date_to: str | None,
+    min_confidence: float,
+    min_documents: int,
+    as_json: bool,
+    data_dir: Path | None,
+) -> None:
+    """The neighbourhood of NAME (IRI, key or label) up to --depth hops."""
+    filters = _filters(types, date_from, date_to, min_confidence, min_documents)
+    with store_from(data_dir) as store:
+        report = neighbors_report(store, settings_from(data_dir), name, depth=depth, limit=limit, filters=filters)
+    _emit(report, as_json, _render_neighbors)
+
+
+def _render_neighbors(console: Console, report: dict[str, Any]) -> None:
+    table = Table(
+        "distance",
+        "label",
+        "type",
+        "key",
+        title=f"{_name(report['center'])}, depth {report['depth']}" + (" (truncated)" if report["truncated"] else ""),
+    )
+    for node in report["nodes"]:
+        table.add_row(str(node["distance"]), node["label"], node["type"], node["key"])
+    console.print(table)
+    console.print(f"{len(report['edges'])} relations among them")
+
+
+@click.command()
+@click.option("--country", default=None, help="Only routes touching this place or anything located in it.")
+@from_option
+@to_option
+@click.option(
+    "--min-documents",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Only routes stated by at least this many documents.",
+)
+@json_option
+@data_dir_option
+def flows(
+    country: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    min_documents: int,
+    as_json: bool,
+    data_dir: Path | None,
+) -> None:
+    """Firearms-flow routes (origin -> destination), the best attested first."""
+    with store_from(data_dir) as store:
+        report = flows_report(store, country=country, date_from=date_from, date_to=date_to, min_documents=min_documents)
+    _emit(report, as_json, _render_flows)
+
+
+def _render_flows(console: Console, report: dict[str, Any]) -> None:
+    table = Table(
+        "origin",
+        "destination",
+        "via",
+        "docs",
+        "first",
+        "last",
+        "methods",
+        "shares / quantities",
+        title=f"{report['count']} routes",
+    )
+    for route in report["routes"]:
+        table.add_row(
+            _label(route["origin"]),
+            _label(route["destination"]),
+            ", ".join(_label(p) for p in route["via"]),
+            str(route["documents"]),
+            route["first_date"] or "",
+            route["last_date"] or "",
+            ", ".join(route["methods"]),
+            ", ".join(route["shares"] + route["quantities"]),
+        )
+    console.print(table)
+
+
+def _name(node: dict[str, Any]) -> str:
+    return f"{node.get('label') or node['iri']} [{node.get('type') or '?'}]"
+
+
+def _label(place: dict[str, Any] | None) -> str:
+    return place["label"] if place else "?"
