@@ -95,10 +95,14 @@ class _Job:
     def flush(self) -> None:
         """The engine flushes its writer; chunks are already on their way."""
 
-    def work(self, slots: threading.BoundedSemaphore, evaluate: Callable[[], Any], accept: str | None) -> None:
+    def work(
+        self, slots: threading.BoundedSemaphore, workers: int, evaluate: Callable[[], Any], accept: str | None
+    ) -> None:
         if not slots.acquire(timeout=max(0.0, self.deadline - time.monotonic())):
-            self._put(LimitError("every query worker is busy (query_workers); try again shortly", "query_workers", 0))
+            busy = f"all {workers} query workers are busy (query_workers); try again shortly"
+            self._put(LimitError(busy, "query_workers", workers))
             return
+        results = None
         try:
             results = evaluate()
             table = GRAPH_FORMATS if isinstance(results, ox.QueryTriples) else SOLUTION_FORMATS
@@ -113,6 +117,7 @@ class _Job:
         except _Cancelled:
             pass
         except Exception as error:  # handed to the request, which reports or logs it
+            results = None  # the engine's iterator must be dropped on this thread, not with the traceback
             self._put(error)
         finally:
             slots.release()
@@ -139,7 +144,8 @@ class QueryRunner:
     def __init__(self, settings: Settings) -> None:
         self.timeout = settings.query_timeout
         self.max_rows = settings.max_result_rows
-        self._slots = threading.BoundedSemaphore(settings.query_workers)
+        self.workers = settings.query_workers
+        self._slots = threading.BoundedSemaphore(self.workers)
 
     async def respond(self, store: BaseStore, sparql: str, options: dict[str, Any], accept: str | None) -> Response:
         """Evaluate `sparql` and answer in the negotiated format, as the engine serialises it."""
@@ -152,7 +158,7 @@ class QueryRunner:
             except SyntaxError as error:
                 raise syntax_error(error, sparql) from None
 
-        threading.Thread(target=job.work, args=(self._slots, evaluate, accept), daemon=True).start()
+        threading.Thread(target=job.work, args=(self._slots, self.workers, evaluate, accept), daemon=True).start()
         try:
             fmt: ResultFormat = await job.next(self.timeout)
             head: list[bytes] = []
