@@ -1,0 +1,233 @@
+"""Writes: SPARQL Update at /update and the Graph Store protocol, both behind the bearer token."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+import rdflib
+from conftest import TOKEN, app_settings
+from fastapi.testclient import TestClient
+from rdflib.compare import isomorphic
+
+from api.app import create_app
+from kg.iris import graph_iri
+from kg.store import Store
+
+AUTH = {"authorization": f"Bearer {TOKEN}"}
+NEW_GRAPH = "https://example.org/graph/notes"
+NOTES = """@prefix ex: <https://example.org/> .
+ex:memo ex:about ex:colt ; ex:says "traced to a dealer in Arizona" .
+_:b ex:note "a blank node survives" .
+"""
+MORE = '<https://example.org/memo> <https://example.org/says> "second statement" .\n'
+
+
+def graph_of(store: Store, graph: str) -> rdflib.Graph:
+    data = rdflib.Graph()
+    for quad in store.quads(graph):
+        data.parse(data=f"{quad.subject} {quad.predicate} {quad.object} .", format="nt")
+    return data
+
+
+def assert_problem(response, status: int) -> dict:
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    return response.json()
+
+
+# -- SPARQL Update ---------------------------------------------------------------------------------------
+
+
+def test_update_by_form_and_by_body_changes_the_store(writer: TestClient, small_store: Store) -> None:
+    insert = 'INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> "one" } }'
+    assert writer.post("/update", data={"update": insert}, headers=AUTH).status_code == 204
+    delete = (
+        'DELETE DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> "one" } } ; '
+        'INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:b> "two" } }'
+    )
+    response = writer.post("/update", content=delete, headers={**AUTH, "content-type": "application/sparql-update"})
+    assert response.status_code == 204
+    values = [q.object.value for q in small_store.quads("urn:x:g")]
+    assert values == ["two"]
+
+
+def test_an_update_is_visible_to_the_next_query(writer: TestClient) -> None:
+    writer.post("/update", data={"update": "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"}, headers=AUTH)
+    answer = writer.get("/sparql", params={"query": "ASK { <urn:x:a> <urn:x:b> <urn:x:c> }"})
+    assert answer.json()["boolean"] is True
+
+
+def test_a_malformed_update_is_400_with_position_and_changes_nothing(writer: TestClient, small_store: Store) -> None:
+    before = set(small_store.quads())
+    problem = assert_problem(writer.post("/update", data={"update": "INSERT DATA { <urn:x:a> }"}, headers=AUTH), 400)
+    assert problem["line"] == 1
+    assert set(small_store.quads()) == before
+
+
+def test_a_query_sent_to_update_says_where_it_belongs(writer: TestClient) -> None:
+    problem = assert_problem(writer.post("/update", data={"update": "SELECT * WHERE { ?s ?p ?o }"}, headers=AUTH), 400)
+    assert "/sparql" in problem["detail"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [({}, 401), ({"authorization": "Bearer wrong-token"}, 403), ({"authorization": f"Basic {TOKEN}"}, 401)],
+)
+def test_writes_without_the_right_token_are_refused_and_change_nothing(
+    writer: TestClient, small_store: Store, headers: dict, status: int
+) -> None:
+    before = set(small_store.quads())
+    lawsuit = graph_iri("mexico-sues-gunmakers")
+    responses = [
+        writer.post("/update", data={"update": "CLEAR ALL"}, headers=headers),
+        writer.put(
+            f"/graph-store?graph={NEW_GRAPH}", content=NOTES, headers={**headers, "content-type": "text/turtle"}
+        ),
+        writer.post(
+            f"/graph-store?graph={lawsuit}", content=MORE, headers={**headers, "content-type": "application/n-triples"}
+        ),
+        writer.delete(f"/graph-store?graph={lawsuit}", headers=headers),
+    ]
+    for response in responses:
+        problem = assert_problem(response, status)
+        assert TOKEN not in response.text
+        assert "wrong-token" not in problem["detail"]
+    if status == 401:
+        assert responses[0].headers["www-authenticate"].startswith("Bearer")
+    assert set(small_store.quads()) == before
+
+
+def test_without_a_configured_token_writes_are_off(client: TestClient, small_store: Store) -> None:
+    before = set(small_store.quads())
+    problem = assert_problem(client.post("/update", data={"update": "CLEAR ALL"}, headers=AUTH), 403)
+    assert "FFKG_WRITE_TOKEN" in problem["detail"]
+    assert set(small_store.quads()) == before
+
+
+def test_the_token_never_reaches_the_logs(writer: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    writer.post("/update", data={"update": "CLEAR ALL"}, headers={"authorization": "Bearer not-it"})
+    writer.post("/update", data={"update": "INSERT DATA { <urn:x:a> <urn:x:b> 1 }"}, headers=AUTH)
+    assert TOKEN not in caplog.text
+    assert "not-it" not in caplog.text
+
+
+# -- Graph Store protocol --------------------------------------------------------------------------------
+
+
+def test_put_creates_then_replaces_a_graph(writer: TestClient, small_store: Store) -> None:
+    created = writer.put(
+        f"/graph-store?graph={NEW_GRAPH}", content=NOTES, headers={**AUTH, "content-type": "text/turtle"}
+    )
+    assert created.status_code == 201
+    assert isomorphic(graph_of(small_store, NEW_GRAPH), rdflib.Graph().parse(data=NOTES, format="turtle"))
+    replaced = writer.put(
+        f"/graph-store?graph={NEW_GRAPH}", content=MORE, headers={**AUTH, "content-type": "application/n-triples"}
+    )
+    assert replaced.status_code == 204
+    assert isomorphic(graph_of(small_store, NEW_GRAPH), rdflib.Graph().parse(data=MORE, format="nt"))
+
+
+@pytest.mark.parametrize(
+    ("media_type", "parser"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
+def test_get_returns_exactly_the_graph(writer: TestClient, small_store: Store, media_type: str, parser: str) -> None:
+    lawsuit = graph_iri("mexico-sues-gunmakers")
+    response = writer.get("/graph-store", params={"graph": lawsuit}, headers={"accept": media_type})
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == media_type
+    assert isomorphic(rdflib.Graph().parse(data=response.content, format=parser), graph_of(small_store, lawsuit))
+
+
+def test_get_default_is_the_union_of_the_graphs(writer: TestClient, small_store: Store) -> None:
+    response = writer.get("/graph-store?default", headers={"accept": "application/n-triples"})
+    union = rdflib.Graph()
+    for graph in small_store.graphs():
+        union += graph_of(small_store, graph)
+    assert isomorphic(rdflib.Graph().parse(data=response.content, format="nt"), union)
+
+
+def test_post_merges_into_a_graph(writer: TestClient, small_store: Store) -> None:
+    writer.put(f"/graph-store?graph={NEW_GRAPH}", content=NOTES, headers={**AUTH, "content-type": "text/turtle"})
+    merged = writer.post(
+        f"/graph-store?graph={NEW_GRAPH}", content=MORE, headers={**AUTH, "content-type": "application/n-triples"}
+    )
+    assert merged.status_code == 204
+    expected = rdflib.Graph().parse(data=NOTES, format="turtle").parse(data=MORE, format="nt")
+    assert isomorphic(graph_of(small_store, NEW_GRAPH), expected)
+
+
+def test_post_without_a_graph_creates_a_new_one(writer: TestClient, small_store: Store) -> None:
+    response = writer.post("/graph-store", content=MORE, headers={**AUTH, "content-type": "application/n-triples"})
+    assert response.status_code == 201
+    location = response.headers["location"]
+    assert small_store.has_graph(location)
+    assert isomorphic(graph_of(small_store, location), rdflib.Graph().parse(data=MORE, format="nt"))
+
+
+def test_delete_removes_only_that_graph(writer: TestClient, small_store: Store) -> None:
+    lawsuit, seizure = graph_iri("mexico-sues-gunmakers"), graph_iri("sonora-seizure")
+    kept = set(small_store.quads(seizure))
+    assert writer.delete("/graph-store", params={"graph": lawsuit}, headers=AUTH).status_code == 204
+    assert not small_store.has_graph(lawsuit)
+    assert set(small_store.quads(seizure)) == kept
+    assert_problem(writer.delete("/graph-store", params={"graph": lawsuit}, headers=AUTH), 404)
+    assert_problem(writer.get("/graph-store", params={"graph": lawsuit}), 404)
+
+
+def test_a_malformed_body_is_400_naming_the_line_and_changes_nothing(writer: TestClient, small_store: Store) -> None:
+    lawsuit = graph_iri("mexico-sues-gunmakers")
+    before = set(small_store.quads(lawsuit))
+    bad = MORE + "<https://example.org/x> <https://example.org/y> .\n"
+    response = writer.put(
+        f"/graph-store?graph={lawsuit}", content=bad, headers={**AUTH, "content-type": "application/n-triples"}
+    )
+    assert ":2" in assert_problem(response, 400)["detail"]
+    assert set(small_store.quads(lawsuit)) == before
+
+
+def test_an_unknown_body_type_is_415(writer: TestClient) -> None:
+    response = writer.put(
+        f"/graph-store?graph={NEW_GRAPH}", content=b"x", headers={**AUTH, "content-type": "image/png"}
+    )
+    assert_problem(response, 415)
+
+
+def test_the_default_graph_cannot_be_written(writer: TestClient) -> None:
+    response = writer.put(
+        "/graph-store?default", content=MORE, headers={**AUTH, "content-type": "application/n-triples"}
+    )
+    assert_problem(response, 405)
+    assert "GET" in response.headers["allow"]
+
+
+def test_graph_and_default_together_or_neither_is_400(writer: TestClient) -> None:
+    assert_problem(writer.get(f"/graph-store?default&graph={NEW_GRAPH}"), 400)
+    assert_problem(writer.get("/graph-store"), 400)
+    assert_problem(writer.delete("/graph-store?graph=not-an-iri", headers=AUTH), 400)
+
+
+def test_reads_of_the_graph_store_need_no_token(small_store: Store) -> None:
+    with TestClient(create_app(app_settings(write_token=TOKEN), small_store)) as client:
+        response = client.get("/graph-store", params={"graph": graph_iri("sonora-seizure")})
+        assert response.status_code == 200
+        assert len(rdflib.Graph().parse(data=response.content, format="turtle")) == len(
+            list(small_store.quads(graph_iri("sonora-seizure")))
+        )
+
+
+def test_an_oversized_body_is_413_and_changes_nothing(small_store: Store) -> None:
+    with TestClient(create_app(app_settings(write_token=TOKEN, max_body_bytes=64), small_store)) as client:
+        body = "".join(f'<urn:x:s{i}> <urn:x:p> "{i}" .\n' for i in range(20))
+        response = client.put(
+            f"/graph-store?graph={NEW_GRAPH}", content=body, headers={**AUTH, "content-type": "application/n-triples"}
+        )
+        assert assert_problem(response, 413)["limit"] == "max_body_bytes"
+        assert not small_store.has_graph(NEW_GRAPH)
