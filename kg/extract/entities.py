@@ -35,6 +35,9 @@ from kg.records import DocumentInfo, EntityRecord, Span
 
 TYPE_RANK = {"Country": 0, "Region": 1, "City": 2}
 _WEAK_PLACE_TYPES = frozenset({"City"})
+#: Which names may sit inside which: places in bodies, makers in weapon models.
+NESTING = {"GovernmentBody": frozenset(TYPE_RANK), "WeaponType": frozenset({"Gunmaker"})}
+NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&.\-]{1,9}$")
 
 
@@ -56,7 +59,8 @@ def resolve_entities(doc: Doc, info: DocumentInfo, gazetteer: Gazetteer) -> tupl
     """
     gaz = _gazetteer_mentions(doc, gazetteer)
     taken = {i for m in gaz for i in range(m.start, m.end)}
-    model = model_mentions(doc, taken)
+    places = {i for m in gaz if m.type in TYPE_RANK for i in range(m.start, m.end)}
+    model = model_mentions(doc, taken, places)
     mentions = sorted(gaz + model, key=lambda m: (m.start, -m.end))
     mentions = _body_phrases(doc, mentions, gazetteer)
     mentions = _drop_excluded_acronyms(doc, mentions)
@@ -83,22 +87,27 @@ def _gazetteer_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     makers = [m for m in chosen if m.type == "Gunmaker"]
     chosen = [m for m in chosen if not (m.entry and m.entry.generic) or _made_by(doc, m, makers)]
     chosen = _extend_districts(doc, chosen)
-    return chosen + _places_inside_bodies(doc, chosen, gazetteer)
+    return chosen + _names_inside(doc, chosen, gazetteer)
 
 
-def _places_inside_bodies(doc: Doc, chosen: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
-    """"Mexico City police", "U.S. Army": a body named after its place also mentions the place."""
-    bodies = [m for m in chosen if m.type == "GovernmentBody"]
-    places: dict[tuple[int, int], Entry] = {}
+def _names_inside(doc: Doc, chosen: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """Names inside names are mentions too: the place in "Mexico City police" or "U.S. Army",
+    the maker in "Barrett M82"."""
+    outer = [m for m in chosen if m.type in NESTING]
+    inner: dict[tuple[int, int], Entry] = {}
     for span in doc.spans[SPAN_KEY]:
         entry = gazetteer.entries[span.kb_id_]
-        inside = any(b.start <= span.start and span.end <= b.end and b.end - b.start > len(span) for b in bodies)
-        if not inside or entry.type not in TYPE_RANK or (entry.type == "City" and len(span) == 1):
+        inside = any(
+            o.start <= span.start and span.end <= o.end and o.end - o.start > len(span)
+            and entry.type in NESTING[o.type]
+            for o in outer
+        )
+        if not inside or (entry.type == "City" and len(span) == 1):
             continue
-        known = places.get((span.start, span.end))
-        if known is None or TYPE_RANK[entry.type] < TYPE_RANK[known.type]:
-            places[(span.start, span.end)] = entry
-    return _longest_first([Mention(s, e, p.type, p.id, p) for (s, e), p in places.items()])
+        known = inner.get((span.start, span.end))
+        if known is None or TYPE_RANK.get(entry.type, 9) < TYPE_RANK.get(known.type, 9):
+            inner[(span.start, span.end)] = entry
+    return _longest_first([Mention(s, e, p.type, p.id, p) for (s, e), p in inner.items()])
 
 
 def _choose(
@@ -135,6 +144,7 @@ def _place_reading(doc: Doc, span: SpacySpan, types: set[str]) -> str:
     before = [t.lower_ for t in doc[max(span.start - 3, 0) : span.start]]
     if "Region" in types and (
         (after and after[0] in REGION_WORDS)
+        or (before[-1:] == [","] and _place_ends_at(doc, span.start - 1, "City"))
         or (after[:1] in (["'s"], ["’s"]) and any(w in REGION_WORDS for w in after[1:]))
         or before[-2:] in (["state", "of"], ["province", "of"])
     ):
@@ -148,6 +158,10 @@ def _place_reading(doc: Doc, span: SpacySpan, types: set[str]) -> str:
     return min(types, key=lambda t: TYPE_RANK[t])
 
 
+def _place_ends_at(doc: Doc, index: int, kind: str) -> bool:
+    return any(s.end == index and s.label_ == kind for s in doc.spans[SPAN_KEY])
+
+
 def _is_place_name(doc: Doc, index: int) -> bool:
     return index < len(doc) and any(
         s.start == index and s.label_ in ("Region", "Country") for s in doc.spans[SPAN_KEY]
@@ -159,15 +173,18 @@ def _place_cue(doc: Doc, span: SpacySpan, orgs: list[SpacySpan]) -> bool:
     overlapping = [e for e in doc.ents if e.start < span.end and span.start < e.end]
     if any(e.label_ in ("GPE", "LOC") for e in overlapping):
         return True
-    if any(e.label_ not in ("ORG", "FAC", "PERSON") for e in overlapping):
+    if any(e.label_ in NUMERIC_LABELS for e in overlapping):
         return False
     prev = doc[span.start - 1] if span.start > 0 else None
     nxt = doc[span.end] if span.end < len(doc) else None
-    if any(o.start <= span.start < o.end for o in orgs):
+    if any(o.start <= span.start < o.end and len(o) > len(span) for o in orgs):
         return nxt is not None and nxt.text in SUB_UNIT_WORDS
-    if prev is not None and prev.lower_ in LOCATION_PREPOSITIONS:
-        return True
     if nxt is not None and nxt.text == "," and _is_place_name(doc, span.end + 1):
+        return True
+    if prev is not None and (
+        prev.lower_ in LOCATION_PREPOSITIONS
+        or (prev.lower_ == "of" and span.start > 1 and doc[span.start - 2].text == ",")
+    ):
         return True
     return nxt is not None and nxt.text in ("–", "—", "-") and (prev is None or "\n" in prev.text)
 
@@ -234,35 +251,40 @@ def _extend_districts(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 
 
 def _body_phrases(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
-    """"Mexico's foreign ministry", "the Mexican Attorney General", "the Mexican government".
+    """"Mexico's foreign ministry", "the Mexican Attorney General", "Tucson police".
 
-    A country (or its demonym) followed by a generic body word is that country's body;
-    followed by "government" it is the country itself.
+    A country (or its demonym) followed by a generic body word is that country's body,
+    and followed by "government" the country itself; a city or state followed by
+    "police" is its police force.
     """
-    countries = {m.start: m for m in mentions if m.type == "Country"}
-    covered = {i for m in mentions if m.type != "Country" for i in range(m.start, m.end)}
+    places = {m.start: m for m in mentions if m.type in TYPE_RANK}
+    covered = {i for m in mentions if m.type not in TYPE_RANK for i in range(m.start, m.end)}
     extra: list[Mention] = []
     skip: set[int] = set()
     for i, token in enumerate(doc):
-        country = countries.get(i)
-        code = country.entry.country if country and country.entry else DEMONYMS.get(token.lower_)
+        place = places.get(i)
+        code = place.entry.country if place and place.entry else DEMONYMS.get(token.lower_)
         if not code or i in covered:
             continue
-        j = country.end if country else i + 1
+        j = place.end if place else i + 1
         if j < len(doc) and doc[j].text in ("'s", "’s"):
             j += 1
         if j < len(doc) and doc[j].lower_ in ("federal", "national"):
             j += 1
         for kind, length in generic_body_kinds(doc, j):
-            if kind == "government":
-                target = country or _country_mention(gazetteer, code, i, j + length)
+            if place is not None and place.type != "Country":
+                if kind.startswith("police"):
+                    key = entity_iri("org", f"{place.key} {kind}")
+                    extra.append(Mention(i, j + length, "GovernmentBody", key, None))
+            elif kind == "government":
+                target = place or _country_mention(gazetteer, code, i, j + length)
                 if target:
-                    extra.append(Mention(i, j + length, "Country", target.key, target.entry))
+                    extra.append(Mention(i, j + length, "Country", target.key, target.entry, proper=False))
                     skip.add(i)
-                break
-            entry = gazetteer.by_kind.get((code, kind))
-            key = entry.id if entry else entity_iri("org", f"{code} {kind}")
-            extra.append(Mention(i, j + length, "GovernmentBody", key, entry))
+            else:
+                entry = gazetteer.by_kind.get((code, kind))
+                key = entry.id if entry else entity_iri("org", f"{code} {kind}")
+                extra.append(Mention(i, j + length, "GovernmentBody", key, entry))
             break
     kept = [m for m in mentions if m.start not in skip]
     return sorted(kept + extra, key=lambda m: (m.start, -m.end))
@@ -373,9 +395,10 @@ def _records(doc: Doc, entities: list[_Entity]) -> tuple[list[EntityRecord], lis
 
 def _label(entity: _Entity) -> str:
     """The fullest proper name the text uses; the gazetteer's name when the text only has an acronym."""
-    texts = [m.text for m in entity.mentions]
-    if entity.entry and entity.entry.type == "WeaponType":
+    texts = [m.text for m in entity.mentions if m.proper]
+    if entity.entry and (entity.entry.type == "WeaponType" or not texts):
         return entity.entry.label
+    texts = texts or [m.text for m in entity.mentions]
     proper = [t for t in texts if not (t.isupper() and len(t) <= 8)] or texts
     if entity.entry and not [t for t in texts if not _ACRONYM.match(t) or " " in t]:
         return entity.entry.label

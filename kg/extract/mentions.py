@@ -41,15 +41,24 @@ class Mention:
     key: str
     entry: Entry | None = None
     text: str = ""
+    #: False for descriptive forms ("the Mexican government") that should not become the label.
+    proper: bool = True
 
 
-def model_mentions(doc: Doc, taken: set[int]) -> list[Mention]:
-    """spaCy's PERSON / ORG / GPE entities the gazetteer did not cover, plus missed people."""
+def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]:
+    """spaCy's PERSON / ORG / GPE entities the gazetteer did not cover, plus missed people.
+
+    `taken` are the tokens of gazetteer mentions, `places` those of place mentions.
+    """
     headlines = headline_tokens(doc)
     out = []
     used = set(taken)
     for ent in doc.ents:
         if ent.label_ not in ("PERSON", "ORG", "GPE"):
+            continue
+        body = _place_named_body(doc, ent, taken, places)
+        if body is not None:
+            out.append(Mention(body.start, body.end, "GovernmentBody", surface_key("GovernmentBody", body.text)))
             continue
         span = _trim(doc, ent, taken)
         if span is None or not_an_entity(doc, span):
@@ -80,10 +89,25 @@ def headline_tokens(doc: Doc) -> set[int]:
     return out
 
 
+def _place_named_body(doc: Doc, ent: SpacySpan, taken: set[int], places: set[int]) -> SpacySpan | None:
+    """"Georgia Bureau of Investigation", "Tucson Police Department": a place, then a body's name."""
+    start = ent.start + (doc[ent.start].lower_ == "the")
+    split = start
+    while split < ent.end and split in places:
+        split += 1
+    rest = doc[split : ent.end]
+    if split == start or not len(rest) or any(i in taken for i in range(split, ent.end)):
+        return None
+    if rest[0].text[:1].isupper() and classify_org(rest.text) == "GovernmentBody" and not not_an_entity(doc, rest):
+        return doc[start : ent.end]
+    return None
+
+
 def _trim(doc: Doc, ent: SpacySpan, taken: set[int]) -> SpacySpan | None:
     """The part of `ent` outside gazetteer hits and titles, without possessives and quotes."""
     start, end = ent.start, ent.end
-    while start < end and (start in taken or doc[start].is_punct or _skippable_start(doc[start])):
+    person = ent.label_ == "PERSON"
+    while start < end and (start in taken or doc[start].is_punct or _skippable_start(doc[start], person)):
         start += 1
     while end > start and (
         (end - 1) in taken or doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s", "of", "for", "and")
@@ -96,8 +120,8 @@ def _trim(doc: Doc, ent: SpacySpan, taken: set[int]) -> SpacySpan | None:
     return doc[start:end]
 
 
-def _skippable_start(token: Token) -> bool:
-    return token.lower_.rstrip(".") in PERSON_TITLES or token.lower_ in ("the", "a", "an")
+def _skippable_start(token: Token, person: bool) -> bool:
+    return token.lower_ in ("the", "a", "an") or (person and token.lower_.rstrip(".") in PERSON_TITLES)
 
 
 def not_an_entity(doc: Doc, span: SpacySpan) -> bool:
@@ -105,7 +129,7 @@ def not_an_entity(doc: Doc, span: SpacySpan) -> bool:
     words = [t.lower_ for t in span]
     if not any(t.text[:1].isupper() for t in span) or all(w in DEMONYMS for w in words):
         return True
-    if len(words) == 1 and words[0] in GENERIC_WORDS:
+    if all(w in GENERIC_WORDS for w in words):
         return True
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
     if words[0] in NON_ENTITY_STARTS or before in NON_ENTITY_STARTS or words[-1].rstrip("s") in NON_ENTITY_HEADS:
@@ -114,8 +138,8 @@ def not_an_entity(doc: Doc, span: SpacySpan) -> bool:
 
 
 def _model_type(doc: Doc, span: SpacySpan, label: str) -> str | None:
-    if label == "PERSON":
-        return classify_org(span.text) or "Person"
+    if label == "PERSON" and not any(t.lower_ in ORG_HINT_WORDS for t in span):
+        return "Person"
     if label == "GPE":
         return "City"
     kind = classify_org(span.text)

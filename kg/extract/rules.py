@@ -49,7 +49,8 @@ PERSON_TITLES = frozenset(
         "capt", "det", "detective", "deputy", "assistant", "spokesman", "spokeswoman", "sheriff",
         "justice", "commissioner", "district", "magistrate", "then-president", "then", "leader", "boss",
         "kingpin", "co-defendant", "defendant", "charge",
-        "general"
+        "general", "analyst", "expert", "researcher", "professor", "lawyer", "attorney", "investigator",
+        "economist", "reporter", "journalist", "activist", "suspect", "trafficker", "smuggler"
     }
 )
 #: First words of names that are events or programmes, not entities ("Operation Fast and Furious").
@@ -79,7 +80,7 @@ ORG_HINT_WORDS = GOVERNMENT_WORDS | CRIMINAL_WORDS | GUNMAKER_WORDS | frozenset(
         "museum", "watch", "federation", "organization", "organisation", "dialogue", "act", "charges",
         "guilty", "found", "national", "drug", "firearm", "engagement", "trafficking", "counter",
     }
-)
+) | SUB_UNIT_LOWER | {"unit", "task"}
 #: Words shortly before a name that mark a person ("47-year-old", "his girlfriend, ...").
 PERSON_BEFORE = frozenset(
     {
@@ -111,6 +112,7 @@ BODY_KINDS = (
     "attorney general's office", "attorney generals office", "attorney general", "foreign ministry",
     "ministry of foreign affairs", "foreign affairs ministry", "defense ministry", "defence ministry",
     "ministry of defense", "national guard", "national police", "supreme court", "prosecutor's office",
+    "police department",
     "army", "navy", "military", "police", "congress", "senate", "marines", "government",
 )
 _KIND_TOKENS = sorted(

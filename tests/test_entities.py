@@ -1,0 +1,171 @@
+"""The entity layer on short sentences written for these tests, through the real pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract, load_pipeline
+from kg.iris import entity_iri, geonames_iri
+from kg.records import DocumentInfo, EntityRecord
+
+MEXICO = geonames_iri(3996063)
+USA = geonames_iri(6252001)
+
+
+def entities_of(text: str, doc_id: str = "t") -> list[EntityRecord]:
+    info = DocumentInfo(doc_id, "", "2024-03-01", text)
+    return [e for e in extract(info, load_pipeline()).entities if e.mentions and e.type not in _NOT_NAMED]
+
+
+_NOT_NAMED = {"FirearmsFlow", "Lawsuit", "Attack", "Seizure", "Smuggling", "PolicyAction", "Event"}
+
+
+def typed(text: str) -> dict[str, str]:
+    """Label -> type of every named entity in `text`."""
+    return {e.label: e.type for e in entities_of(text)}
+
+
+def find(entities: list[EntityRecord], label: str) -> EntityRecord:
+    matches = [e for e in entities if e.label == label]
+    assert matches, f"{label!r} not among {[e.label for e in entities]}"
+    return matches[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "kind"),
+    [
+        ("Investigators traced the pistols to Glock and to Century Arms.", "Glock", "Gunmaker"),
+        ("Investigators traced the pistols to Glock and to Century Arms.", "Century Arms", "Gunmaker"),
+        ("The suit names Sturm, Ruger & Co. among the defendants selling rifles.", "Sturm, Ruger & Co.", "Gunmaker"),
+        ("Police say the Gulf Cartel paid for the shipment.", "Gulf Cartel", "CriminalGroup"),
+        ("A CJNG cell received the rifles in Guadalajara.", "Cartel Jalisco Nueva Generación", "CriminalGroup"),
+        ("Members of MS-13 were charged in Maryland.", "MS-13", "CriminalGroup"),
+        ("The Drug Enforcement Administration joined the inquiry.", "Drug Enforcement Administration",
+         "GovernmentBody"),
+        ("Officers of the U.S. Border Patrol stopped the truck.", "U.S. Border Patrol", "GovernmentBody"),
+        ("Delegates of the Organization of American States met on Monday.", "Organization of American States",
+         "Organization"),
+        ("The guns crossed from Nogales into Sonora.", "Sonora", "Region"),
+        ("Officials in Tamaulipas reported the seizure.", "Tamaulipas", "Region"),
+        ("Leaders from Jamaica and Barbados discussed smuggling.", "Barbados", "Country"),
+        ("The rifles were bought in Houston and driven south.", "Houston", "City"),
+        ("Agents found an AR-15 and two Uzi submachine guns.", "AR-15", "WeaponType"),
+        ("Agents found an AR-15 and two Uzi submachine guns.", "Uzi", "WeaponType"),
+        ("Sergio Ramirez Lozano, 41, of Eagle Pass, admitted buying the guns.", "Sergio Ramirez Lozano", "Person"),
+    ],
+)
+def test_each_type_is_recognised(text: str, label: str, kind: str) -> None:
+    assert typed(text).get(label) == kind
+
+
+def test_a_maker_is_a_gunmaker_among_guns_and_a_man_in_a_full_name() -> None:
+    found = typed("Colt Reynolds, a farmer, said he keeps Colt and Beretta pistols at home.")
+    assert found["Colt Reynolds"] == "Person"
+    assert found["Colt"] == "Gunmaker"
+    assert found["Beretta"] == "Gunmaker"
+
+
+def test_a_surname_that_is_also_a_maker_is_not_a_gunmaker_without_guns_nearby() -> None:
+    found = typed("Judge Barrett denied the motion on Friday.")
+    assert "Barrett" not in found or found["Barrett"] != "Gunmaker"
+
+
+def test_a_generic_weapon_counts_only_when_tied_to_a_maker() -> None:
+    found = typed("Police seized Smith & Wesson handguns and hunting rifles.")
+    assert found["handgun"] == "WeaponType"
+    assert "rifle" not in found
+
+
+def test_a_city_misread_as_a_person_is_a_city() -> None:
+    found = typed("The weapons were taken to Ciudad Juarez by car.")
+    assert found["Ciudad Juarez"] == "City"
+
+
+def test_chihuahua_is_the_state_or_the_city_by_context() -> None:
+    assert typed("Violence rose in the state of Chihuahua last year.")["Chihuahua"] == "Region"
+    assert typed("Chihuahua state police arrested two men.")["Chihuahua"] == "Region"
+    assert typed("Police in Chihuahua City arrested two men.").get("Chihuahua City", "City") == "City"
+
+
+def test_georgia_the_state_follows_a_us_city_and_georgia_the_country_stands_alone() -> None:
+    state = find(entities_of("The guns were bought in Atlanta, Georgia, last spring."), "Georgia")
+    country = find(entities_of("Georgia and Armenia signed a border accord."), "Georgia")
+    assert state.type == "Region"
+    assert country.type == "Country"
+    assert state.id != country.id
+
+
+def test_forms_of_the_united_states_are_one_entity_labelled_with_the_fullest_name() -> None:
+    entities = entities_of("The U.S. and Mexico met. The United States said US agencies would act.")
+    usa = [e for e in entities if e.id == USA]
+    assert len(usa) == 1
+    assert usa[0].label == "United States"
+    assert {m.text for m in usa[0].mentions} == {"U.S.", "United States", "US"}
+
+
+def test_a_surname_joins_the_full_name_before_it() -> None:
+    entities = entities_of("Analyst Teresa Villanueva studies arms flows. Villanueva said the data were thin.")
+    person = find(entities, "Teresa Villanueva")
+    assert [m.text for m in person.mentions] == ["Teresa Villanueva", "Villanueva"]
+    assert person.id == entity_iri("person", "Teresa Villanueva")
+
+
+def test_an_acronym_in_parentheses_is_an_alias() -> None:
+    text = "The Haitian National Police (PNH) said the PNH had seized 20 rifles."
+    police = find(entities_of(text), "Haitian National Police")
+    assert police.type == "GovernmentBody"
+    assert [m.text for m in police.mentions].count("PNH") == 2
+
+
+def test_mention_offsets_point_into_the_text() -> None:
+    text = "Prosecutors in El Paso said Glock pistols reached the Sinaloa Cartel in Mexico."
+    for entity in entities_of(text):
+        for mention in entity.mentions:
+            assert text[mention.start : mention.end] == mention.text
+
+
+def test_the_same_place_gets_the_same_iri_in_two_documents_with_or_without_accents() -> None:
+    first = find(entities_of("Guns reached Ciudad Juárez on Monday.", "a"), "Ciudad Juárez")
+    second = find(entities_of("Guns reached Ciudad Juarez on Monday.", "b"), "Ciudad Juarez")
+    assert first.id == second.id == geonames_iri(4013708)
+    assert first.attributes["geonames_id"] == 4013708
+    assert isinstance(first.attributes["lat"], float)
+
+
+def test_the_same_organisation_and_person_get_the_same_iri_across_documents() -> None:
+    one = entities_of("The ATF said agent Laura Quiroz found the rifles.", "one")
+    two = entities_of("Laura Quiroz of the Bureau of Alcohol, Tobacco, Firearms and Explosives testified.", "two")
+    assert find(one, "Laura Quiroz").id == find(two, "Laura Quiroz").id
+    atf_one = [e for e in one if e.type == "GovernmentBody"][0]
+    atf_two = [e for e in two if e.type == "GovernmentBody"][0]
+    assert atf_one.id == atf_two.id == entity_iri("org", "atf")
+
+
+def test_a_countrys_body_and_its_government() -> None:
+    entities = entities_of("Mexico's foreign ministry said the Mexican government would sue.")
+    ministry = [e for e in entities if e.type == "GovernmentBody"]
+    assert [e.id for e in ministry] == [entity_iri("org", "sre")]
+    mexico = [e for e in entities if e.id == MEXICO]
+    assert len(mexico) == 1 and mexico[0].label == "Mexico"
+
+
+def test_what_the_guidelines_exclude_is_not_extracted() -> None:
+    text = (
+        "Under Operation Fast and Furious, Mexican officials and the Bipartisan Safer Communities Act (BSCA) "
+        "were discussed. The BSCA raised penalties."
+    )
+    labels = set(typed(text))
+    assert not labels & {"Mexican", "Operation Fast and Furious", "Fast and Furious", "BSCA",
+                         "Bipartisan Safer Communities Act"}
+
+
+def test_a_sub_unit_named_after_a_city_yields_the_city_only() -> None:
+    found = typed("Special Agent in Charge Dana Whitfield of the ATF Dallas Field Division said so.")
+    assert found.get("Dallas") == "City"
+    assert found.get("Dana Whitfield") == "Person"
+    assert not [label for label in found if "Division" in label]
+
+
+def test_a_district_us_attorneys_office_is_its_own_body() -> None:
+    found = typed("The U.S. Attorney's Office for the Western District of Texas brought the case.")
+    assert found.get("U.S. Attorney's Office for the Western District of Texas") == "GovernmentBody"
