@@ -159,7 +159,7 @@ class Store(BaseStore):
 
     def _replace_all(self, quads: list[ox.Quad]) -> None:
         with self._writing():
-            self.engine.update("CLEAR ALL")
+            self.engine.update("DROP ALL")
             self.engine.extend(quads)
 
     def _drop_staging_graphs(self) -> None:

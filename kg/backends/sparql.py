@@ -44,15 +44,18 @@ _REVISION = f"<{STORE_NS}revision>"
 _BUMP = (
     f"DELETE {{ GRAPH {_META} {{ {_META} {_REVISION} ?old }} }} "
     f"INSERT {{ GRAPH {_META} {{ {_META} {_REVISION} ?new }} }} "
-    f"WHERE {{ {{ SELECT (MAX(?r) AS ?old) (COALESCE(MAX(?r), 0) + 1 AS ?new) "
-    f"WHERE {{ OPTIONAL {{ GRAPH {_META} {{ {_META} {_REVISION} ?r }} }} }} }} }}"
+    f"WHERE {{ GRAPH {_META} {{ {_META} {_REVISION} ?old }} BIND(?old + 1 AS ?new) }}"
 )
+#: Run once per server, by `connect`, so that `_BUMP` has a revision to increment.
+_START = f"INSERT DATA {{ GRAPH {_META} {{ {_META} {_REVISION} 1 }} }}"
 _QUERY_FORM = re.compile(
     r"^(?:\s+|#[^\n]*(?:\n|$)|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*(SELECT|CONSTRUCT|DESCRIBE|ASK)\b",
     re.IGNORECASE,
 )
 #: Virtuoso names blank nodes `nodeID://b1` in JSON results, which is not a valid blank node label.
 _VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
+#: Where substituted variables are bound: first in the WHERE group, as Virtuoso takes no trailing VALUES.
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _MENTIONED_GRAPH = re.compile(r"\b(?:GRAPH|INTO|WITH|TO)\s*<([^>]+)>", re.IGNORECASE)
 _RESULTS_JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
@@ -160,7 +163,7 @@ class SparqlStore(BaseStore):
         given = [ox.Triple(t.subject, t.predicate, t.object) for t in triples]
         unique = set(given)
         if not unique:
-            self._write(f"DROP SILENT GRAPH <{graph}> ; {_register(graph)}")
+            self._write(f"DROP SILENT GRAPH <{graph}> ; {_unregister(graph)}")
             return 0
         staging = f"{STAGING_PREFIX}{uuid.uuid4().hex}"
         try:
@@ -232,7 +235,7 @@ class SparqlStore(BaseStore):
         revision = f"ASK {{ GRAPH {_META} {{ {_META} {_REVISION} ?r }} }}"
         started = bool(self._results({"query": revision}))
         probe = f"DROP SILENT GRAPH <{STAGING_PREFIX}probe>"
-        self._send("POST", self.update_url, "update", data={"update": probe if started else _BUMP})
+        self._send("POST", self.update_url, "update", data={"update": probe if started else _START})
         self._send("GET", self.graph_store_url, "reading a graph", params={"graph": META_GRAPH}, accept=_N_TRIPLES)
 
     def _write(self, update: str) -> None:
@@ -394,7 +397,9 @@ def _with_options(sparql: str, options: dict[str, Any]) -> str:
         return prologue + sparql
     names = " ".join(str(variable) for variable in substitutions)
     values = " ".join(str(term) for term in substitutions.values())
-    return f"{prologue}{sparql}\nVALUES ({names}) {{ ({values}) }}"
+    where = _WHERE.search(sparql)
+    cut = where.end() if where else sparql.find("{") + 1
+    return f"{prologue}{sparql[:cut]} VALUES ({names}) {{ ({values}) }} {sparql[cut:]}"
 
 
 def _parse_triples(response: httpx.Response) -> list[ox.Triple]:

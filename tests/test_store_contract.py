@@ -1,0 +1,214 @@
+"""One contract every store backend keeps: embedded (memory, disk), `oxigraph serve` and Virtuoso.
+
+The remote stores read in pages of a few rows here, so paging is exercised by every test.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+from servers import fresh, oxigraph_settings, virtuoso_settings  # noqa: F401 (fixtures)
+
+from kg.backends.base import BaseStore
+from kg.errors import NotFoundError, RdfParseError
+from kg.store import Store
+
+EX = "http://example.org/"
+G1, G2 = "https://w3id.org/ffkg/graph/one", "https://w3id.org/ffkg/graph/two"
+
+TURTLE = textwrap.dedent(
+    """\
+    @prefix ex: <http://example.org/> .
+    @prefix ffkg: <https://w3id.org/ffkg/ontology#> .
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    ex:colt a ffkg:Gunmaker ; ex:label "Colt" , "Colt's Manufacturing"@en .
+    ex:doc a ffkg:Document ; ex:date "2021-08-04"^^xsd:date .
+    ex:flow ex:from ex:us ; ex:to ex:mx ; ex:share "70–90 por ciento"@es ; ex:n 42 ; ex:w 0.5 .
+    ex:flow ex:note [ ex:text "a blank node" ] .
+    """
+)
+TRIG = textwrap.dedent(
+    """\
+    @prefix ex: <http://example.org/> .
+    ex:s ex:p "in the default graph" .
+    <https://w3id.org/ffkg/graph/one> { ex:a ex:p ex:b . ex:b ex:p "x" . }
+    <https://w3id.org/ffkg/graph/two> { ex:c ex:p ex:d . }
+    """
+)
+
+
+@pytest.fixture(params=["memory", "disk", "oxigraph", "virtuoso"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[BaseStore]:
+    if request.param == "memory":
+        opened: BaseStore = Store.memory()
+    elif request.param == "disk":
+        opened = Store.open(tmp_path / "store")
+    else:
+        opened = fresh({**request.getfixturevalue(f"{request.param}_settings"), "sparql_page_size": 3})
+    yield opened
+    opened.close()
+
+
+def triple(s: str, p: str, o: ox.NamedNode | ox.Literal) -> ox.Triple:
+    return ox.Triple(ox.NamedNode(EX + s), ox.NamedNode(EX + p), o)
+
+
+def as_dataset(store: BaseStore, fmt: str = "nquads") -> rdflib.Dataset:
+    out = io.BytesIO()
+    store.export(out, fmt)
+    dataset = rdflib.Dataset()
+    dataset.parse(data=out.getvalue(), format=fmt)
+    return dataset
+
+
+def parsed(text: str, fmt: str) -> rdflib.Dataset:
+    dataset = rdflib.Dataset()
+    dataset.parse(data=text, format=fmt)
+    return dataset
+
+
+def same_dataset(left: rdflib.Dataset, right: rdflib.Dataset) -> bool:
+    """Graph by graph isomorphic (rdflib's `isomorphic` compares one graph)."""
+    names = {g.identifier for g in left.graphs() if len(g)} | {g.identifier for g in right.graphs() if len(g)}
+    return all(isomorphic(left.graph(name), right.graph(name)) for name in names)
+
+
+def test_a_replaced_graph_holds_exactly_the_new_triples(store: BaseStore) -> None:
+    first = [triple("a", "p", ox.Literal("old")), triple("a", "q", ox.NamedNode(EX + "b"))]
+    assert store.replace_graph(G1, first) == 2
+    assert store.replace_graph(G1, [triple("a", "p", ox.Literal("new"))]) == 1
+    assert store.graphs() == [G1]
+    assert store.has_graph(G1) and not store.has_graph(G2)
+    assert {(q.subject, q.predicate, q.object, q.graph_name) for q in store.quads(G1)} == {
+        (ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p"), ox.Literal("new"), ox.NamedNode(G1))
+    }
+
+
+def test_replacing_with_nothing_removes_the_graph(store: BaseStore) -> None:
+    store.replace_graph(G1, [triple("a", "p", ox.Literal("x"))])
+    assert store.replace_graph(G1, []) == 0
+    assert store.graphs() == [] and not store.has_graph(G1)
+
+
+def test_more_triples_than_a_page_all_come_back(store: BaseStore) -> None:
+    many = [triple(f"s{i}", "p", ox.Literal(i)) for i in range(25)]
+    store.replace_graph(G1, many)
+    assert {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads()} == set(many)
+    assert len(list(store.query("SELECT ?s WHERE { ?s ?p ?o }"))) == 25
+
+
+def test_every_write_moves_the_revision(store: BaseStore) -> None:
+    seen = [store.revision()]
+    store.replace_graph(G1, [triple("a", "p", ox.Literal("x"))])
+    seen.append(store.revision())
+    store.update(f"INSERT DATA {{ GRAPH <{G2}> {{ <{EX}c> <{EX}p> <{EX}d> }} }}")
+    seen.append(store.revision())
+    store.remove_graph(G1)
+    seen.append(store.revision())
+    assert seen == sorted(set(seen))
+
+
+def test_removing_a_graph_leaves_the_others(store: BaseStore) -> None:
+    store.replace_graph(G1, [triple("a", "p", ox.Literal("x"))])
+    store.replace_graph(G2, [triple("b", "p", ox.Literal("y"))])
+    store.remove_graph(G1)
+    assert store.graphs() == [G2]
+    with pytest.raises(NotFoundError):
+        store.remove_graph(G1)
+
+
+def test_queries_see_the_union_of_our_graphs_and_only_ours(store: BaseStore) -> None:
+    store.replace_graph(G1, [triple("a", "p", ox.NamedNode(EX + "b"))])
+    store.replace_graph(G2, [triple("b", "p", ox.NamedNode(EX + "c"))])
+    path = list(store.query(f"SELECT ?end WHERE {{ <{EX}a> <{EX}p>/<{EX}p> ?end }}"))
+    assert [row["end"] for row in path] == [ox.NamedNode(EX + "c")]
+    graphs = {row["g"].value for row in store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+    assert graphs == {G1, G2}
+    assert len(list(store.query("SELECT * WHERE { ?s ?p ?o }"))) == 2
+
+
+def test_results_have_the_engine_types_and_serialise(store: BaseStore) -> None:
+    store.replace_graph(G1, [triple("a", "p", ox.Literal("x", language="en"))])
+    assert isinstance(store.query("ASK { ?s ?p ?o }"), ox.QueryBoolean)
+    assert bool(store.query("ASK { ?s ?p ?o }")) and not bool(store.query("ASK { ?s ?p 'nope' }"))
+    solutions = store.query("SELECT ?o WHERE { ?s ?p ?o }")
+    assert isinstance(solutions, ox.QuerySolutions)
+    assert b'"x"@en' in solutions.serialize(format=ox.QueryResultsFormat.TSV)
+    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    assert isinstance(triples, ox.QueryTriples)
+    assert triples.serialize(format=ox.RdfFormat.N_TRIPLES) == f'<{EX}a> <{EX}p> "x"@en .\n'.encode()
+
+
+def test_query_options_work_as_on_the_engine(store: BaseStore) -> None:
+    store.replace_graph(G1, [triple("a", "p", ox.Literal("x"))])
+    store.replace_graph(G2, [triple("b", "p", ox.Literal("y"))])
+    found = store.query(
+        "ASK { GRAPH ?g { ?s ex:p ?o } }",
+        prefixes={"ex": EX},
+        substitutions={ox.Variable("g"): ox.NamedNode(G2), ox.Variable("o"): ox.Literal("y")},
+    )
+    assert bool(found)
+    only_two = store.query("SELECT ?o WHERE { ?s ?p ?o }", default_graph=[ox.NamedNode(G2)])
+    assert [row["o"] for row in only_two] == [ox.Literal("y")]
+
+
+def test_a_bad_query_is_a_syntax_error(store: BaseStore) -> None:
+    with pytest.raises(SyntaxError):
+        store.query("SELECT ?s WHERE { ?s ?p }")
+
+
+def test_a_loaded_file_round_trips_with_its_literals_and_blank_nodes(store: BaseStore, tmp_path: Path) -> None:
+    source = tmp_path / "facts.ttl"
+    source.write_text(TURTLE, encoding="utf-8")
+    graph, count = store.load_file(source)
+    assert (graph, count) == ("https://w3id.org/ffkg/graph/file/facts-ttl", 12)
+    out = io.BytesIO()
+    store.export(out, "turtle", graph=graph)
+    expected = rdflib.Graph().parse(data=TURTLE, format="turtle")
+    assert isomorphic(rdflib.Graph().parse(data=out.getvalue(), format="turtle"), expected)
+
+
+def test_quad_files_keep_their_graphs_and_the_default_graph(store: BaseStore, tmp_path: Path) -> None:
+    source = tmp_path / "data.trig"
+    source.write_text(TRIG, encoding="utf-8")
+    store.load_file(source)
+    assert store.graphs() == [G1, G2]
+    assert same_dataset(as_dataset(store), parsed(TRIG, "trig"))
+    assert bool(store.query(f"ASK {{ <{EX}s> <{EX}p> 'in the default graph' }}"))
+
+
+def test_restore_replaces_everything_with_the_backup(store: BaseStore, tmp_path: Path) -> None:
+    store.replace_graph("https://w3id.org/ffkg/graph/old", [triple("old", "p", ox.Literal("gone"))])
+    backup = parsed(TRIG, "trig").serialize(format="nquads").encode()
+    assert store.restore(io.BytesIO(backup), "nquads") == 4
+    assert store.graphs() == [G1, G2]
+    assert same_dataset(as_dataset(store), parsed(TRIG, "trig"))
+    with pytest.raises(RdfParseError):
+        store.restore(io.BytesIO(b"<broken"), "nquads")
+    assert store.graphs() == [G1, G2]
+
+
+def test_stats_count_triples_graphs_documents_and_classes(store: BaseStore, tmp_path: Path) -> None:
+    source = tmp_path / "facts.ttl"
+    source.write_text(TURTLE, encoding="utf-8")
+    store.load_file(source)
+    stats = store.stats()
+    assert (stats["triples"], stats["graphs"], stats["documents"]) == (12, 1, 1)
+    assert stats["classes"] == {
+        "https://w3id.org/ffkg/ontology#Gunmaker": 1,
+        "https://w3id.org/ffkg/ontology#Document": 1,
+    }
+
+
+def test_updates_that_name_a_graph_make_it_one_of_ours(store: BaseStore) -> None:
+    store.update(f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}a> <{EX}p> 'x' }} }}")
+    assert store.graphs() == [G1]
+    store.update(f"DROP SILENT GRAPH <{G1}>")
+    assert store.graphs() == []
