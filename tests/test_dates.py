@@ -15,6 +15,7 @@ from kg.extract.dates import find_dates, resolve_date
         ("late September", "2019-10-04", "2019-09"),
         ("On March 3", "2023-03-20", "2023-03-03"),
         ("Sept. 9, 2012", None, "2012-09-09"),
+        ("On June 3, 2014, he pleaded guilty", None, "2014-06-03"),
         ("14 October 2015", None, "2015-10-14"),
         ("2016-05-04", None, "2016-05-04"),
         ("since 2011", None, "2011"),

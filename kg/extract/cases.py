@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from kg.extract.base import ResolvedMention
-from kg.extract.context import Sentence, is_within, unique
+from kg.extract.context import Sentence, is_within, sentences, unique
 from kg.iris import local_iri
 from kg.records import DocumentInfo, EntityRecord, RelationRecord, Span
 
@@ -25,6 +25,7 @@ _BACK_REFERENCE = re.compile(
     r"|\b(?:the|this|that)\s+(?:conspiracy|scheme|case|indictment|ring|network|plot|lawsuit|suit|action)\b",
     re.I,
 )
+_CO_PARTY = re.compile(r"\bco-?(?:defendants?|conspirators?)\b", re.I)
 _CONFIDENCE = {"defendant": 0.8, "plaintiff": 0.8, "perpetrator": 0.75, "occurredIn": 0.65}
 _PARTY_ROLES = ("defendant", "plaintiff")
 _COURT_TITLES = frozenset({"judge", "justice", "magistrate", "prosecutor", "prosecutors"})
@@ -71,20 +72,41 @@ class Candidate:
         return dated[0][2] if dated else None
 
 
-def _merge_lawsuits(lawsuits: list[Candidate]) -> list[Candidate]:
+def _co_parties(doc: Doc, mentions: list[ResolvedMention]) -> dict[str, str]:
+    """People named together as co-defendants or co-conspirators belong to one case."""
+    component: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while component.setdefault(key, key) != key:
+            key = component[key]
+        return key
+
+    for sentence in sentences(doc, mentions):
+        if _CO_PARTY.search(sentence.span.text):
+            people = [find(m.entity.id) for m in sentence.of_types(["Person"])]
+            for other in people[1:]:
+                component[find(other)] = people[0]
+    return {key: find(key) for key in component}
+
+
+def _merge_lawsuits(lawsuits: list[Candidate], co_parties: dict[str, str]) -> list[Candidate]:
     groups: list[Candidate] = []
     pending: list[Candidate] = []
+
+    def case_keys(candidate: Candidate) -> set[str]:
+        return {co_parties.get(key, key) for key in candidate.ids(*_PARTY_ROLES)}
+
     for candidate in lawsuits:
         if not candidate.named:
             continue
-        parties = candidate.ids(*_PARTY_ROLES)
+        parties = case_keys(candidate)
         if not parties:
             if groups:
                 groups[-1].absorb(candidate)
             else:
                 pending.append(candidate)
             continue
-        target = next((g for g in groups if g.ids(*_PARTY_ROLES) & parties), None)
+        target = next((g for g in groups if case_keys(g) & parties), None)
         if target is None and groups and _BACK_REFERENCE.search(candidate.sentence.span.text):
             target = groups[-1]
         if target is None:
@@ -102,23 +124,24 @@ def _group_of(candidate: Candidate, groups: list[Candidate]) -> Candidate | None
 
 
 def _merge_smuggling(schemes: list[Candidate], lawsuits: list[Candidate]) -> list[Candidate]:
+    """A scheme told in a court sentence is done by that case's defendants; schemes of one case merge."""
     groups: list[Candidate] = []
     for candidate in schemes:
         case = _group_of(candidate.lawsuit, lawsuits) if candidate.lawsuit else None
         candidate.lawsuit = case
+        if case is not None:
+            defendants = [m for m in case.args.get("defendant", []) if m.entity.type == "Person"]
+            candidate.args.setdefault("perpetrator", []).extend(defendants)
         perpetrators = candidate.ids("perpetrator")
         receivers = candidate.ids("participant")
         target = None
         for group in groups:
-            shared_case = case is not None and group.lawsuit is case
-            if (
-                shared_case
-                or (perpetrators & group.ids("perpetrator"))
-                or (not perpetrators or not group.ids("perpetrator"))
-                and receivers & group.ids("participant")
-            ):
+            known = group.ids("perpetrator")
+            same_case = case is not None and group.lawsuit is case
+            same_people = bool(perpetrators & known)
+            same_receiver = (not perpetrators or not known) and bool(receivers & group.ids("participant"))
+            if same_case or same_people or same_receiver:
                 target = group
-            if target is not None:
                 break
         if target is None:
             groups.append(candidate)
@@ -126,20 +149,32 @@ def _merge_smuggling(schemes: list[Candidate], lawsuits: list[Candidate]) -> lis
             target.absorb(candidate)
             target.lawsuit = target.lawsuit or case
     for group in groups:
-        if group.lawsuit is not None:
-            defendants = [m for m in group.lawsuit.args.get("defendant", []) if m.entity.type == "Person"]
-            group.args.setdefault("perpetrator", []).extend(defendants)
-            perpetrators = group.ids("perpetrator")
-            group.args["participant"] = [
-                m for m in group.args.get("participant", []) if m.entity.id not in perpetrators
-            ]
+        perpetrators = group.ids("perpetrator")
+        group.args["participant"] = [m for m in group.args.get("participant", []) if m.entity.id not in perpetrators]
     return groups
 
 
-def _merge_others(candidates: list[Candidate]) -> list[Candidate]:
-    """Named programmes merge by name and inherit the acting body of the programme before them."""
+def _merge_others(candidates: list[Candidate], headline_end: int) -> list[Candidate]:
+    """Named programmes merge by name and inherit the acting body of the programme before them.
+
+    A headline event is the story's main event told again: it joins the first body
+    event of its type that shares a filler.
+    """
     groups: list[Candidate] = []
     by_name: dict[str, Candidate] = {}
+    headlines = [c for c in candidates if c.sentence.span.end_char <= headline_end and not c.name]
+    for headline in headlines:
+        body = next(
+            (
+                c
+                for c in candidates
+                if c.kind == headline.kind and c.sentence.span.start_char > headline_end and c.ids() & headline.ids()
+            ),
+            None,
+        )
+        if body is not None:
+            body.absorb(headline)
+            candidates = [c for c in candidates if c is not headline]
     for candidate in candidates:
         if candidate.name:
             known = by_name.get(candidate.name.lower())
@@ -244,7 +279,7 @@ def build_events(
         scheme.lawsuit = next(
             (c for c in lawsuits if c.sentence is scheme.sentence and is_within(scheme.trigger, c.root)), None
         )
-    cases = _merge_lawsuits(lawsuits)
+    cases = _merge_lawsuits(lawsuits, _co_parties(doc, mentions))
     if len(cases) == 1:
         parties = cases[0].ids(*_PARTY_ROLES)
         officers = [m for m in _court_officers(doc, mentions) if m.entity.id not in parties]
@@ -253,7 +288,8 @@ def build_events(
         if dateline is not None and not case.args.get("occurredIn"):
             case.args["occurredIn"] = [dateline]
     groups = cases + _merge_smuggling(schemes, cases)
-    groups += _merge_others([c for c in candidates if c.kind not in ("Lawsuit", "Smuggling")])
+    headline_end = doc.text.find("\n\n")
+    groups += _merge_others([c for c in candidates if c.kind not in ("Lawsuit", "Smuggling")], headline_end)
     entities, relations = [], []
     for group in groups:
         if not group.named:

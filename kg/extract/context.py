@@ -42,11 +42,24 @@ class Sentence:
         return [m for m in self.mentions if m.entity.type in wanted]
 
 
+def _lines(doc: Doc) -> Iterator[SpacySpan]:
+    """The parser's sentences, cut again at line breaks: a headline has no full stop."""
+    for sent in doc.sents:
+        start = sent.start
+        for token in sent:
+            if token.is_space and "\n" in token.text:
+                if token.i > start:
+                    yield doc[start : token.i]
+                start = token.i + 1
+        if start < sent.end:
+            yield doc[start : sent.end]
+
+
 def sentences(doc: Doc, mentions: list[ResolvedMention]) -> Iterator[Sentence]:
     """The doc's sentences in order, each with its mentions (mentions sorted by position)."""
     ordered = sorted(mentions, key=lambda m: m.token_start)
     index = 0
-    for sent in doc.sents:
+    for sent in _lines(doc):
         while index < len(ordered) and ordered[index].token_start < sent.start:
             index += 1
         inside = []

@@ -16,8 +16,18 @@ from datetime import date, timedelta
 from spacy.tokens import Span as SpacySpan
 
 MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -26,7 +36,7 @@ _MONTH = (
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
-_YEAR = r"(?:1[89]\d\d|20\d\d)(?![\d,])"
+_YEAR = r"(?:1[89]\d\d|20\d\d)(?!\d|,\d)"
 
 _PATTERN = re.compile(
     r"(?P<iso>\b(?:1[89]|20)\d\d-[01]\d-[0-3]\d\b)"
@@ -39,8 +49,24 @@ _PATTERN = re.compile(
     rf"|(?<![\d,.$])\b(?P<year>{_YEAR})\b"
 )
 _YEAR_CUES = {
-    "in", "since", "from", "by", "until", "through", "of", "early", "late", "mid", "between",
-    "during", "before", "after", "around", "circa", "as", "fiscal",
+    "in",
+    "since",
+    "from",
+    "by",
+    "until",
+    "through",
+    "of",
+    "early",
+    "late",
+    "mid",
+    "between",
+    "during",
+    "before",
+    "after",
+    "around",
+    "circa",
+    "as",
+    "fiscal",
 }
 
 
@@ -140,7 +166,7 @@ def find_dates(
         if match.group("year"):
             before = text[: match.start()].rstrip(" (").rsplit(None, 1)
             previous = before[-1].lower().strip("(–-") if before else ""
-            in_range = text[: match.start()].endswith(("–", "-")) or re.match(r"[–-]\d{4}", text[match.end():])
+            in_range = text[: match.start()].endswith(("–", "-")) or re.match(r"[–-]\d{4}", text[match.end() :])
             tagged = any(start <= match.start() and match.end() <= end for start, end in year_spans)
             if previous not in _YEAR_CUES and not in_range and not tagged:
                 continue

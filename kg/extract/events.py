@@ -83,11 +83,12 @@ _PROGRAMME = re.compile(
     r"\b(?:Project|Operation|Programa|Plan)(?:\s+(?:and\s+|of\s+|the\s+|de\s+|del\s+)?[A-Z][\w'’-]*)+"
     r"|\b(?:[A-Z][\w-]+\s+){1,4}(?:Initiative|Program|Programme)\b"
 )
-_CLIMB = frozenset({"xcomp", "pcomp", "pobj", "prep", "advcl", "acl"})
+_CLIMB = frozenset({"xcomp", "pcomp", "pobj", "prep", "advcl", "acl", "conj"})
 #: Nouns that make a trigger the name of a charge ("one count of trafficking"), not a scheme.
 _CHARGE_NOUNS = frozenset({"count", "charge", "offense", "offence", "penalty", "law", "act", "conviction"})
 _COURT_WORDS = frozenset({"court", "lawsuit", "suit", "complaint", "judge"})
 _PRISON_WORDS = frozenset({"prison", "charge", "sentence", "imprisonment", "year", "fine"})
+_ALIAS_WORDS = frozenset({"known", "called", "nicknamed", "dubbed", "alias", "aka"})
 _START_VERBS = frozenset(["begin", "launch", "start", "create", "establish", "initiate", "found", "announce"])
 
 
@@ -181,7 +182,7 @@ def _lawsuit(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> dict[
     people = {"Person"}
     parties = {"Person", "Gunmaker", "Organization", "CriminalGroup"}
     lemma = _lemma(trigger)
-    passive = any(c.dep_ == "nsubjpass" for c in trigger.children)
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children)
     if lemma in ("sue", "charge", "sentence", "convict", "indict", "prosecute") and not passive:
         defendants = _objects(doc, sentence, trigger, parties if lemma in ("sue", "charge") else people)
         if not defendants and lemma == "charge":
@@ -222,9 +223,12 @@ def _receivers(doc: Doc, sentence: Sentence) -> list[ResolvedMention]:
     groups = sentence.of_types(["CriminalGroup"])
     members = []
     for person in sentence.of_types(["Person"]):
-        window = doc[max(person.token_start - 8, sentence.span.start) : person.token_start]
-        if any(g.token_end <= person.token_start and g.token_start >= window.start for g in groups):
-            members.append(person)
+        for group in groups:
+            between = doc[group.token_end : person.token_start]
+            verbs = [t for t in between if t.pos_ in ("VERB", "AUX") and t.lower_ not in _ALIAS_WORDS]
+            if group.token_end <= person.token_start and len(between) <= 6 and not verbs:
+                members.append(person)
+                break
     return groups + members
 
 
@@ -291,6 +295,14 @@ def _charge_name(token: Token) -> bool:
     return any(_lemma(t) in _CHARGE_NOUNS for t in nearby)
 
 
+def _past(token: Token) -> bool:
+    """A finite past-tense report ("smuggled hundreds of firearms"), not an infinitive or a noun."""
+    if token.tag_ == "VBD":
+        return True
+    auxes = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+    return token.tag_ == "VBN" and any(a.tag_ == "VBD" or a.lemma_ == "have" for a in auxes)
+
+
 def _habitual(sentence: Sentence, trigger: Token) -> bool:
     """Statistics and present-tense generalities are flows, not events."""
     if _STATISTICAL.search(sentence.span.text):
@@ -318,7 +330,7 @@ def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
         elif kind == "Smuggling":
             args = _smuggling(doc, sentence, token, root)
             named = args["perpetrator"] or args["participant"]
-            if not named and (_habitual(sentence, token) or token.pos_ != "VERB"):
+            if not named and (_habitual(sentence, token) or not _past(token)):
                 continue
         elif kind in ("Seizure", "Attack"):
             if _habitual(sentence, token):
