@@ -114,7 +114,8 @@ def extraction_triples(extraction: Extraction) -> list[ox.Triple]:
                     literal = date_literal(value) if name == "period" else ox.Literal(value)
                     triples.append(ox.Triple(node, ffkg(name), literal))
         for mention in entity.mentions:
-            mention_node = ox.NamedNode(local_iri(info.id, "mention", str(mention.start), str(mention.end)))
+            # one span can name several nodes (a flow and its smuggling event share the trigger word)
+            mention_node = ox.NamedNode(local_iri(info.id, "mention", str(mention.start), str(mention.end), node.value))
             triples += [
                 ox.Triple(mention_node, RDF_TYPE, ffkg("Mention")),
                 ox.Triple(mention_node, ffkg("refersTo"), node),
