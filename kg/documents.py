@@ -26,6 +26,8 @@ TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 #: charset-normalizer guesses noisier than this are refused instead of decoded.
 MAX_CHAOS = 0.2
+#: Fewer words than this after boilerplate removal means the page holds no article.
+MIN_HTML_WORDS = 5
 PREFERRED_ENCODINGS = frozenset({"cp1252", "latin_1", "iso8859_15", "utf_16", "utf_16_le", "utf_16_be"})
 
 _HEADER = re.compile(r"\A\s*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]+")
@@ -121,8 +123,8 @@ def _html_parts(html: str, where: str) -> tuple[str, str | None, str]:
     extracted = trafilatura.extract(html, output_format="json", with_metadata=True, include_comments=False)
     data = json.loads(extracted) if extracted else {}
     body = (data.get("text") or "").strip()
-    if not body:
-        raise DocumentError(where, "HTML page has no article text")
+    if len(body.split()) < MIN_HTML_WORDS:
+        raise DocumentError(where, "HTML page has no article text (only navigation or boilerplate)")
     date = data.get("date")
     if date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
         date = None
