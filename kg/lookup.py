@@ -107,6 +107,11 @@ def _names(store: BaseStore) -> list[dict[str, Any]]:
     )
 
 
+def _fold(name: str) -> str:
+    """Letters and digits only, lower case, accents off: "Colt's" and "colts" fold alike."""
+    return normalise_key(name).replace("-", "")
+
+
 def resolve_entity(store: BaseStore, name: str) -> str:
     """The IRI of the entity `name` means: an IRI, a key, or a label/alias (case- and accent-insensitive).
 
@@ -126,11 +131,9 @@ def resolve_entity(store: BaseStore, name: str) -> str:
     by_key = _rows(store, "SELECT DISTINCT ?e ?key WHERE { ?e ffkg:key ?key ; rdfs:label ?l }", key=ox.Literal(name))
     if len(by_key) == 1:
         return by_key[0]["e"]
-    folded = normalise_key(name)
+    folded = _fold(name)
     names = _names(store)
-    found = sorted(
-        {row["e"] for row in names if normalise_key(row["name"]) == folded or row["key"].endswith("/" + folded)}
-    )
+    found = sorted({row["e"] for row in names if folded in (_fold(row["name"]), _fold(row["key"].rsplit("/", 1)[-1]))})
     if len(found) == 1:
         return found[0]
     if found:

@@ -146,6 +146,15 @@ def test_get_returns_exactly_the_graph(writer: TestClient, small_store: Store, m
     assert isomorphic(rdflib.Graph().parse(data=response.content, format=parser), graph_of(small_store, lawsuit))
 
 
+def test_head_answers_like_get_without_a_body(writer: TestClient) -> None:
+    lawsuit = graph_iri("mexico-sues-gunmakers")
+    head = writer.head("/graph-store", params={"graph": lawsuit}, headers={"accept": "text/turtle"})
+    assert head.status_code == 200
+    assert head.headers["content-type"].startswith("text/turtle")
+    assert head.content == b""
+    assert writer.head("/graph-store", params={"graph": NEW_GRAPH}).status_code == 404
+
+
 def test_get_default_is_the_union_of_the_graphs(writer: TestClient, small_store: Store) -> None:
     response = writer.get("/graph-store?default", headers={"accept": "application/n-triples"})
     union = rdflib.Graph()
