@@ -19,12 +19,16 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from api.app import create_app
 from bench.generate import generate_dataset
+from kg.extract import load_pipeline
+from kg.ingest import ingest_paths
 from kg.iris import entity_iri, geonames_iri, local_iri
 from kg.mapping import document_graph, extraction_triples
 from kg.records import DocumentInfo, EntityRecord, Extraction, RelationRecord, Span
 from kg.store import Store
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "views"
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts" / "views"
+EXAMPLES = ROOT / "examples" / "articles"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -411,5 +415,35 @@ def test_a_large_graph_is_cut_to_the_cap_and_says_so(browser: Browser) -> None:
         assert "Showing the 300 nodes with the highest degree centrality" in notice
         assert len(total["network"]["nodes"]) == 300
         view.shot("graph-large")
+        view.assert_clean()
+        context.close()
+
+
+def test_every_view_renders_on_the_ingested_examples(browser: Browser) -> None:
+    store = Store.memory()
+    report = ingest_paths(store, [EXAMPLES], load_pipeline(), max_bytes=app_settings().max_document_bytes)
+    assert report.ok and report.outcomes["added"], report.errors
+    with LiveServer(create_app(app_settings(), store)) as live:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        view = View(context.new_page(), live.url)
+        view.open("/", drawn=False).shot("examples-landing")
+        assert int(view.page.inner_text("#summary .big")) == len(report.outcomes["added"])
+        first, second = (a.get_attribute("href") for a in view.page.query_selector_all("#starting-points a")[:2])
+        drawn = {}
+        for name, path in (
+            ("graph", "/view/graph"),
+            ("flows", "/view/flows"),
+            ("entity", first + "?depth=2"),
+            (
+                "path",
+                f"/view/path?source={first.removeprefix('/view/entity/')}&target={second.removeprefix('/view/entity/')}",
+            ),
+        ):
+            view.open(path).shot(f"examples-{name}")
+            drawn[name] = view.data()
+            assert view.page.locator("#legend li[data-type]").count() > 0
+        assert len(drawn["graph"]["nodes"]) > len(drawn["entity"]["nodes"]) > 1
+        assert drawn["flows"]["edges"] and all(node["fixed"] for node in drawn["flows"]["nodes"])
+        assert any(edge["highlighted"] for edge in drawn["path"]["edges"])
         view.assert_clean()
         context.close()

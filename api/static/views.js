@@ -12,12 +12,48 @@
 
   function settled() {
     network.setOptions({ physics: { enabled: false } });
+    network.fit();
     document.body.dataset.settled = "true";
   }
   if (payload.options.physics.enabled) {
     network.once("stabilizationIterationsDone", settled);
   } else {
     settled();
+  }
+
+  /* Parallels and meridians every 5 degrees behind a map-like view, labelled next to the outermost places. */
+  function graticule(ctx, scale) {
+    const all = nodes.get();
+    const lons = all.map(function (n) { return n.x / scale; });
+    const lats = all.map(function (n) { return -n.y / scale; });
+    const step = 5;
+    const west = Math.floor(Math.min.apply(null, lons) / step) * step - step;
+    const east = Math.ceil(Math.max.apply(null, lons) / step) * step + step;
+    const south = Math.floor(Math.min.apply(null, lats) / step) * step - step;
+    const north = Math.ceil(Math.max.apply(null, lats) / step) * step + step;
+    ctx.save();
+    ctx.strokeStyle = "#e6eaef";
+    ctx.fillStyle = "#9aa3ad";
+    ctx.lineWidth = 1;
+    ctx.font = "11px system-ui, sans-serif";
+    for (let lon = west; lon <= east; lon += step) {
+      ctx.beginPath();
+      ctx.moveTo(lon * scale, -north * scale);
+      ctx.lineTo(lon * scale, -south * scale);
+      ctx.stroke();
+      ctx.fillText(Math.abs(lon) + "\u00b0" + (lon < 0 ? "W" : "E"), lon * scale + 3, -(south + step) * scale + 14);
+    }
+    for (let lat = south; lat <= north; lat += step) {
+      ctx.beginPath();
+      ctx.moveTo(west * scale, -lat * scale);
+      ctx.lineTo(east * scale, -lat * scale);
+      ctx.stroke();
+      ctx.fillText(Math.abs(lat) + "\u00b0" + (lat < 0 ? "S" : "N"), (west + step) * scale + 3, -lat * scale - 4);
+    }
+    ctx.restore();
+  }
+  if (payload.map) {
+    network.on("beforeDrawing", function (ctx) { graticule(ctx, payload.map.scale); });
   }
 
   function el(tag, text, className) {

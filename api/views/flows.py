@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import networkx as nx
@@ -84,7 +83,6 @@ def flows_page(
             notes=_notes(route),
         )
     placed, missing = positions(graph)
-    widths = {(s, FLOW, o): 1.5 + 2.5 * math.log2(1 + d) for s, o, d in graph.edges(data="documents")}
     notices = []
     if missing:
         notices.append(
@@ -94,7 +92,7 @@ def flows_page(
     partial = len(report["routes"]) - len(complete)
     if partial:
         notices.append(f"{partial} stated flow(s) name only an origin or only a destination and are not drawn.")
-    evidence = fetch_evidence(store, set(widths))
+    evidence = fetch_evidence(store, {(s, FLOW, o) for s, o in graph.edges()})
     return {
         "view": "flows",
         "title": "Firearms-flow routes",
@@ -108,7 +106,7 @@ def flows_page(
         },
         "routes": complete,
         "notices": notices,
-        "network": network_payload(graph, evidence, positions=placed, edge_widths=widths),
+        "network": {**network_payload(graph, evidence, positions=placed), "map": {"scale": SCALE}},
         "empty": "No firearms-flow route matches these filters.",
         "back": {"url": "/view/flows", "text": "Show all routes"},
     }

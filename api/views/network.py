@@ -8,6 +8,7 @@ page puts them, tooltips are plain strings that vis-network shows as text, never
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Collection, Mapping
 from typing import Any
@@ -90,6 +91,11 @@ def _edge_tooltip(
     return "\n".join(lines)
 
 
+def edge_width(documents: int) -> float:
+    """Wider for facts more documents attest; logarithmic so one heavily cited fact does not swamp the view."""
+    return round(1.0 + 2.0 * math.log2(1 + documents), 2)
+
+
 def vis_options(*, size: int, physics: bool = True) -> dict[str, Any]:
     """vis-network options: physics that settles quickly and then stops, lighter work for big graphs."""
     big = size > 150
@@ -111,7 +117,7 @@ def vis_options(*, size: int, physics: bool = True) -> dict[str, Any]:
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
             "color": {"color": EDGE_GREY, "highlight": HIGHLIGHT, "hover": "#555555"},
             "font": {"size": 10, "color": "#444444", "strokeWidth": 3, "align": "middle"},
-            "smooth": {"enabled": not big, "type": "continuous"},
+            "smooth": {"enabled": physics and not big, "type": "continuous"},
             "selectionWidth": 2,
         },
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big, "keyboard": False},
@@ -125,14 +131,12 @@ def network_payload(
     highlight: Collection[tuple[str, str, str]] = (),
     focus: str | None = None,
     positions: Mapping[str, Position] | None = None,
-    edge_widths: Mapping[tuple[str, str, str], float] | None = None,
 ) -> dict[str, Any]:
     """Nodes, edges, options and legend for one drawn graph.
 
     `highlight` marks (source, predicate, target) hops to draw in colour (a path);
     `focus` is a node drawn larger (the entity a view is about);
-    `positions` pins nodes at fixed x/y and turns physics off (a map);
-    `edge_widths` overrides the default width of chosen edges (route strength).
+    `positions` pins nodes at fixed x/y and turns physics off (a map, a path on a line);
     An edge's `notes` attribute (lines of text) goes into its tooltip and side panel.
     """
     net = Network(directed=True)
@@ -187,7 +191,7 @@ def network_payload(
             "notes": notes,
             "documents": documents,
             "confidence": attrs.get("confidence"),
-            "width": (edge_widths or {}).get(hop, 1.5),
+            "width": edge_width(documents),
             "highlighted": hop in marked,
         }
         if bend:

@@ -7,7 +7,7 @@ from typing import Any
 import networkx as nx
 
 from api.views import params
-from api.views.network import network_payload
+from api.views.network import Position, network_payload
 from kg.analytics.projection import project
 from kg.analytics.reports import path_report
 from kg.errors import BadInputError
@@ -15,6 +15,8 @@ from kg.settings import Settings
 from kg.store import BaseStore
 
 ARROWS = {"forward": "\u2192", "backward": "\u2190"}
+#: Pixels between hops on the drawn line, between the lines of alternative paths, and of the zigzag.
+STEP_X, STEP_Y, ZIGZAG = 230.0, 150.0, 24.0
 
 
 def allowed(max_k: int) -> dict[str, str]:
@@ -33,6 +35,21 @@ def _steps(found: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for i, hop in enumerate(found["hops"])
     ]
+
+
+def line_up(paths: list[list[str]]) -> dict[str, Position]:
+    """The shortest path along a line, left to right; each alternative on a line of its own below or above.
+
+    Every other node sits a little lower: vis-network draws the label of an exactly horizontal
+    right-to-left edge at its end instead of its middle.
+    """
+    placed: dict[str, Position] = {}
+    width = (len(paths[0]) - 1) * STEP_X
+    for number, nodes in enumerate(paths):
+        offset = ((number + 1) // 2) * STEP_Y * (1 if number % 2 else -1)
+        for index, node in enumerate(nodes):
+            placed.setdefault(node, (width * index / max(len(nodes) - 1, 1), offset + (index % 2) * ZIGZAG))
+    return placed
 
 
 def path_page(
@@ -75,7 +92,8 @@ def path_page(
                 shortest.add(fact)
         page["paths"].append({"length": found["length"], "start": start, "steps": _steps(found)})
     drawn = nx.MultiDiGraph(project(store).edge_subgraph((s, o, p) for s, p, o in evidence))
-    page["network"] = network_payload(drawn, evidence, highlight=shortest)
+    lines = line_up([[node["iri"] for node in found["nodes"]] for found in report["paths"]])
+    page["network"] = network_payload(drawn, evidence, highlight=shortest, positions=lines)
     page["subtitle"] = (
         f"{len(report['paths'])} path(s); the shortest has {report['paths'][0]['length']} hop(s), drawn in red. "
         "Hover an edge for the sentence behind it."
