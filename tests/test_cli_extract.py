@@ -1,0 +1,72 @@
+"""`ffkg extract` and `ffkg eval` through click's runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.records import ENTITY_TYPES
+
+ARTICLE = (
+    "date 2023-04-18 Rifles bound for the Sinaloa Cartel seized in Arizona\n\n"
+    "Agents of Homeland Security Investigations (HSI) seized 12 Colt rifles in Tucson, Ariz., "
+    "that were to be smuggled to Mexico for the Sinaloa Cartel, said Marta Ibarra, a spokeswoman.\n"
+)
+
+
+def test_extract_prints_the_json_contract(tmp_path: Path) -> None:
+    path = tmp_path / "tucson-rifles.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"document", "entities", "relations"}
+    assert data["document"] == {"id": "tucson-rifles", "title": "Rifles bound for the Sinaloa Cartel seized in Arizona",
+                                "date": "2023-04-18"}
+    text = ARTICLE.split(" ", 2)[2]
+    for entity in data["entities"]:
+        assert set(entity) >= {"id", "label", "type", "mentions"}
+        for mention in entity["mentions"]:
+            assert set(mention) == {"start", "end", "text"}
+            assert text[mention["start"] : mention["end"]] == mention["text"]
+    for relation in data["relations"]:
+        assert set(relation) == {"subject", "predicate", "object", "confidence", "evidence"}
+    named = {(e["label"], e["type"]) for e in data["entities"] if e["type"] in ENTITY_TYPES}
+    assert {("Sinaloa Cartel", "CriminalGroup"), ("Tucson", "City"), ("Colt", "Gunmaker"),
+            ("Homeland Security Investigations", "GovernmentBody"), ("Marta Ibarra", "Person")} <= named
+
+
+def test_extract_reads_stdin_and_prints_a_table() -> None:
+    result = CliRunner().invoke(main, ["extract", "--format", "table", "-"], input=ARTICLE)
+    assert result.exit_code == 0, result.output
+    assert "Sinaloa Cartel" in result.output and "CriminalGroup" in result.output
+
+
+def test_extract_reports_a_bad_file_on_one_line(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(main, ["extract", str(empty)])
+    assert result.exit_code == 1
+    assert "empty.txt" in result.output and "empty" in result.output
+
+
+def test_extract_rejects_an_unknown_format() -> None:
+    result = CliRunner().invoke(main, ["extract", "--format", "xml", "-"], input=ARTICLE)
+    assert result.exit_code == 2
+    assert "xml" in result.output
+
+
+def test_eval_prints_a_table_and_json(tmp_path: Path) -> None:
+    name = "2022-01-27-us-embassy-salazar-arms-trafficking-statement"
+    corpus = Path("/work/shared/corpus")
+    for suffix in (".txt", ".gold.json"):
+        (tmp_path / (name + suffix)).write_bytes((corpus / (name + suffix)).read_bytes())
+    table = CliRunner().invoke(main, ["eval", str(tmp_path)])
+    assert table.exit_code == 0, table.output
+    assert "entities (typed)" in table.output and "F1" in table.output
+    report = json.loads(CliRunner().invoke(main, ["eval", str(tmp_path), "--format", "json"]).output)
+    assert report["totals"]["entities (typed)"]["gold"] == 10
+    assert report["files"][0]["name"] == name
