@@ -88,6 +88,9 @@ _CLIMB = frozenset({"xcomp", "pcomp", "pobj", "prep", "advcl", "acl", "conj"})
 _CHARGE_NOUNS = frozenset({"count", "charge", "offense", "offence", "penalty", "law", "act", "conviction"})
 _COURT_WORDS = frozenset({"court", "lawsuit", "suit", "complaint", "judge"})
 _PRISON_WORDS = frozenset({"prison", "charge", "sentence", "imprisonment", "year", "fine"})
+#: Exports are trade unless the sentence calls them unlawful.
+_ILLEGAL = frozenset({"illegally", "illegal", "unlawfully", "unlawful", "illicitly", "illicit", "smuggle"})
+_ACTORS = frozenset({"Person", "GovernmentBody", "Organization", "Country"})
 _ALIAS_WORDS = frozenset({"known", "called", "nicknamed", "dubbed", "alias", "aka"})
 _START_VERBS = frozenset(["begin", "launch", "start", "create", "establish", "initiate", "found", "announce"])
 
@@ -110,6 +113,8 @@ def _trigger_type(token: Token, sentence: Sentence) -> str | None:
         return "Lawsuit" if words & (_COURT_WORDS if lemma == "file" else _PRISON_WORDS) else None
     if lower.startswith("purchas") and token.i > 0 and token.doc[token.i - 1].lower_ == "straw":
         return "Smuggling"
+    if lemma == "export" and not words & _ILLEGAL:
+        return None
     if lemma in SMUGGLING or lower in SMUGGLING:
         return "Smuggling"
     if lemma in SEIZURE:
@@ -137,8 +142,12 @@ def _scope(token: Token) -> Token:
     return token
 
 
-def _mentions_under(doc: Doc, sentence: Sentence, root: Token, types: frozenset[str] | set[str]) -> list:
-    return [m for m in sentence.mentions if m.entity.type in types and in_phrase(head_token(doc, m), root)]
+def _mentions_under(
+    doc: Doc, sentence: Sentence, root: Token, types: frozenset[str] | set[str], *, phrase: bool = False
+) -> list[ResolvedMention]:
+    """Mentions inside `root`'s subtree; with `phrase`, leaving out what is only conjoined to it."""
+    inside = in_phrase if phrase else is_within
+    return [m for m in sentence.mentions if m.entity.type in types and inside(head_token(doc, m), root)]
 
 
 def _subjects(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
@@ -171,7 +180,7 @@ def _objects(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> l
 def _places(doc: Doc, sentence: Sentence, root: Token) -> list[ResolvedMention]:
     """Places the scope locates the event in ("in Tucson federal court", "to Guyana")."""
     found = []
-    for place in _mentions_under(doc, sentence, root, PLACE_TYPES):
+    for place in _mentions_under(doc, sentence, root, PLACE_TYPES, phrase=True):
         governed = governing_preposition(doc, place)
         if governed and governed[0] in ("in", "at", "to") and head_token(doc, place).dep_ != "appos":
             found.append(place)
@@ -272,8 +281,10 @@ def _gathering(doc: Doc, sentence: Sentence, trigger: Token, root: Token, kind: 
     if trigger.pos_ == "VERB":
         actors = _subjects(doc, sentence, trigger, {"Person", "GovernmentBody", "Organization", "Country"})
         actors += _objects(doc, sentence, trigger, {"Person", "GovernmentBody", "Organization"})
+        partners = [g for c in trigger.children if c.lower_ == "with" for g in c.children]
+        actors += [m for p in partners for m in _mentions_under(doc, sentence, p, _ACTORS)]
     else:
-        actors = _mentions_under(doc, sentence, scope, {"Person", "GovernmentBody", "Organization", "Country"})
+        actors = _mentions_under(doc, sentence, scope, _ACTORS, phrase=True)
     places = _places(doc, sentence, scope)
     place_ids = {p.entity.id for p in places}
     actors = [a for a in actors if a.entity.id not in place_ids and not _placed(doc, a)]
@@ -445,9 +456,10 @@ def extract_events(
     candidates: list[Candidate] = []
     for position, sentence in enumerate(sentences(doc, mentions)):
         named = _programmes(doc, sentence, info, position)
-        covered = {c.trigger.i for c in named}
         candidates.extend(named)
-        candidates.extend(c for c in _candidates(doc, sentence, info, position) if c.trigger.i not in covered)
+        candidates.extend(
+            c for c in _candidates(doc, sentence, info, position) if not (named and c.kind == "PolicyAction")
+        )
     return build_events(doc, candidates, mentions, info, dateline=_dateline(doc, mentions))
 
 

@@ -53,6 +53,10 @@ FLOW_TRIGGERS = frozenset(
         "divert",
         "transfer",
         "import",
+        "drive",
+        "haul",
+        "sneak",
+        "conceal",
     ]
 )
 WEAPON_WORDS = frozenset(
@@ -129,7 +133,7 @@ def find_route(doc: Doc, sentence: Sentence) -> Route:
         governed = governing_preposition(doc, place)
         word, prep = governed if governed else ("", None)
         phrase = head_token(doc, place)
-        while phrase.dep_ in ("compound", "amod", "nmod", "conj") and phrase.head is not phrase:
+        while phrase.dep_ in ("compound", "amod", "nmod", "conj") and phrase.head.i != phrase.i:
             phrase = phrase.head
         if _lemma(phrase) in _SOURCE_NOUNS or _ORIGIN_SUFFIX.match(doc.text[place.end_char :]):
             route.origins.append(place)
