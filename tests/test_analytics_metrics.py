@@ -72,6 +72,15 @@ def test_igraph_agrees_with_networkx_exact_and_sampled():
         assert fast.values == pytest.approx(reference.values, abs=1e-5), metric
 
 
+@pytest.mark.parametrize("backend", ["networkx", "igraph"])
+def test_eigenvector_centrality_accepts_disconnected_graphs(backend):
+    scores = centrality(
+        network([("a", "b"), ("b", "c"), ("c", "a"), ("d", "e")]), metric="eigenvector", backend=backend
+    ).values
+    assert scores["a"] == pytest.approx(3**-0.5, abs=1e-6)
+    assert scores["d"] == pytest.approx(0.0, abs=1e-6)
+
+
 def test_large_graphs_sample_betweenness_and_say_so():
     path = network([(str(i), str(i + 1)) for i in range(30)])
     scores = centrality(path, metric="betweenness", exact_max_nodes=10, default_k=8, seed=1)
@@ -89,7 +98,7 @@ def test_ranking_one_type_counts_subclasses():
     organisations = ranking(graph, scores, type="Organization")
     assert {row["iri"] for row in organisations} == {"maker", "org"}
     assert [row["rank"] for row in organisations] == [1, 2]
-    assert ranking(graph, scores, type="Event", limit=1)[0]["iri"] == "attack"
+    assert ranking(graph, scores, type="event", limit=1)[0]["iri"] == "attack"
 
 
 def test_unknown_metric_or_type_lists_the_valid_ones():

@@ -16,7 +16,7 @@ from typing import Any
 import networkx as nx
 
 from kg.analytics.backend import IGraphView, igraph_view
-from kg.analytics.projection import check_types, derived, is_a, node_info, undirected
+from kg.analytics.projection import derived, is_a, node_info, node_type, undirected
 from kg.errors import BadInputError
 
 METRICS = ("degree", "betweenness", "pagerank", "eigenvector")
@@ -85,7 +85,7 @@ def ranking(
 ) -> list[dict[str, Any]]:
     """Nodes best first (ties by label), optionally only those of one class and its subclasses."""
     if type is not None:
-        check_types([type])
+        type = node_type(type)
     nodes = [n for n in scores.values if type is None or is_a(graph.nodes[n].get("type"), type)]
     nodes.sort(key=lambda n: (-scores.values[n], graph.nodes[n].get("label") or "", n))
     return [
@@ -139,9 +139,10 @@ def _rescale_betweenness(raw: dict[str, float], sources: list[str] | None) -> di
 
 
 def _eigenvector_networkx(simple: nx.Graph) -> dict[str, float]:
+    """Power iteration, which (unlike the numpy solver) accepts the disconnected graphs real data gives."""
     if simple.number_of_edges() == 0:
         return dict.fromkeys(simple, 0.0)
-    return _unit(nx.eigenvector_centrality_numpy(simple))
+    return _unit(nx.eigenvector_centrality(simple, max_iter=1000, tol=1e-9))
 
 
 def _unit(values: dict[str, float]) -> dict[str, float]:

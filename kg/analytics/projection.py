@@ -78,15 +78,17 @@ def overlaps(value: str | None, window: tuple[date, date] | None) -> bool:
     return start <= window[1] and end >= window[0]
 
 
+def node_type(name: str) -> str:
+    """The ontology's name of a node class, given in any case ("gunmaker" -> "Gunmaker")."""
+    classes = {cls.lower(): cls for cls in node_classes()}
+    if name.lower() not in classes:
+        raise BadInputError(f"unknown type {name!r}; node types are: {', '.join(sorted(node_classes()))}")
+    return classes[name.lower()]
+
+
 def check_types(types: Iterable[str] | None) -> frozenset[str] | None:
-    """Validate class names against the ontology's node classes."""
-    if types is None:
-        return None
-    chosen = frozenset(types)
-    unknown = sorted(chosen - node_classes().keys())
-    if unknown:
-        raise BadInputError(f"unknown type {', '.join(unknown)}; node types are: {', '.join(sorted(node_classes()))}")
-    return chosen
+    """Class names checked against the ontology's node classes and spelled as it does."""
+    return None if types is None else frozenset(node_type(name) for name in types)
 
 
 def is_a(node_type: str | None, wanted: str) -> bool:
@@ -122,12 +124,15 @@ def project(
     window = date_window(date_from, date_to)
     if not 0.0 <= min_confidence <= 1.0:
         raise BadInputError(f"min_confidence must be between 0 and 1, not {min_confidence}")
-    key = (store.revision(), chosen, window, float(min_confidence), int(min_documents))
+    revision = store.revision()
+    key = (revision, chosen, window, float(min_confidence), int(min_documents))
     with _lock:
         cached = _projections.setdefault(store, OrderedDict())
         if key in cached:
             cached.move_to_end(key)
             return cached[key]
+        for stale in [k for k in cached if k[0] != revision]:
+            del cached[stale]
     graph = _build(store, chosen, window, min_confidence, min_documents)
     with _lock:
         cached[key] = graph

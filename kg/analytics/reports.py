@@ -45,11 +45,8 @@ def path_report(
 ) -> dict[str, Any]:
     """The `k` shortest paths between two entities named by IRI, key or label, with evidence per hop."""
     _cap("k", k, settings.max_path_k, "max_path_k")
-    graph = filters.project(store)
-    report = explain_paths(
-        graph=graph, store=store, source=resolve_entity(store, source), target=resolve_entity(store, target), k=k
-    )
-    return {**report, "filters": asdict(filters)}
+    ends = resolve_entity(store, source), resolve_entity(store, target)
+    return {**explain_paths(store, filters.project(store), *ends, k=k), "filters": asdict(filters)}
 
 
 def centrality_report(
@@ -158,8 +155,6 @@ def flows_report(
 
 
 def _cap(name: str, value: int, cap: int, setting: str) -> None:
-    if value < 1 and name == "k":
-        raise BadInputError("k must be at least 1")
     if value > cap:
         raise BadInputError(
             f"{name}={value} is more than this server allows ({cap}); raise FFKG_{setting.upper()} to allow more"
