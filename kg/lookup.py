@@ -258,7 +258,8 @@ def entity_card(store: BaseStore, iri: str) -> dict[str, Any]:
     """Everything about one entity: types, labels, facts both ways with their evidence, events, documents."""
     card = summary(store, iri)
     card["aliases"] = [
-        r["a"] for r in _rows(store, "SELECT ?a ?e WHERE { ?e skos:altLabel ?a } ORDER BY ?a", e=ox.NamedNode(iri))
+        r["a"]
+        for r in _rows(store, "SELECT DISTINCT ?a ?e WHERE { ?e skos:altLabel ?a } ORDER BY ?a", e=ox.NamedNode(iri))
     ]
     card["attributes"] = defaultdict(list)
     for row in _rows(
