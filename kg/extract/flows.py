@@ -92,7 +92,7 @@ _METHODS = (
 _SHARE_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:percent|%)?\s*(?:and|to|-|–)\s*(\d+(?:\.\d+)?)\s*(?:percent|%)", re.I)
 _SHARE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:percent|%)", re.I)
 _QUANTITY = re.compile(
-    r"\b((?:\d[\d,]*|hundreds|thousands|tens of thousands|dozens)(?: of)?(?: [\w.-]+){0,2}? "
+    r"\b((?:\d{1,3}(?:,\d{3})+|\d+|hundreds|thousands|tens of thousands|dozens)(?: of)?(?: (?!\d)[\w.-]+){0,2}? "
     r"(?:firearms|guns|weapons|rifles|pistols|handguns))\b",
     re.I,
 )

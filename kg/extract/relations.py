@@ -241,8 +241,14 @@ def _weapon_after(doc: Doc, sentence: Sentence, start: int) -> tuple[int, int] |
     return None
 
 
-def _weapon_label(doc: Doc, start: int, end: int) -> str:
+def _weapon_label(doc: Doc, maker: ResolvedMention, start: int, end: int) -> str:
+    """ "semi-automatic rifles" -> "semi-automatic rifle"; a model number keeps its maker ("Beretta 92")."""
     tokens = doc[start:end]
+    first = tokens[0]
+    calibre = end - start > 1 and doc[start + 1].lower_ in ("caliber", "calibre", "mm")
+    if any(c.isdigit() for c in first.text) and not first.text.startswith(".") and not calibre:
+        model = [t for t in tokens[:-1] if any(c.isdigit() for c in t.text) or t.pos_ == "PROPN"]
+        return " ".join([maker.text, *(t.text for t in model)])
     words = [t.text_with_ws for t in tokens[:-1]] + [tokens[-1].lemma_.lower()]
     return "".join(words).strip()
 
@@ -252,6 +258,13 @@ def _makers(
 ) -> tuple[list[EntityRecord], list[RelationRecord]]:
     """Gunmaker -> weapon when the text writes them together or names the maker in the model."""
     weapons: dict[str, EntityRecord] = {}
+
+    def weapon_at(label: str, start: int, end: int) -> EntityRecord:
+        span = doc[start:end]
+        record = weapons.setdefault(label, EntityRecord(entity_iri("weapon", label), label, "WeaponType"))
+        record.mentions.append(Span(span.start_char, span.end_char, span.text))
+        return record
+
     found = []
     makers = sentence.of_types(["Gunmaker"])
     grouped: set[int] = set()
@@ -270,13 +283,9 @@ def _makers(
         grouped.update(m.token_start for m in group)
         weapon = sentence.by_token.get(cursor)
         target: EntityRecord | None = weapon.entity if weapon and weapon.entity.type == "WeaponType" else None
-        if target is None:
-            phrase = _weapon_after(doc, sentence, cursor)
-            if phrase is not None:
-                label = _weapon_label(doc, *phrase)
-                span = doc[phrase[0] : phrase[1]]
-                target = weapons.setdefault(label, EntityRecord(entity_iri("weapon", label), label, "WeaponType"))
-                target.mentions.append(Span(span.start_char, span.end_char, span.text))
+        phrase = _weapon_after(doc, sentence, cursor) if target is None else None
+        if phrase is not None:
+            target = weapon_at(_weapon_label(doc, group[-1], *phrase), *phrase)
         if target is not None:
             found.extend(_relation(m.entity.id, "manufactures", target.id, 0.8, sentence) for m in group)
     for weapon in sentence.of_types(["WeaponType"]):
@@ -284,13 +293,16 @@ def _makers(
             names = [maker.label, *maker.attributes.get("aliases", [])]
             if any(weapon.text.lower().startswith(name.lower() + " ") for name in names):
                 found.append(_relation(maker.id, "manufactures", weapon.entity.id, 0.85, sentence))
-        root = doc[weapon.token_start : weapon.token_end].root
-        for child in root.children:
-            if child.lemma_ in _MAKER_PASSIVE:
-                for agent in child.subtree:
-                    maker = sentence.by_token.get(agent.i)
-                    if maker is not None and maker.entity.type == "Gunmaker":
-                        found.append(_relation(maker.entity.id, "manufactures", weapon.entity.id, 0.75, sentence))
+    for head in sentence.span:
+        made = [c for c in head.children if c.lemma_ in _MAKER_PASSIVE and c.dep_ in ("acl", "relcl")]
+        named = sentence.by_token.get(head.i)
+        if not made or not (head.lemma_.lower() in WEAPON_NOUNS or (named and named.entity.type == "WeaponType")):
+            continue
+        for agent in (t for c in made for t in c.subtree):
+            maker = sentence.by_token.get(agent.i)
+            if maker is not None and maker.entity.type == "Gunmaker":
+                target = named.entity if named else weapon_at(head.lemma_.lower(), head.i, head.i + 1)
+                found.append(_relation(maker.entity.id, "manufactures", target.id, 0.75, sentence))
     return list(weapons.values()), found
 
 

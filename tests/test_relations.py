@@ -1,0 +1,136 @@
+"""Relations between named entities, through the real pipeline, on sentences written for these tests."""
+
+from __future__ import annotations
+
+from extraction_view import run
+
+from kg.records import RELATION_PREDICATES
+
+
+def test_a_title_before_the_name_gives_the_affiliation() -> None:
+    view = run("DEA Special Agent in Charge Maria Lopez said the case was closed.")
+    assert view.triples("affiliatedWith") == {("Maria Lopez", "Drug Enforcement Administration")}
+
+
+def test_a_former_title_is_kept() -> None:
+    view = run("Former FBI Director James Comey testified on Tuesday.")
+    assert view.triples("affiliatedWith") == {("James Comey", "Federal Bureau of Investigation")}
+
+
+def test_an_apposition_after_the_name_gives_the_affiliation() -> None:
+    view = run("Carlos Ruiz, an analyst at the Brookings Institution, said the flows grew.")
+    assert view.triples("affiliatedWith") == {("Carlos Ruiz", "Brookings Institution")}
+
+
+def test_a_title_with_of_after_the_name_gives_the_affiliation() -> None:
+    view = run('"We are watching," said Director Laura Chen of the Drug Enforcement Administration.')
+    assert view.triples("affiliatedWith") == {("Laura Chen", "Drug Enforcement Administration")}
+
+
+def test_a_member_named_after_the_group_is_affiliated() -> None:
+    view = run("The guns went to a lieutenant of the Gulf Cartel, Mario Salinas.")
+    assert view.triples("affiliatedWith") == {("Mario Salinas", "Gulf Cartel")}
+
+
+def test_a_title_that_names_no_body_gives_nothing() -> None:
+    view = run("Vice President Kamala Harris spoke with reporters in Washington.")
+    assert view.triples("affiliatedWith") == set()
+
+
+def test_city_state_country_appositions_are_located_one_step_at_a_time() -> None:
+    view = run("Police arrested Ana Soto in El Paso, Texas, and Luis Vega in Monterrey, Nuevo Leon, Mexico.")
+    assert view.triples("locatedIn") == {
+        ("El Paso", "Texas"),
+        ("Monterrey", "Nuevo Leon"),
+        ("Nuevo Leon", "Mexico"),
+    }
+
+
+def test_based_and_in_place_an_organisation() -> None:
+    view = run("The rifles were traced to a Miami-based company, Acme Arms, and to the Sinaloa Cartel in Mexico.")
+    assert {("Acme Arms", "Miami"), ("Sinaloa Cartel", "Mexico")} <= view.triples("locatedIn")
+
+
+def test_places_without_an_apposition_are_not_located() -> None:
+    view = run("Agents drove from Tucson to Phoenix and then flew to Mexico.")
+    assert view.triples("locatedIn") == set()
+
+
+def test_guns_smuggled_from_a_place_into_another_flow() -> None:
+    view = run("Agents said the rifles were smuggled from Arizona into Sonora in March 2019.")
+    assert view.triples("firearmsFlow") == {("Arizona", "Sonora")}
+
+
+def test_a_habitual_statement_is_a_flow_with_its_figures() -> None:
+    view = run(
+        "Thousands of guns are trafficked from Texas to Mexico every year, "
+        "about 70 percent of the total, mostly by straw purchasers."
+    )
+    assert view.triples("firearmsFlow") == {("Texas", "Mexico")}
+    (flow,) = view.flows()
+    assert flow.attributes["method"] == "straw purchasing"
+    assert flow.attributes["share"] == "70 percent"
+    assert flow.attributes["quantity"] == "Thousands of guns"
+    assert view.args(flow) == {"origin": {"Texas"}, "destination": {"Mexico"}}
+
+
+def test_a_purchase_place_is_an_origin_when_the_guns_move() -> None:
+    view = run("The two men bought the guns in Houston and drove them into Mexico.")
+    assert view.triples("firearmsFlow") == {("Houston", "Mexico")}
+
+
+def test_a_flow_needs_a_stated_origin() -> None:
+    view = run("The pistols were smuggled into Guatemala last year.")
+    assert view.triples("firearmsFlow") == set()
+    assert view.flows() == []
+
+
+def test_between_gives_direction_and_through_gives_transit() -> None:
+    view = run("The smuggling ring moved guns between Texas and Guatemala through Mexico in 2018.")
+    assert view.triples("firearmsFlow") == {("Texas", "Guatemala")}
+    (flow,) = view.flows()
+    assert view.args(flow) == {"origin": {"Texas"}, "destination": {"Guatemala"}, "via": {"Mexico"}}
+    assert flow.attributes["period"] == "2018"
+
+
+def test_a_quoted_nickname_names_the_method() -> None:
+    view = run('Rifles are carried from Arizona into Sonora in small loads, a practice dubbed "ant trafficking".')
+    (flow,) = view.flows()
+    assert flow.attributes["method"] == "ant trafficking"
+
+
+def test_flows_of_one_route_share_one_node() -> None:
+    view = run(
+        "In 2019, 500 rifles were smuggled from Texas to Mexico.\n\n"
+        "More guns were trafficked from Texas into Mexico by mail."
+    )
+    (flow,) = view.flows()
+    assert flow.attributes["quantity"] == "500 rifles"
+    assert flow.attributes["method"] == "mail"
+    assert len(flow.mentions) == 2
+
+
+def test_a_maker_before_a_weapon_makes_it() -> None:
+    view = run("Police recovered Glock pistols and Colt and Sig Sauer rifles at the scene.")
+    assert view.triples("manufactures") == {("Glock", "pistol"), ("Colt", "rifle"), ("Sig Sauer", "rifle")}
+
+
+def test_a_maker_in_a_model_name_and_made_by_make_it() -> None:
+    view = run("A Beretta 92 pistol and rifles made by Ruger were found near the border.")
+    assert view.triples("manufactures") == {("Beretta", "Beretta 92"), ("Ruger", "rifle")}
+
+
+def test_a_maker_without_a_weapon_makes_nothing() -> None:
+    view = run("Mexico sued Glock and Colt in a Boston court.")
+    assert view.triples("manufactures") == set()
+
+
+def test_every_relation_cites_its_sentence() -> None:
+    text = "The market was busy.\n\nAgents said the rifles were smuggled from Arizona into Sonora."
+    view = run(text)
+    relations = [r for r in view.extraction.relations if r.predicate in RELATION_PREDICATES]
+    assert relations
+    for relation in relations:
+        assert 0.0 <= relation.confidence <= 1.0
+        assert text[relation.evidence.start : relation.evidence.end] == relation.evidence.text
+        assert relation.evidence.text.startswith("Agents said")
