@@ -1,0 +1,38 @@
+"""`ffkg serve`: the SPARQL endpoint, REST API and pages over the store, with uvicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import uvicorn
+
+from api.app import create_app
+from kg.cli_store import data_dir_option, settings_from
+from kg.store import open_store
+
+
+@click.command()
+@click.option("--host", default=None, help="Address to bind (default: $FFKG_HOST or 127.0.0.1).")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port (default: $FFKG_PORT or 8000).")
+@data_dir_option
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="SPARQL queries evaluated at once (default: $FFKG_QUERY_WORKERS or 4).",
+)
+def serve(host: str | None, port: int | None, data_dir: Path | None, workers: int | None) -> None:
+    """Serve /sparql (SPARQL 1.1), /update and /graph-store (with FFKG_WRITE_TOKEN), /api, /query and /docs.
+
+    The store is opened here, before the server starts, so a locked or missing store is
+    reported as a one-line error instead of a failed start-up.
+    """
+    settings = settings_from(data_dir)
+    overrides = {"host": host, "port": port, "query_workers": workers}
+    settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+    with open_store(settings) as store:
+        app = create_app(settings, store)
+        writes = "on" if settings.write_token is not None else "off (set FFKG_WRITE_TOKEN to enable)"
+        click.echo(f"ffkg serving http://{settings.host}:{settings.port}/sparql ; writes {writes}", err=True)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
