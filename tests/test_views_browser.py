@@ -95,7 +95,7 @@ def world() -> list[Extraction]:
         [
             _place(MEXICO, "Mexico", "Country", 23.0, -102.0),
             _place(ARIZONA, "Arizona", "Region", 34.5, -111.5),
-            _place(GUATEMALA, "Guatemala", "Country", 15.5, -90.25),
+            EntityRecord(GUATEMALA, "Guatemala", "Country"),
             EntityRecord(CARTEL, "Sinaloa Cartel", "CriminalGroup"),
             EntityRecord(SMUGGLER, f"Smuggler {HOSTILE}", "Person"),
         ],
@@ -281,7 +281,7 @@ def test_graph_filters_and_top_n(view: View) -> None:
         ("min_documents=-3", "min_documents must be a whole number from 1 to"),
         ("top=100000", "top must be a whole number from 1 to 300"),
         ("centrality=astrology", "centrality must be one of"),
-        ("type=Dragon", "unknown type Dragon"),
+        ("type=Dragon", "unknown type"),
         ("date_from=2024&date_to=2020", "the date range is empty"),
     ],
 )
@@ -357,6 +357,8 @@ def test_flows_view_reads_like_a_map(view: View) -> None:
     assert all(n["fixed"] for n in nodes.values())
     assert nodes["Arizona"]["x"] < nodes["United States"]["x"] < nodes["Guatemala"]["x"]
     assert nodes["Guatemala"]["y"] > nodes["Mexico"]["y"] > nodes["United States"]["y"]
+    assert "position approximate" in nodes["Guatemala"]["title"]
+    assert "drawn at the population-weighted centre" in view.page.inner_text(".notice")
     routes = {(e["from"], e["to"]): e for e in data["edges"]}
     assert set(routes) == {(ARIZONA, MEXICO), (USA, MEXICO), (MEXICO, GUATEMALA)}
     assert routes[(ARIZONA, MEXICO)]["width"] > routes[(USA, MEXICO)]["width"]

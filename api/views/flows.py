@@ -7,6 +7,7 @@ from typing import Any
 import networkx as nx
 
 from api.views import params
+from api.views.geo import anchors
 from api.views.graph import MAX_DOCUMENTS
 from api.views.network import Position, network_payload
 from kg.analytics.paths import fetch_evidence
@@ -15,8 +16,12 @@ from kg.analytics.reports import flows_report
 from kg.store import BaseStore
 
 #: Screen pixels per degree of longitude/latitude (equirectangular: reads like a map at these latitudes).
-SCALE = 24.0
+SCALE = 14.0
+#: Pixels between the places lined up west of the map.
+ROW = 60.0
 FLOW = "firearmsFlow"
+APPROXIMATE = "position approximate: the population-weighted centre of the gazetteer's cities in it"
+UNPLACED = "position unknown: lined up west of the map"
 
 ALLOWED = {
     "country": "a place's name, alias, key or IRI: only routes touching it or a place within it",
@@ -26,13 +31,18 @@ ALLOWED = {
 
 
 def positions(graph: nx.MultiDiGraph) -> tuple[dict[str, Position], list[str]]:
-    """Map positions of the places with coordinates; those without are lined up west of the map."""
-    placed = {n: (d["lon"] * SCALE, -d["lat"] * SCALE) for n, d in graph.nodes(data=True) if "lat" in d and "lon" in d}
+    """Map positions: GeoNames points, else the centre of the place's cities; the rest lined up west of the map.
+
+    Returns the positions and the places that had no point of their own (approximate or lined up).
+    """
+    points = {n: (d["lat"], d["lon"]) for n, d in graph.nodes(data=True) if "lat" in d and "lon" in d}
+    estimated = {n: anchors()[n] for n in graph if n not in points and n in anchors()}
+    placed = {n: (lon * SCALE, -lat * SCALE) for n, (lat, lon) in (points | estimated).items()}
     missing = sorted((n for n in graph if n not in placed), key=lambda n: graph.nodes[n].get("label", n))
-    west = min((x for x, _ in placed.values()), default=0.0) - 6 * SCALE
+    west = min((x for x, _ in placed.values()), default=0.0) - 2 * ROW
     top = min((y for _, y in placed.values()), default=0.0)
-    placed.update({n: (west, top + i * 2.5 * SCALE) for i, n in enumerate(missing)})
-    return placed, missing
+    placed.update({n: (west, top + i * ROW) for i, n in enumerate(missing)})
+    return placed, [*estimated, *missing]
 
 
 def _notes(route: dict[str, Any]) -> list[str]:
@@ -82,8 +92,16 @@ def flows_page(
             documents=route["documents"],
             notes=_notes(route),
         )
-    placed, missing = positions(graph)
+    placed, unpinned = positions(graph)
+    for node in unpinned:
+        graph.nodes[node]["notes"] = [APPROXIMATE if node in anchors() else UNPLACED]
+    missing = [n for n in unpinned if n not in anchors()]
     notices = []
+    if len(missing) < len(unpinned):
+        notices.append(
+            "Countries and states have no point of their own: each is drawn at the population-weighted centre "
+            "of its cities (hover one to see)."
+        )
     if missing:
         notices.append(
             f"{len(missing)} place(s) have no coordinates in the gazetteer and are lined up on the left: "

@@ -69,6 +69,7 @@ def _node_tooltip(attrs: Mapping[str, Any]) -> str:
     documents = count(attrs.get("documents"))
     if documents:
         lines.append(f"named in {documents} document{'s' if documents != 1 else ''}")
+    lines += attrs.get("notes", [])
     lines.append("click for facts and evidence, double-click to open")
     return "\n".join(lines)
 
@@ -137,7 +138,8 @@ def network_payload(
     `highlight` marks (source, predicate, target) hops to draw in colour (a path);
     `focus` is a node drawn larger (the entity a view is about);
     `positions` pins nodes at fixed x/y and turns physics off (a map, a path on a line);
-    An edge's `notes` attribute (lines of text) goes into its tooltip and side panel.
+    A `notes` attribute (lines of text) of a node or an edge goes into its tooltip (and an edge's
+    into the side panel).
     """
     net = Network(directed=True)
     for node, attrs in graph.nodes(data=True):
