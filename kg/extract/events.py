@@ -301,7 +301,7 @@ def _placed(doc: Doc, mention: ResolvedMention) -> bool:
 
 
 def _charge_name(token: Token) -> bool:
-    """ "one count of trafficking in firearms", "the cash smuggling charge": a charge, not a scheme."""
+    """ "one count of trafficking in firearms": the name of a charge, a scheme only if it names more."""
     nearby = [token.head, token.head.head, token.head.head.head]
     return any(_lemma(t) in _CHARGE_NOUNS for t in nearby)
 
@@ -326,6 +326,7 @@ def _habitual(sentence: Sentence, trigger: Token) -> bool:
 
 def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int) -> list[Candidate]:
     found: list[Candidate] = []
+    tentative: list[Candidate] = []
     for token in sentence.span:
         kind = _trigger_type(token, sentence)
         if kind is None or _under_according_to(token) or sentence.mention_at(token) is not None:
@@ -333,15 +334,16 @@ def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
         moved = _lemma(token) in ("supply", "deliver")
         if kind == "Smuggling" and moved and not any(_lemma(t) in WEAPON_WORDS for t in sentence.span):
             continue
-        if kind == "Smuggling" and _charge_name(token):
-            continue
         root = _scope(token)
         if kind == "Lawsuit":
             args = _lawsuit(doc, sentence, token, root)
         elif kind == "Smuggling":
             args = _smuggling(doc, sentence, token, root)
             named = args["perpetrator"] or args["participant"]
+            if _charge_name(token) and not (args["participant"] or args["occurredIn"]):
+                continue
             if not named and (_habitual(sentence, token) or not _past(token)):
+                tentative.append(Candidate(kind, token, root, sentence, args, position))
                 continue
         elif kind in ("Seizure", "Attack"):
             if _habitual(sentence, token):
@@ -351,6 +353,8 @@ def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
             args = _gathering(doc, sentence, token, root, kind)
         future = any(_lemma(a) in _FUTURE for a in token.ancestors) or any(c.lower_ == "will" for c in token.children)
         found.append(Candidate(kind, token, root, sentence, args, position, future=future))
+    cases = [c for c in found if c.kind == "Lawsuit" and any(d.entity.type == "Person" for d in c.args["defendant"])]
+    found.extend(t for t in tentative if any(is_within(t.trigger, c.root) for c in cases))
     if not any(c.kind == "Smuggling" for c in found):
         found.extend(_supply_to_cartel(doc, sentence, position))
     if any(c.kind != "Event" for c in found):

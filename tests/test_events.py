@@ -1,0 +1,136 @@
+"""Events and their arguments, through the real pipeline, on sentences written for these tests."""
+
+from __future__ import annotations
+
+from extraction_view import run
+
+from kg.records import EVENT_ROLES
+
+
+def test_a_sentencing_gives_a_lawsuit_with_defendant_judge_and_court_town() -> None:
+    view = run(
+        "Juan Perez, 34, of Phoenix, was sentenced in Tucson federal court by U.S. District Judge Ana Ruiz "
+        "to 60 months in prison."
+    )
+    (case,) = view.events("Lawsuit")
+    assert view.args(case) == {"defendant": {"Juan Perez"}, "participant": {"Ana Ruiz"}, "occurredIn": {"Tucson"}}
+    assert case.date is None
+
+
+def test_a_civil_suit_names_plaintiff_and_defendants() -> None:
+    view = run("Guatemala sued Glock and Colt in a Boston court on May 3, alleging negligent sales.")
+    (case,) = view.events("Lawsuit")
+    assert view.args(case) == {
+        "plaintiff": {"Guatemala"},
+        "defendant": {"Glock", "Colt"},
+        "occurredIn": {"Boston"},
+    }
+    assert case.date == "2021-05-03"
+
+
+def test_indictment_plea_and_sentencing_of_one_case_are_one_lawsuit_and_one_scheme() -> None:
+    view = run(
+        "TUCSON – A federal grand jury indicted Pedro Gomez and Luisa Marin in March 2018 on charges of "
+        "smuggling rifles to the Sinaloa Cartel.\n\n"
+        "Gomez pleaded guilty in June 2018. His co-defendant, Marin, was convicted at trial.\n\n"
+        "U.S. District Judge Ana Ruiz sentenced Gomez to 48 months in prison on Friday, announced "
+        "U.S. Attorney Gary Restaino."
+    )
+    (case,) = view.events("Lawsuit")
+    assert view.args(case) == {
+        "defendant": {"Pedro Gomez", "Luisa Marin"},
+        "participant": {"Ana Ruiz", "Gary Restaino"},
+        "occurredIn": {"Tucson"},
+    }
+    assert case.date == "2018-03"
+    (scheme,) = view.events("Smuggling")
+    assert view.args(scheme) == {"perpetrator": {"Pedro Gomez", "Luisa Marin"}, "participant": {"Sinaloa Cartel"}}
+
+
+def test_separate_cases_stay_separate_and_a_charge_name_is_no_scheme() -> None:
+    view = run(
+        "Maria Vela, 41, pleaded guilty on March 3 to one count of firearms trafficking.\n\n"
+        "On April 9, Jose Ortiz was sentenced for smuggling rifles from Arizona to Sonora."
+    )
+    cases = {frozenset(view.args(e)["defendant"]): e.date for e in view.events("Lawsuit")}
+    assert cases == {frozenset({"Maria Vela"}): "2021-03-03", frozenset({"Jose Ortiz"}): "2021-04-09"}
+    (scheme,) = view.events("Smuggling")
+    assert view.args(scheme) == {"perpetrator": {"Jose Ortiz"}, "occurredIn": {"Arizona", "Sonora"}}
+
+
+def test_a_seizure_names_the_maker_and_the_place() -> None:
+    view = run("Customs officers seized 30 Colt rifles in Nogales on March 3, 2019.")
+    (seizure,) = view.events("Seizure")
+    assert view.args(seizure) == {"weaponFrom": {"Colt"}, "occurredIn": {"Nogales"}}
+    assert seizure.date == "2019-03-03"
+
+
+def test_an_attack_names_target_perpetrator_weapons_and_place() -> None:
+    view = run("Sinaloa Cartel gunmen attacked police chief Carlos Mendez in Culiacan in May 2019 with Barrett rifles.")
+    (attack,) = view.events("Attack")
+    assert view.args(attack) == {
+        "target": {"Carlos Mendez"},
+        "perpetrator": {"Sinaloa Cartel"},
+        "weaponFrom": {"Barrett"},
+        "occurredIn": {"Culiacán"},
+    }
+    assert attack.date == "2019-05"
+
+
+def test_a_named_operation_is_a_policy_action_labelled_with_its_name() -> None:
+    view = run("The ATF launched Operation Silver Trail in 2012 to stop gun trafficking.")
+    (operation,) = view.events("PolicyAction")
+    assert operation.label == "Operation Silver Trail"
+    assert operation.date == "2012"
+    assert view.args(operation) == {"participant": {"Bureau of Alcohol, Tobacco, Firearms and Explosives"}}
+
+
+def test_a_law_passed_by_a_body_is_a_policy_action() -> None:
+    view = run("Congress passed the Safe Borders Act in 2019.")
+    (action,) = view.events("PolicyAction")
+    assert view.args(action) == {"participant": {"Congress"}}
+    assert action.date == "2019"
+
+
+def test_a_meeting_is_an_event_with_its_participants() -> None:
+    view = run(
+        "Secretary of State Antony Blinken met with Mexican Foreign Minister Marcelo Ebrard in Mexico City "
+        "on June 4, 2021."
+    )
+    (meeting,) = view.events("Event")
+    assert view.args(meeting) == {"participant": {"Antony Blinken", "Marcelo Ebrard"}, "occurredIn": {"Mexico City"}}
+    assert meeting.date == "2021-06-04"
+
+
+def test_relative_dates_resolve_against_the_document_date() -> None:
+    view = run("The governments of Canada and Mexico yesterday renewed their pact.", date="2022-03-01")
+    (meeting,) = view.events("Event")
+    assert view.args(meeting) == {"participant": {"Canada", "Mexico"}}
+    assert meeting.date == "2022-02-28"
+
+
+def test_statistics_and_generalities_are_not_events() -> None:
+    view = run(
+        "About 2,000 guns are smuggled from Arizona into Mexico each year, officials estimate.\n\n"
+        "Cartels kill thousands of people in Mexico every year."
+    )
+    assert view.events() == []
+    assert view.triples("firearmsFlow") == {("Arizona", "Mexico")}
+
+
+def test_an_event_without_a_named_argument_is_dropped() -> None:
+    view = run("Six people were indicted on gun charges and two men were sentenced.")
+    assert view.events() == []
+
+
+def test_event_arguments_use_the_contract_roles_and_cite_their_sentence() -> None:
+    text = "The day was quiet.\n\nOn April 9, Jose Ortiz was sentenced for smuggling rifles from Arizona to Sonora."
+    view = run(text)
+    event_ids = {e.id for e in view.events()}
+    arguments = [r for r in view.extraction.relations if r.subject in event_ids]
+    assert arguments
+    for relation in arguments:
+        assert relation.predicate in EVENT_ROLES
+        assert 0.0 <= relation.confidence <= 1.0
+        assert text[relation.evidence.start : relation.evidence.end] == relation.evidence.text
+        assert relation.evidence.text.startswith("On April 9")
