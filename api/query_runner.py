@@ -25,7 +25,7 @@ from fastapi import Response
 from fastapi.responses import StreamingResponse
 
 from api.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, ResultFormat, negotiate
-from kg.errors import LimitError, QueryTimeoutError, ResultTooLargeError, SparqlSyntaxError
+from kg.errors import BadInputError, LimitError, QueryTimeoutError, ResultTooLargeError, SparqlSyntaxError
 from kg.settings import Settings
 from kg.store import BaseStore
 
@@ -157,6 +157,8 @@ class QueryRunner:
                 return store.query(sparql, **options)
             except SyntaxError as error:
                 raise syntax_error(error, sparql) from None
+            except RuntimeError as error:
+                raise BadInputError(f"the engine cannot evaluate this query: {error}") from None
 
         threading.Thread(target=job.work, args=(self._slots, self.workers, evaluate, accept), daemon=True).start()
         try:
