@@ -99,7 +99,8 @@ def _lemma(token: Token) -> str:
     return token.lemma_.lower()
 
 
-def _trigger_type(token: Token, sentence: Sentence) -> str | None:
+def _trigger_type(token: Token, words: set[str]) -> str | None:
+    """The event type a word announces in a sentence whose lemmas are `words`, if any."""
     lemma = _lemma(token)
     lower = token.lower_
     if lemma in LAWSUIT or lower in LAWSUIT:
@@ -108,7 +109,6 @@ def _trigger_type(token: Token, sentence: Sentence) -> str | None:
         if lemma == "sentence" and token.pos_ == "NOUN" and lower != "sentencing":
             return None
         return "Lawsuit"
-    words = {_lemma(t) for t in sentence.span}
     if lemma in ("file", "face"):
         return "Lawsuit" if words & (_COURT_WORDS if lemma == "file" else _PRISON_WORDS) else None
     if lower.startswith("purchas") and token.i > 0 and token.doc[token.i - 1].lower_ == "straw":
@@ -122,7 +122,7 @@ def _trigger_type(token: Token, sentence: Sentence) -> str | None:
     if lemma in ATTACK:
         return "Attack"
     if lemma in POLICY:
-        if lemma in ("sign", "pass", "adopt") and not any(_lemma(t) in _LAW_WORDS for t in sentence.span):
+        if lemma in ("sign", "pass", "adopt") and not words & _LAW_WORDS:
             return None
         return "PolicyAction"
     if lemma in MEETING or lower in MEETING:
@@ -327,12 +327,13 @@ def _habitual(sentence: Sentence, trigger: Token) -> bool:
 def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int) -> list[Candidate]:
     found: list[Candidate] = []
     tentative: list[Candidate] = []
+    words = {_lemma(t) for t in sentence.span}
     for token in sentence.span:
-        kind = _trigger_type(token, sentence)
+        kind = _trigger_type(token, words)
         if kind is None or _under_according_to(token) or sentence.mention_at(token) is not None:
             continue
         moved = _lemma(token) in ("supply", "deliver")
-        if kind == "Smuggling" and moved and not any(_lemma(t) in WEAPON_WORDS for t in sentence.span):
+        if kind == "Smuggling" and moved and not words & WEAPON_WORDS:
             continue
         root = _scope(token)
         if kind == "Lawsuit":
@@ -469,10 +470,11 @@ def extract_events(
 
 def _dateline(doc: Doc, mentions: list[ResolvedMention]) -> ResolvedMention | None:
     """The city of a dateline ("EL PASO – A federal jury ..."), where a court release is issued."""
+    text = doc.text
     for mention in mentions:
-        line_start = doc.text.rfind("\n", 0, mention.start_char) + 1
-        if mention.entity.type == "City" and not doc.text[line_start : mention.start_char].strip():
-            rest = doc.text[mention.end_char : mention.end_char + 40]
+        line_start = text.rfind("\n", 0, mention.start_char) + 1
+        if mention.entity.type == "City" and not text[line_start : mention.start_char].strip():
+            rest = text[mention.end_char : mention.end_char + 40]
             if re.match(r"\s*(?:,[^–—\n]{1,25})?\s*[–—-]\s", rest):
                 return mention
     return None

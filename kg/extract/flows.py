@@ -129,13 +129,14 @@ def find_route(doc: Doc, sentence: Sentence) -> Route:
     if not triggers or not weapons:
         return route
     acquiring = any(_lemma(t) in _ACQUISITION for t in tokens)
+    text, offset = sentence.span.text, sentence.span.start_char
     for place in sentence.of_types(PLACE_TYPES):
         governed = governing_preposition(doc, place)
         word, prep = governed if governed else ("", None)
         phrase = head_token(doc, place)
         while phrase.dep_ in ("compound", "amod", "nmod", "conj") and phrase.head.i != phrase.i:
             phrase = phrase.head
-        if _lemma(phrase) in _SOURCE_NOUNS or _ORIGIN_SUFFIX.match(doc.text[place.end_char :]):
+        if _lemma(phrase) in _SOURCE_NOUNS or _ORIGIN_SUFFIX.match(text, place.end_char - offset):
             route.origins.append(place)
         elif prep is None:
             continue

@@ -182,10 +182,9 @@ def affiliations(doc: Doc, sentence: Sentence) -> list[RelationRecord]:
 _CONTAINERS = {"City": ("Region", "Country"), "Region": ("Country",)}
 
 
-def _locations(doc: Doc, sentence: Sentence) -> list[RelationRecord]:
-    """ "City, State" appositions, "X-based Org" and "the Org in Place"."""
+def _locations(doc: Doc, sentence: Sentence, text: str) -> list[RelationRecord]:
+    """ "City, State" appositions, "X-based Org" and "the Org in Place"; `text` is the document text."""
     found = []
-    text = doc.text
     ordered = sentence.mentions
     for index, mention in enumerate(ordered):
         later = ordered[index + 1] if index + 1 < len(ordered) else None
@@ -323,9 +322,10 @@ def extract_relations(
     entities: list[EntityRecord] = []
     relations: list[RelationRecord] = []
     makers = list({m.entity.id: m.entity for m in mentions if m.entity.type == "Gunmaker"}.values())
+    text = doc.text
     for sentence in sentences(doc, mentions):
         relations.extend(affiliations(doc, sentence))
-        relations.extend(_locations(doc, sentence))
+        relations.extend(_locations(doc, sentence, text))
         weapons, made = _makers(doc, sentence, makers)
         entities.extend(weapons)
         relations.extend(made)
