@@ -1,0 +1,97 @@
+"""The /query page works offline in a real browser, and unexpected failures are 500 problems that leak nothing."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from urllib.parse import urlparse
+
+import pytest
+from conftest import COLT, SMITH_WESSON, LiveServer, app_settings, fill, lawsuit_extraction
+from fastapi.testclient import TestClient
+from playwright.sync_api import Page, sync_playwright
+
+from api.app import create_app
+from kg.store import Store
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+
+
+class AssetLinks(HTMLParser):
+    """Every URL the page would load by itself: scripts, stylesheets, images."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag in ("script", "img") and found.get("src"):
+            self.urls.append(found["src"] or "")
+        if tag == "link" and found.get("href"):
+            self.urls.append(found["href"] or "")
+
+
+def test_the_page_offers_every_example_and_loads_only_local_assets(client: TestClient) -> None:
+    response = client.get("/query")
+    assert response.status_code == 200
+    links = AssetLinks()
+    links.feed(response.text)
+    assert links.urls
+    for url in links.urls:
+        assert urlparse(url).netloc in ("", "testserver"), url
+        assert client.get(url).status_code == 200
+    questions = re.findall(r"<option value=\"\d+\">([^<]+)</option>", response.text)
+    assert "Which gunmakers are defendants in which lawsuits, who brought each suit, and when?" in questions
+    assert len(questions) >= 10
+
+
+@pytest.fixture
+def page(small_store: Store) -> Iterator[tuple[Page, LiveServer, list[str]]]:
+    with LiveServer(create_app(app_settings(), small_store)) as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        requested: list[str] = []
+        tab = browser.new_page()
+        tab.on("request", lambda request: requested.append(request.url))
+        yield tab, server, requested
+        browser.close()
+
+
+def test_running_an_example_in_the_browser_fills_the_table(page: tuple[Page, LiveServer, list[str]]) -> None:
+    tab, server, requested = page
+    tab.goto(f"{server.url}/query")
+    tab.select_option(
+        "#example", label="Which gunmakers are defendants in which lawsuits, who brought each suit, and when?"
+    )
+    assert "ffkg:defendant" in tab.input_value("#editor")
+    tab.click("#run")
+    tab.wait_for_selector("#results table tbody tr")
+    cells = tab.locator("#results tbody tr td:nth-child(3)").all_inner_texts()
+    assert sorted(cells) == sorted([COLT, SMITH_WESSON])
+    assert "2 rows" in tab.inner_text("#status")
+    assert all(urlparse(url).netloc == f"127.0.0.1:{server.port}" for url in requested)
+
+
+def test_a_bad_query_in_the_browser_shows_the_problem(page: tuple[Page, LiveServer, list[str]]) -> None:
+    tab, server, _ = page
+    tab.goto(f"{server.url}/query")
+    tab.fill("#editor", "SELECT ?s WHERE { ?s ?p }")
+    tab.click("#run")
+    tab.wait_for_selector("#status.error")
+    assert "400" in tab.inner_text("#status")
+    assert "SPARQL syntax error" in tab.inner_text("#results")
+
+
+def test_an_unexpected_failure_is_a_500_problem_without_the_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    store = fill(Store.memory(), lawsuit_extraction())
+    with TestClient(create_app(app_settings(), store), raise_server_exceptions=False) as client:
+        store.close()
+        response = client.get("/api/stats")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "Traceback" not in response.text
+    assert "engine" not in response.text
+    assert any(record.levelno == logging.ERROR and record.exc_info for record in caplog.records)
