@@ -17,6 +17,8 @@ from kg.store import BaseStore
 
 #: Screen pixels per degree of longitude/latitude (equirectangular: reads like a map at these latitudes).
 SCALE = 14.0
+#: Most routes drawn at once (the best attested); past this the map is a hairball anyway.
+MAX_ROUTES = 400
 #: Pixels between the places lined up west of the map.
 ROW = 60.0
 FLOW = "firearmsFlow"
@@ -78,9 +80,10 @@ def flows_page(
         min_documents=documents,
     )
     complete = [r for r in report["routes"] if r["origin"] and r["destination"]]
+    shown = complete[:MAX_ROUTES]
     projection = project(store)
     graph = nx.MultiDiGraph()
-    for route in complete:
+    for route in shown:
         for end in (route["origin"], route["destination"]):
             attrs = projection.nodes[end["iri"]] if end["iri"] in projection else {}
             graph.add_node(end["iri"], **{"label": end["label"], "key": end["key"], "type": end["type"], **attrs})
@@ -107,6 +110,11 @@ def flows_page(
             f"{len(missing)} place(s) have no coordinates in the gazetteer and are lined up on the left: "
             + ", ".join(graph.nodes[n]["label"] for n in missing)
         )
+    if len(shown) < len(complete):
+        notices.append(
+            f"Showing the {len(shown)} best attested of {len(complete)} routes; raise min_documents or pick a place "
+            "to see the others."
+        )
     partial = len(report["routes"]) - len(complete)
     if partial:
         notices.append(f"{partial} stated flow(s) name only an origin or only a destination and are not drawn.")
@@ -114,7 +122,7 @@ def flows_page(
     return {
         "view": "flows",
         "title": "Firearms-flow routes",
-        "subtitle": f"{len(complete)} routes between {graph.number_of_nodes()} places; "
+        "subtitle": f"{len(shown)} routes between {graph.number_of_nodes()} places; "
         "places sit at their coordinates, wider arrows are attested by more documents.",
         "filters": {
             "country": params.text(country) or "",
@@ -122,7 +130,7 @@ def flows_page(
             "date_to": params.text(date_to) or "",
             "min_documents": documents,
         },
-        "routes": complete,
+        "routes": shown,
         "notices": notices,
         "network": {**network_payload(graph, evidence, positions=placed), "map": {"scale": SCALE}},
         "empty": "No firearms-flow route matches these filters.",
