@@ -12,7 +12,7 @@ import calendar
 import re
 import threading
 import weakref
-from collections import Counter, OrderedDict, defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, TypeVar
@@ -198,14 +198,14 @@ def _build(
     classes = node_classes()
     node_types: dict[str, set[str]] = defaultdict(set)
     for node, cls in select_rows(
-        store, f"SELECT ?n ?c WHERE {{ VALUES ?c {{ {_values(t.iri for t in classes.values())} }} ?n a ?c }}"
+        store, f"SELECT DISTINCT ?n ?c WHERE {{ VALUES ?c {{ {_values(t.iri for t in classes.values())} }} ?n a ?c }}"
     ):
         node_types[node].add(cls[len(ONTOLOGY) :])
     nodes = {node: _most_specific(found) for node, found in node_types.items()}
     if types is not None:
         nodes = {n: t for n, t in nodes.items() if any(is_a(t, wanted) for wanted in types)}
 
-    literals: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    literals: dict[str, dict[str, str]] = defaultdict(dict)
     for name, predicate in (
         ("label", RDFS_LABEL),
         ("key", ONTOLOGY + "key"),
@@ -213,61 +213,51 @@ def _build(
         ("lat", GEO + "lat"),
         ("lon", GEO + "long"),
     ):
-        for node, value in select_rows(store, f"SELECT ?n ?v WHERE {{ ?n <{predicate}> ?v }}"):
+        for node, value in select_rows(store, f"SELECT ?n (MIN(?v) AS ?m) WHERE {{ ?n <{predicate}> ?v }} GROUP BY ?n"):
             if node in nodes:
-                literals[node][name][value] += 1
-    mentions = Counter(
-        node
-        for node, _ in set(select_rows(store, f"SELECT ?n ?d WHERE {{ ?n <{ONTOLOGY}mentionedIn> ?d }}"))
-        if node in nodes
+                literals[node][name] = value
+    mentions = dict(
+        select_rows(
+            store, f"SELECT ?n (COUNT(DISTINCT ?d) AS ?c) WHERE {{ ?n <{ONTOLOGY}mentionedIn> ?d }} GROUP BY ?n"
+        )
     )
 
     graph = nx.MultiDiGraph()
     for node, node_type in nodes.items():
         values = literals[node]
-        date_value = min(values["date"]) if values["date"] else None
-        if window is not None and is_a(node_type, EVENT) and not overlaps(date_value, window):
+        if window is not None and is_a(node_type, EVENT) and not overlaps(values.get("date"), window):
             continue
         data: dict[str, Any] = {
-            "label": _commonest(values["label"]) or key_of(node),
+            "label": values.get("label", key_of(node)),
             "type": node_type,
-            "key": _commonest(values["key"]) or key_of(node),
-            "documents": mentions[node],
+            "key": values.get("key", key_of(node)),
+            "documents": int(mentions.get(node, 0)),
         }
-        if date_value:
-            data["date"] = date_value
-        if values["lat"] and values["lon"]:
-            data["lat"], data["lon"] = float(_commonest(values["lat"])), float(_commonest(values["lon"]))
+        if "date" in values:
+            data["date"] = values["date"]
+        if "lat" in values and "lon" in values:
+            data["lat"], data["lon"] = float(values["lat"]), float(values["lon"])
         graph.add_node(node, **data)
 
-    edges = edge_properties()
-    predicates = _values(term.iri for term in edges.values())
-    sources: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for subject, predicate, obj, source in select_rows(
-        store, f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-    ):
-        if subject in graph and obj in graph:
-            sources[(subject, predicate, obj)].add(source)
-    confidence: dict[tuple[str, str, str], float] = {}
-    for subject, predicate, obj, value in select_rows(
+    best: dict[tuple[str, str, str], float] = {
+        (subject, predicate, obj): float(value)
+        for subject, predicate, obj, value in select_rows(
+            store,
+            f"SELECT ?s ?p ?o (MAX(?c) AS ?best) WHERE {{ ?e <{RDF}subject> ?s ; <{RDF}predicate> ?p ; "
+            f"<{RDF}object> ?o ; <{ONTOLOGY}confidence> ?c }} GROUP BY ?s ?p ?o",
+        )
+    }
+    predicates = _values(term.iri for term in edge_properties().values())
+    for subject, predicate, obj, count in select_rows(
         store,
-        f"SELECT ?s ?p ?o ?c WHERE {{ ?e <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; "
-        f"<{ONTOLOGY}confidence> ?c }}",
+        f"SELECT ?s ?p ?o (COUNT(DISTINCT ?g) AS ?n) WHERE {{ VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?s ?p ?o }} }} "
+        "GROUP BY ?s ?p ?o",
     ):
-        fact = (subject, predicate, obj)
-        if fact in sources:
-            confidence[fact] = max(confidence.get(fact, 0.0), float(value))
-    for (subject, predicate, obj), graphs in sources.items():
-        best = confidence.get((subject, predicate, obj))
-        if len(graphs) < min_documents or (min_confidence > 0 and (best is None or best < min_confidence)):
+        if subject not in graph or obj not in graph:
+            continue
+        confidence = best.get((subject, predicate, obj))
+        if int(count) < min_documents or (min_confidence > 0 and (confidence is None or confidence < min_confidence)):
             continue
         name = predicate[len(ONTOLOGY) :]
-        graph.add_edge(subject, obj, key=name, predicate=name, confidence=best, documents=len(graphs))
+        graph.add_edge(subject, obj, key=name, predicate=name, confidence=confidence, documents=int(count))
     return nx.freeze(graph)
-
-
-def _commonest(counts: Counter) -> str | None:
-    """The most frequent value, ties broken alphabetically so the answer is stable."""
-    if not counts:
-        return None
-    return min(counts, key=lambda value: (-counts[value], value))
