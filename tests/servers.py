@@ -35,11 +35,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def oxigraph_server(folder: Path) -> Iterator[dict[str, Any]]:
-    """`oxigraph serve` on disk in `folder`; yields the settings that point ffkg at it."""
+def oxigraph_server(folder: Path, *, read_only: bool = False) -> Iterator[dict[str, Any]]:
+    """`oxigraph serve` on disk in `folder` (or `serve-read-only` on an existing one); yields ffkg's settings for it."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [_binary("oxigraph"), "serve", "--location", str(folder / "oxigraph"), "--bind", f"127.0.0.1:{port}"]
+    mode = "serve-read-only" if read_only else "serve"
+    command = [_binary("oxigraph"), mode, "--location", str(folder / "oxigraph"), "--bind", f"127.0.0.1:{port}"]
     with _running(command, folder, f"{base}/query?query=ASK%7B%7D", log=folder / "oxigraph.log", wait=30):
         yield {
             "store": "sparql",

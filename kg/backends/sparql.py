@@ -331,8 +331,13 @@ class SparqlStore(BaseStore):
         except httpx.HTTPError as error:
             raise RemoteStoreError(url, f"{what} failed: cannot reach the server ({error}); is it running?") from None
         status = response.status_code
-        if status in (401, 403):
-            raise RemoteStoreError(url, f"{what} refused with HTTP {status}; {_CREDENTIALS_HINT}")
+        if status == 401:
+            raise RemoteStoreError(url, f"{what} refused with HTTP 401 (not authenticated); {_CREDENTIALS_HINT}")
+        if status == 403:
+            raise RemoteStoreError(
+                url,
+                f"{what} refused with HTTP 403 (read-only server, or an account without rights); {_CREDENTIALS_HINT}",
+            )
         if status == 400 and user_input:
             raise SyntaxError(f"the SPARQL server rejected it: {_excerpt(response.text)}")
         if status >= 400:

@@ -1,0 +1,117 @@
+"""The remote store's bad days: unreachable or misconfigured servers, refused writes, cut results, shared caches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+from servers import (  # noqa: F401 (fixtures)
+    VIRTUOSO_MAX_ROWS,
+    free_port,
+    fresh,
+    oxigraph_server,
+    oxigraph_settings,
+    virtuoso_settings,
+)
+
+from api.app import create_app
+from kg.backends.sparql import SparqlStore
+from kg.errors import RemoteStoreError
+from kg.settings import Settings
+from kg.store import open_store
+
+EX = "http://example.org/"
+
+
+def triple(s: str, o: str) -> ox.Triple:
+    return ox.Triple(ox.NamedNode(EX + s), ox.NamedNode(EX + "p"), ox.Literal(o))
+
+
+def test_an_unreachable_server_fails_at_start_up_naming_the_url() -> None:
+    url = f"http://127.0.0.1:{free_port()}/query"
+    settings = Settings(store="sparql", sparql_query_url=url, sparql_graph_store_url=url)
+    with pytest.raises(RemoteStoreError, match="cannot reach the server") as caught:
+        open_store(settings)
+    assert url in str(caught.value)
+
+
+def test_missing_urls_are_named() -> None:
+    with pytest.raises(RemoteStoreError, match="FFKG_SPARQL_GRAPH_STORE_URL"):
+        open_store(Settings(store="sparql", sparql_query_url="http://127.0.0.1:9/query"))
+    with pytest.raises(RemoteStoreError, match="FFKG_SPARQL_USER"):
+        open_store(
+            Settings(
+                store="sparql",
+                sparql_query_url="http://127.0.0.1:9/q",
+                sparql_graph_store_url="x",
+                sparql_auth="digest",
+            )
+        )
+
+
+def test_a_url_that_is_not_a_sparql_endpoint_is_reported(oxigraph_settings: dict[str, Any]) -> None:  # noqa: F811
+    wrong = oxigraph_settings["sparql_query_url"].replace("/query", "/nothing-here")
+    with pytest.raises(RemoteStoreError, match="HTTP 404") as caught:
+        open_store(Settings(**{**oxigraph_settings, "sparql_query_url": wrong}))
+    assert wrong in str(caught.value)
+
+
+def test_a_read_only_server_is_refused_at_start_up_and_its_write_rejections_are_reported(tmp_path: Path) -> None:
+    with oxigraph_server(tmp_path) as writable:
+        fresh(writable).close()
+    with oxigraph_server(tmp_path, read_only=True) as read_only:
+        with pytest.raises(RemoteStoreError, match="update refused with HTTP 403") as caught:
+            open_store(Settings(**read_only))
+        assert read_only["sparql_update_url"] in str(caught.value)
+        store = SparqlStore(
+            query_url=read_only["sparql_query_url"],
+            update_url=read_only["sparql_update_url"],
+            graph_store_url=read_only["sparql_graph_store_url"],
+            client=httpx.Client(),
+        )
+        with pytest.raises(RemoteStoreError, match="uploading graph"):
+            store.replace_graph(EX + "g", [triple("a", "x")])
+        assert store.graphs() == []
+        store.close()
+
+
+def test_a_second_process_sees_every_write_at_once(oxigraph_settings: dict[str, Any]) -> None:  # noqa: F811
+    writer, reader = fresh(oxigraph_settings), SparqlStore.connect(Settings(**oxigraph_settings))
+    before = reader.revision()
+    assert list(reader.query("SELECT * WHERE { ?s ?p ?o }")) == []
+    writer.replace_graph(EX + "g", [triple("a", "x")])
+    assert reader.revision() > before
+    assert [row["o"] for row in reader.query("SELECT ?o WHERE { ?s ?p ?o }")] == [ox.Literal("x")]
+    writer.close()
+    reader.close()
+
+
+def test_the_api_runs_on_the_shared_store(oxigraph_settings: dict[str, Any]) -> None:  # noqa: F811
+    fresh(oxigraph_settings).replace_graph(EX + "g", [triple("a", "x")])
+    with TestClient(create_app(Settings(**oxigraph_settings))) as client:
+        answer = client.get("/sparql", params={"query": "SELECT ?o WHERE { ?s ?p ?o }"}, headers={"Accept": "text/csv"})
+        assert answer.status_code == 200 and answer.text.splitlines() == ["o", "x"]
+
+
+def test_virtuoso_with_a_wrong_password_is_refused_at_start_up(virtuoso_settings: dict[str, Any]) -> None:  # noqa: F811
+    with pytest.raises(RemoteStoreError, match="FFKG_SPARQL_PASSWORD") as caught:
+        open_store(Settings(**{**virtuoso_settings, "sparql_password": "wrong"}))
+    assert virtuoso_settings["sparql_query_url"] in str(caught.value)
+
+
+def test_virtuoso_cutting_a_result_short_is_an_error(virtuoso_settings: dict[str, Any]) -> None:  # noqa: F811
+    side = int(VIRTUOSO_MAX_ROWS**0.5) + 10
+    numbers = " ".join(str(n) for n in range(side))
+    with fresh(virtuoso_settings) as store, pytest.raises(RemoteStoreError, match="ResultSetMaxRows"):
+        list(store.query(f"SELECT * WHERE {{ VALUES ?a {{ {numbers} }} VALUES ?b {{ {numbers} }} }}"))
+
+
+def test_virtuoso_blank_nodes_come_back_as_blank_nodes(virtuoso_settings: dict[str, Any]) -> None:  # noqa: F811
+    with fresh(virtuoso_settings) as store:
+        store.replace_graph(EX + "g", [ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p"), ox.BlankNode())])
+        (row,) = store.query("SELECT ?o WHERE { ?s ?p ?o }")
+        assert isinstance(row["o"], ox.BlankNode)
