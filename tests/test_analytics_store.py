@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import networkx as nx
 import pytest
 from analytics_world import AR, AZ, CJNG, MX, MXC, SW, US, A, F, P, build_world, extractions
@@ -144,3 +146,19 @@ def test_flows_filter_by_place_and_date(store):
     [recent] = routes(store, date_from="2021")
     assert recent["documents"] == 1 and recent["via"] == [] and recent["first_date"] == "2021-03-15"
     assert routes(store, min_documents=3) == []
+
+
+def test_concurrent_first_requests_share_one_projection(store):
+    start = threading.Barrier(4)
+    graphs = []
+
+    def ask() -> None:
+        start.wait()
+        graphs.append(project(store, min_confidence=0.5))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(graphs) == 4 and all(graph is graphs[0] for graph in graphs)

@@ -32,9 +32,55 @@ _CACHE_SIZE = 8
 _DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 T = TypeVar("T")
-_projections: weakref.WeakKeyDictionary[BaseStore, OrderedDict[tuple, nx.MultiDiGraph]] = weakref.WeakKeyDictionary()
-_derived: weakref.WeakKeyDictionary[nx.Graph, dict[Any, Any]] = weakref.WeakKeyDictionary()
-_lock = threading.RLock()
+
+
+class _Memo:
+    """Values computed once per key; concurrent askers wait for the first instead of computing again.
+
+    Only the builder of one key waits on it, so a slow metric never blocks cache hits on others.
+    With `limit`, the least recently used values are dropped.
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.values: OrderedDict[Any, Any] = OrderedDict()
+        self.building: dict[Any, threading.Lock] = {}
+        self.lock = threading.Lock()
+        self.limit = limit
+
+    def get(self, key: Any, build: Callable[[], T]) -> T:
+        with self.lock:
+            if key in self.values:
+                self.values.move_to_end(key)
+                return self.values[key]
+            building = self.building.setdefault(key, threading.Lock())
+        with building:
+            with self.lock:
+                if key in self.values:
+                    return self.values[key]
+            value = build()
+            with self.lock:
+                self.values[key] = value
+                self.building.pop(key, None)
+                while self.limit is not None and len(self.values) > self.limit:
+                    self.values.popitem(last=False)
+            return value
+
+    def discard(self, stale: Callable[[Any], bool]) -> None:
+        with self.lock:
+            for key in [k for k in self.values if stale(k)]:
+                del self.values[key]
+
+
+_projections: weakref.WeakKeyDictionary[BaseStore, _Memo] = weakref.WeakKeyDictionary()
+_derived: weakref.WeakKeyDictionary[nx.Graph, _Memo] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def _memo(table: weakref.WeakKeyDictionary, owner: Any, limit: int | None = None) -> _Memo:
+    with _lock:
+        if owner not in table:
+            table[owner] = _Memo(limit)
+        return table[owner]
 
 
 def period(value: str | date) -> tuple[date, date]:
@@ -126,28 +172,14 @@ def project(
         raise BadInputError(f"min_confidence must be between 0 and 1, not {min_confidence}")
     revision = store.revision()
     key = (revision, chosen, window, float(min_confidence), int(min_documents))
-    with _lock:
-        cached = _projections.setdefault(store, OrderedDict())
-        if key in cached:
-            cached.move_to_end(key)
-            return cached[key]
-        for stale in [k for k in cached if k[0] != revision]:
-            del cached[stale]
-    graph = _build(store, chosen, window, min_confidence, min_documents)
-    with _lock:
-        cached[key] = graph
-        while len(cached) > _CACHE_SIZE:
-            cached.popitem(last=False)
-    return graph
+    cache = _memo(_projections, store, _CACHE_SIZE)
+    cache.discard(lambda cached: cached[0] != revision)
+    return cache.get(key, lambda: _build(store, chosen, window, min_confidence, min_documents))
 
 
 def derived(graph: nx.Graph, name: Any, build: Callable[[], T]) -> T:
     """A value computed from a frozen projection once and kept as long as the projection lives."""
-    with _lock:
-        values = _derived.setdefault(graph, {})
-        if name not in values:
-            values[name] = build()
-        return values[name]
+    return _memo(_derived, graph).get(name, build)
 
 
 def undirected(graph: nx.MultiDiGraph) -> nx.Graph:
