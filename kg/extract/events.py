@@ -91,6 +91,8 @@ _PRISON_WORDS = frozenset({"prison", "charge", "sentence", "imprisonment", "year
 #: Exports are trade unless the sentence calls them unlawful.
 _ILLEGAL = frozenset({"illegally", "illegal", "unlawfully", "unlawful", "illicitly", "illicit", "smuggle"})
 _ACTORS = frozenset({"Person", "GovernmentBody", "Organization", "Country"})
+#: Buying or moving guns is a scheme when the sentence calls it unlawful or reports it from a case.
+_ACQUIRE_OR_MOVE = frozenset({"purchase", "buy", "acquire", "obtain", "transport"})
 _ALIAS_WORDS = frozenset({"known", "called", "nicknamed", "dubbed", "alias", "aka"})
 _START_VERBS = frozenset(["begin", "launch", "start", "create", "establish", "initiate", "found", "announce"])
 
@@ -115,6 +117,8 @@ def _trigger_type(token: Token, words: set[str]) -> str | None:
         return "Smuggling"
     if lemma == "export" and not words & _ILLEGAL:
         return None
+    if lemma in _ACQUIRE_OR_MOVE:
+        return "Smuggling" if words & _ILLEGAL or (lemma == "transport" and words & LAWSUIT) else None
     if lemma in SMUGGLING or lower in SMUGGLING:
         return "Smuggling"
     if lemma in SEIZURE:
@@ -215,14 +219,16 @@ def _lawsuit(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> dict[
 
 
 def _court_towns(doc: Doc, sentence: Sentence, trigger: Token) -> list[ResolvedMention]:
-    """The town of the court: "in Tucson federal court", "In San Antonio, a judge sentenced"."""
+    """The town of the court: "in Tucson federal court", "In San Antonio, a judge sentenced" (an opening
+    "In X," sets the scene of the whole sentence)."""
     found = []
     for town in sentence.of_types(["City"]):
         governed = governing_preposition(doc, town)
         if governed is None or governed[0] not in ("in", "at"):
             continue
         prep = governed[1]
-        if prep.head.i == trigger.i or _lemma(phrase_head(head_token(doc, town))) == "court":
+        opening = prep.i == sentence.span.start
+        if opening or prep.head.i == trigger.i or _lemma(phrase_head(head_token(doc, town))) == "court":
             found.append(town)
     return found
 
