@@ -1,0 +1,60 @@
+"""Servers under test as child processes on 127.0.0.1: start, wait until they answer, measure, stop."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+FFKG = str(Path(sys.executable).with_name("ffkg"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def running(command: list[str], ready_url: str, *, timeout: float = 300.0) -> Iterator[subprocess.Popen[bytes]]:
+    """Run `command` until the block ends; returns once `ready_url` answers below 500."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{command[0]} exited with {process.returncode}: {process.stderr.read().decode()}")
+            try:
+                if httpx.get(ready_url, timeout=5).status_code < 500:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{' '.join(command)} did not answer within {timeout:g} s")
+            time.sleep(0.2)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def ffkg_serve(data_dir: Path, port: int, *, workers: int = 4) -> list[str]:
+    return [FFKG, "serve", "--data-dir", str(data_dir), "--port", str(port), "--workers", str(workers)]
+
+
+def peak_rss_bytes(pid: int) -> int:
+    """Peak resident memory (VmHWM) of a live process, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmHWM for process {pid}")
