@@ -134,3 +134,26 @@ def test_event_arguments_use_the_contract_roles_and_cite_their_sentence() -> Non
         assert 0.0 <= relation.confidence <= 1.0
         assert text[relation.evidence.start : relation.evidence.end] == relation.evidence.text
         assert relation.evidence.text.startswith("On April 9")
+
+
+def test_an_unlawful_purchase_moved_abroad_is_the_scheme_of_the_pronoun_s_antecedent() -> None:
+    view = run(
+        "In Laredo, a federal judge sentenced Luis Mora, 30, to 70 months in prison. Mora admitted that he "
+        "illegally purchased 30 rifles in Dallas in 2019 and transported them into Mexico for the Gulf Cartel."
+    )
+    (case,) = view.events("Lawsuit")
+    assert view.args(case) == {"defendant": {"Luis Mora"}, "occurredIn": {"Laredo"}}
+    (scheme,) = view.events("Smuggling")
+    assert view.args(scheme) == {
+        "perpetrator": {"Luis Mora"},
+        "participant": {"Gulf Cartel"},
+        "occurredIn": {"Dallas", "Mexico"},
+    }
+    assert scheme.date == "2019"
+
+
+def test_a_passive_attack_takes_its_agent_not_its_victim_as_perpetrator() -> None:
+    view = run("Gulf Cartel leader Mario Salinas was killed by soldiers in Reynosa on Sunday.")
+    (attack,) = view.events("Attack")
+    assert view.args(attack) == {"target": {"Mario Salinas"}, "occurredIn": {"Reynosa"}}
+    assert attack.date == "2021-06-13"

@@ -154,26 +154,39 @@ def _mentions_under(
     return [m for m in sentence.mentions if m.entity.type in types and inside(head_token(doc, m), root)]
 
 
-def _subjects(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
+def _subjects(
+    doc: Doc, sentence: Sentence, trigger: Token, types: set[str], *, doer: bool = False
+) -> list[ResolvedMention]:
     """Named subjects of the trigger's clause, climbing to the governing verb when it has none.
 
     Nouns ("trafficking") only take their possessor or "by" agent: the subject of a
     sentence that merely mentions trafficking did not traffic. Climbing stops at
-    reported speech and coordination, so "said X" never makes X the actor.
+    reported speech, so "said X" never makes X the actor. With `doer`, a passive
+    trigger's actor is its "by" agent ("was killed by soldiers"), not its subject.
     """
-    if trigger.pos_ != "VERB":
-        owners = [c for c in trigger.children if c.dep_ == "poss"]
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children)
+    if trigger.pos_ != "VERB" or (doer and passive):
+        owners = [c for c in trigger.children if c.dep_ == "poss" and trigger.pos_ != "VERB"]
         owners += [g for c in trigger.children if c.lower_ == "by" for g in c.children]
         return [m for o in owners for m in _mentions_under(doc, sentence, o, types)]
     token = trigger
     for _ in range(6):
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
-            return [m for s in subjects for m in _mentions_under(doc, sentence, s, types)]
+            return [m for s in subjects for m in _named_or_antecedent(doc, sentence, s, types)]
         if token.dep_ not in _CLIMB or token.head.i == token.i:
             break
         token = token.head
     return []
+
+
+def _named_or_antecedent(doc: Doc, sentence: Sentence, subject: Token, types: set[str]) -> list[ResolvedMention]:
+    """The mentions in a subject, or for "he"/"she" the last person named before it in the sentence."""
+    named = _mentions_under(doc, sentence, subject, types)
+    if named or subject.lower_ not in ("he", "she") or "Person" not in types:
+        return named
+    before = [m for m in sentence.of_types(["Person"]) if m.token_end <= subject.i]
+    return before[-1:]
 
 
 def _objects(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
@@ -251,7 +264,7 @@ def _smuggling(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> dic
     receivers = _receivers(doc, sentence)
     perpetrators = [
         m
-        for m in _subjects(doc, sentence, trigger, {"Person", "CriminalGroup"})
+        for m in _subjects(doc, sentence, trigger, {"Person", "CriminalGroup"}, doer=True)
         if m.entity.type == "Person" and not court_title(doc, m)
     ]
     perpetrator_ids = {m.entity.id for m in perpetrators}
@@ -275,7 +288,7 @@ def _violence(doc: Doc, sentence: Sentence, trigger: Token, root: Token, kind: s
         named = {"Person", "GovernmentBody", "Organization"}
         hit = [m for t in targets for m in _mentions_under(doc, sentence, t, named)]
         args["target"] = [m for m in hit if m.entity.type == "Person"] or hit
-        args["perpetrator"] = _subjects(doc, sentence, trigger, {"Person", "CriminalGroup"})
+        args["perpetrator"] = _subjects(doc, sentence, trigger, {"Person", "CriminalGroup"}, doer=True)
     else:
         args["participant"] = _subjects(doc, sentence, trigger, {"GovernmentBody"})
     return args
