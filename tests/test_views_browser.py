@@ -97,7 +97,7 @@ def world() -> list[Extraction]:
             _place(ARIZONA, "Arizona", "Region", 34.5, -111.5),
             EntityRecord(GUATEMALA, "Guatemala", "Country"),
             EntityRecord(CARTEL, "Sinaloa Cartel", "CriminalGroup"),
-            EntityRecord(SMUGGLER, f"Smuggler {HOSTILE}", "Person"),
+            EntityRecord(SMUGGLER, f"Smuggler {HOSTILE}", "Person", attributes={"aliases": ["the courier"]}),
         ],
         [
             _fact(SMUGGLER, "affiliatedWith", CARTEL, f"The smuggler {HOSTILE} worked for the cartel.", 0.6),
@@ -108,7 +108,7 @@ def world() -> list[Extraction]:
     )
     third = Extraction(
         DocumentInfo("a3", "A quiet profile", "2023-01-02", "text", content_hash="h3"),
-        [EntityRecord(LONER, "Ana Loner", "Person")],
+        [EntityRecord(LONER, "Ana Loner", "Person", attributes={"aliases": ["the courier"]})],
         [],
         "test/1",
     )
@@ -307,6 +307,17 @@ def test_entity_view_is_the_ego_network_and_grows_with_depth(view: View) -> None
     view.click_node(ARIZONA)
     view.page.locator("#panel").get_by_text("Open the network around Arizona").click()
     view.page.wait_for_url("**/view/entity/geonames/5551752")
+    view.assert_clean()
+
+
+def test_an_ambiguous_search_lists_the_candidates(view: View) -> None:
+    view.open("/view/search?q=the%20courier", status=409, drawn=False)
+    assert "names 2 entities" in view.page.inner_text(".message")
+    candidates = {a.get_attribute("href") for a in view.page.query_selector_all(".candidates a")}
+    assert candidates == {"/view/entity/person/ana-loner", "/view/entity/person/hostile-smuggler"}
+    view.page.click(".candidates a:has-text('Ana Loner')")
+    view.page.wait_for_selector("body[data-settled='true']")
+    assert labels(view.data()) == {"Ana Loner"}
     view.assert_clean()
 
 
