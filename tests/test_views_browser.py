@@ -7,6 +7,7 @@ console, which must stay free of errors. Screenshots go to `test-artifacts/views
 
 from __future__ import annotations
 
+import shutil
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +30,7 @@ from kg.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "views"
 EXAMPLES = ROOT / "examples" / "articles"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -355,6 +356,8 @@ def test_no_path_and_unknown_end_are_said_in_words(view: View) -> None:
     view.shot("path-none")
     view.open("/view/path?source=Atlantis&target=Mexico", status=404, drawn=False)
     assert "no entity is called 'Atlantis'" in view.page.inner_text(".message")
+    view.open("/view/path?source=Mexico&target=geonames/3996063", status=400, drawn=False)
+    assert "a path needs two different entities" in view.page.inner_text(".message")
     view.open("/view/path?source=Mexico&target=Arizona&k=500", status=400, drawn=False)
     assert "k must be a whole number from 1 to" in view.page.inner_text(".message")
     view.assert_clean()

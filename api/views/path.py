@@ -75,6 +75,8 @@ def path_page(
         raise BadInputError("a path needs both a source and a target entity")
     report = path_report(store, settings, source, target, k=count)
     start, end = report["source"].get("label", source), report["target"].get("label", target)
+    if report["source"]["iri"] == report["target"]["iri"]:
+        raise BadInputError(f"{source!r} and {target!r} both name {start}; a path needs two different entities")
     page["title"] = f"Paths from {start} to {end}"
     if not report["found"]:
         page["empty"] = (
