@@ -79,6 +79,16 @@ def test_a_purchase_place_is_an_origin_when_the_guns_move() -> None:
     assert view.triples("firearmsFlow") == {("Houston", "Mexico")}
 
 
+def test_guns_traced_to_a_country_come_from_it() -> None:
+    view = run("ATF traced 70 percent of the guns recovered in Mexico to the United States.")
+    assert view.triples("firearmsFlow") == {("United States", "Mexico")}
+
+
+def test_guns_bought_in_one_place_and_destined_for_another_flow() -> None:
+    view = run("The guns, purchased in Phoenix, were destined for Sinaloa.")
+    assert view.triples("firearmsFlow") == {("Phoenix", "Sinaloa")}
+
+
 def test_a_flow_needs_a_stated_origin() -> None:
     view = run("The pistols were smuggled into Guatemala last year.")
     assert view.triples("firearmsFlow") == set()

@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from kg.extract.base import ResolvedMention
-from kg.extract.context import PLACE_TYPES, Sentence, governing_preposition, head_token, is_within, sentences
+from kg.extract.context import (
+    PLACE_TYPES,
+    Sentence,
+    governing_preposition,
+    head_token,
+    is_within,
+    phrase_head,
+    sentences,
+)
 from kg.extract.dates import sentence_dates
 from kg.iris import local_iri
 from kg.records import FLOW_TYPE, DocumentInfo, EntityRecord, RelationRecord, Span
@@ -57,6 +65,9 @@ FLOW_TRIGGERS = frozenset(
         "haul",
         "sneak",
         "conceal",
+        "destine",
+        "bind",
+        "bound",
     ]
 )
 WEAPON_WORDS = frozenset(
@@ -79,6 +90,8 @@ WEAPON_WORDS = frozenset(
 _ACQUISITION = frozenset(["buy", "purchase", "purchaser", "buyer", "obtain", "acquire", "dealer", "straw"])
 _FOUND = frozenset(["recover", "seize", "find", "confiscate", "collect", "interdict"])
 _SOURCE_NOUNS = frozenset(["source", "origin", "dealer", "seller", "store", "shop", "market"])
+#: "destined for Haiti", "bound for Mexico": a destination after "for".
+_BOUND = frozenset({"destine", "destined", "bind", "bound", "head"})
 _DESTINATIONS = frozenset({"to", "into", "toward", "towards"})
 _ORIGIN_SUFFIX = re.compile(r"-(?:sourced|made|manufactured|origin|bought|purchased)\b")
 
@@ -120,6 +133,26 @@ def _near_trigger(prep: Token, triggers: list[Token]) -> bool:
     return any(is_within(head, trigger) or is_within(trigger, head) for trigger in triggers)
 
 
+def _role(word: str, prep: Token, triggers: list[Token], *, tracing: bool, acquiring: bool) -> str | None:
+    """What a place governed by preposition `word` is to the movement: origin, destination, via."""
+    head = _lemma(prep.head)
+    if word in ("from", "out of") and _near_trigger(prep, triggers):
+        return "origin"
+    if word == "to" and tracing and (head == "trace" or head in _FOUND):
+        return "origin"
+    if (word in _DESTINATIONS and _near_trigger(prep, triggers)) or (word == "for" and head in _BOUND):
+        return "destination"
+    if word in ("through", "via"):
+        return "via"
+    if word == "between":
+        return "between"
+    if word in ("in", "at") and head in _FOUND:
+        return "destination"
+    if word in ("in", "at") and acquiring:
+        return "origin"
+    return None
+
+
 def find_route(doc: Doc, sentence: Sentence) -> Route:
     """Origins, destinations and transit places of the guns a sentence moves (may be empty)."""
     tokens = list(sentence.span)
@@ -129,29 +162,19 @@ def find_route(doc: Doc, sentence: Sentence) -> Route:
     if not triggers or not weapons:
         return route
     acquiring = any(_lemma(t) in _ACQUISITION for t in tokens)
+    tracing = any(_lemma(t) == "trace" for t in triggers)
     text, offset = sentence.span.text, sentence.span.start_char
     for place in sentence.of_types(PLACE_TYPES):
-        governed = governing_preposition(doc, place)
-        word, prep = governed if governed else ("", None)
-        phrase = head_token(doc, place)
-        while phrase.dep_ in ("compound", "amod", "nmod", "conj") and phrase.head.i != phrase.i:
-            phrase = phrase.head
+        phrase = phrase_head(head_token(doc, place))
         if _lemma(phrase) in _SOURCE_NOUNS or _ORIGIN_SUFFIX.match(text, place.end_char - offset):
             route.origins.append(place)
-        elif prep is None:
             continue
-        elif word in ("from", "out of") and _near_trigger(prep, triggers):
-            route.origins.append(place)
-        elif word in _DESTINATIONS and _near_trigger(prep, triggers):
-            route.destinations.append(place)
-        elif word in ("through", "via"):
-            route.via.append(place)
-        elif word == "between":
-            (route.destinations if route.origins else route.origins).append(place)
-        elif word in ("in", "at") and _lemma(prep.head) in _FOUND:
-            route.destinations.append(place)
-        elif word in ("in", "at") and acquiring:
-            route.origins.append(place)
+        governed = governing_preposition(doc, place)
+        role = _role(*governed, triggers, tracing=tracing, acquiring=acquiring) if governed else None
+        if role == "between":
+            role = "destination" if route.origins else "origin"
+        if role is not None:
+            getattr(route, {"origin": "origins", "destination": "destinations", "via": "via"}[role]).append(place)
     destination_ids = {m.entity.id for m in route.destinations}
     route.origins = [m for m in route.origins if m.entity.id not in destination_ids]
     return route
