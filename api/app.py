@@ -75,3 +75,8 @@ def create_app(settings: Settings, store: BaseStore | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(ReadCORS)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one `ffkg serve --processes N` worker process, configured from FFKG_* variables."""
+    return create_app(Settings())

@@ -23,8 +23,15 @@ from kg.cli_store import data_dir_option, settings_from, store_from
     type=click.IntRange(1, 64),
     help="Extraction processes for large batches.",
 )
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS|local",
+    help="Fan extraction out over Dask: a scheduler address, or `local` for a cluster of --processes workers "
+    "here. Needs the shared store (FFKG_STORE=sparql).",
+)
 @data_dir_option
-def ingest(paths: tuple[Path, ...], processes: int, data_dir: Path | None) -> None:
+def ingest(paths: tuple[Path, ...], processes: int, scheduler: str | None, data_dir: Path | None) -> None:
     """Extract articles (text, HTML, folders of them) and store one named graph per document.
 
     Unchanged documents are skipped, changed ones replaced; bad files are reported at the end
@@ -34,8 +41,7 @@ def ingest(paths: tuple[Path, ...], processes: int, data_dir: Path | None) -> No
     from kg.ingest import ingest_paths
 
     settings = settings_from(data_dir)
-    nlp = load_pipeline()
-    with store_from(data_dir) as store, Progress(transient=True) as progress:
+    with Progress(transient=True) as progress:
         task = progress.add_task("ingesting", total=None)
 
         def advance(name: str, outcome: str) -> None:
@@ -43,9 +49,22 @@ def ingest(paths: tuple[Path, ...], processes: int, data_dir: Path | None) -> No
             if outcome != "failed":
                 progress.console.print(f"{outcome:>9}  {name}", soft_wrap=True, highlight=False)
 
-        report = ingest_paths(
-            store, paths, nlp, max_bytes=settings.max_document_bytes, n_process=processes, on_document=advance
-        )
+        if scheduler:
+            from kg.distributed import ingest_distributed
+
+            report = ingest_distributed(
+                settings, paths, scheduler=scheduler, on_document=advance, local_workers=processes
+            )
+        else:
+            with store_from(data_dir) as store:
+                report = ingest_paths(
+                    store,
+                    paths,
+                    load_pipeline(),
+                    max_bytes=settings.max_document_bytes,
+                    n_process=processes,
+                    on_document=advance,
+                )
     for error in report.errors:
         click.echo(f"Error: {error}", err=True)
     click.echo(report.summary())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -22,7 +23,15 @@ from kg.store import open_store
     default=None,
     help="SPARQL queries evaluated at once (default: $FFKG_QUERY_WORKERS or 4).",
 )
-def serve(host: str | None, port: int | None, data_dir: Path | None, workers: int | None) -> None:
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="API server processes. More than one needs the shared store (FFKG_STORE=sparql); its revision "
+    "keeps every process's caches current.",
+)
+def serve(host: str | None, port: int | None, data_dir: Path | None, workers: int | None, processes: int) -> None:
     """Serve /sparql (SPARQL 1.1), /update and /graph-store (with FFKG_WRITE_TOKEN), /api, /query and /docs.
 
     The store is opened here, before the server starts, so a locked or missing store is
@@ -31,8 +40,27 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, workers: in
     settings = settings_from(data_dir)
     overrides = {"host": host, "port": port, "query_workers": workers}
     settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+    writes = "on" if settings.write_token is not None else "off (set FFKG_WRITE_TOKEN to enable)"
+    if processes > 1:
+        if settings.store != "sparql":
+            raise click.UsageError("--processes above 1 needs FFKG_STORE=sparql: the embedded store is one process's")
+        open_store(settings).close()
+        if workers is not None:
+            os.environ["FFKG_QUERY_WORKERS"] = str(workers)
+        click.echo(
+            f"ffkg serving http://{settings.host}:{settings.port}/sparql with {processes} processes ; writes {writes}",
+            err=True,
+        )
+        uvicorn.run(
+            "api.app:app_from_environment",
+            factory=True,
+            workers=processes,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+        )
+        return
     with open_store(settings) as store:
         app = create_app(settings, store)
-        writes = "on" if settings.write_token is not None else "off (set FFKG_WRITE_TOKEN to enable)"
         click.echo(f"ffkg serving http://{settings.host}:{settings.port}/sparql ; writes {writes}", err=True)
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")

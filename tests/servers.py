@@ -41,7 +41,7 @@ def oxigraph_server(folder: Path, *, read_only: bool = False) -> Iterator[dict[s
     base = f"http://127.0.0.1:{port}"
     mode = "serve-read-only" if read_only else "serve"
     command = [_binary("oxigraph"), mode, "--location", str(folder / "oxigraph"), "--bind", f"127.0.0.1:{port}"]
-    with _running(command, folder, f"{base}/query?query=ASK%7B%7D", log=folder / "oxigraph.log", wait=30):
+    with running(command, folder, f"{base}/query?query=ASK%7B%7D", log=folder / "oxigraph.log", wait=30):
         yield {
             "store": "sparql",
             "sparql_query_url": f"{base}/query",
@@ -61,7 +61,7 @@ def virtuoso_server(folder: Path, *, max_rows: int = VIRTUOSO_MAX_ROWS) -> Itera
     ini.write_text(text)
     base = f"http://127.0.0.1:{http_port}"
     command = [_binary("virtuoso-t"), "+configfile", str(ini), "+foreground"]
-    with _running(command, folder, f"{base}/sparql?query=ASK%7B%7D", log=folder / "virtuoso.out", wait=90):
+    with running(command, folder, f"{base}/sparql?query=ASK%7B%7D", log=folder / "virtuoso.out", wait=90):
         yield {
             "store": "sparql",
             "sparql_query_url": f"{base}/sparql-auth",
@@ -111,10 +111,12 @@ def _binary(name: str) -> str:
 
 
 @contextmanager
-def _running(command: list[str], folder: Path, ready_url: str, *, log: Path, wait: float) -> Iterator[None]:
+def running(
+    command: list[str], folder: Path, ready_url: str, *, log: Path, wait: float, env: dict[str, str] | None = None
+) -> Iterator[None]:
     """Run a server until the block ends; fail with its log if it does not answer within `wait` seconds."""
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=folder, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=folder, stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.monotonic() + wait
         while not _answers(ready_url):

@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 import rdflib
+from click.testing import CliRunner
 from distributed import Client, LocalCluster
 from rdflib.compare import isomorphic
 from servers import fresh, oxigraph_settings  # noqa: F401 (fixture)
 
 from kg.backends.base import BaseStore
+from kg.cli import main
 from kg.distributed import ingest_distributed
 from kg.errors import BadInputError
 from kg.extract import load_pipeline
@@ -106,9 +108,12 @@ def test_documents_of_a_dead_worker_are_retried_and_stored_once(
     assert same(stored(remote), expected)
 
 
-def test_a_local_cluster_is_started_for_the_run(remote: Settings) -> None:
-    report = ingest_distributed(remote, [ARTICLES / "001-mexico-sues-us-gunmakers-in-boston.txt"], scheduler="local")
-    assert report.outcomes["added"] == [str(ARTICLES / "001-mexico-sues-us-gunmakers-in-boston.txt")]
+def test_ffkg_ingest_with_a_local_scheduler(remote: Settings, oxigraph_settings: dict[str, Any]) -> None:  # noqa: F811
+    article = ARTICLES / "001-mexico-sues-us-gunmakers-in-boston.txt"
+    env = {f"FFKG_{name.upper()}": value for name, value in oxigraph_settings.items()}
+    result = CliRunner().invoke(main, ["ingest", "--scheduler", "local", "-j", "1", str(article)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "documents: 1 added" in result.output
 
 
 def test_the_embedded_store_cannot_be_shared_by_workers(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from servers import (  # noqa: F401 (fixtures)
     fresh,
     oxigraph_server,
     oxigraph_settings,
+    running,
     virtuoso_settings,
 )
 
@@ -95,6 +98,36 @@ def test_the_api_runs_on_the_shared_store(oxigraph_settings: dict[str, Any]) -> 
     with TestClient(create_app(Settings(**oxigraph_settings))) as client:
         answer = client.get("/sparql", params={"query": "SELECT ?o WHERE { ?s ?p ?o }"}, headers={"Accept": "text/csv"})
         assert answer.status_code == 200 and answer.text.splitlines() == ["o", "x"]
+
+
+def test_api_processes_over_one_store_never_serve_stale_stats(
+    oxigraph_settings: dict[str, Any],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    env = {**os.environ, **{f"FFKG_{name.upper()}": value for name, value in oxigraph_settings.items()}}
+    command = [
+        sys.executable,
+        "-c",
+        "from kg.cli import main; main()",
+        "serve",
+        "--processes",
+        "2",
+        "--port",
+        str(port),
+    ]
+    base = f"http://127.0.0.1:{port}"
+    with (
+        fresh(oxigraph_settings) as store,
+        running(command, tmp_path, f"{base}/health", log=tmp_path / "serve.log", wait=120, env=env),
+    ):
+
+        def triples_seen() -> set[int]:
+            return {httpx.get(f"{base}/api/stats").json()["triples"] for _ in range(12)}
+
+        assert triples_seen() == {0}
+        store.replace_graph(EX + "g", [triple("a", "x"), triple("b", "y")])
+        assert triples_seen() == {2}
 
 
 def test_virtuoso_with_a_wrong_password_is_refused_at_start_up(virtuoso_settings: dict[str, Any]) -> None:  # noqa: F811
