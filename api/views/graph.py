@@ -42,6 +42,7 @@ def graph_page(
     documents = params.integer("min_documents", min_documents, low=1, high=MAX_DOCUMENTS, default=1)
     limit = params.integer("top", top, low=1, high=MAX_NODES, default=MAX_NODES)
     chosen = params.choice("centrality", metric, options=METRICS, default="degree")
+    types = [name for name in types if name.strip()]
     graph = project(
         store,
         types=types or None,
