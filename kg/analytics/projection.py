@@ -153,7 +153,7 @@ def project(
 ) -> nx.MultiDiGraph:
     """The store's entity-and-event network, frozen and cached until the store changes.
 
-    Nodes are keyed by IRI with `label`, `type` (most specific ffkg class), `key`,
+    Nodes are keyed by IRI with `label`, `type` (most specific ffkg class), `key` (from the IRI, as ffkg:key),
     `documents` (how many mention it), `date` for events and `lat`/`lon` for places.
     Edges are keyed by predicate name with `predicate`, `confidence` (the best evidence;
     None if the fact has none) and `documents` (how many document graphs state it).
@@ -240,7 +240,6 @@ def _build(
     literals: dict[str, dict[str, str]] = defaultdict(dict)
     for name, predicate in (
         ("label", RDFS_LABEL),
-        ("key", ONTOLOGY + "key"),
         ("date", ONTOLOGY + "date"),
         ("lat", GEO + "lat"),
         ("lon", GEO + "long"),
@@ -262,7 +261,7 @@ def _build(
         data: dict[str, Any] = {
             "label": values.get("label", key_of(node)),
             "type": node_type,
-            "key": values.get("key", key_of(node)),
+            "key": key_of(node),
             "documents": int(mentions.get(node, 0)),
         }
         if "date" in values:
