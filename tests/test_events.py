@@ -157,3 +157,15 @@ def test_a_passive_attack_takes_its_agent_not_its_victim_as_perpetrator() -> Non
     (attack,) = view.events("Attack")
     assert view.args(attack) == {"target": {"Mario Salinas"}, "occurredIn": {"Reynosa"}}
     assert attack.date == "2021-06-13"
+
+
+def test_the_court_town_wins_over_the_dateline() -> None:
+    view = run(
+        "OTTAWA – A Detroit man, Darnell Wilks, 27, pleaded guilty in federal court in Detroit on Monday "
+        "to trafficking firearms to Canada."
+    )
+    (case,) = view.events("Lawsuit")
+    assert view.args(case) == {"defendant": {"Darnell Wilks"}, "occurredIn": {"Detroit"}}
+    assert case.date == "2021-06-14"
+    (scheme,) = view.events("Smuggling")
+    assert view.args(scheme) == {"perpetrator": {"Darnell Wilks"}, "occurredIn": {"Canada"}}

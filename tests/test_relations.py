@@ -89,6 +89,11 @@ def test_guns_bought_in_one_place_and_destined_for_another_flow() -> None:
     assert view.triples("firearmsFlow") == {("Phoenix", "Sinaloa")}
 
 
+def test_guns_found_in_a_place_and_smuggled_from_another_flow_there() -> None:
+    view = run("Most crime guns in Toronto are smuggled from the United States, police said.")
+    assert view.triples("firearmsFlow") == {("United States", "Toronto")}
+
+
 def test_a_flow_needs_a_stated_origin() -> None:
     view = run("The pistols were smuggled into Guatemala last year.")
     assert view.triples("firearmsFlow") == set()

@@ -237,7 +237,7 @@ def _label(group: Candidate) -> str:
     phrase = list(group.root.subtree)
     if len(phrase) > 12:
         phrase = [t for t in phrase if is_within(t, group.trigger) and abs(t.i - group.trigger.i) <= 6]
-    return "".join(t.text_with_ws for t in phrase).strip() or group.trigger.text
+    return "".join(t.text_with_ws for t in phrase).strip(" \n–—-,.:;") or group.trigger.text
 
 
 def _record(group: Candidate, info: DocumentInfo) -> tuple[EntityRecord, list[RelationRecord]]:

@@ -241,7 +241,8 @@ def _court_towns(doc: Doc, sentence: Sentence, trigger: Token) -> list[ResolvedM
             continue
         prep = governed[1]
         opening = prep.i == sentence.span.start
-        if opening or prep.head.i == trigger.i or _lemma(phrase_head(head_token(doc, town))) == "court":
+        court = _lemma(prep.head) == "court" or _lemma(phrase_head(head_token(doc, town))) == "court"
+        if opening or court or prep.head.i == trigger.i:
             found.append(town)
     return found
 
@@ -298,7 +299,7 @@ def _gathering(doc: Doc, sentence: Sentence, trigger: Token, root: Token, kind: 
     """Policy actions and meetings: the actors in the trigger's phrase take part, places locate it."""
     scope = root
     if trigger.pos_ == "VERB":
-        actors = _subjects(doc, sentence, trigger, {"Person", "GovernmentBody", "Organization", "Country"})
+        actors = _subjects(doc, sentence, trigger, set(_ACTORS), doer=True)
         actors += _objects(doc, sentence, trigger, {"Person", "GovernmentBody", "Organization"})
         partners = [g for c in trigger.children if c.lower_ == "with" for g in c.children]
         actors += [m for p in partners for m in _mentions_under(doc, sentence, p, _ACTORS)]

@@ -150,6 +150,8 @@ def _role(word: str, prep: Token, triggers: list[Token], *, tracing: bool, acqui
         return "destination"
     if word in ("in", "at") and acquiring:
         return "origin"
+    if word == "in" and head in WEAPON_WORDS:
+        return "destination"
     return None
 
 
