@@ -79,10 +79,12 @@
       item.appendChild(el("blockquote", record.sentence));
       const source = el("p", null, "source");
       source.appendChild(el("span", record.title, "doc-title"));
-      const meta = [record.document];
+      source.appendChild(el("span", " \u2014 ", "muted"));
+      source.appendChild(link("/api/documents/" + encodeURI(record.document), record.document));
+      const meta = [];
       if (record.date) meta.push(record.date);
       meta.push(record.confidence === null ? "confidence not recorded" : "confidence " + record.confidence.toFixed(2));
-      source.appendChild(el("span", " \u2014 " + meta.join(" \u00b7 "), "muted"));
+      source.appendChild(el("span", " \u00b7 " + meta.join(" \u00b7 "), "muted"));
       item.appendChild(source);
       list.appendChild(item);
     });
