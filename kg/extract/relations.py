@@ -253,14 +253,19 @@ def _weapon_label(doc: Doc, maker: ResolvedMention, start: int, end: int) -> str
 
 
 def _makers(
-    doc: Doc, sentence: Sentence, known_makers: list[EntityRecord]
+    doc: Doc, sentence: Sentence, known_makers: list[EntityRecord], known_weapons: dict[str, EntityRecord]
 ) -> tuple[list[EntityRecord], list[RelationRecord]]:
-    """Gunmaker -> weapon when the text writes them together or names the maker in the model."""
+    """Gunmaker -> weapon when the text writes them together or names the maker in the model.
+
+    A weapon the entity layer already resolved elsewhere in the document keeps its id.
+    """
     weapons: dict[str, EntityRecord] = {}
 
     def weapon_at(label: str, start: int, end: int) -> EntityRecord:
         span = doc[start:end]
-        record = weapons.setdefault(label, EntityRecord(entity_iri("weapon", label), label, "WeaponType"))
+        known = known_weapons.get(label.lower())
+        entity_id = known.id if known else entity_iri("weapon", label)
+        record = weapons.setdefault(label, EntityRecord(entity_id, known.label if known else label, "WeaponType"))
         record.mentions.append(Span(span.start_char, span.end_char, span.text))
         return record
 
@@ -322,12 +327,13 @@ def extract_relations(
     entities: list[EntityRecord] = []
     relations: list[RelationRecord] = []
     makers = list({m.entity.id: m.entity for m in mentions if m.entity.type == "Gunmaker"}.values())
+    weapons = {m.entity.label.lower(): m.entity for m in mentions if m.entity.type == "WeaponType"}
     text = doc.text
     for sentence in sentences(doc, mentions):
         relations.extend(affiliations(doc, sentence))
         relations.extend(_locations(doc, sentence, text))
-        weapons, made = _makers(doc, sentence, makers)
-        entities.extend(weapons)
+        found, made = _makers(doc, sentence, makers, weapons)
+        entities.extend(found)
         relations.extend(made)
     flow_entities, flow_relations = extract_flows(doc, mentions, info)
     return _merge_entities(entities) + flow_entities, _dedupe(relations) + flow_relations
