@@ -5,6 +5,7 @@ Each prints a readable summary, or with `--json` the same payload the API return
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -30,16 +31,13 @@ from_option = click.option("--from", "date_from", default=None, help="Earliest d
 to_option = click.option("--to", "date_to", default=None, help="Latest date (YYYY, YYYY-MM or YYYY-MM-DD).")
 
 
-def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The projection filters every network command accepts."""
-    return date_and_evidence_options(
-        click.option("--type", "types", multiple=True, help="Keep only nodes of this class (repeatable).")(command)
-    )
+def network_filters(*, node_options: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add the projection filter options to a command and hand it one `filters` argument instead.
 
-
-def date_and_evidence_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The projection filters other than type: event dates, confidence, attesting documents."""
-    options = (
+    Without `node_options` (centrality, where --type picks what to rank) only the date and
+    evidence filters are offered.
+    """
+    options = [
         from_option,
         to_option,
         click.option(
@@ -56,16 +54,33 @@ def date_and_evidence_options(command: Callable[..., Any]) -> Callable[..., Any]
             type=click.IntRange(1),
             help="Drop facts stated by fewer documents.",
         ),
-    )
-    for option in reversed(options):
-        command = option(command)
-    return command
+    ]
+    if node_options:
+        options += [
+            click.option("--type", "types", multiple=True, help="Keep only nodes of this class (repeatable)."),
+            click.option(
+                "--with-documents", is_flag=True, help="Add documents as nodes, linked from what they mention."
+            ),
+        ]
 
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def with_filters(**kwargs: Any) -> Any:
+            filters = Filters(
+                tuple(kwargs.pop("types", ())) or None,
+                kwargs.pop("date_from"),
+                kwargs.pop("date_to"),
+                kwargs.pop("min_confidence"),
+                kwargs.pop("min_documents"),
+                kwargs.pop("with_documents", False),
+            )
+            return command(filters=filters, **kwargs)
 
-def _filters(
-    types: tuple[str, ...], date_from: str | None, date_to: str | None, min_confidence: float, min_documents: int
-) -> Filters:
-    return Filters(tuple(types) or None, date_from, date_to, min_confidence, min_documents)
+        for option in reversed(options):
+            with_filters = option(with_filters)
+        return with_filters
+
+    return decorate
 
 
 def _emit(report: dict[str, Any], as_json: bool, render: Callable[[Console, dict[str, Any]], None]) -> None:
@@ -79,23 +94,18 @@ def _emit(report: dict[str, Any], as_json: bool, render: Callable[[Console, dict
 @click.argument("source")
 @click.argument("target")
 @click.option("-k", default=1, show_default=True, type=int, help="How many shortest paths to list.")
-@filter_options
+@network_filters()
 @json_option
 @data_dir_option
 def path(
     source: str,
     target: str,
     k: int,
-    types: tuple[str, ...],
-    date_from: str | None,
-    date_to: str | None,
-    min_confidence: float,
-    min_documents: int,
+    filters: Filters,
     as_json: bool,
     data_dir: Path | None,
 ) -> None:
     """How SOURCE is connected to TARGET (each named by IRI, key or label), with the evidence for each hop."""
-    filters = _filters(types, date_from, date_to, min_confidence, min_documents)
     with store_from(data_dir) as store:
         report = path_report(store, settings_from(data_dir), source, target, k=k, filters=filters)
     _emit(report, as_json, _render_paths)
@@ -128,7 +138,7 @@ def _render_paths(console: Console, report: dict[str, Any]) -> None:
 @click.option("--type", "rank_type", default=None, help="Rank only nodes of this class (e.g. Gunmaker).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help="How many nodes to list.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for sampled betweenness.")
-@date_and_evidence_options
+@network_filters(node_options=False)
 @json_option
 @data_dir_option
 def centrality(
@@ -136,15 +146,11 @@ def centrality(
     rank_type: str | None,
     limit: int,
     seed: int,
-    date_from: str | None,
-    date_to: str | None,
-    min_confidence: float,
-    min_documents: int,
+    filters: Filters,
     as_json: bool,
     data_dir: Path | None,
 ) -> None:
     """The most central entities and events by a metric, of all types or one (computed on the whole network)."""
-    filters = _filters((), date_from, date_to, min_confidence, min_documents)
     with store_from(data_dir) as store:
         report = centrality_report(
             store, settings_from(data_dir), metric=metric, type=rank_type, limit=limit, seed=seed, filters=filters
@@ -177,23 +183,18 @@ def _render_centrality(console: Console, report: dict[str, Any]) -> None:
     help="Above 1 favours smaller communities.",
 )
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help="How many communities to list.")
-@filter_options
+@network_filters()
 @json_option
 @data_dir_option
 def communities(
     seed: int,
     resolution: float,
     limit: int,
-    types: tuple[str, ...],
-    date_from: str | None,
-    date_to: str | None,
-    min_confidence: float,
-    min_documents: int,
+    filters: Filters,
     as_json: bool,
     data_dir: Path | None,
 ) -> None:
     """Louvain communities of the network, largest first."""
-    filters = _filters(types, date_from, date_to, min_confidence, min_documents)
     with store_from(data_dir) as store:
         report = communities_report(store, seed=seed, resolution=resolution, limit=limit, filters=filters)
     _emit(report, as_json, _render_communities)
@@ -211,23 +212,18 @@ def _render_communities(console: Console, report: dict[str, Any]) -> None:
 @click.argument("name")
 @click.option("--depth", default=1, show_default=True, type=int, help="How many hops out.")
 @click.option("--limit", default=500, show_default=True, type=click.IntRange(1), help="Most nodes to return.")
-@filter_options
+@network_filters()
 @json_option
 @data_dir_option
 def neighbors(
     name: str,
     depth: int,
     limit: int,
-    types: tuple[str, ...],
-    date_from: str | None,
-    date_to: str | None,
-    min_confidence: float,
-    min_documents: int,
+    filters: Filters,
     as_json: bool,
     data_dir: Path | None,
 ) -> None:
     """The neighbourhood of NAME (IRI, key or label) up to --depth hops."""
-    filters = _filters(types, date_from, date_to, min_confidence, min_documents)
     with store_from(data_dir) as store:
         report = neighbors_report(store, settings_from(data_dir), name, depth=depth, limit=limit, filters=filters)
     _emit(report, as_json, _render_neighbors)

@@ -133,6 +133,8 @@ def test_cli_json_matches_the_api_payload_shape(data_dir):
         (["communities"], "communities, modularity"),
         (["neighbors", "CJNG", "--depth", "1"], "Juan Perez"),
         (["flows", "--country", "United States"], "Arizona"),
+        (["path", "Juan Perez", "Arizona", "--with-documents"], "--mentionedIn-->"),
+        (["centrality", "--type", "country", "--metric", "degree"], "Mexico"),
     ],
 )
 def test_cli_commands_answer(data_dir, command, expected):

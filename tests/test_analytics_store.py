@@ -162,3 +162,15 @@ def test_concurrent_first_requests_share_one_projection(store):
     for thread in threads:
         thread.join()
     assert len(graphs) == 4 and all(graph is graphs[0] for graph in graphs)
+
+
+def test_documents_join_the_network_only_when_asked(store):
+    assert not any(data["type"] == "Document" for _, data in project(store).nodes(data=True))
+    graph = project(store, with_documents=True)
+    documents = {n: d["label"] for n, d in graph.nodes(data=True) if d["type"] == "Document"}
+    assert sorted(documents.values()) == ["Arizona pipeline", "Attack in Mexico City"]
+    d1 = next(n for n, label in documents.items() if label == "Attack in Mexico City")
+    assert graph.has_edge(SW, d1, "mentionedIn") and graph.nodes[d1]["date"] == "2020-07-01"
+    assert graph.number_of_edges() == 10 + 8 + 4
+    alone = project(store, types=["Gunmaker"], with_documents=True)
+    assert set(alone) == {SW, d1}

@@ -6,6 +6,7 @@ resolves names (404 with close matches, 409 when ambiguous) and enforces the con
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -50,15 +51,12 @@ def evidence_filters(
 def network_filters(
     evidence: Annotated[Filters, Depends(evidence_filters)],
     types: Annotated[list[str] | None, Query(description="Keep only nodes of these classes (and subclasses).")] = None,
+    with_documents: Annotated[
+        bool, Query(description="Add documents as nodes, linked from what they mention.")
+    ] = False,
 ) -> Filters:
-    """All projection filters: node classes as well as dates and evidence strength."""
-    return Filters(
-        tuple(types) if types else None,
-        evidence.date_from,
-        evidence.date_to,
-        evidence.min_confidence,
-        evidence.min_documents,
-    )
+    """All projection filters: node classes and documents as well as dates and evidence strength."""
+    return replace(evidence, types=tuple(types) if types else None, with_documents=with_documents)
 
 
 NetworkFilters = Annotated[Filters, Depends(network_filters)]

@@ -150,6 +150,7 @@ def project(
     date_to: str | date | None = None,
     min_confidence: float = 0.0,
     min_documents: int = 1,
+    with_documents: bool = False,
 ) -> nx.MultiDiGraph:
     """The store's entity-and-event network, frozen and cached until the store changes.
 
@@ -159,7 +160,9 @@ def project(
     None if the fact has none) and `documents` (how many document graphs state it).
     `types` keeps nodes of those classes and their subclasses; a date range keeps only
     events whose date can fall in it (other nodes stay); `min_confidence` and
-    `min_documents` drop weakly attested edges.
+    `min_documents` drop weakly attested edges. Documents are left out unless
+    `with_documents` asks for them: then each is a `Document` node (label: its title) with a
+    `mentionedIn` edge from every node it mentions.
 
     >>> from kg.store import Store
     >>> store = Store.memory()
@@ -171,10 +174,10 @@ def project(
     if not 0.0 <= min_confidence <= 1.0:
         raise BadInputError(f"min_confidence must be between 0 and 1, not {min_confidence}")
     revision = store.revision()
-    key = (revision, chosen, window, float(min_confidence), int(min_documents))
+    key = (revision, chosen, window, float(min_confidence), int(min_documents), with_documents)
     cache = _memo(_projections, store, _CACHE_SIZE)
     cache.discard(lambda cached: cached[0] != revision)
-    return cache.get(key, lambda: _build(store, chosen, window, min_confidence, min_documents))
+    return cache.get(key, lambda: _build(store, chosen, window, min_confidence, min_documents, with_documents))
 
 
 def derived(graph: nx.Graph, name: Any, build: Callable[[], T]) -> T:
@@ -226,6 +229,7 @@ def _build(
     window: tuple[date, date] | None,
     min_confidence: float,
     min_documents: int,
+    with_documents: bool,
 ) -> nx.MultiDiGraph:
     classes = node_classes()
     node_types: dict[str, set[str]] = defaultdict(set)
@@ -291,4 +295,27 @@ def _build(
             continue
         name = predicate[len(ONTOLOGY) :]
         graph.add_edge(subject, obj, key=name, predicate=name, confidence=confidence, documents=int(count))
+    if with_documents:
+        _add_documents(store, graph)
     return nx.freeze(graph)
+
+
+def _add_documents(store: BaseStore, graph: nx.MultiDiGraph) -> None:
+    """Documents as nodes, linked from every node of the graph they mention."""
+    mentioned = [
+        (node, document)
+        for node, document in select_rows(store, f"SELECT DISTINCT ?n ?d WHERE {{ ?n <{ONTOLOGY}mentionedIn> ?d }}")
+        if node in graph
+    ]
+    wanted = {document for _, document in mentioned}
+    for document, title, published in select_rows(
+        store,
+        f"SELECT ?d (MIN(?t) AS ?title) (MIN(?date) AS ?published) WHERE {{ ?d a <{ONTOLOGY}Document> "
+        f"OPTIONAL {{ ?d <{ONTOLOGY}title> ?t }} OPTIONAL {{ ?d <{ONTOLOGY}date> ?date }} }} GROUP BY ?d",
+    ):
+        if document not in wanted:
+            continue
+        data = {"label": title or key_of(document), "type": "Document", "key": key_of(document), "documents": 1}
+        graph.add_node(document, **data, **({"date": published} if published else {}))
+    for node, document in mentioned:
+        graph.add_edge(node, document, key="mentionedIn", predicate="mentionedIn", confidence=None, documents=1)

@@ -28,6 +28,7 @@ class Filters:
     date_to: str | None = None
     min_confidence: float = 0.0
     min_documents: int = 1
+    with_documents: bool = False
 
     def project(self, store: BaseStore) -> nx.MultiDiGraph:
         return project(
@@ -37,6 +38,7 @@ class Filters:
             date_to=self.date_to,
             min_confidence=self.min_confidence,
             min_documents=self.min_documents,
+            with_documents=self.with_documents,
         )
 
 
