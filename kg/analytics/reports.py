@@ -31,15 +31,7 @@ class Filters:
     with_documents: bool = False
 
     def project(self, store: BaseStore) -> nx.MultiDiGraph:
-        return project(
-            store,
-            types=self.types,
-            date_from=self.date_from,
-            date_to=self.date_to,
-            min_confidence=self.min_confidence,
-            min_documents=self.min_documents,
-            with_documents=self.with_documents,
-        )
+        return project(store, **asdict(self))
 
 
 def path_report(
