@@ -5,10 +5,12 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -23,29 +25,39 @@ def free_port() -> int:
 
 @contextmanager
 def running(command: list[str], ready_url: str, *, timeout: float = 300.0) -> Iterator[subprocess.Popen[bytes]]:
-    """Run `command` until the block ends; returns once `ready_url` answers below 500."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{command[0]} exited with {process.returncode}: {process.stderr.read().decode()}")
-            try:
-                if httpx.get(ready_url, timeout=5).status_code < 500:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{' '.join(command)} did not answer within {timeout:g} s")
-            time.sleep(0.2)
-        yield process
-    finally:
-        process.terminate()
+    """Run `command` until the block ends; returns once `ready_url` answers below 500.
+
+    The server's output goes to a scratch file (a pipe nobody reads would fill up and stall
+    it), which is quoted if the server dies before answering.
+    """
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            _wait_ready(process, log, ready_url, timeout)
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_ready(process: subprocess.Popen[bytes], log: IO[bytes], url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}: {log.read().decode()[-2000:]}")
+        try:
+            if httpx.get(url, timeout=5).status_code < 500:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{process.args[0]} did not answer {url} within {timeout:g} s")
+        time.sleep(0.2)
 
 
 def ffkg_serve(data_dir: Path, port: int, *, workers: int = 4) -> list[str]:

@@ -1,0 +1,180 @@
+"""SPARQL over HTTP: `ffkg serve` vs rdflib-endpoint on the same data, both on 127.0.0.1, same run.
+
+Both servers run side by side as child processes; for every query and concurrency the
+two are measured back to back with a fixed number of requests (and a time budget, so a
+slow server cannot stall the run). Clients are threads with one keep-alive `httpx.Client`
+each, sending `GET /sparql?query=...` for SPARQL JSON results.
+
+`ffkg serve` is one uvicorn process: Oxigraph's on-disk store admits one process, so it
+scales with query worker *threads* (`--workers`, default 4), which run in parallel because
+pyoxigraph releases the GIL while it evaluates. rdflib-endpoint (`rdflib-endpoint serve
+file.nq`) is one uvicorn process too; its engine holds the GIL, so more threads would not
+help, and more processes would each need their own copy of the data in memory.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+from bench.server import FFKG, ffkg_serve, free_port, running
+from bench.sparql_inprocess import pyoxigraph_query, research_queries
+from bench.table import Table, ms, ratio
+from bench.timing import interleaved_medians
+from kg.store import Store
+
+QUERIES = ("trivial ASK", "label lookup", "2-hop join", "NOT EXISTS", "count by type", "flows aggregate",
+           "top mentioned")
+JOINS_AND_AGGREGATES = ("2-hop join", "NOT EXISTS", "count by type", "flows aggregate", "top mentioned")
+CONCURRENCY = (1, 16)
+ACCEPT = {"accept": "application/sparql-results+json"}
+#: Requests per client in one timed batch; a measurement is `rounds` batches per server.
+BATCH = 5
+#: Seconds one batch may take before it stops issuing requests, so a slow server cannot stall the run.
+CELL_BUDGET = 30.0
+
+
+@dataclass
+class Cell:
+    """Latencies of the requests one server answered for one query at one concurrency."""
+
+    latencies: list[float]
+    seconds: float
+    failures: int
+
+    @property
+    def p50(self) -> float | None:
+        return statistics.median(self.latencies) if self.latencies else None
+
+    @property
+    def p99(self) -> float | None:
+        if not self.latencies:
+            return None
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds
+
+
+def hammer(endpoint: str, sparql: str, *, requests: int, concurrency: int) -> Cell:
+    """Send `requests` queries from `concurrency` threads; stop issuing new ones after CELL_BUDGET s."""
+    latencies: list[float] = []
+    failures = 0
+    issued = 0
+    lock = threading.Lock()
+    deadline = time.monotonic() + CELL_BUDGET
+
+    def client() -> None:
+        nonlocal issued, failures
+        with httpx.Client(timeout=CELL_BUDGET + 60) as session:
+            while True:
+                with lock:
+                    if issued >= requests or time.monotonic() > deadline:
+                        return
+                    issued += 1
+                start = time.perf_counter()
+                try:
+                    ok = session.get(endpoint, params={"query": sparql}, headers=ACCEPT).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                elapsed = time.perf_counter() - start
+                with lock:
+                    if ok:
+                        latencies.append(elapsed)
+                    else:
+                        failures += 1
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Cell(latencies, time.perf_counter() - start, failures)
+
+
+@contextmanager
+def servers(quads: list[ox.Quad], workdir: Path, label: str) -> Iterator[dict[str, str]]:
+    """`ffkg serve` and rdflib-endpoint on the same quads; yields their /sparql URLs."""
+    source = workdir / f"http-{label}.nq"
+    ox.serialize(quads, str(source), ox.RdfFormat.N_QUADS)
+    data_dir = workdir / f"http-{label}"
+    with Store.open(data_dir / "store") as store:
+        store.engine.bulk_extend(quads)
+    ours, theirs = free_port(), free_port()
+    urls = {"ffkg": f"http://127.0.0.1:{ours}/sparql", "rdflib-endpoint": f"http://127.0.0.1:{theirs}/"}
+    rdflib_endpoint = [str(Path(FFKG).with_name("rdflib-endpoint")), "serve", "--host", "127.0.0.1",
+                       "--port", str(theirs), str(source)]
+    ready = "?query=ASK%7B%7D"
+    with running(ffkg_serve(data_dir, ours), urls["ffkg"] + ready), \
+            running(rdflib_endpoint, urls["rdflib-endpoint"] + ready):
+        yield urls
+
+
+def alternate(urls: dict[str, str], sparql: str, *, concurrency: int, rounds: int) -> tuple[Cell, Cell]:
+    """ffkg and rdflib-endpoint in alternating batches (order rotating), so machine noise hits both alike.
+
+    Two untimed requests to each server warm it up first; each batch is `BATCH` requests per client.
+    """
+    for url in urls.values():
+        hammer(url, sparql, requests=2, concurrency=1)
+    cells = {name: Cell([], 0.0, 0) for name in urls}
+    names = list(urls)
+    for round_ in range(rounds):
+        for name in names[round_ % 2 :] + names[: round_ % 2]:
+            batch = hammer(urls[name], sparql, requests=BATCH * concurrency, concurrency=concurrency)
+            cells[name].latencies += batch.latencies
+            cells[name].seconds += batch.seconds
+            cells[name].failures += batch.failures
+    return cells["ffkg"], cells["rdflib-endpoint"]
+
+
+def run(quads: list[ox.Quad], workdir: Path, *, label: str, repeats: int) -> list[Table]:
+    """p50/p99 and requests/s of both servers per query and concurrency, over `repeats` alternating batches."""
+    engine = ox.Store()
+    engine.extend(quads)
+    queries = research_queries(Store(engine))
+    inprocess = interleaved_medians({"trivial": lambda: pyoxigraph_query(engine, queries["trivial ASK"])},
+                                    repeats=max(3, repeats))["trivial"]
+    table = Table(
+        f"SPARQL over HTTP, {label} ({len(quads):,} quads): `ffkg serve` vs rdflib-endpoint",
+        ["query", "clients", "requests", "ffkg p50 ms", "ffkg p99 ms", "ffkg req/s", "rdflib-endpoint p50 ms",
+         "rdflib-endpoint p99 ms", "rdflib-endpoint req/s", "throughput ×"],
+    )
+    worst: list[float] = []
+    trivial_p50 = None
+    with servers(quads, workdir, label) as urls:
+        for name in QUERIES:
+            for concurrency in CONCURRENCY:
+                ours, theirs = alternate(urls, queries[name], concurrency=concurrency, rounds=repeats)
+                gain = ours.throughput / theirs.throughput if theirs.latencies else None
+                if name in JOINS_AND_AGGREGATES and gain is not None:
+                    worst.append(gain)
+                if name == "trivial ASK" and concurrency == 1:
+                    trivial_p50 = ours.p50
+                done = f"{len(ours.latencies)}/{len(theirs.latencies)}"
+                if ours.failures or theirs.failures:
+                    done += f" ({ours.failures}/{theirs.failures} failed)"
+                table.add(name, concurrency, done, ms(ours.p50), ms(ours.p99), f"{ours.throughput:,.1f}",
+                          ms(theirs.p50), ms(theirs.p99), f"{theirs.throughput:,.1f}", ratio(gain))
+    table.notes += [
+        f"requests = answered by ffkg / by rdflib-endpoint, in {repeats} alternating batches of {BATCH} per client "
+        f"(a batch stops issuing after {CELL_BUDGET:g} s); throughput × = ffkg req/s ÷ rdflib-endpoint req/s.",
+        f"Target >= 10× on joins and aggregates: lowest here {min(worst):.1f}×." if worst else "",
+        f"HTTP overhead on the trivial query: ffkg p50 {ms(trivial_p50)} ms − in-process p50 {ms(inprocess)} ms "
+        f"= {ms(None if trivial_p50 is None else trivial_p50 - inprocess)} ms (target <= 2 ms).",
+        "ffkg serve runs with --workers 4 (query threads; one process, since the on-disk store admits one); "
+        "the client threads share the same 2 cores as the servers.",
+    ]
+    table.notes = [note for note in table.notes if note]
+    return [table]
