@@ -15,19 +15,24 @@ import re
 from spacy.tokens import Doc, Token
 
 from kg.extract.base import ResolvedMention
-from kg.extract.cases import Candidate, build_events, court_title, is_court_officer
+from kg.extract.cases import Candidate, build_events
 from kg.extract.context import (
-    PLACE_TYPES,
     Sentence,
     governing_preposition,
-    head_token,
     in_phrase,
     is_within,
-    phrase_head,
     sentences,
 )
 from kg.extract.dates import sentence_dates
-from kg.extract.flows import WEAPON_WORDS, find_route
+from kg.extract.flows import WEAPON_WORDS
+from kg.extract.roles import (
+    event_places,
+    gathering_roles,
+    lawsuit_roles,
+    programme_runners,
+    smuggling_roles,
+    violence_roles,
+)
 from kg.records import DocumentInfo, EntityRecord, RelationRecord
 
 LAWSUIT = frozenset(
@@ -83,17 +88,14 @@ _PROGRAMME = re.compile(
     r"\b(?:Project|Operation|Programa|Plan)(?:\s+(?:and\s+|of\s+|the\s+|de\s+|del\s+)?[A-Z][\w'’-]*)+"
     r"|\b(?:[A-Z][\w-]+\s+){1,4}(?:Initiative|Program|Programme)\b"
 )
-_CLIMB = frozenset({"xcomp", "pcomp", "pobj", "prep", "advcl", "acl", "conj"})
 #: Nouns that make a trigger the name of a charge ("one count of trafficking"), not a scheme.
 _CHARGE_NOUNS = frozenset({"count", "charge", "offense", "offence", "penalty", "law", "act", "conviction"})
 _COURT_WORDS = frozenset({"court", "lawsuit", "suit", "complaint", "judge"})
 _PRISON_WORDS = frozenset({"prison", "charge", "sentence", "imprisonment", "year", "fine"})
 #: Exports are trade unless the sentence calls them unlawful.
 _ILLEGAL = frozenset({"illegally", "illegal", "unlawfully", "unlawful", "illicitly", "illicit", "smuggle"})
-_ACTORS = frozenset({"Person", "GovernmentBody", "Organization", "Country"})
 #: Buying or moving guns is a scheme when the sentence calls it unlawful or reports it from a case.
 _ACQUIRE_OR_MOVE = frozenset({"purchase", "buy", "acquire", "obtain", "transport"})
-_ALIAS_WORDS = frozenset({"known", "called", "nicknamed", "dubbed", "alias", "aka"})
 _START_VERBS = frozenset(["begin", "launch", "start", "create", "establish", "initiate", "found", "announce"])
 
 
@@ -146,180 +148,6 @@ def _scope(token: Token) -> Token:
     return token
 
 
-def _mentions_under(
-    doc: Doc, sentence: Sentence, root: Token, types: frozenset[str] | set[str], *, phrase: bool = False
-) -> list[ResolvedMention]:
-    """Mentions inside `root`'s subtree; with `phrase`, leaving out what is only conjoined to it."""
-    inside = in_phrase if phrase else is_within
-    return [m for m in sentence.mentions if m.entity.type in types and inside(head_token(doc, m), root)]
-
-
-def _subjects(
-    doc: Doc, sentence: Sentence, trigger: Token, types: set[str], *, doer: bool = False
-) -> list[ResolvedMention]:
-    """Named subjects of the trigger's clause, climbing to the governing verb when it has none.
-
-    Nouns ("trafficking") only take their possessor or "by" agent: the subject of a
-    sentence that merely mentions trafficking did not traffic. Climbing stops at
-    reported speech, so "said X" never makes X the actor. With `doer`, a passive
-    trigger's actor is its "by" agent ("was killed by soldiers"), not its subject.
-    """
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children)
-    if trigger.pos_ != "VERB" or (doer and passive):
-        owners = [c for c in trigger.children if c.dep_ == "poss" and trigger.pos_ != "VERB"]
-        owners += [g for c in trigger.children if c.lower_ == "by" for g in c.children]
-        return [m for o in owners for m in _mentions_under(doc, sentence, o, types)]
-    token = trigger
-    for _ in range(6):
-        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if subjects:
-            return [m for s in subjects for m in _named_or_antecedent(doc, sentence, s, types)]
-        if token.dep_ not in _CLIMB or token.head.i == token.i:
-            break
-        token = token.head
-    return []
-
-
-def _named_or_antecedent(doc: Doc, sentence: Sentence, subject: Token, types: set[str]) -> list[ResolvedMention]:
-    """The mentions in a subject, or for "he"/"she" the last person named before it in the sentence."""
-    named = _mentions_under(doc, sentence, subject, types)
-    if named or subject.lower_ not in ("he", "she") or "Person" not in types:
-        return named
-    before = [m for m in sentence.of_types(["Person"]) if m.token_end <= subject.i]
-    return before[-1:]
-
-
-def _objects(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
-    objects = [c for c in trigger.children if c.dep_ in ("dobj", "attr")]
-    return [m for o in objects for m in _mentions_under(doc, sentence, o, types)]
-
-
-def _places(doc: Doc, sentence: Sentence, root: Token) -> list[ResolvedMention]:
-    """Places the scope locates the event in ("in Tucson federal court", "to Guyana")."""
-    found = []
-    for place in _mentions_under(doc, sentence, root, PLACE_TYPES, phrase=True):
-        governed = governing_preposition(doc, place)
-        if governed and governed[0] in ("in", "at", "to") and head_token(doc, place).dep_ != "appos":
-            found.append(place)
-    return found
-
-
-def _lawsuit(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> dict[str, list[ResolvedMention]]:
-    people = {"Person"}
-    parties = {"Person", "Gunmaker", "Organization", "CriminalGroup"}
-    lemma = _lemma(trigger)
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children)
-    if lemma in ("sue", "charge", "sentence", "convict", "indict", "prosecute") and not passive:
-        defendants = _objects(doc, sentence, trigger, parties if lemma in ("sue", "charge") else people)
-        if not defendants and lemma == "charge":
-            defendants = [m for m in _mentions_under(doc, sentence, trigger, {"Gunmaker"})]
-    else:
-        defendants = _subjects(doc, sentence, trigger, people)
-    plaintiffs = []
-    if lemma in ("sue", "lawsuit", "suit") and not passive:
-        plaintiffs = _subjects(doc, sentence, trigger, {"Country", "Organization", "Person", "GovernmentBody"})
-        plaintiffs += [
-            m for c in trigger.children if c.dep_ == "poss" for m in _mentions_under(doc, sentence, c, {"Country"})
-        ]
-    officers = [m for m in sentence.mentions if is_court_officer(doc, m, sentence.mentions)]
-    officer_ids = {m.entity.id for m in officers}
-    return {
-        "plaintiff": plaintiffs,
-        "defendant": [m for m in defendants if m.entity.id not in officer_ids],
-        "participant": officers,
-        "occurredIn": _court_towns(doc, sentence, trigger),
-    }
-
-
-def _court_towns(doc: Doc, sentence: Sentence, trigger: Token) -> list[ResolvedMention]:
-    """The town of the court: "in Tucson federal court", "In San Antonio, a judge sentenced" (an opening
-    "In X," sets the scene of the whole sentence)."""
-    found = []
-    for town in sentence.of_types(["City"]):
-        governed = governing_preposition(doc, town)
-        if governed is None or governed[0] not in ("in", "at"):
-            continue
-        prep = governed[1]
-        opening = prep.i == sentence.span.start
-        court = _lemma(prep.head) == "court" or _lemma(phrase_head(head_token(doc, town))) == "court"
-        if opening or court or prep.head.i == trigger.i:
-            found.append(town)
-    return found
-
-
-def _receivers(doc: Doc, sentence: Sentence) -> list[ResolvedMention]:
-    """Cartels in the sentence and the people named as their members ("a member of the X cartel, Y")."""
-    groups = sentence.of_types(["CriminalGroup"])
-    members = []
-    for person in sentence.of_types(["Person"]):
-        for group in groups:
-            between = doc[group.token_end : person.token_start]
-            verbs = [t for t in between if t.pos_ in ("VERB", "AUX") and t.lower_ not in _ALIAS_WORDS]
-            if group.token_end <= person.token_start and len(between) <= 6 and not verbs:
-                members.append(person)
-                break
-    return groups + members
-
-
-def _smuggling(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> dict[str, list[ResolvedMention]]:
-    receivers = _receivers(doc, sentence)
-    perpetrators = [
-        m
-        for m in _subjects(doc, sentence, trigger, {"Person", "CriminalGroup"}, doer=True)
-        if m.entity.type == "Person" and not court_title(doc, m)
-    ]
-    perpetrator_ids = {m.entity.id for m in perpetrators}
-    route = find_route(doc, sentence)
-    return {
-        "perpetrator": perpetrators,
-        "participant": [m for m in receivers if m.entity.id not in perpetrator_ids],
-        "weaponFrom": sentence.of_types(["Gunmaker"]),
-        "occurredIn": route.origins + route.destinations + route.via,
-    }
-
-
-def _violence(doc: Doc, sentence: Sentence, trigger: Token, root: Token, kind: str) -> dict:
-    args: dict[str, list[ResolvedMention]] = {
-        "weaponFrom": sentence.of_types(["Gunmaker"]),
-        "occurredIn": _places(doc, sentence, root),
-    }
-    if kind == "Attack":
-        targets = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
-        targets += [g for c in trigger.children if c.lower_ in ("on", "against") for g in c.children]
-        named = {"Person", "GovernmentBody", "Organization"}
-        hit = [m for t in targets for m in _mentions_under(doc, sentence, t, named)]
-        args["target"] = [m for m in hit if m.entity.type == "Person"] or hit
-        args["perpetrator"] = _subjects(doc, sentence, trigger, {"Person", "CriminalGroup"}, doer=True)
-    else:
-        args["participant"] = _subjects(doc, sentence, trigger, {"GovernmentBody"})
-    return args
-
-
-def _gathering(doc: Doc, sentence: Sentence, trigger: Token, root: Token, kind: str) -> dict:
-    """Policy actions and meetings: the actors in the trigger's phrase take part, places locate it."""
-    scope = root
-    if trigger.pos_ == "VERB":
-        actors = _subjects(doc, sentence, trigger, set(_ACTORS), doer=True)
-        actors += _objects(doc, sentence, trigger, {"Person", "GovernmentBody", "Organization"})
-        partners = [g for c in trigger.children if c.lower_ == "with" for g in c.children]
-        actors += [m for p in partners for m in _mentions_under(doc, sentence, p, _ACTORS)]
-    else:
-        actors = _mentions_under(doc, sentence, scope, _ACTORS, phrase=True)
-    places = _places(doc, sentence, scope)
-    place_ids = {p.entity.id for p in places}
-    actors = [a for a in actors if a.entity.id not in place_ids and not _placed(doc, a)]
-    if kind == "PolicyAction":
-        countries = [a for a in actors if a.entity.type == "Country"]
-        actors = [a for a in actors if a.entity.type != "Country"]
-        places += countries or _mentions_under(doc, sentence, scope, {"Country"})
-    return {"participant": actors, "occurredIn": places}
-
-
-def _placed(doc: Doc, mention: ResolvedMention) -> bool:
-    governed = governing_preposition(doc, mention)
-    return governed is not None and governed[0] in ("in", "at", "to", "into")
-
-
 def _charge_name(token: Token) -> bool:
     """ "one count of trafficking in firearms": the name of a charge, a scheme only if it names more."""
     nearby = [token.head, token.head.head, token.head.head.head]
@@ -357,9 +185,9 @@ def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
             continue
         root = _scope(token)
         if kind == "Lawsuit":
-            args = _lawsuit(doc, sentence, token, root)
+            args = lawsuit_roles(doc, sentence, token, root)
         elif kind == "Smuggling":
-            args = _smuggling(doc, sentence, token, root)
+            args = smuggling_roles(doc, sentence, token, root)
             named = args["perpetrator"] or args["participant"]
             if _charge_name(token) and not (args["participant"] or args["occurredIn"]):
                 continue
@@ -369,9 +197,9 @@ def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
         elif kind in ("Seizure", "Attack"):
             if _habitual(sentence, token):
                 continue
-            args = _violence(doc, sentence, token, root, kind)
+            args = violence_roles(doc, sentence, token, root, kind)
         else:
-            args = _gathering(doc, sentence, token, root, kind)
+            args = gathering_roles(doc, sentence, token, root, kind)
         future = any(_lemma(a) in _FUTURE for a in token.ancestors) or any(c.lower_ == "will" for c in token.children)
         found.append(Candidate(kind, token, root, sentence, args, position, future=future))
     cases = [c for c in found if c.kind == "Lawsuit" and any(d.entity.type == "Person" for d in c.args["defendant"])]
@@ -393,7 +221,7 @@ def _supply_to_cartel(doc: Doc, sentence: Sentence, position: int) -> list[Candi
         head = governed[1].head
         objects = [head] + [c for c in head.children if c.dep_ == "dobj"]
         if any(_lemma(t) in WEAPON_WORDS for t in objects) and not _charge_name(head):
-            args = _smuggling(doc, sentence, head, head)
+            args = smuggling_roles(doc, sentence, head, head)
             return [Candidate("Smuggling", head, head, sentence, args, position)]
     return []
 
@@ -452,26 +280,15 @@ def _programmes(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
         if started and not dated:
             dated = sentence_dates(sentence.span, info.date)
         args = {
-            "participant": _runners(doc, sentence, head, started),
-            "occurredIn": [p for p in _places(doc, sentence, head.head) if p.entity.type == "City"] if started else [],
+            "participant": programme_runners(doc, sentence, head, started),
+            "occurredIn": [p for p in event_places(doc, sentence, head.head) if p.entity.type == "City"]
+            if started
+            else [],
         }
         candidate = Candidate("PolicyAction", head, head, sentence, args, position, name=name)
         candidate.date = dated[0].value if dated else None
         found.append(candidate)
     return found
-
-
-def _runners(doc: Doc, sentence: Sentence, head: Token, started: bool) -> list[ResolvedMention]:
-    """Who runs a programme: "the ATF's Project X", "X is a project of the ATF", "the ATF began X"."""
-    bodies = {"GovernmentBody", "Organization", "Country"}
-    owners = [c for c in head.children if c.dep_ == "poss"]
-    if started:
-        owners += [c for c in head.head.children if c.dep_ in ("nsubj", "agent")]
-    if head.dep_ == "nsubj" and _lemma(head.head) == "be":
-        for attr in (c for c in head.head.children if c.dep_ == "attr"):
-            owners += [g for p in attr.children if p.lower_ in ("of", "by") for g in p.children]
-    found = [m for o in owners for m in _mentions_under(doc, sentence, o, bodies)]
-    return [m for m in found if head_token(doc, m).dep_ != "poss" or head_token(doc, m).head.i == head.i]
 
 
 def extract_events(
