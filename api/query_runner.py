@@ -30,6 +30,7 @@ from kg.settings import Settings
 from kg.store import BaseStore
 
 STREAM_AFTER = 1 << 20
+STREAM_CHUNK = 1 << 18
 _DONE = object()
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 _UPDATE_START = re.compile(
@@ -68,6 +69,10 @@ class _Job:
         self._keep = 0
         self._tail = b""
         self._rows = 0
+        self._fmt: ResultFormat | None = None
+        self._pending: list[bytes] = []
+        self._pending_size = 0
+        self._streaming = False
 
     def cancel(self) -> None:
         self._cancelled.set()
@@ -89,11 +94,21 @@ class _Job:
                     "max_result_rows",
                     self._max_rows,
                 )
-        self._put(data)
+        self._pending.append(data)
+        self._pending_size += len(data)
+        if self._pending_size >= (STREAM_CHUNK if self._streaming else STREAM_AFTER):
+            self._hand_over()
         return len(data)
 
     def flush(self) -> None:
-        """The engine flushes its writer; chunks are already on their way."""
+        """The engine flushes its writer; we hand bytes over in large batches of our own."""
+
+    def _hand_over(self) -> None:
+        """Pass the bytes written so far to the request: the first batch opens the stream."""
+        body = b"".join(self._pending)
+        self._pending, self._pending_size = [], 0
+        self._put(body if self._streaming else ("stream", self._fmt, body))
+        self._streaming = True
 
     def work(
         self, slots: threading.BoundedSemaphore, workers: int, evaluate: Callable[[], Any], accept: str | None
@@ -111,9 +126,13 @@ class _Job:
                 self._markers = fmt.row_markers
                 self._keep = max(len(marker) for marker in fmt.row_markers) - 1
                 self._rows = -fmt.header_rows
-            self._put(fmt)
+            self._fmt = fmt
             results.serialize(self, fmt.engine_format)
-            self._put(_DONE)
+            if self._streaming:
+                self._hand_over()
+                self._put(_DONE)
+            else:
+                self._put(("whole", fmt, b"".join(self._pending)))
         except _Cancelled:
             pass
         except Exception as error:  # handed to the request, which reports or logs it
@@ -162,24 +181,17 @@ class QueryRunner:
 
         threading.Thread(target=job.work, args=(self._slots, self.workers, evaluate, accept), daemon=True).start()
         try:
-            fmt: ResultFormat = await job.next(self.timeout)
-            head: list[bytes] = []
-            size = 0
-            while size < STREAM_AFTER:
-                chunk = await job.next(self.timeout)
-                if chunk is _DONE:
-                    return Response(b"".join(head), media_type=fmt.content_type)
-                head.append(chunk)
-                size += len(chunk)
+            kind, fmt, body = await job.next(self.timeout)
         except BaseException:
             job.cancel()
             raise
-        return StreamingResponse(self._rest(job, head), media_type=fmt.content_type)
+        if kind == "whole":
+            return Response(body, media_type=fmt.content_type)
+        return StreamingResponse(self._rest(job, body), media_type=fmt.content_type)
 
-    async def _rest(self, job: _Job, head: list[bytes]) -> AsyncIterator[bytes]:
+    async def _rest(self, job: _Job, head: bytes) -> AsyncIterator[bytes]:
         try:
-            for chunk in head:
-                yield chunk
+            yield head
             while (chunk := await job.next(self.timeout)) is not _DONE:
                 yield chunk
         finally:
