@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.base import ResolvedMention
 from kg.extract.context import Sentence, is_within, sentences, unique
+from kg.extract.roles import is_court_officer
 from kg.iris import local_iri
 from kg.records import DocumentInfo, EntityRecord, RelationRecord, Span
 
@@ -28,7 +29,6 @@ _BACK_REFERENCE = re.compile(
 _CO_PARTY = re.compile(r"\bco-?(?:defendants?|conspirators?)\b", re.I)
 _CONFIDENCE = {"defendant": 0.8, "plaintiff": 0.8, "perpetrator": 0.75, "occurredIn": 0.65}
 _PARTY_ROLES = ("defendant", "plaintiff")
-_COURT_TITLES = frozenset({"judge", "justice", "magistrate", "prosecutor", "prosecutors"})
 
 
 @dataclass(eq=False)
@@ -192,34 +192,8 @@ def _merge_others(candidates: list[Candidate], headline_end: int) -> list[Candid
     return groups
 
 
-def court_title(doc: Doc, mention: ResolvedMention) -> bool:
-    """Judges and prosecutors (not an Attorney General) by the title written right before the name."""
-    words = [t.lower_ for t in doc[mention.token_start : mention.token_end]]
-    index = mention.token_start - 1
-    while index >= 0 and mention.token_start - index <= 5 and doc[index].pos_ in ("PROPN", "NOUN", "ADJ"):
-        words.insert(0, doc[index].lower_)
-        index -= 1
-    if _COURT_TITLES & set(words):
-        return True
-    return any(w == "attorney" and (i + 1 == len(words) or words[i + 1] != "general") for i, w in enumerate(words))
-
-
-def prosecutor_body(entity: EntityRecord) -> bool:
-    """ "U.S. Attorney", "U.S. Attorney's Office ...": the prosecuting office."""
-    return bool(re.search(r"\battorney\b(?!\s+general)|\bprosecutor", entity.label, re.I))
-
-
 def _court_officers(doc: Doc, mentions: list[ResolvedMention]) -> list[ResolvedMention]:
     return [m for m in mentions if is_court_officer(doc, m, mentions)]
-
-
-def is_court_officer(doc: Doc, mention: ResolvedMention, mentions: list[ResolvedMention]) -> bool:
-    """A titled judge or prosecutor, or a prosecuting office not used as a person's title."""
-    if mention.entity.type == "Person":
-        return court_title(doc, mention)
-    if mention.entity.type != "GovernmentBody" or not prosecutor_body(mention.entity):
-        return False
-    return not any(m.entity.type == "Person" and m.token_start == mention.token_end for m in mentions)
 
 
 def _label(group: Candidate) -> str:

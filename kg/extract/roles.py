@@ -7,10 +7,11 @@ function that maps a trigger to its role -> mentions table.
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Token
 
 from kg.extract.base import ResolvedMention
-from kg.extract.cases import court_title, is_court_officer
 from kg.extract.context import (
     PLACE_TYPES,
     Sentence,
@@ -21,10 +22,12 @@ from kg.extract.context import (
     phrase_head,
 )
 from kg.extract.flows import find_route
+from kg.records import EntityRecord
 
 _CLIMB = frozenset({"xcomp", "pcomp", "pobj", "prep", "advcl", "acl", "conj"})
 _ACTORS = frozenset({"Person", "GovernmentBody", "Organization", "Country"})
 _ALIAS_WORDS = frozenset({"known", "called", "nicknamed", "dubbed", "alias", "aka"})
+_COURT_TITLES = frozenset({"judge", "justice", "magistrate", "prosecutor", "prosecutors"})
 
 
 def _lemma(token: Token) -> str:
@@ -216,3 +219,29 @@ def programme_runners(doc: Doc, sentence: Sentence, head: Token, started: bool) 
             owners += [g for p in attr.children if p.lower_ in ("of", "by") for g in p.children]
     found = [m for o in owners for m in _mentions_under(doc, sentence, o, bodies)]
     return [m for m in found if head_token(doc, m).dep_ != "poss" or head_token(doc, m).head.i == head.i]
+
+
+def court_title(doc: Doc, mention: ResolvedMention) -> bool:
+    """Judges and prosecutors (not an Attorney General) by the title written right before the name."""
+    words = [t.lower_ for t in doc[mention.token_start : mention.token_end]]
+    index = mention.token_start - 1
+    while index >= 0 and mention.token_start - index <= 5 and doc[index].pos_ in ("PROPN", "NOUN", "ADJ"):
+        words.insert(0, doc[index].lower_)
+        index -= 1
+    if _COURT_TITLES & set(words):
+        return True
+    return any(w == "attorney" and (i + 1 == len(words) or words[i + 1] != "general") for i, w in enumerate(words))
+
+
+def prosecutor_body(entity: EntityRecord) -> bool:
+    """ "U.S. Attorney", "U.S. Attorney's Office ...": the prosecuting office."""
+    return bool(re.search(r"\battorney\b(?!\s+general)|\bprosecutor", entity.label, re.I))
+
+
+def is_court_officer(doc: Doc, mention: ResolvedMention, mentions: list[ResolvedMention]) -> bool:
+    """A titled judge or prosecutor, or a prosecuting office not used as a person's title."""
+    if mention.entity.type == "Person":
+        return court_title(doc, mention)
+    if mention.entity.type != "GovernmentBody" or not prosecutor_body(mention.entity):
+        return False
+    return not any(m.entity.type == "Person" and m.token_start == mention.token_end for m in mentions)
