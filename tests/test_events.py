@@ -169,3 +169,12 @@ def test_the_court_town_wins_over_the_dateline() -> None:
     assert case.date == "2021-06-14"
     (scheme,) = view.events("Smuggling")
     assert view.args(scheme) == {"perpetrator": {"Darnell Wilks"}, "occurredIn": {"Canada"}}
+
+
+def test_violence_counts_lawful_supply_and_drug_cases_are_no_gun_events() -> None:
+    view = run(
+        "Cartel violence killed 30,000 people in Mexico in 2019.\n\n"
+        "The United States supplied weapons to Ukraine in 2022.\n\n"
+        "Juan Lopez was arrested in Miami in May for drug trafficking."
+    )
+    assert [e.type for e in view.events()] == []

@@ -162,6 +162,16 @@ def _past(token: Token) -> bool:
     return token.tag_ == "VBN" and any(a.tag_ == "VBD" or a.lemma_ == "have" for a in auxes)
 
 
+def _about_guns(token: Token, sentence: Sentence, words: set[str]) -> bool:
+    """Smuggling here means guns ("drug trafficking" does not count); supplying or delivering
+    them is only a scheme when it is unlawful or goes to a criminal group."""
+    if not (words & WEAPON_WORDS or sentence.of_types(["WeaponType"])):
+        return False
+    if _lemma(token) in ("supply", "deliver"):
+        return bool(words & _ILLEGAL or sentence.of_types(["CriminalGroup"]))
+    return True
+
+
 def _habitual(sentence: Sentence, trigger: Token) -> bool:
     """Statistics and present-tense generalities are flows, not events."""
     if _STATISTICAL.search(sentence.span.text):
@@ -180,8 +190,7 @@ def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
         kind = _trigger_type(token, words)
         if kind is None or _under_according_to(token) or sentence.mention_at(token) is not None:
             continue
-        moved = _lemma(token) in ("supply", "deliver")
-        if kind == "Smuggling" and moved and not words & WEAPON_WORDS:
+        if kind == "Smuggling" and not _about_guns(token, sentence, words):
             continue
         root = _scope(token)
         if kind == "Lawsuit":
@@ -198,6 +207,8 @@ def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
             if _habitual(sentence, token):
                 continue
             args = violence_roles(doc, sentence, token, root, kind)
+            if kind == "Attack" and not (args["target"] or args["perpetrator"]):
+                continue
         else:
             args = gathering_roles(doc, sentence, token, root, kind)
         future = any(_lemma(a) in _FUTURE for a in token.ancestors) or any(c.lower_ == "will" for c in token.children)
