@@ -17,9 +17,6 @@ from kg.records import Span
 
 PLACE_TYPES = frozenset({"City", "Region", "Country"})
 BODY_TYPES = frozenset({"Organization", "GovernmentBody", "CriminalGroup"})
-ACTOR_TYPES = BODY_TYPES | {"Person", "Gunmaker", "Country"}
-#: Dependency labels that keep a token inside the noun phrase it modifies.
-NP_INTERNAL = frozenset({"compound", "amod", "nmod", "poss", "conj", "cc", "appos", "det", "case", "punct", "nummod"})
 
 
 @dataclass
