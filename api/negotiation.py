@@ -18,8 +18,10 @@ from kg.errors import NotAcceptableError
 class ResultFormat:
     """One way to write an answer: the media type we send and what pyoxigraph writes it with.
 
-    `row_markers` are byte strings that occur exactly once per solution in this format's
-    output (they cannot occur inside escaped values), so rows can be counted while streaming.
+    `row_markers` are byte strings that occur once per solution in this format's output, so
+    rows can be counted while streaming. Escaping keeps them out of values, except for raw
+    `[{}`/`,{}` in JSON strings and line breaks inside quoted CSV values: those only ever
+    count too many rows, so the cap can refuse early but never lets more through.
     """
 
     media_type: str
@@ -38,7 +40,7 @@ SOLUTION_FORMATS: tuple[ResultFormat, ...] = (
         "application/sparql-results+json",
         ox.QueryResultsFormat.JSON,
         ("application/json", "text/javascript", "application/javascript"),
-        (b"[{", b",{"),
+        (b'[{"', b',{"', b"[{}", b",{}"),
     ),
     ResultFormat(
         "application/sparql-results+xml", ox.QueryResultsFormat.XML, ("application/xml", "text/xml"), (b"<result>",)

@@ -230,7 +230,7 @@ def wide_store(rows: int) -> Store:
     """A store with `rows` subjects whose literals contain the characters the row counter must not trip on."""
     store = Store.memory()
     predicate = ox.NamedNode("urn:x:says")
-    tricky = '[{ ,{ "<result>" \n\t},{ '
+    tricky = '[{ ,{ {"s": "<result>" \t},{ '
     store.replace_graph(
         "urn:x:g",
         [
@@ -246,7 +246,7 @@ def wide_store(rows: int) -> Store:
     ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"],
 )
 def test_the_row_cap_lets_exactly_the_limit_through_and_refuses_one_more(media_type: str) -> None:
-    query = "SELECT ?s WHERE { ?s ?p ?o }"
+    query = "SELECT ?s ?o WHERE { ?s ?p ?o }"
     with TestClient(create_app(app_settings(max_result_rows=40), wide_store(40))) as client:
         assert client.get("/sparql", params={"query": query}, headers={"accept": media_type}).status_code == 200
     with TestClient(create_app(app_settings(max_result_rows=40), wide_store(41))) as client:
@@ -256,6 +256,12 @@ def test_the_row_cap_lets_exactly_the_limit_through_and_refuses_one_more(media_t
         assert problem["value"] == 40
 
 
+def test_rows_without_bindings_count_towards_the_cap() -> None:
+    query = "SELECT ?unbound WHERE { ?s ?p ?o }"
+    with TestClient(create_app(app_settings(max_result_rows=40), wide_store(41))) as client:
+        assert assert_problem(client.get("/sparql", params={"query": query}), 422)["limit"] == "max_result_rows"
+
+
 def test_answers_larger_than_the_stream_threshold_arrive_whole() -> None:
     store = wide_store(30_000)
     with TestClient(create_app(app_settings(), store)) as client:
@@ -263,6 +269,14 @@ def test_answers_larger_than_the_stream_threshold_arrive_whole() -> None:
         assert response.status_code == 200
         assert len(response.content) > 1 << 20
         assert len(json.loads(response.content)["results"]["bindings"]) == 30_000
+
+
+def test_a_limit_hit_after_streaming_began_cuts_the_connection_instead_of_ending_cleanly() -> None:
+    settings = app_settings(max_result_rows=25_000)
+    with LiveServer(create_app(settings, wide_store(30_000))) as server:
+        with pytest.raises(httpx.RemoteProtocolError):
+            httpx.get(f"{server.url}/sparql", params={"query": "SELECT ?s ?o WHERE { ?s ?p ?o }"}, timeout=60)
+        assert httpx.get(f"{server.url}/health", timeout=60).status_code == 200
 
 
 def test_a_slow_query_gets_the_timeout_error_and_others_are_still_served(small_store: Store) -> None:
