@@ -78,7 +78,13 @@ class _Job:
         self._cancelled.set()
 
     def _put(self, item: Any) -> None:
-        self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
+        """Hand `item` to the request; once it gave up (timeout, disconnect, shutdown) nobody listens."""
+        if self._cancelled.is_set():
+            return
+        try:
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
+        except RuntimeError:
+            self.cancel()  # the event loop has closed: the server is shutting down
 
     def write(self, data: bytes) -> int:
         if self._cancelled.is_set() or time.monotonic() > self.deadline:
