@@ -178,3 +178,17 @@ def test_violence_counts_lawful_supply_and_drug_cases_are_no_gun_events() -> Non
         "Juan Lopez was arrested in Miami in May for drug trafficking."
     )
     assert [e.type for e in view.events()] == []
+
+
+def test_the_guns_talked_about_before_extend_the_same_scheme() -> None:
+    view = run(
+        "PHOENIX – Marco Delgado, 31, was sentenced by U.S. District Judge Susan Bolton to 87 months in prison "
+        "for conspiracy to traffic firearms to Mexico.\n\n"
+        "The firearms were then smuggled across the border to members of the Sinaloa Cartel."
+    )
+    (scheme,) = view.events("Smuggling")
+    assert view.args(scheme) == {
+        "perpetrator": {"Marco Delgado"},
+        "participant": {"Sinaloa Cartel"},
+        "occurredIn": {"Mexico"},
+    }

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.base import ResolvedMention
 from kg.extract.context import Sentence, is_within, sentences, unique
+from kg.extract.flows import WEAPON_WORDS
 from kg.extract.roles import is_court_officer
 from kg.iris import local_iri
 from kg.records import DocumentInfo, EntityRecord, RelationRecord, Span
@@ -123,6 +124,19 @@ def _group_of(candidate: Candidate, groups: list[Candidate]) -> Candidate | None
     return next((g for g in groups if any(candidate is m for m in g.members)), None)
 
 
+def _same_guns(trigger: Token) -> bool:
+    """ "The firearms were then smuggled ...", "transported them": the guns already talked about."""
+    for child in trigger.children:
+        if child.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+            continue
+        if child.lower_ in ("them", "they"):
+            return True
+        definite = any(d.lower_ in ("the", "these", "those") for d in child.children if d.dep_ == "det")
+        if definite and child.lemma_.lower() in WEAPON_WORDS:
+            return True
+    return False
+
+
 def _merge_smuggling(schemes: list[Candidate], lawsuits: list[Candidate]) -> list[Candidate]:
     """A scheme told in a court sentence is done by that case's defendants; schemes of one case merge."""
     groups: list[Candidate] = []
@@ -134,8 +148,8 @@ def _merge_smuggling(schemes: list[Candidate], lawsuits: list[Candidate]) -> lis
             candidate.args.setdefault("perpetrator", []).extend(defendants)
         perpetrators = candidate.ids("perpetrator")
         receivers = candidate.ids("participant")
-        target = None
-        for group in groups:
+        target = groups[-1] if groups and not perpetrators and _same_guns(candidate.trigger) else None
+        for group in [] if target else groups:
             known = group.ids("perpetrator")
             same_case = case is not None and group.lawsuit is case
             same_people = bool(perpetrators & known)
