@@ -137,8 +137,16 @@ def _same_guns(trigger: Token) -> bool:
     return False
 
 
-def _merge_smuggling(schemes: list[Candidate], lawsuits: list[Candidate]) -> list[Candidate]:
-    """A scheme told in a court sentence is done by that case's defendants; schemes of one case merge."""
+def _merge_smuggling(schemes: list[Candidate], lawsuits: list[Candidate], text: str) -> list[Candidate]:
+    """A scheme told in a court sentence is done by that case's defendants; schemes of one case merge.
+
+    Two schemes known only by the cartel they supply are one scheme within a paragraph;
+    across paragraphs ("First, ...", "Second, ...") they are separate cases.
+    """
+
+    def paragraph(candidate: Candidate) -> int:
+        return text.count("\n\n", 0, candidate.sentence.span.start_char)
+
     groups: list[Candidate] = []
     for candidate in schemes:
         case = _group_of(candidate.lawsuit, lawsuits) if candidate.lawsuit else None
@@ -153,7 +161,10 @@ def _merge_smuggling(schemes: list[Candidate], lawsuits: list[Candidate]) -> lis
             known = group.ids("perpetrator")
             same_case = case is not None and group.lawsuit is case
             same_people = bool(perpetrators & known)
-            same_receiver = (not perpetrators or not known) and bool(receivers & group.ids("participant"))
+            anonymous = not perpetrators and not known and paragraph(candidate) != paragraph(group)
+            same_receiver = (
+                (not perpetrators or not known) and not anonymous and bool(receivers & group.ids("participant"))
+            )
             if same_case or same_people or same_receiver:
                 target = group
                 break
@@ -275,7 +286,7 @@ def build_events(
     for case in cases:
         if dateline is not None and not case.args.get("occurredIn"):
             case.args["occurredIn"] = [dateline]
-    groups = cases + _merge_smuggling(schemes, cases)
+    groups = cases + _merge_smuggling(schemes, cases, doc.text)
     headline_end = doc.text.find("\n\n")
     groups += _merge_others([c for c in candidates if c.kind not in ("Lawsuit", "Smuggling")], headline_end)
     entities, relations = [], []
