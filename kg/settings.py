@@ -28,6 +28,11 @@ class Settings(BaseSettings):
         4, gt=0, description="Most SPARQL queries run at once; a query past its timeout holds its slot until done."
     )
     max_result_rows: int = Field(100_000, gt=0, description="Most rows a SELECT may return over HTTP.")
+    allow_service: bool = Field(
+        False,
+        description="Let SPARQL SERVICE clauses fetch other endpoints; off so anonymous clients cannot make the server "
+        "send requests.",
+    )
     max_body_bytes: int = Field(20_000_000, gt=0, description="Largest request body or upload accepted.")
     max_document_bytes: int = Field(20_000_000, gt=0, description="Largest article file ingest accepts.")
     host: str = Field("127.0.0.1", description="Address `ffkg serve` binds to.")

@@ -223,6 +223,24 @@ def test_a_body_over_max_body_bytes_is_413_naming_the_limit(small_store: Store) 
         assert problem["limit"] == "max_body_bytes"
 
 
+def test_service_is_refused_unless_allowed_but_the_word_in_a_string_is_fine(client: TestClient) -> None:
+    federated = "SELECT * WHERE { SERVICE <http://169.254.169.254/latest> { ?s ?p ?o } }"
+    problem = assert_problem(client.get("/sparql", params={"query": federated}), 403)
+    assert "FFKG_ALLOW_SERVICE" in problem["detail"]
+    harmless = PREFIX + 'SELECT ?e WHERE { ?e ffkg:key ?k FILTER(CONTAINS(?k, "service")) } # no SERVICE here'
+    assert client.get("/sparql", params={"query": harmless}).status_code == 200
+
+
+def test_service_when_allowed_federates_with_another_endpoint(small_store: Store) -> None:
+    with LiveServer(create_app(app_settings(allow_service=True), small_store)) as server:
+        federated = (
+            PREFIX + f"SELECT ?maker WHERE {{ SERVICE <{server.url}/sparql> {{ ?suit ffkg:defendant ?maker }} }}"
+        )
+        response = httpx.get(f"{server.url}/sparql", params={"query": federated}, timeout=60)
+        found = sorted(row["maker"]["value"] for row in response.json()["results"]["bindings"])
+        assert found == sorted([COLT, SMITH_WESSON])
+
+
 # -- limits ---------------------------------------------------------------------------------------------
 
 

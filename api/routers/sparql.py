@@ -6,6 +6,7 @@ serialisation (see `api.query_runner`); the table in `api.negotiation` picks the
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -14,7 +15,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import RunnerDep, SettingsDep, StoreDep, read_body
 from api.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, negotiate
-from kg.errors import BadInputError, UnsupportedFormatError
+from kg.errors import BadInputError, ForbiddenError, UnsupportedFormatError
+from kg.settings import Settings
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 
@@ -37,6 +39,23 @@ DefaultGraphs = Annotated[
     list[str], Query(alias="default-graph-uri", description="Graphs whose merge is the query's default graph.")
 ]
 NamedGraphs = Annotated[list[str], Query(alias="named-graph-uri", description="Graphs the query may name in GRAPH.")]
+
+
+#: IRIs, strings and comments, which may mention "service" without calling one.
+_NOT_KEYWORDS = re.compile(
+    r'<[^<>"{}|^`\\\s]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*'
+)
+_SERVICE = re.compile(r"(?<![\w:])SERVICE\b", re.IGNORECASE)
+
+
+def refuse_service(query: str, settings: Settings) -> None:
+    """Federated SERVICE calls make this server fetch URLs the client names; only when allowed."""
+    if not settings.allow_service and _SERVICE.search(_NOT_KEYWORDS.sub(" ", query)):
+        raise ForbiddenError(
+            "SERVICE (federated query) is switched off: it would make this server fetch URLs for anonymous "
+            "clients; set FFKG_ALLOW_SERVICE=true to allow it"
+        )
 
 
 def dataset_options(default_graphs: list[str], named_graphs: list[str]) -> dict[str, Any]:
@@ -89,6 +108,7 @@ async def query_get(
         endpoint = str(request.url.replace(query=""))
         description = service_description(endpoint, writable=settings.write_token is not None)
         return Response(ox.serialize(description, format=fmt.engine_format), media_type=fmt.content_type)
+    refuse_service(query, settings)
     return await runner.respond(store, query, dataset_options(default_graph_uri, named_graph_uri), accept)
 
 
@@ -126,4 +146,5 @@ async def query_post(request: Request, store: StoreDep, runner: RunnerDep, setti
             f"cannot read a query from {media_type or 'a body without Content-Type'}; send {FORM} or {SPARQL_QUERY}"
         )
     options = dataset_options(params.get("default-graph-uri", []), params.get("named-graph-uri", []))
+    refuse_service(query, settings)
     return await runner.respond(store, query, options, request.headers.get("accept"))
