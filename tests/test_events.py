@@ -192,3 +192,13 @@ def test_the_guns_talked_about_before_extend_the_same_scheme() -> None:
         "participant": {"Sinaloa Cartel"},
         "occurredIn": {"Mexico"},
     }
+
+
+def test_who_is_named_in_the_gathering_joined_takes_part() -> None:
+    view = run(
+        "Canadian Foreign Minister Melanie Joly traveled to Jamaica to participate in the Canada-CARICOM Summit "
+        "on March 3, 2023."
+    )
+    (summit,) = view.events("Event")
+    assert view.args(summit) == {"participant": {"Melanie Joly", "Canada", "Caribbean Community"}}
+    assert summit.date == "2023-03-03"

@@ -27,6 +27,8 @@ from kg.records import EntityRecord
 _CLIMB = frozenset({"xcomp", "pcomp", "pobj", "prep", "advcl", "acl", "conj"})
 _ACTORS = frozenset({"Person", "GovernmentBody", "Organization", "Country"})
 _ALIAS_WORDS = frozenset({"known", "called", "nicknamed", "dubbed", "alias", "aka"})
+#: "participate in the U.S.-CARICOM Dialogue": who is named in the gathering takes part in it.
+_JOIN = frozenset({"participate", "join", "attend"})
 _COURT_TITLES = frozenset({"judge", "justice", "magistrate", "prosecutor", "prosecutors"})
 
 
@@ -83,11 +85,14 @@ def _objects(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> l
 
 
 def event_places(doc: Doc, sentence: Sentence, root: Token) -> list[ResolvedMention]:
-    """Places the scope locates the event in ("in Tucson federal court", "to Guyana")."""
+    """Places the scope locates the event in ("in Tucson federal court", "to Guyana"); a place
+    that only names the event itself ("the Canada-CARICOM Summit") does not locate it."""
     found = []
     for place in _mentions_under(doc, sentence, root, PLACE_TYPES, phrase=True):
+        head = head_token(doc, place)
         governed = governing_preposition(doc, place)
-        if governed and governed[0] in ("in", "at", "to") and head_token(doc, place).dep_ != "appos":
+        naming = phrase_head(head).i == root.i
+        if governed and governed[0] in ("in", "at", "to") and head.dep_ != "appos" and not naming:
             found.append(place)
     return found
 
@@ -186,16 +191,21 @@ def violence_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token, ki
 def gathering_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token, kind: str) -> dict:
     """Policy actions and meetings: the actors in the trigger's phrase take part, places locate it."""
     scope = root
+    joined: list[ResolvedMention] = []
     if trigger.pos_ == "VERB":
         actors = _subjects(doc, sentence, trigger, set(_ACTORS), doer=True)
         actors += _objects(doc, sentence, trigger, {"Person", "GovernmentBody", "Organization"})
         partners = [g for c in trigger.children if c.lower_ == "with" for g in c.children]
         actors += [m for p in partners for m in _mentions_under(doc, sentence, p, _ACTORS)]
+        if _lemma(trigger) in _JOIN:
+            gatherings = [g for c in trigger.children if c.lower_ == "in" for g in c.children]
+            joined = [m for g in gatherings for m in _mentions_under(doc, sentence, g, _ACTORS)]
     else:
         actors = _mentions_under(doc, sentence, scope, _ACTORS, phrase=True)
-    places = event_places(doc, sentence, scope)
+    joined_ids = {m.entity.id for m in joined}
+    places = [p for p in event_places(doc, sentence, scope) if p.entity.id not in joined_ids]
     place_ids = {p.entity.id for p in places}
-    actors = [a for a in actors if a.entity.id not in place_ids and not _placed(doc, a)]
+    actors = [a for a in actors if a.entity.id not in place_ids and not _placed(doc, a)] + joined
     if kind == "PolicyAction":
         countries = [a for a in actors if a.entity.type == "Country"]
         actors = [a for a in actors if a.entity.type != "Country"]
