@@ -10,8 +10,9 @@ Same interface and behaviour as the embedded `kg.store.Store`, spoken over HTTP:
 - a bookkeeping graph on the server lists the source graphs and holds the revision, so
   reads are scoped to our graphs (a server also holds others, e.g. Virtuoso's system
   graphs) and every API process over the same server sees every write;
-- large reads come in pages checked against a COUNT, and a result the server cut short
-  (Virtuoso's `ResultSetMaxRows`) raises instead of passing for the whole answer.
+- large reads come in pages checked against a COUNT, and a SELECT the server cut short
+  (Virtuoso's `ResultSetMaxRows`) is read again in pages it allows, or raises: never a
+  partial answer passed off as the whole one.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ _QUERY_FORM = re.compile(
 _VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 #: Where substituted variables are bound: first in the WHERE group, as Virtuoso takes no trailing VALUES.
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 _MENTIONED_GRAPH = re.compile(r"\b(?:GRAPH|INTO|WITH|TO)\s*<([^>]+)>", re.IGNORECASE)
 _RESULTS_JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
@@ -271,13 +273,22 @@ class SparqlStore(BaseStore):
             self._scope = (revision, self.graphs())
         return self._scope[1]
 
-    def _rows(self, variables: str, where: str) -> Iterator[ox.QuerySolution]:
+    def _rows(
+        self,
+        variables: str,
+        where: str,
+        *,
+        prologue: str = "",
+        dataset: dict[str, Any] | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[ox.QuerySolution]:
         """All solutions of a pattern, in ordered pages, checked against a COUNT so none go missing."""
-        expected = self._count(where)
+        size = page_size or self.page_size
+        expected = self._count(where, prologue=prologue, dataset=dataset)
         seen = 0
-        for offset in range(0, expected, self.page_size):
-            page = f"SELECT {variables} WHERE {{ {where} }} ORDER BY {variables} LIMIT {self.page_size} OFFSET {offset}"
-            for row in self._results({"query": page}):
+        for offset in range(0, expected, size):
+            page = f"{prologue}SELECT {variables} WHERE {{ {where} }} ORDER BY {variables} LIMIT {size} OFFSET {offset}"
+            for row in self._results({"query": page, **(dataset or {})}):
                 seen += 1
                 yield row
         if seen != expected:
@@ -287,18 +298,44 @@ class SparqlStore(BaseStore):
                 "or lower FFKG_SPARQL_PAGE_SIZE",
             )
 
-    def _count(self, where: str) -> int:
-        rows = self._results({"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}"})
+    def _count(self, where: str, *, prologue: str = "", dataset: dict[str, Any] | None = None) -> int:
+        rows = self._results({"query": f"{prologue}SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}", **(dataset or {})})
         return int(next(iter(rows))["n"].value)
 
     def _results(self, params: dict[str, Any], *, user_input: bool = False) -> ox.QuerySolutions | ox.QueryBoolean:
         response = self._send("POST", self.query_url, "query", data=params, accept=_RESULTS_JSON, user_input=user_input)
         if "x-sparql-maxrows" in response.headers:
+            return self._read_again_in_pages(params, response)
+        return self._parsed(response)
+
+    def _read_again_in_pages(self, params: dict[str, Any], cut: httpx.Response) -> ox.QuerySolutions:
+        """The whole answer to a SELECT the server cut short (Virtuoso's ResultSetMaxRows), in pages it allows.
+
+        An ordered query cannot be paged without losing its order, so that one is an error instead.
+        """
+        limit = int(cut.headers["x-sparql-maxrows"])
+        text = params["query"]
+        form = _QUERY_FORM.match(text)
+        if form is None or form.group(1).upper() != "SELECT" or _ORDER_BY.search(text):
             raise RemoteStoreError(
                 self.query_url,
-                f"the server cut the result at {response.headers['x-sparql-maxrows']} rows; raise ResultSetMaxRows "
-                "in virtuoso.ini or page the query with LIMIT and OFFSET",
+                f"the server cut the result at {limit} rows and an ordered query cannot be read in pages; "
+                "raise ResultSetMaxRows in virtuoso.ini",
             )
+        names = [variable.value for variable in self._parsed(cut).variables]
+        variables = " ".join(f"?{name}" for name in names)
+        rows = self._rows(
+            variables,
+            f"{{ {text[form.start(1) :]} }}",
+            prologue=text[: form.start(1)],
+            dataset={key: value for key, value in params.items() if key != "query"},
+            page_size=min(limit, self.page_size),
+        )
+        lines = ["\t".join(f"?{name}" for name in names)]
+        lines += ["\t".join("" if row[name] is None else str(row[name]) for name in names) for row in rows]
+        return ox.parse_query_results("\n".join(lines) + "\n", ox.QueryResultsFormat.TSV)
+
+    def _parsed(self, response: httpx.Response) -> ox.QuerySolutions | ox.QueryBoolean:
         try:
             return ox.parse_query_results(_VIRTUOSO_BNODE.sub(rb"\1", response.content), ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as error:
