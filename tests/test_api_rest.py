@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import (
     ATF,
@@ -14,9 +16,11 @@ from conftest import (
     SMITH_WESSON,
     SONORA,
     TOKEN,
+    app_settings,
 )
 from fastapi.testclient import TestClient
 
+from api.app import create_app
 from kg import lookup
 from kg.errors import AmbiguousNameError, NotFoundError
 from kg.iris import ONTOLOGY, document_iri, graph_iri, key_of
@@ -251,3 +255,13 @@ def test_every_rest_route_is_in_the_openapi_schema(client: TestClient) -> None:
     ):
         assert path in paths
     assert client.get("/docs").status_code == 200
+
+
+def test_without_a_store_the_app_opens_and_closes_its_own(tmp_path: Path) -> None:
+    app = create_app(app_settings(in_memory=False, data_dir=tmp_path))
+    with TestClient(app) as client:
+        assert client.get("/health").json()["graphs"] == 0
+        assert app.state.store is not None
+    assert app.state.store is None
+    with Store.open(tmp_path / "store"):
+        pass
