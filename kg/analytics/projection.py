@@ -14,6 +14,7 @@ import threading
 import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
@@ -71,6 +72,7 @@ class _Memo:
                 del self.values[key]
 
 
+_networks: weakref.WeakKeyDictionary[BaseStore, _Memo] = weakref.WeakKeyDictionary()
 _projections: weakref.WeakKeyDictionary[BaseStore, _Memo] = weakref.WeakKeyDictionary()
 _derived: weakref.WeakKeyDictionary[nx.Graph, _Memo] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
@@ -174,10 +176,17 @@ def project(
     if not 0.0 <= min_confidence <= 1.0:
         raise BadInputError(f"min_confidence must be between 0 and 1, not {min_confidence}")
     revision = store.revision()
+    for table in (_networks, _projections):
+        _memo(table, store).discard(lambda cached: cached[0] != revision)
+    read = _memo(_networks, store)
+    network = read.get((revision, "network"), lambda: _read_network(store))
+    documents = read.get((revision, "documents"), lambda: _read_documents(store)) if with_documents else None
+    if (chosen, window, min_confidence, min_documents, documents) == (None, None, 0.0, 1, None):
+        return network
     key = (revision, chosen, window, float(min_confidence), int(min_documents), with_documents)
-    cache = _memo(_projections, store, _CACHE_SIZE)
-    cache.discard(lambda cached: cached[0] != revision)
-    return cache.get(key, lambda: _build(store, chosen, window, min_confidence, min_documents, with_documents))
+    return _memo(_projections, store, _CACHE_SIZE).get(
+        key, lambda: _filtered(network, documents, chosen, window, min_confidence, min_documents)
+    )
 
 
 def derived(graph: nx.Graph, name: Any, build: Callable[[], T]) -> T:
@@ -223,24 +232,14 @@ def _most_specific(classes: set[str]) -> str:
     return max(sorted(classes), key=lambda name: len(superclasses(name)))
 
 
-def _build(
-    store: BaseStore,
-    types: frozenset[str] | None,
-    window: tuple[date, date] | None,
-    min_confidence: float,
-    min_documents: int,
-    with_documents: bool,
-) -> nx.MultiDiGraph:
+def _read_network(store: BaseStore) -> nx.MultiDiGraph:
+    """Every entity, event and domain fact in the store, read with a few aggregated SELECTs."""
     classes = node_classes()
     node_types: dict[str, set[str]] = defaultdict(set)
     for node, cls in select_rows(
         store, f"SELECT DISTINCT ?n ?c WHERE {{ VALUES ?c {{ {_values(t.iri for t in classes.values())} }} ?n a ?c }}"
     ):
         node_types[node].add(cls[len(ONTOLOGY) :])
-    nodes = {node: _most_specific(found) for node, found in node_types.items()}
-    if types is not None:
-        nodes = {n: t for n, t in nodes.items() if any(is_a(t, wanted) for wanted in types)}
-
     literals: dict[str, dict[str, str]] = defaultdict(dict)
     for name, predicate in (
         ("label", RDFS_LABEL),
@@ -249,7 +248,7 @@ def _build(
         ("lon", GEO + "long"),
     ):
         for node, value in select_rows(store, f"SELECT ?n (MIN(?v) AS ?m) WHERE {{ ?n <{predicate}> ?v }} GROUP BY ?n"):
-            if node in nodes:
+            if node in node_types:
                 literals[node][name] = value
     mentions = dict(
         select_rows(
@@ -258,13 +257,11 @@ def _build(
     )
 
     graph = nx.MultiDiGraph()
-    for node, node_type in nodes.items():
+    for node, found in node_types.items():
         values = literals[node]
-        if window is not None and is_a(node_type, EVENT) and not overlaps(values.get("date"), window):
-            continue
         data: dict[str, Any] = {
             "label": values.get("label", key_of(node)),
-            "type": node_type,
+            "type": _most_specific(found),
             "key": key_of(node),
             "documents": int(mentions.get(node, 0)),
         }
@@ -288,34 +285,69 @@ def _build(
         f"SELECT ?s ?p ?o (COUNT(DISTINCT ?g) AS ?n) WHERE {{ VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?s ?p ?o }} }} "
         "GROUP BY ?s ?p ?o",
     ):
-        if subject not in graph or obj not in graph:
-            continue
-        confidence = best.get((subject, predicate, obj))
-        if int(count) < min_documents or (min_confidence > 0 and (confidence is None or confidence < min_confidence)):
-            continue
-        name = predicate[len(ONTOLOGY) :]
-        graph.add_edge(subject, obj, key=name, predicate=name, confidence=confidence, documents=int(count))
-    if with_documents:
-        _add_documents(store, graph)
+        if subject in graph and obj in graph:
+            name = predicate[len(ONTOLOGY) :]
+            confidence = best.get((subject, predicate, obj))
+            graph.add_edge(subject, obj, key=name, predicate=name, confidence=confidence, documents=int(count))
     return nx.freeze(graph)
 
 
-def _add_documents(store: BaseStore, graph: nx.MultiDiGraph) -> None:
-    """Documents as nodes, linked from every node of the graph they mention."""
-    mentioned = [
-        (node, document)
-        for node, document in select_rows(store, f"SELECT DISTINCT ?n ?d WHERE {{ ?n <{ONTOLOGY}mentionedIn> ?d }}")
-        if node in graph
-    ]
-    wanted = {document for _, document in mentioned}
+def _filtered(
+    network: nx.MultiDiGraph,
+    documents: _Documents | None,
+    types: frozenset[str] | None,
+    window: tuple[date, date] | None,
+    min_confidence: float,
+    min_documents: int,
+) -> nx.MultiDiGraph:
+    """The part of the full network the filters keep, plus documents when they are asked for."""
+
+    def keep_node(data: dict[str, Any]) -> bool:
+        wanted = types is None or any(is_a(data["type"], name) for name in types)
+        return wanted and (window is None or not is_a(data["type"], EVENT) or overlaps(data.get("date"), window))
+
+    def keep_edge(data: dict[str, Any]) -> bool:
+        confidence = data["confidence"]
+        strong = min_confidence == 0 or (confidence is not None and confidence >= min_confidence)
+        return strong and data["documents"] >= min_documents
+
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from((node, data) for node, data in network.nodes(data=True) if keep_node(data))
+    graph.add_edges_from(
+        (u, v, key, data)
+        for u, v, key, data in network.edges(keys=True, data=True)
+        if u in graph and v in graph and keep_edge(data)
+    )
+    if documents is not None:
+        mentioned = [(node, document) for node, document in documents.mentions if node in graph]
+        graph.add_nodes_from((document, documents.nodes[document]) for _, document in mentioned)
+        graph.add_edges_from(
+            (node, document, "mentionedIn", {"predicate": "mentionedIn", "confidence": None, "documents": 1})
+            for node, document in mentioned
+        )
+    return nx.freeze(graph)
+
+
+@dataclass(frozen=True)
+class _Documents:
+    """Document nodes (label: the title) and which node each mentions."""
+
+    nodes: dict[str, dict[str, Any]]
+    mentions: list[tuple[str, str]]
+
+
+def _read_documents(store: BaseStore) -> _Documents:
+    nodes = {}
     for document, title, published in select_rows(
         store,
         f"SELECT ?d (MIN(?t) AS ?title) (MIN(?date) AS ?published) WHERE {{ ?d a <{ONTOLOGY}Document> "
         f"OPTIONAL {{ ?d <{ONTOLOGY}title> ?t }} OPTIONAL {{ ?d <{ONTOLOGY}date> ?date }} }} GROUP BY ?d",
     ):
-        if document not in wanted:
-            continue
         data = {"label": title or key_of(document), "type": "Document", "key": key_of(document), "documents": 1}
-        graph.add_node(document, **data, **({"date": published} if published else {}))
-    for node, document in mentioned:
-        graph.add_edge(node, document, key="mentionedIn", predicate="mentionedIn", confidence=None, documents=1)
+        nodes[document] = {**data, **({"date": published} if published else {})}
+    mentions = [
+        (node, document)
+        for node, document in select_rows(store, f"SELECT DISTINCT ?n ?d WHERE {{ ?n <{ONTOLOGY}mentionedIn> ?d }}")
+        if document in nodes
+    ]
+    return _Documents(nodes, mentions)
