@@ -90,6 +90,22 @@ def test_select_in_every_results_format(client: TestClient, media_type: str, par
 @pytest.mark.parametrize(
     ("media_type", "parser"), [("application/sparql-results+json", "json"), ("application/sparql-results+xml", "xml")]
 )
+@pytest.mark.parametrize(
+    ("accept", "chosen"),
+    [
+        ("text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/*", "text/csv"),
+        ("*/*", "application/sparql-results+json"),
+        ("application/json", "application/sparql-results+json"),
+        ("image/png, text/tab-separated-values;q=0.1", "text/tab-separated-values"),
+    ],
+)
+def test_accept_headers_are_negotiated_by_quality_and_wildcards(client: TestClient, accept: str, chosen: str) -> None:
+    response = client.get("/sparql", params={"query": DEFENDANTS}, headers={"accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == chosen
+
+
 def test_ask_answers_true_and_false(client: TestClient, media_type: str, parser: str) -> None:
     for query, expected in ((PREFIX + "ASK { ?x a ffkg:Lawsuit }", True), (PREFIX + "ASK { ?x a ffkg:Attack }", False)):
         response = client.get("/sparql", params={"query": query}, headers={"accept": media_type})
