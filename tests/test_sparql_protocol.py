@@ -88,9 +88,6 @@ def test_select_in_every_results_format(client: TestClient, media_type: str, par
 
 
 @pytest.mark.parametrize(
-    ("media_type", "parser"), [("application/sparql-results+json", "json"), ("application/sparql-results+xml", "xml")]
-)
-@pytest.mark.parametrize(
     ("accept", "chosen"),
     [
         ("text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml"),
@@ -106,6 +103,9 @@ def test_accept_headers_are_negotiated_by_quality_and_wildcards(client: TestClie
     assert response.headers["content-type"].split(";")[0] == chosen
 
 
+@pytest.mark.parametrize(
+    ("media_type", "parser"), [("application/sparql-results+json", "json"), ("application/sparql-results+xml", "xml")]
+)
 def test_ask_answers_true_and_false(client: TestClient, media_type: str, parser: str) -> None:
     for query, expected in ((PREFIX + "ASK { ?x a ffkg:Lawsuit }", True), (PREFIX + "ASK { ?x a ffkg:Attack }", False)):
         response = client.get("/sparql", params={"query": query}, headers={"accept": media_type})
