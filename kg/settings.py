@@ -61,6 +61,12 @@ class Settings(BaseSettings):
         10_000, gt=0, description="Rows per page when reading large results from the shared server."
     )
     sparql_timeout: float = Field(120.0, gt=0, description="Seconds one HTTP request to the shared server may take.")
+    sparql_union_default_graph: bool = Field(
+        False,
+        description="The server's default graph is already the union of its named graphs and it holds only ffkg's "
+        "data (e.g. `oxigraph serve --union-default-graph` on a database of its own): queries go out without "
+        "listing ffkg's graphs, which is much faster there; ffkg's bookkeeping graph is then visible to queries.",
+    )
 
     example_queries_dir: Path = Field(
         Path(__file__).resolve().parent.parent / "examples" / "queries",

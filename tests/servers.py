@@ -35,18 +35,24 @@ def free_port() -> int:
 
 
 @contextmanager
-def oxigraph_server(folder: Path, *, read_only: bool = False) -> Iterator[dict[str, Any]]:
-    """`oxigraph serve` on disk in `folder` (or `serve-read-only` on an existing one); yields ffkg's settings for it."""
+def oxigraph_server(folder: Path, *, read_only: bool = False, union: bool = False) -> Iterator[dict[str, Any]]:
+    """`oxigraph serve` on disk in `folder` (or `serve-read-only` on an existing one); yields ffkg's settings for it.
+
+    `union` makes the server's default graph the union of its graphs, and tells ffkg so.
+    """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     mode = "serve-read-only" if read_only else "serve"
     command = [_binary("oxigraph"), mode, "--location", str(folder / "oxigraph"), "--bind", f"127.0.0.1:{port}"]
+    if union:
+        command.append("--union-default-graph")
     with running(command, folder, f"{base}/query?query=ASK%7B%7D", log=folder / "oxigraph.log", wait=30):
         yield {
             "store": "sparql",
             "sparql_query_url": f"{base}/query",
             "sparql_update_url": f"{base}/update",
             "sparql_graph_store_url": f"{base}/store",
+            **({"sparql_union_default_graph": True} if union else {}),
         }
 
 

@@ -82,6 +82,14 @@ def test_a_read_only_server_is_refused_at_start_up_and_its_write_rejections_are_
         store.close()
 
 
+def test_a_union_default_graph_server_is_queried_without_graph_lists(tmp_path: Path) -> None:
+    with oxigraph_server(tmp_path, union=True) as settings, fresh(settings) as store:
+        store.replace_graph(EX + "g", [triple("a", "x")])
+        assert store._dataset_params({}) == {}
+        assert [row["o"] for row in store.query(f"SELECT ?o WHERE {{ ?s <{EX}p> ?o }}")] == [ox.Literal("x")]
+        assert store.graphs() == [EX + "g"]
+
+
 def test_a_second_process_sees_every_write_at_once(oxigraph_settings: dict[str, Any]) -> None:  # noqa: F811
     writer, reader = fresh(oxigraph_settings), SparqlStore.connect(Settings(**oxigraph_settings))
     before = reader.revision()

@@ -76,6 +76,7 @@ class SparqlStore(BaseStore):
         client: httpx.Client,
         page_size: int = 10_000,
         basic_auth: tuple[str, str] | None = None,
+        union_default_graph: bool = False,
     ) -> None:
         self.query_url = query_url
         self.update_url = update_url
@@ -83,6 +84,7 @@ class SparqlStore(BaseStore):
         self.page_size = page_size
         self._client = client
         self._basic_auth = basic_auth
+        self.union_default_graph = union_default_graph
         self._scope: tuple[int, list[str]] | None = None
         self._dataset: rdflib.Dataset | None = None
 
@@ -103,6 +105,7 @@ class SparqlStore(BaseStore):
             client=client,
             page_size=settings.sparql_page_size,
             basic_auth=_basic_pair(settings),
+            union_default_graph=settings.sparql_union_default_graph,
         )
         try:
             store._check()
@@ -255,9 +258,11 @@ class SparqlStore(BaseStore):
         """The protocol's dataset: what the caller asked for, else the union of our graphs."""
         default = options.get("default_graph")
         named = options.get("named_graphs")
+        union = options.get("use_default_graph_as_union", True)
+        if default is None and named is None and union and self.union_default_graph:
+            return {}
         if default is None and named is None:
             ours = self._scoped_graphs()
-            union = options.get("use_default_graph_as_union", True)
             return {"default-graph-uri": [*ours, DEFAULT_GRAPH] if union else [DEFAULT_GRAPH], "named-graph-uri": ours}
         if not isinstance(default, list):
             default = [ox.DefaultGraph()] if default is None else [default]
