@@ -169,3 +169,17 @@ def test_a_sub_unit_named_after_a_city_yields_the_city_only() -> None:
 def test_a_district_us_attorneys_office_is_its_own_body() -> None:
     found = typed("The U.S. Attorney's Office for the Western District of Texas brought the case.")
     assert found.get("U.S. Attorney's Office for the Western District of Texas") == "GovernmentBody"
+
+
+def test_a_text_longer_than_one_parse_is_chunked_and_offsets_still_index_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.extract
+
+    monkeypatch.setattr(kg.extract, "CHUNK_CHARS", 300)
+    paragraph = "Agents in Laredo seized Ruger rifles bound for the Gulf Cartel, said Nora Benitez of the FBI.\n"
+    text = paragraph * 12
+    entities = entities_of(text)
+    cartel = find(entities, "Gulf Cartel")
+    assert len(cartel.mentions) == 12
+    for entity in entities:
+        for mention in entity.mentions:
+            assert text[mention.start : mention.end] == mention.text

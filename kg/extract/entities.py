@@ -63,8 +63,11 @@ def resolve_entities(doc: Doc, info: DocumentInfo, gazetteer: Gazetteer) -> tupl
     taken = {i for m in gaz for i in range(m.start, m.end)}
     places = {i for m in gaz if m.type in TYPE_RANK for i in range(m.start, m.end)}
     model = model_mentions(doc, taken, places)
+    areas = {i for m in model if m.type == "Region" for i in range(m.start, m.end)}
+    gaz = [m for m in gaz if not (m.type == "City" and m.start in areas)]
     mentions = sorted(gaz + model, key=lambda m: (m.start, -m.end))
     mentions = _body_phrases(doc, mentions, gazetteer)
+    mentions = _place_cartels(doc, mentions, gazetteer)
     mentions = _drop_excluded_acronyms(doc, mentions)
     entities = _group(doc, mentions)
     return _records(doc, entities)
@@ -142,6 +145,9 @@ def _place_reading(doc: Doc, span: SpacySpan, types: set[str]) -> str:
     """State or city or country, from the words around the name."""
     after = [t.lower_ for t in doc[span.end : span.end + 4]]
     before = [t.lower_ for t in doc[max(span.start - 3, 0) : span.start]]
+    dateline = span.start == 0 or "\n" in doc[span.start - 1].text
+    if "City" in types and dateline and after[:1] and after[0] in ("–", "—", "-", ","):
+        return "City"
     if "Region" in types and (
         (after and after[0] in REGION_WORDS)
         or (before[-1:] == [","] and _place_ends_at(doc, span.start - 1, "City"))
@@ -303,6 +309,22 @@ def _body_phrases(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> li
     return sorted(kept + extra, key=lambda m: (m.start, -m.end))
 
 
+def _place_cartels(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """"the Sinaloa and Jalisco cartels": places before "cartel(s)" name criminal groups."""
+    places = {m.start: m for m in mentions if m.type in ("Region", "City")}
+    out = []
+    for m in mentions:
+        j = m.end
+        while m.start in places and j < len(doc) and (doc[j].lower_ in ("and", ",", "drug") or j in places):
+            j = places[j].end if j in places else j + 1
+        if m.start in places and j < len(doc) and doc[j].lower_ in ("cartel", "cartels"):
+            name = f"{doc[m.start : m.end].text} Cartel"
+            entry = gazetteer.organisation(name)
+            m = Mention(m.start, m.end, "CriminalGroup", entry.id if entry else entity_iri("org", name), entry)
+        out.append(m)
+    return out
+
+
 def _country_mention(gazetteer: Gazetteer, code: str, start: int, end: int) -> Mention | None:
     for entry in gazetteer.entries.values():
         if entry.type == "Country" and entry.country == code:
@@ -422,15 +444,14 @@ def _records(doc: Doc, entities: list[_Entity]) -> tuple[list[EntityRecord], lis
 
 
 def _label(entity: _Entity) -> str:
-    """The fullest proper name the text uses; the gazetteer's name when the text only has an acronym."""
+    """The fullest proper name the text uses; the gazetteer's name when the text only has
+    one-word forms ("ATF", "Juarez", "Sinaloa" before "cartels") or descriptions."""
     texts = [m.text for m in entity.mentions if m.proper]
-    if entity.entry and (entity.entry.type == "WeaponType" or not texts):
-        return entity.entry.label
-    texts = texts or [m.text for m in entity.mentions]
-    proper = [t for t in texts if not (t.isupper() and len(t) <= 8)] or texts
-    if entity.entry and not [t for t in texts if not _ACRONYM.match(t) or " " in t]:
-        return entity.entry.label
-    return max(proper, key=lambda t: (len(t), not t.isupper(), t))
+    entry = entity.entry
+    if entry and (entry.type == "WeaponType" or not any(" " in t for t in texts)):
+        return entry.label
+    proper = [t for t in texts if not t.isupper()] or texts or [m.text for m in entity.mentions]
+    return max(proper, key=lambda t: (len(t), t))
 
 
 def _iri(entity: _Entity, label: str) -> str:

@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from kg.iris import entity_iri, geonames_iri
+from kg.iris import entity_iri, geonames_iri, normalise_key
 
 SPAN_KEY = "ffkg_gazetteer"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
@@ -73,15 +73,23 @@ class Entry:
 
 @dataclass
 class Gazetteer:
-    """All entries, by id, plus the lookup from a country and a body kind to an entry."""
+    """All entries by id, plus lookups: (country, body kind) -> body, and organisation names."""
 
     entries: dict[str, Entry] = field(default_factory=dict)
     by_kind: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    by_org_name: dict[str, Entry] = field(default_factory=dict)
 
     def add(self, entry: Entry) -> None:
         self.entries[entry.id] = entry
         for kind in entry.kinds:
             self.by_kind.setdefault((entry.country, kind), entry)
+        if _PREFIX.get(entry.type) == "org":
+            for name in entry.names():
+                self.by_org_name.setdefault(normalise_key(name), entry)
+
+    def organisation(self, name: str) -> Entry | None:
+        """The organisation, agency, maker or group called `name` (any case, accents, punctuation)."""
+        return self.by_org_name.get(normalise_key(name))
 
 
 def _entry(raw: dict, kind: str | None) -> Entry:

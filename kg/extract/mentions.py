@@ -17,6 +17,7 @@ from spacy.tokens import Span as SpacySpan
 
 from kg.extract.gazetteer import Entry
 from kg.extract.rules import (
+    AREA_WORDS,
     DEMONYMS,
     GENERIC_WORDS,
     NAME_PARTICLES,
@@ -56,9 +57,10 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
     for ent in doc.ents:
         if ent.label_ not in ("PERSON", "ORG", "GPE"):
             continue
-        body = _place_named_body(doc, ent, taken, places)
-        if body is not None:
-            out.append(Mention(body.start, body.end, "GovernmentBody", surface_key("GovernmentBody", body.text)))
+        named = _place_named(doc, ent, taken, places)
+        if named is not None:
+            span, kind = named
+            out.append(Mention(span.start, span.end, kind, surface_key(kind, span.text)))
             continue
         span = _trim(doc, ent, taken)
         if span is None or not_an_entity(doc, span):
@@ -89,8 +91,11 @@ def headline_tokens(doc: Doc) -> set[int]:
     return out
 
 
-def _place_named_body(doc: Doc, ent: SpacySpan, taken: set[int], places: set[int]) -> SpacySpan | None:
-    """"Georgia Bureau of Investigation", "Tucson Police Department": a place, then a body's name."""
+def _place_named(
+    doc: Doc, ent: SpacySpan, taken: set[int], places: set[int]
+) -> tuple[SpacySpan, str] | None:
+    """"Georgia Bureau of Investigation", "Tucson Police Department": a place, then a body's name;
+    "San Diego County": a place, then an area word, is a Region."""
     start = ent.start + (doc[ent.start].lower_ == "the")
     split = start
     while split < ent.end and split in places:
@@ -98,8 +103,10 @@ def _place_named_body(doc: Doc, ent: SpacySpan, taken: set[int], places: set[int
     rest = doc[split : ent.end]
     if split == start or not len(rest) or any(i in taken for i in range(split, ent.end)):
         return None
+    if ent.label_ in ("GPE", "LOC") and len(rest) == 1 and rest[0].text in AREA_WORDS:
+        return doc[start : ent.end], "Region"
     if rest[0].text[:1].isupper() and classify_org(rest.text) == "GovernmentBody" and not not_an_entity(doc, rest):
-        return doc[start : ent.end]
+        return doc[start : ent.end], "GovernmentBody"
     return None
 
 

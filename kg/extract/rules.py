@@ -39,6 +39,8 @@ LOCATION_PREPOSITIONS = frozenset(
 #: "Houston Division": a sub-unit named after its city is not an entity; the city is.
 SUB_UNIT_WORDS = frozenset({"Division", "Field", "Sector", "Station", "Region"})
 SUB_UNIT_LOWER = frozenset(w.lower() for w in SUB_UNIT_WORDS)
+#: "San Diego County": a place name plus one of these names a wider area (a Region).
+AREA_WORDS = frozenset({"County", "Parish", "Province", "Municipality", "Valley", "Borough"})
 REGION_WORDS = frozenset({"state", "province", "department", "region", "border", "northern", "southern", "western",
                           "eastern", "violent", "central"})
 PERSON_TITLES = frozenset(
@@ -66,7 +68,9 @@ NON_ENTITY_HEADS = frozenset(
     }
 )
 #: Lone words that name no particular body ("State" in "Secretary of State", "Division").
-GENERIC_WORDS = GOVERNMENT_WORDS | SUB_UNIT_LOWER | {"state", "states", "community", "group", "organization"}
+GENERIC_WORDS = GOVERNMENT_WORDS | SUB_UNIT_LOWER | {w.lower() for w in AREA_WORDS} | {
+    "state", "states", "community", "group", "organization", "city"
+}
 #: Lower-case words inside personal names ("Romain le Cour", "Oscar de la Hoya").
 NAME_PARTICLES = frozenset({"le", "la", "de", "del", "della", "di", "da", "dos", "van", "von", "der", "du", "y", "bin"})
 #: Words that make a capitalised phrase an organisation rather than a person.
@@ -112,7 +116,7 @@ BODY_KINDS = (
     "attorney general's office", "attorney generals office", "attorney general", "foreign ministry",
     "ministry of foreign affairs", "foreign affairs ministry", "defense ministry", "defence ministry",
     "ministry of defense", "national guard", "national police", "supreme court", "prosecutor's office",
-    "police department",
+    "police department", "security ministry", "customs agency", "interior ministry", "ministry of interior",
     "army", "navy", "military", "police", "congress", "senate", "marines", "government",
 )
 _KIND_TOKENS = sorted(

@@ -1,0 +1,48 @@
+"""The gazetteer data files: they load, ids are unique, and the names the product promises are there."""
+
+from __future__ import annotations
+
+import json
+
+from kg.extract.gazetteer import DATA_DIR, TYPED_FILES, load_gazetteer
+
+
+def test_every_file_parses_and_every_id_is_unique() -> None:
+    ids = []
+    for name in [*TYPED_FILES, "places.jsonl"]:
+        for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            assert record["label"] and isinstance(record.get("aliases", []), list)
+            ids.append(record["id"] if ":" in record["id"] else f"{name}:{record['id']}")
+    assert len(ids) == len(set(ids))
+
+
+def test_the_makers_sued_by_mexico_and_forty_more_are_known() -> None:
+    gazetteer = load_gazetteer()
+    makers = [e for e in gazetteer.entries.values() if e.type == "Gunmaker"]
+    assert len(makers) >= 40
+    for name in ("Smith & Wesson", "Barrett", "Beretta USA", "Beretta Holding", "Century International Arms",
+                 "Colt's Manufacturing Company", "Glock Inc.", "Glock Ges.m.b.H.", "Sturm, Ruger & Co.",
+                 "Interstate Arms"):
+        entry = gazetteer.organisation(name)
+        assert entry is not None and entry.type == "Gunmaker", name
+
+
+def test_places_carry_geonames_ids_and_coordinates() -> None:
+    gazetteer = load_gazetteer()
+    juarez = gazetteer.entries["geonames:4013708"]
+    assert (juarez.type, juarez.label) == ("City", "Ciudad Juárez")
+    assert juarez.lat and juarez.lon
+    arizona = [e for e in gazetteer.entries.values() if e.type == "Region" and e.label == "Arizona"][0]
+    assert "Ariz." in arizona.aliases and arizona.geonames_id
+    countries = [e for e in gazetteer.entries.values() if e.type == "Country"]
+    assert len(countries) > 190
+    assert gazetteer.entries["region:caribbean"].type == "Region"
+
+
+def test_agencies_and_groups_resolve_by_any_name() -> None:
+    gazetteer = load_gazetteer()
+    assert gazetteer.organisation("Justice Department") is gazetteer.organisation("Department of Justice")
+    assert gazetteer.organisation("Cártel del Golfo").id == "org:gulf-cartel"
+    assert gazetteer.organisation("Caribbean Community").type == "Organization"
+    assert gazetteer.by_kind[("MX", "foreign ministry")].id == "org:sre"
