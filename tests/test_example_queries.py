@@ -189,6 +189,7 @@ def test_corpus_the_route_share(corpus: TestClient) -> None:
     )
 
 
-def test_corpus_a_bipartisan_law(corpus: TestClient) -> None:
+def test_corpus_congress_passed_and_biden_signed_the_june_2022_law(corpus: TestClient) -> None:
     rows = ask(corpus, "11-policy-actions")
-    assert any("Safer Communities Act" in r["label"] and r.get("date", "").startswith("2022-06") for r in rows)
+    assert any(r.get("date", "").startswith("2022-06") and "Congress" in r.get("participants", "") for r in rows)
+    assert any(r.get("date") == "2022-06-25" and "Joe Biden" in r.get("participants", "") for r in rows)
