@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from extraction_view import run
+from spacy.tokens import Doc
 
+from kg.extract import load_pipeline
+from kg.extract.context import sentences
 from kg.records import EVENT_ROLES
 
 
@@ -63,6 +66,7 @@ def test_a_seizure_names_the_maker_and_the_place() -> None:
     (seizure,) = view.events("Seizure")
     assert view.args(seizure) == {"weaponFrom": {"Colt"}, "occurredIn": {"Nogales"}}
     assert seizure.date == "2019-03-03"
+    assert seizure.label == "seizure of weapons made by Colt in Nogales"
 
 
 def test_an_attack_names_target_perpetrator_weapons_and_place() -> None:
@@ -75,6 +79,7 @@ def test_an_attack_names_target_perpetrator_weapons_and_place() -> None:
         "occurredIn": {"Culiacán"},
     }
     assert attack.date == "2019-05"
+    assert attack.label == "attack on Carlos Mendez by Sinaloa Cartel in Culiacán"
 
 
 def test_a_named_operation_is_a_policy_action_labelled_with_its_name() -> None:
@@ -202,3 +207,14 @@ def test_who_is_named_in_the_gathering_joined_takes_part() -> None:
     (summit,) = view.events("Event")
     assert view.args(summit) == {"participant": {"Melanie Joly", "Canada", "Caribbean Community"}}
     assert summit.date == "2023-03-03"
+
+
+def test_a_sentence_the_parser_cut_without_a_full_stop_is_read_whole() -> None:
+    words = ["Headline", "\n\n", "Joly", "joined", "the", "(", "OAS", ")", "Summit", "today", ".", "Next", "one", "."]
+    starts = [True, False, False, False, False, False, False, False, True, False, False, True, False, False]
+    doc = Doc(load_pipeline().vocab, words=words, sent_starts=starts)
+    assert [s.span.text for s in sentences(doc, [])] == [
+        "Headline",
+        "Joly joined the ( OAS ) Summit today .",
+        "Next one .",
+    ]

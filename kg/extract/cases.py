@@ -222,21 +222,39 @@ def _court_officers(doc: Doc, mentions: list[ResolvedMention]) -> list[ResolvedM
 
 
 def _label(group: Candidate) -> str:
+    """A short description built from the event's own fillers ("attack on Omar Garcia Harfuch")."""
     if group.name:
         return group.name
     names = {role: unique(m.entity.label for m in group.args.get(role, [])) for role in group.args}
+
+    def listed(role: str, limit: int = 3) -> str:
+        return ", ".join(names.get(role, [])[:limit])
+
+    where = f" in {listed('occurredIn')}" if names.get("occurredIn") else ""
     if group.kind == "Lawsuit":
-        against = ", ".join(names.get("defendant", [])[:3])
-        by = ", ".join(names.get("plaintiff", []))
-        return f"lawsuit by {by} against {against}" if by else f"case against {against or 'unnamed defendants'}"
+        against = listed("defendant") or "unnamed defendants"
+        by = listed("plaintiff")
+        return f"lawsuit by {by} against {against}" if by else f"case against {against}"
     if group.kind == "Smuggling":
-        who = ", ".join(names.get("perpetrator", [])[:3] or names.get("participant", [])[:2])
-        where = ", ".join(names.get("occurredIn", [])[:3])
-        return "firearms smuggling" + (f" by {who}" if who else "") + (f" involving {where}" if where else "")
-    phrase = list(group.root.subtree)
-    if len(phrase) > 12:
-        phrase = [t for t in phrase if is_within(t, group.trigger) and abs(t.i - group.trigger.i) <= 6]
-    return "".join(t.text_with_ws for t in phrase).strip(" \n–—-,.:;") or group.trigger.text
+        who = listed("perpetrator") or listed("participant", 2)
+        return (
+            "firearms smuggling"
+            + (f" by {who}" if who else "")
+            + (f" involving {listed('occurredIn')}" if where else "")
+        )
+    if group.kind == "Seizure":
+        makers = listed("weaponFrom", 4)
+        return "seizure of weapons" + (f" made by {makers}" if makers else "") + where
+    if group.kind == "Attack":
+        target, attacker = listed("target"), listed("perpetrator")
+        return "attack" + (f" on {target}" if target else "") + (f" by {attacker}" if attacker else "") + where
+    trigger = group.trigger
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        left = [t for t in trigger.subtree if t.i <= trigger.i and t.dep_ not in ("det", "punct")]
+        if len(left) <= 8:
+            return " ".join(t.text for t in left) + where
+    who = listed("participant")
+    return (f"{who}: " if who else "") + trigger.lemma_.lower() + where
 
 
 def _record(group: Candidate, info: DocumentInfo) -> tuple[EntityRecord, list[RelationRecord]]:

@@ -40,16 +40,31 @@ class Sentence:
 
 
 def _lines(doc: Doc) -> Iterator[SpacySpan]:
-    """The parser's sentences, cut again at line breaks: a headline has no full stop."""
+    """The parser's sentences, cut again at line breaks (a headline has no full stop) and
+    glued back where the parser split a line without a full stop ("(CARICOM) | Dialogue on ...")."""
+    start = None
     for sent in doc.sents:
-        start = sent.start
         for token in sent:
             if token.is_space and "\n" in token.text:
-                if token.i > start:
+                if start is not None and token.i > start:
                     yield doc[start : token.i]
-                start = token.i + 1
-        if start < sent.end:
+                start = None
+            elif start is None:
+                start = token.i
+        last = doc[sent.end - 1]
+        if start is not None and _ends_sentence(last):
             yield doc[start : sent.end]
+            start = None
+    if start is not None:
+        yield doc[start : len(doc)]
+
+
+def _ends_sentence(token: Token) -> bool:
+    """A full stop, or a closing quote or bracket right after one."""
+    if token.text in (".", "!", "?", "…", ";"):
+        return True
+    before = token.doc[token.i - 1] if token.i > 0 else None
+    return token.is_punct and before is not None and before.text in (".", "!", "?")
 
 
 def sentences(doc: Doc, mentions: list[ResolvedMention]) -> Iterator[Sentence]:
