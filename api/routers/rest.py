@@ -21,8 +21,10 @@ from kg.errors import BadInputError, NotFoundError
 router = APIRouter()
 
 MAX_PAGE = 1000
+#: The engine reads OFFSET as an unsigned 64-bit number; far past any real dataset, far below that.
+MAX_OFFSET = 10**12
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size.")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]
 _LITERAL = re.compile(
     r'"(?P<value>(?:[^"\\]|\\.)*)"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^<(?P<datatype>[^<>]*)>)?', re.S
 )
