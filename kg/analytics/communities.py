@@ -107,7 +107,7 @@ def _louvain(simple: nx.Graph, seed: int, resolution: float, backend: str) -> Pa
         return Partition([], 0.0, seed, resolution, backend)
     if backend == "networkx":
         groups = nx.community.louvain_communities(simple, seed=seed, resolution=resolution)
-        quality = nx.community.modularity(simple, groups, resolution=resolution)
+        quality = nx.community.modularity(simple, groups, resolution=resolution) if simple.number_of_edges() else 0.0
     else:
         view = igraph_view(simple)
         with seeded(seed):
