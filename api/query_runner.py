@@ -191,9 +191,10 @@ class QueryRunner:
         except BaseException:
             job.cancel()
             raise
+        headers = {"Vary": "Accept"}
         if kind == "whole":
-            return Response(body, media_type=fmt.content_type)
-        return StreamingResponse(self._rest(job, body), media_type=fmt.content_type)
+            return Response(body, media_type=fmt.content_type, headers=headers)
+        return StreamingResponse(self._rest(job, body), media_type=fmt.content_type, headers=headers)
 
     async def _rest(self, job: _Job, head: bytes) -> AsyncIterator[bytes]:
         try:

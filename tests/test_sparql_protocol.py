@@ -101,6 +101,7 @@ def test_accept_headers_are_negotiated_by_quality_and_wildcards(client: TestClie
     response = client.get("/sparql", params={"query": DEFENDANTS}, headers={"accept": accept})
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == chosen
+    assert "Accept" in response.headers["vary"]
 
 
 @pytest.mark.parametrize(

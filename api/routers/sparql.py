@@ -107,7 +107,8 @@ async def query_get(
         fmt = negotiate(accept, GRAPH_FORMATS)
         endpoint = str(request.url.replace(query=""))
         description = service_description(endpoint, writable=settings.write_token is not None)
-        return Response(ox.serialize(description, format=fmt.engine_format), media_type=fmt.content_type)
+        body = ox.serialize(description, format=fmt.engine_format)
+        return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
     refuse_service(query, settings)
     return await runner.respond(store, query, dataset_options(default_graph_uri, named_graph_uri), accept)
 
