@@ -32,6 +32,16 @@ def test_a_member_named_after_the_group_is_affiliated() -> None:
     assert view.triples("affiliatedWith") == {("Mario Salinas", "Gulf Cartel")}
 
 
+def test_a_criminal_role_before_the_name_is_membership() -> None:
+    view = run("Sinaloa Cartel hitman Juan Perez was arrested in Culiacan.")
+    assert view.triples("affiliatedWith") == {("Juan Perez", "Sinaloa Cartel")}
+
+
+def test_an_apposition_naming_no_role_at_a_body_gives_nothing() -> None:
+    view = run("Maria Lopez, a member of the public, told the FBI about the guns.")
+    assert view.triples("affiliatedWith") == set()
+
+
 def test_a_title_that_names_no_body_gives_nothing() -> None:
     view = run("Vice President Kamala Harris spoke with reporters in Washington.")
     assert view.triples("affiliatedWith") == set()

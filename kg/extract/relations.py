@@ -97,6 +97,15 @@ TITLE_WORDS = frozenset(
         "attaché",
         "attache",
         "consul",
+        "hitman",
+        "enforcer",
+        "sicario",
+        "financier",
+        "trafficker",
+        "capo",
+        "lawmaker",
+        "legislator",
+        "diplomat",
     ]
 )
 #: Tokens that may sit inside a title chain besides nouns and adjectives.
