@@ -123,6 +123,11 @@ def test_statistics_and_generalities_are_not_events() -> None:
     assert view.triples("firearmsFlow") == {("Arizona", "Mexico")}
 
 
+def test_a_news_conference_is_not_an_event() -> None:
+    view = run("ATF Director Steven Dettelbach spoke at a news conference in Phoenix on Monday.")
+    assert view.events() == []
+
+
 def test_an_event_without_a_named_argument_is_dropped() -> None:
     view = run("Six people were indicted on gun charges and two men were sentenced.")
     assert view.events() == []

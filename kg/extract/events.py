@@ -132,7 +132,8 @@ def _trigger_type(token: Token, words: set[str]) -> str | None:
             return None
         return "PolicyAction"
     if lemma in MEETING or lower in MEETING:
-        return "Event"
+        press = any(c.lower_ in ("press", "news") for c in token.children)
+        return None if press else "Event"
     return None
 
 
