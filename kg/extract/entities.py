@@ -40,7 +40,7 @@ _INDEX_KEY = "ffkg_gazetteer_index"
 NESTING = {"GovernmentBody": frozenset(TYPE_RANK), "WeaponType": frozenset({"Gunmaker"})}
 ORG_LABELS = frozenset({"ORG", "FAC", "WORK_OF_ART", "LAW", "EVENT"})
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
-_ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&.\-]{1,9}$")
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,9}$")
 
 
 @dataclass
@@ -136,13 +136,18 @@ def _choose(doc: Doc, start: int, end: int, entries: list[Entry], ent_at: dict[i
         return None
     types = {e.type for e in viable}
     if len(types) > 1 and types <= set(TYPE_RANK):
-        wanted = _place_reading(doc, span, types)
+        capital = any(e.type == "City" and e.capital for e in viable)
+        wanted = _place_reading(doc, span, types, capital)
         viable = [e for e in viable if e.type == wanted] or viable
     return max(viable, key=lambda e: (-TYPE_RANK.get(e.type, -1), e.population, -len(e.id)))
 
 
-def _place_reading(doc: Doc, span: SpacySpan, types: set[str]) -> str:
-    """State or city or country, from the words around the name."""
+def _place_reading(doc: Doc, span: SpacySpan, types: set[str], capital: bool) -> str:
+    """State or city or country, from the words around the name.
+
+    Without a cue: a national capital is the city (its government acts there), else
+    the widest reading wins, and a name listed with states is a state.
+    """
     after = [t.lower_ for t in doc[span.end : span.end + 4]]
     before = [t.lower_ for t in doc[max(span.start - 3, 0) : span.start]]
     dateline = span.start == 0 or "\n" in doc[span.start - 1].text
@@ -159,9 +164,21 @@ def _place_reading(doc: Doc, span: SpacySpan, types: set[str]) -> str:
         (after and after[0] == "city")
         or before[-2:] == ["city", "of"]
         or (after[:1] == [","] and _is_place_name(doc, span.end + 1))
+        or capital
     ):
         return "City"
+    if "Region" in types and _listed_with_regions(doc, span):
+        return "Region"
     return min(types, key=lambda t: TYPE_RANK[t])
+
+
+def _listed_with_regions(doc: Doc, span: SpacySpan) -> bool:
+    """"Florida and Georgia": next to a state with only "and", "or" or a comma between."""
+    starts, ends = _hit_index(doc)
+    links = ("and", "or", ",")
+    before = span.start >= 2 and doc[span.start - 1].lower_ in links and "Region" in ends.get(span.start - 1, ())
+    after = span.end + 1 < len(doc) and doc[span.end].lower_ in links and "Region" in starts.get(span.end + 1, ())
+    return before or after
 
 
 def _hit_index(doc: Doc) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
@@ -188,7 +205,7 @@ def _is_place_name(doc: Doc, index: int) -> bool:
 def _place_cue(doc: Doc, span: SpacySpan, ent_at: dict[int, SpacySpan]) -> bool:
     """A one-word city name only counts where the text treats it as a place."""
     overlapping = [ent_at[i] for i in range(span.start, span.end) if i in ent_at]
-    if any(e.label_ in ("GPE", "LOC") for e in overlapping):
+    if any(e.label_ in ("GPE", "LOC") and e.start == span.start for e in overlapping):
         return True
     if any(e.label_ in NUMERIC_LABELS for e in overlapping):
         return False

@@ -53,6 +53,7 @@ class Entry:
     ambiguous: bool = False
     generic: bool = False
     district: bool = False
+    capital: bool = False
     kinds: tuple[str, ...] = ()
 
     @property
@@ -112,6 +113,7 @@ def _entry(raw: dict, kind: str | None) -> Entry:
         ambiguous=raw.get("ambiguous", False),
         generic=raw.get("generic", False),
         district=raw.get("district", False),
+        capital=raw.get("capital", False),
         kinds=tuple(raw.get("kinds", ())),
     )
 
