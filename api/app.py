@@ -1,5 +1,8 @@
 """The app factory: settings in, a FastAPI app out; no module-level app or store.
 
+The OpenAPI pages (/docs, /redoc) come with their scripts (fastapi-offline), so they work
+with no internet like the rest of the service.
+
 Each surface is a router of its own; adding one is one entry in `ROUTERS`.
 """
 
@@ -11,6 +14,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -60,7 +64,7 @@ def create_app(settings: Settings, store: BaseStore | None = None) -> FastAPI:
             app.state.store = None
             opened.close()
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title="ffkg",
         version=__version__,
         description="A firearms-flow knowledge graph: SPARQL 1.1 endpoint, Graph Store protocol and REST.",

@@ -1,4 +1,4 @@
-"""The /query page works offline in a real browser, and unexpected failures are 500 problems that leak nothing."""
+"""The /query and /docs pages work offline in a real browser; unexpected failures are 500 problems that leak nothing."""
 
 from __future__ import annotations
 
@@ -83,6 +83,15 @@ def test_a_bad_query_in_the_browser_shows_the_problem(page: tuple[Page, LiveServ
     tab.wait_for_selector("#status.error")
     assert "400" in tab.inner_text("#status")
     assert "SPARQL syntax error" in tab.inner_text("#results")
+
+
+def test_the_openapi_docs_render_from_local_assets(page: tuple[Page, LiveServer, list[str]]) -> None:
+    tab, server, requested = page
+    tab.goto(f"{server.url}/docs")
+    tab.wait_for_selector(".opblock-summary-path")
+    paths = tab.locator(".opblock-summary-path").evaluate_all("spans => spans.map(s => s.dataset.path)")
+    assert {"/sparql", "/api/entities/{name}", "/graph-store"} <= set(paths)
+    assert all(urlparse(url).netloc == f"127.0.0.1:{server.port}" for url in requested)
 
 
 def test_an_unexpected_failure_is_a_500_problem_without_the_traceback(caplog: pytest.LogCaptureFixture) -> None:
