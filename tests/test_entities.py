@@ -183,3 +183,19 @@ def test_a_text_longer_than_one_parse_is_chunked_and_offsets_still_index_it(monk
     for entity in entities:
         for mention in entity.mentions:
             assert text[mention.start : mention.end] == mention.text
+
+
+def test_batch_extraction_in_two_processes_matches_one_by_one_and_is_deterministic() -> None:
+    from kg.extract import extract_many
+
+    texts = [
+        "Agents in Nogales, Ariz., seized Glock pistols bound for the Sinaloa Cartel.",
+        "The Gulf Cartel received AK-47s bought in Houston, said Rosa Delgado of the DEA.",
+        "Mexico's foreign ministry said guns flow from the United States to Mexico.",
+    ]
+    infos = [DocumentInfo(f"d{i}", "", "2024-01-01", t) for i, t in enumerate(texts)]
+    nlp = load_pipeline()
+    one_by_one = [extract(info, nlp).to_json() for info in infos]
+    batched = [e.to_json() for e in extract_many(infos, nlp, n_process=2)]
+    assert batched == one_by_one
+    assert [extract(info, nlp).to_json() for info in infos] == one_by_one
