@@ -31,6 +31,15 @@ from kg.extract.dates import find_dates, resolve_date
         ("earlier this year", "2016-11-02", "2016"),
         ("Thursday, March 7", "2019-03-10", "2019-03-07"),
         ("on Tuesday", "2019-03-10", "2019-03-05"),
+        ("last Friday", "2021-09-15", "2021-09-10"),
+        ("last Tuesday", "2021-09-13", "2021-09-07"),
+        ("last August", "2020-03-02", "2019-08"),
+        ("until last February", "2020-03-02", "2020-02"),
+        ("May 2 of last year", "2020-03-02", "2019-05-02"),
+        ("in April of this year", "2020-09-02", "2020-04"),
+        ("last winter", "2016-05-10", "2015"),
+        ("during the summer", "2016-10-10", "2016"),
+        ("in the autumn of 2011", "2016-10-10", "2011"),
     ],
 )
 def test_resolves_expressions(expression: str, doc_date: str | None, expected: str) -> None:
@@ -47,6 +56,10 @@ def test_relative_expressions_need_a_document_date() -> None:
     assert resolve_date("yesterday", None) is None
     assert resolve_date("On March 3", None) is None
     assert resolve_date("in March 2018", None) == "2018-03"
+
+
+def test_a_season_followed_by_of_is_no_date() -> None:
+    assert resolve_date("after the fall of the regime", "2016-10-10") is None
 
 
 def test_non_dates_resolve_to_nothing() -> None:

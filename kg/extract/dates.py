@@ -38,13 +38,26 @@ _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
 _YEAR = r"(?:1[89]\d\d|20\d\d)(?!\d|,\d)"
 
+
+def _of_year(prefix: str) -> str:
+    """ "March 14 of last year": the year named relative to the document's."""
+    return rf"\s+of\s+(?P<{prefix}_of>(?i:last|this|next))\s+year"
+
+
+_MONTH_NAME = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+#: Seasons, as (first month, last month); a winter starts in December.
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11), "winter": (12, 2)}
+_SEASON = r"(?:spring|summer|fall|autumn|winter)"
+
 _PATTERN = re.compile(
     r"(?P<iso>\b(?:1[89]|20)\d\d-[01]\d-[0-3]\d\b)"
-    rf"|(?:\b{_WEEKDAY},?\s+)?\b(?P<md_month>{_MONTH})\s+(?P<md_day>{_DAY})(?:,?\s+(?P<md_year>{_YEAR}))?"
+    rf"|(?:\b{_WEEKDAY},?\s+)?\b(?P<md_month>{_MONTH})\s+(?P<md_day>{_DAY})(?:,?\s+(?P<md_year>{_YEAR})|{_of_year('md')})?"
     rf"|\b(?P<dm_day>{_DAY})\s+(?:of\s+)?(?P<dm_month>{_MONTH})(?:,?\s+(?P<dm_year>{_YEAR}))?"
-    rf"|\b(?P<my_month>{_MONTH})(?:,?\s+(?:of\s+)?(?P<my_year>{_YEAR}))?\b"
+    rf"|\b(?P<my_month>{_MONTH})(?:,?\s+(?:of\s+)?(?P<my_year>{_YEAR})|{_of_year('my')})?\b"
     r"|\b(?P<rel>(?i:yesterday|today|tonight|this\s+(?:morning|afternoon|evening|week|month|year)"
     r"|last\s+(?:night|week|month|year)|next\s+(?:week|month|year)))\b"
+    rf"|\b[Ll]ast\s+(?:(?P<last_weekday>{_WEEKDAY})|(?P<last_month>{_MONTH_NAME}))\b"
+    rf"|\b(?i:(?P<season_ref>last|this|the|over\s+the)\s+(?P<season>{_SEASON}))\b(?!\s+of\b)"
     rf"|\b(?P<weekday>{_WEEKDAY})\b"
     rf"|(?<![\d,.$])\b(?P<year>{_YEAR})\b"
 )
@@ -121,18 +134,48 @@ def _relative(expression: str, anchor: date) -> str:
     return f"{shifted.year:04d}-{shifted.month:02d}"
 
 
+def _last_weekday(name: str, anchor: date) -> date:
+    """ "last Wednesday": that weekday in the calendar week before the document's."""
+    monday = anchor - timedelta(days=anchor.weekday() + 7)
+    return monday + timedelta(days=_WEEKDAYS.index(name.lower()))
+
+
+def _last_month(month: int, anchor: date) -> str:
+    """ "last November": the latest such month before the document's month."""
+    year = anchor.year if month < anchor.month else anchor.year - 1
+    return f"{year:04d}-{month:02d}"
+
+
+def _season(reference: str, name: str, anchor: date) -> str:
+    """ "last spring", "over the summer": the year of the latest such season begun before the
+    document's month ("this" keeps the document's year). Seasons are dated to the year only."""
+    first, _ = SEASONS[name.lower()]
+    if reference.lower() == "this":
+        return str(anchor.year)
+    return str(anchor.year if first < anchor.month else anchor.year - 1)
+
+
+def _relative_value(groups: dict[str, str | None], anchor: date) -> str | None:
+    """The value of an expression that only means something against the document date."""
+    if groups["rel"]:
+        return _relative(groups["rel"], anchor)
+    if groups["last_weekday"]:
+        return _last_weekday(groups["last_weekday"], anchor).isoformat()
+    if groups["last_month"]:
+        return _last_month(_month(groups["last_month"]), anchor)
+    if groups["season"]:
+        return _season(groups["season_ref"] or "last", groups["season"], anchor)
+    if groups["weekday"]:
+        back = (anchor.weekday() - _WEEKDAYS.index(groups["weekday"].lower())) % 7
+        return (anchor - timedelta(days=back)).isoformat()
+    return None
+
+
 def _value(match: re.Match[str], anchor: date | None) -> str | None:
     """The ISO value of one regex match, or None when it needs a document date we lack."""
     groups = match.groupdict()
     if groups["iso"]:
         return groups["iso"]
-    if groups["rel"]:
-        return _relative(groups["rel"], anchor) if anchor else None
-    if groups["weekday"]:
-        if anchor is None:
-            return None
-        back = (anchor.weekday() - _WEEKDAYS.index(groups["weekday"].lower())) % 7
-        return (anchor - timedelta(days=back)).isoformat()
     if groups["year"]:
         return groups["year"]
     for prefix in ("md", "dm", "my"):
@@ -141,14 +184,17 @@ def _value(match: re.Match[str], anchor: date | None) -> str | None:
             day_text = groups.get(f"{prefix}_day")
             day = int(re.match(r"\d+", day_text).group()) if day_text else None
             year_text = groups[f"{prefix}_year"]
+            relative_year = groups.get(f"{prefix}_of")
             if year_text:
                 year = int(year_text)
-            elif anchor is not None:
-                year = _nearest_year(month, day or 15, anchor)
-            else:
+            elif anchor is None:
                 return None
+            elif relative_year:
+                year = anchor.year + {"last": -1, "this": 0, "next": 1}[relative_year.lower()]
+            else:
+                year = _nearest_year(month, day or 15, anchor)
             return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
-    return None
+    return _relative_value(groups, anchor) if anchor else None
 
 
 def find_dates(
