@@ -41,7 +41,7 @@ def build_corpus(target: Path, documents: int) -> list[Path]:
     return files
 
 
-def run(workdir: Path, *, repeats: int, documents: int = 180) -> list[Table]:
+def run(workdir: Path, *, repeats: int, documents: int = 72) -> list[Table]:
     corpus = workdir / "ingest-corpus"
     files = build_corpus(corpus, documents if repeats > 1 else len(list(CORPUS.glob("*.txt"))))
     texts = [read_document(path).text for path in files]

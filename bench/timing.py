@@ -14,13 +14,10 @@ MIN_SAMPLE_SECONDS = 0.02
 def interleaved_medians(subjects: dict[str, Callable[[], object]], *, repeats: int) -> dict[str, float]:
     """Median seconds per call of each subject over `repeats` rounds; the order rotates each round.
 
-    Two untimed calls per subject first warm it up and size its inner loop, so that
+    Untimed calls first warm each subject up and size its inner loop, so that
     sub-millisecond calls are not lost in timer and scheduler noise.
     """
-    for action in subjects.values():
-        action()
-    loops = {name: max(1, math.ceil(MIN_SAMPLE_SECONDS / max(timed(action)[0], 1e-9)))
-             for name, action in subjects.items()}
+    loops = {name: _loop_size(action) for name, action in subjects.items()}
     names = list(subjects)
     samples: dict[str, list[float]] = {name: [] for name in names}
     for round_ in range(repeats):
@@ -32,6 +29,14 @@ def interleaved_medians(subjects: dict[str, Callable[[], object]], *, repeats: i
                 action()
             samples[name].append((time.perf_counter() - start) / count)
     return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def _loop_size(action: Callable[[], object]) -> int:
+    """Calls per sample: one for slow subjects (their cold call already shows it), else enough for a sample."""
+    cold = timed(action)[0]
+    if cold >= MIN_SAMPLE_SECONDS:
+        return 1
+    return max(1, math.ceil(MIN_SAMPLE_SECONDS / max(timed(action)[0], 1e-9)))
 
 
 def timed(action: Callable[[], object]) -> tuple[float, object]:
