@@ -9,11 +9,12 @@ its documents again elsewhere, the store ends up exactly as if it had not died.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin, as_completed, get_worker
+from distributed import Client, Future, KilledWorker, LocalCluster, WorkerPlugin, as_completed, get_worker
 
 from kg.backends.base import BaseStore
 from kg.errors import BadInputError, FfkgError
@@ -24,6 +25,9 @@ from kg.settings import Settings
 from kg.store import open_store
 
 PLUGIN = "ffkg-store"
+#: Documents sent ahead of the workers: enough to keep a cluster busy, few enough that a big corpus
+#: is never read into memory at once.
+IN_FLIGHT = 256
 
 
 class StorePlugin(WorkerPlugin):
@@ -64,20 +68,33 @@ def ingest_distributed(
     open_store(settings).close()
     report = IngestReport()
     notify = on_document or (lambda name, outcome: None)
-    documents = list(_read_batch(paths, max_bytes=settings.max_document_bytes, report=report))
-    for failed in report.outcomes["failed"]:
-        notify(failed, "failed")
+    documents = _read_batch(paths, max_bytes=settings.max_document_bytes, report=report)
     with _client(scheduler, local_workers) as client:
         client.register_plugin(StorePlugin(settings))
-        futures = {client.submit(ingest_one, info, pure=False): info for info in documents}
-        for future in as_completed(futures):
-            source = futures[future].source
+        sources: dict[Future, str] = {}
+        extracted: set[str] = set()
+        window = as_completed()
+
+        def submit(info: DocumentInfo) -> None:
+            future = client.submit(ingest_one, info, pure=False)
+            sources[future] = info.source
+            window.add(future)
+
+        for info in itertools.islice(documents, IN_FLIGHT):
+            submit(info)
+        for future in window:
+            source = sources.pop(future)
             try:
                 outcome, error = future.result()
             except KilledWorker:
                 outcome, error = "failed", f"{source}: the workers extracting it kept dying; see the Dask worker logs"
             report.record(outcome, source, error)
             notify(source, outcome)
+            extracted.add(source)
+            for info in itertools.islice(documents, 1):
+                submit(info)
+    for unreadable in set(report.outcomes["failed"]) - extracted:
+        notify(unreadable, "failed")
     return report
 
 

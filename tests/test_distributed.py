@@ -108,6 +108,20 @@ def test_documents_of_a_dead_worker_are_retried_and_stored_once(
     assert same(stored(remote), expected)
 
 
+def test_unreadable_files_are_reported_like_in_a_local_ingest(
+    remote: Settings, cluster: LocalCluster, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    article = ARTICLES / "003-gao-report-us-guns-in-mexico.txt"
+    seen: dict[str, str] = {}
+    report = ingest_distributed(
+        remote, [article, empty], scheduler=cluster.scheduler_address, on_document=seen.__setitem__
+    )
+    assert seen == {str(article): "added", str(empty): "failed"}
+    assert not report.ok and "file is empty" in report.errors[0]
+
+
 def test_ffkg_ingest_with_a_local_scheduler(remote: Settings, oxigraph_settings: dict[str, Any]) -> None:  # noqa: F811
     article = ARTICLES / "001-mexico-sues-us-gunmakers-in-boston.txt"
     env = {f"FFKG_{name.upper()}": value for name, value in oxigraph_settings.items()}
