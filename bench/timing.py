@@ -9,19 +9,30 @@ from collections.abc import Callable
 
 #: Shortest sample worth timing; quicker calls are repeated within a sample and averaged.
 MIN_SAMPLE_SECONDS = 0.02
+#: Calls slower than this are timed once: repeating them would cost minutes and tell little more.
+ONCE_SECONDS = 10.0
 
 
 def interleaved_medians(subjects: dict[str, Callable[[], object]], *, repeats: int) -> dict[str, float]:
     """Median seconds per call of each subject over `repeats` rounds; the order rotates each round.
 
     Untimed calls first warm each subject up and size its inner loop, so that
-    sub-millisecond calls are not lost in timer and scheduler noise.
+    sub-millisecond calls are not lost in timer and scheduler noise. A subject whose
+    first call takes over `ONCE_SECONDS` is not repeated: that call is its figure.
     """
-    loops = {name: _loop_size(action) for name, action in subjects.items()}
-    names = list(subjects)
-    samples: dict[str, list[float]] = {name: [] for name in names}
+    loops: dict[str, int] = {}
+    samples: dict[str, list[float]] = {}
+    for name, action in subjects.items():
+        cold = timed(action)[0]
+        if cold >= ONCE_SECONDS:
+            samples[name] = [cold]
+        else:
+            warm = cold if cold >= MIN_SAMPLE_SECONDS else timed(action)[0]
+            loops[name] = max(1, math.ceil(MIN_SAMPLE_SECONDS / max(warm, 1e-9)))
+            samples[name] = []
+    names = list(loops)
     for round_ in range(repeats):
-        shift = round_ % len(names)
+        shift = round_ % len(names) if names else 0
         for name in names[shift:] + names[:shift]:
             action, count = subjects[name], loops[name]
             start = time.perf_counter()
@@ -29,14 +40,6 @@ def interleaved_medians(subjects: dict[str, Callable[[], object]], *, repeats: i
                 action()
             samples[name].append((time.perf_counter() - start) / count)
     return {name: statistics.median(values) for name, values in samples.items()}
-
-
-def _loop_size(action: Callable[[], object]) -> int:
-    """Calls per sample: one for slow subjects (their cold call already shows it), else enough for a sample."""
-    cold = timed(action)[0]
-    if cold >= MIN_SAMPLE_SECONDS:
-        return 1
-    return max(1, math.ceil(MIN_SAMPLE_SECONDS / max(timed(action)[0], 1e-9)))
 
 
 def timed(action: Callable[[], object]) -> tuple[float, object]:
