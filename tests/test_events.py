@@ -223,3 +223,80 @@ def test_a_sentence_the_parser_cut_without_a_full_stop_is_read_whole() -> None:
         "Joly joined the ( OAS ) Summit today .",
         "Next one .",
     ]
+
+
+def test_a_lede_that_names_nobody_joins_the_case_named_next_and_a_statement_date_is_not_the_case_date() -> None:
+    view = run(
+        "SAN DIEGO – A Chula Vista man was sentenced on Thursday to six years in prison for his part in a gun "
+        "smuggling ring, the U.S. Attorney's Office said Friday.\n\n"
+        "Ramon Ortega Diaz, 36, admitted that he shipped 40 rifles from San Diego to Tijuana in 2020. "
+        "He received 72 months in prison from U.S. District Judge Karen Mills."
+    )
+    (case,) = view.events("Lawsuit")
+    assert view.args(case)["defendant"] == {"Ramon Ortega Diaz"}
+    assert "Karen Mills" in view.args(case)["participant"]
+    assert case.date == "2021-06-10"
+    (scheme,) = view.events("Smuggling")
+    assert view.args(scheme) == {"perpetrator": {"Ramon Ortega Diaz"}, "occurredIn": {"San Diego", "Tijuana"}}
+    assert scheme.date == "2020"
+
+
+def test_a_nameless_case_later_in_the_text_joins_nothing() -> None:
+    view = run(
+        "Maria Vela, 41, pleaded guilty on March 3 to firearms trafficking.\n\n"
+        "Officials added that the cases show a trend.\n\n"
+        "Separately, a grand jury indicted six people on gun charges in May."
+    )
+    (case,) = view.events("Lawsuit")
+    assert case.date == "2021-03-03"
+
+
+def test_a_prison_term_received_or_given_is_a_sentencing() -> None:
+    view = run(
+        "Carla Ruiz, 28, received 40 months in prison for buying pistols for the Gulf Cartel. "
+        "Tomas Ibarra and Lena Ford were given terms of two years."
+    )
+    defendants = {d for e in view.events("Lawsuit") for d in view.args(e)["defendant"]}
+    assert defendants == {"Carla Ruiz", "Tomas Ibarra", "Lena Ford"}
+
+
+def test_admitting_alone_is_no_case() -> None:
+    view = run("The minister, Pablo Rey, admitted that the border is hard to police.")
+    assert view.events("Lawsuit") == []
+
+
+def test_guns_shipped_sent_or_mailed_by_a_named_person_are_a_scheme() -> None:
+    view = run(
+        "Police said Anton Weiss mailed 12 pistols from Dallas to Monterrey last August.\n\n"
+        "Separately, Hugo Lema sent 20 pistol frames to buyers in Guatemala City."
+    )
+    schemes = {frozenset(view.args(e)["perpetrator"]): e for e in view.events("Smuggling")}
+    assert set(schemes) == {frozenset({"Anton Weiss"}), frozenset({"Hugo Lema"})}
+    assert schemes[frozenset({"Anton Weiss"})].date == "2020-08"
+    assert view.args(schemes[frozenset({"Anton Weiss"})])["occurredIn"] == {"Dallas", "Monterrey"}
+
+
+def test_shipping_by_a_state_or_shipping_goods_is_no_scheme() -> None:
+    view = run(
+        "The United States shipped rifles to Ukraine in 2022.\n\n"
+        "Hugo Lema sent 30 boxes of shoes from Dallas to Monterrey in 2019."
+    )
+    assert view.events("Smuggling") == []
+
+
+def test_guns_found_or_recovered_are_a_seizure_but_a_verdict_is_not() -> None:
+    view = run(
+        "Twelve Colt rifles were found on Monday inside a truck at a checkpoint in Sonoyta.\n\n"
+        "Ana Soto was found guilty of smuggling in Yuma on Friday."
+    )
+    (seizure,) = view.events("Seizure")
+    assert view.args(seizure) == {"weaponFrom": {"Colt"}, "occurredIn": {"Sonoyta"}}
+    assert seizure.date == "2021-06-14"
+
+
+def test_guns_recovered_since_are_a_reported_seizure_not_a_habit() -> None:
+    view = run(
+        "Police bought no guns. Eight of the pistols have since been recovered by police at crime scenes in Medellin."
+    )
+    (seizure,) = view.events("Seizure")
+    assert view.args(seizure) == {"occurredIn": {"Medellín"}}

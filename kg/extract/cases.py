@@ -44,6 +44,8 @@ class Candidate:
     position: int
     name: str | None = None
     future: bool = False
+    #: A trigger that only tells a case when other words in the document do too ("admitted").
+    weak: bool = False
     date: str | None = None
     members: list[Candidate] = field(default_factory=list)
     lawsuit: Candidate | None = None
@@ -90,7 +92,10 @@ def _co_parties(doc: Doc, mentions: list[ResolvedMention]) -> dict[str, str]:
     return {key: find(key) for key in component}
 
 
-def _merge_lawsuits(lawsuits: list[Candidate], co_parties: dict[str, str]) -> list[Candidate]:
+def _merge_lawsuits(lawsuits: list[Candidate], co_parties: dict[str, str], lede_end: int) -> list[Candidate]:
+    """Cases sharing a party, or pointing back, are one. A lede that tells the case before naming
+    anyone in it ("A Kissimmee man pleaded guilty ...") joins the first case named after it;
+    the lede ends at character `lede_end`."""
     groups: list[Candidate] = []
     pending: list[Candidate] = []
 
@@ -99,6 +104,8 @@ def _merge_lawsuits(lawsuits: list[Candidate], co_parties: dict[str, str]) -> li
 
     for candidate in lawsuits:
         if not candidate.named:
+            if not groups and candidate.sentence.span.end_char <= lede_end:
+                pending.append(candidate)
             continue
         parties = case_keys(candidate)
         if not parties:
@@ -291,12 +298,16 @@ def build_events(
     A court case with no stated town is placed at the release's dateline city.
     """
     lawsuits = [c for c in candidates if c.kind == "Lawsuit"]
+    if all(c.weak for c in lawsuits):
+        lawsuits = []
     schemes = [c for c in candidates if c.kind == "Smuggling"]
     for scheme in schemes:
         scheme.lawsuit = next(
             (c for c in lawsuits if c.sentence is scheme.sentence and is_within(scheme.trigger, c.root)), None
         )
-    cases = _merge_lawsuits(lawsuits, _co_parties(doc, mentions))
+    headline_end = doc.text.find("\n\n")
+    lede_end = doc.text.find("\n\n", headline_end + 2) if headline_end >= 0 else -1
+    cases = _merge_lawsuits(lawsuits, _co_parties(doc, mentions), lede_end if lede_end >= 0 else len(doc.text))
     if len(cases) == 1:
         parties = cases[0].ids(*_PARTY_ROLES)
         officers = [m for m in _court_officers(doc, mentions) if m.entity.id not in parties]
@@ -305,7 +316,6 @@ def build_events(
         if dateline is not None and not case.args.get("occurredIn"):
             case.args["occurredIn"] = [dateline]
     groups = cases + _merge_smuggling(schemes, cases, doc.text)
-    headline_end = doc.text.find("\n\n")
     groups += _merge_others([c for c in candidates if c.kind not in ("Lawsuit", "Smuggling")], headline_end)
     entities, relations = [], []
     for group in groups:

@@ -23,7 +23,7 @@ from kg.extract.context import (
     is_within,
     sentences,
 )
-from kg.extract.dates import sentence_dates
+from kg.extract.dates import DateMention, sentence_dates
 from kg.extract.flows import WEAPON_WORDS
 from kg.extract.roles import (
     event_places,
@@ -81,6 +81,7 @@ MEETING = frozenset(
 )
 _LAW_WORDS = frozenset(["law", "act", "bill", "order", "decree", "agreement", "treaty"])
 _FUTURE = frozenset(["schedule", "expect", "set", "due"])
+_REPORTING = frozenset(["say", "announce", "tell", "state", "report", "confirm", "add"])
 _STATISTICAL = re.compile(
     r"\b(?:percent|each year|every year|annually|per year|a year|majority|estimated|average)\b|%", re.I
 )
@@ -97,13 +98,22 @@ _ILLEGAL = frozenset({"illegally", "illegal", "unlawfully", "unlawful", "illicit
 #: Buying or moving guns is a scheme when the sentence calls it unlawful or reports it from a case.
 _ACQUIRE_OR_MOVE = frozenset({"purchase", "buy", "acquire", "obtain", "transport"})
 _START_VERBS = frozenset(["begin", "launch", "start", "create", "establish", "initiate", "found", "announce"])
+#: Verbs that move things; they tell a scheme only when their object is the guns ("shipped them to Kingston").
+_MOVE = frozenset(["ship", "send", "mail", "carry", "take", "funnel", "run", "move", "haul"])
+#: Verbs that find things; they tell a seizure only when their object is the guns ("rifles were found").
+_FIND = frozenset(["find", "recover", "discover"])
+#: "received 108 months in prison", "were given terms of 46 to 70 months": a sentencing.
+_GET = frozenset(["receive", "give", "get", "impose", "serve"])
+_TERMS = frozenset(["month", "year", "term", "sentence", "probation", "imprisonment"])
+#: "admitted that he ...": a plea, but only in a document that reports a case in other words too.
+WEAK_LAWSUIT = frozenset(["admit"])
 
 
 def _lemma(token: Token) -> str:
     return token.lemma_.lower()
 
 
-def _trigger_type(token: Token, words: set[str]) -> str | None:
+def _trigger_type(token: Token, words: set[str], sentence: Sentence) -> str | None:
     """The event type a word announces in a sentence whose lemmas are `words`, if any."""
     lemma = _lemma(token)
     lower = token.lower_
@@ -113,6 +123,15 @@ def _trigger_type(token: Token, words: set[str]) -> str | None:
         if lemma == "sentence" and token.pos_ == "NOUN" and lower != "sentencing":
             return None
         return "Lawsuit"
+    if lemma in _GET:
+        return "Lawsuit" if _names_a_term(token) else None
+    if lemma in WEAK_LAWSUIT and token.pos_ == "VERB":
+        return "Lawsuit"
+    if lemma in _MOVE:
+        return "Smuggling" if _handles_guns(token, sentence, pronouns=True) else None
+    if lemma in _FIND:
+        found_guns = _handles_guns(token, sentence, pronouns=lemma == "recover")
+        return "Seizure" if found_guns and not _verdict(token) else None
     if lemma in ("file", "face"):
         return "Lawsuit" if words & (_COURT_WORDS if lemma == "file" else _PRISON_WORDS) else None
     if lower.startswith("purchas") and token.i > 0 and token.doc[token.i - 1].lower_ == "straw":
@@ -135,6 +154,34 @@ def _trigger_type(token: Token, words: set[str]) -> str | None:
         press = any(c.lower_ in ("press", "news") for c in token.children)
         return None if press else "Event"
     return None
+
+
+def _names_a_term(token: Token) -> bool:
+    """ "received 108 months in prison", "imposed the sentence": the object is a prison term."""
+    objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
+    return any(_lemma(t) in _TERMS for o in objects for t in o.subtree)
+
+
+def _handles_guns(token: Token, sentence: Sentence, *, pronouns: bool) -> bool:
+    """The verb's object (or passive subject) is guns: a weapon word, a named maker or model,
+    or with `pronouns` "them" / "Twenty-nine of them" standing for guns just named."""
+    objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+    if not objects and token.dep_ == "conj":
+        objects = [c for c in token.head.children if c.dep_ in ("dobj", "nsubjpass")]
+    span = sentence.span
+    for phrase in objects:
+        for word in (t for t in phrase.subtree if span.start <= t.i < span.end):
+            mention = sentence.mention_at(word)
+            if _lemma(word) in WEAPON_WORDS or (mention and mention.entity.type in ("WeaponType", "Gunmaker")):
+                return True
+            if pronouns and word.lower_ in ("them", "they") and word.dep_ in ("dobj", "nsubjpass", "pobj"):
+                return True
+    return False
+
+
+def _verdict(token: Token) -> bool:
+    """ "was found guilty", "found dead": a finding about people, not guns."""
+    return any(c.dep_ in ("acomp", "oprd", "ccomp", "xcomp") for c in token.children)
 
 
 def _under_according_to(token: Token) -> bool:
@@ -166,7 +213,7 @@ def _past(token: Token) -> bool:
 def _about_guns(token: Token, sentence: Sentence, words: set[str]) -> bool:
     """Smuggling here means guns ("drug trafficking" does not count); supplying or delivering
     them is only a scheme when it is unlawful or goes to a criminal group."""
-    if not (words & WEAPON_WORDS or sentence.of_types(["WeaponType"])):
+    if not (words & WEAPON_WORDS or sentence.of_types(["WeaponType", "Gunmaker"])):
         return False
     if _lemma(token) in ("supply", "deliver"):
         return bool(words & _ILLEGAL or sentence.of_types(["CriminalGroup"]))
@@ -179,7 +226,7 @@ def _habitual(sentence: Sentence, trigger: Token) -> bool:
         return True
     if trigger.dep_ in ("acl", "amod"):
         return True
-    auxes = [c for c in trigger.children if c.dep_ in ("aux", "auxpass")]
+    auxes = [c for c in trigger.children if c.dep_ in ("aux", "auxpass") and _lemma(c) != "have"]
     return trigger.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in auxes)
 
 
@@ -188,7 +235,7 @@ def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
     tentative: list[Candidate] = []
     words = {_lemma(t) for t in sentence.span}
     for token in sentence.span:
-        kind = _trigger_type(token, words)
+        kind = _trigger_type(token, words, sentence)
         if kind is None or _under_according_to(token) or sentence.mention_at(token) is not None:
             continue
         if kind == "Smuggling" and not _about_guns(token, sentence, words):
@@ -201,7 +248,8 @@ def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
             named = args["perpetrator"] or args["participant"]
             if _charge_name(token) and not (args["participant"] or args["occurredIn"]):
                 continue
-            if not named and (_habitual(sentence, token) or not _past(token)):
+            moved = _lemma(token) in _MOVE and not words & _ILLEGAL
+            if not named and (moved or _habitual(sentence, token) or not _past(token)):
                 tentative.append(Candidate(kind, token, root, sentence, args, position))
                 continue
         elif kind in ("Seizure", "Attack"):
@@ -213,7 +261,8 @@ def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
         else:
             args = gathering_roles(doc, sentence, token, root, kind)
         future = any(_lemma(a) in _FUTURE for a in token.ancestors) or any(c.lower_ == "will" for c in token.children)
-        found.append(Candidate(kind, token, root, sentence, args, position, future=future))
+        weak = kind == "Lawsuit" and _lemma(token) in WEAK_LAWSUIT
+        found.append(Candidate(kind, token, root, sentence, args, position, future=future, weak=weak))
     cases = [c for c in found if c.kind == "Lawsuit" and any(d.entity.type == "Person" for d in c.args["defendant"])]
     found.extend(t for t in tentative if any(is_within(t.trigger, c.root) for c in cases))
     if not any(c.kind == "Smuggling" for c in found):
@@ -239,7 +288,8 @@ def _supply_to_cartel(doc: Doc, sentence: Sentence, position: int) -> list[Candi
 
 
 def _date(found: list[Candidate], sentence: Sentence, info: DocumentInfo) -> None:
-    """A date under the trigger's phrase dates it; else the sentence's first date no case claimed."""
+    """A date under the trigger's phrase dates it; else the sentence's first date no case claimed
+    and no reporting verb holds ("..., the office said Wednesday" dates the statement)."""
     dates = sentence_dates(sentence.span, info.date)
     claimed: set[int] = set()
     for candidate in found:
@@ -252,8 +302,17 @@ def _date(found: list[Candidate], sentence: Sentence, info: DocumentInfo) -> Non
                 break
     for candidate in found:
         if candidate.date is None:
-            free = [d for d in dates if d.start not in claimed]
+            free = [d for d in dates if d.start not in claimed and not _reported_on(sentence, d, candidate)]
             candidate.date = free[0].value if free else None
+
+
+def _reported_on(sentence: Sentence, mention: DateMention, candidate: Candidate) -> bool:
+    """The date hangs off a verb of saying that is not the event's own trigger."""
+    span = sentence.span.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return False
+    verb = span.root.head if span.root.dep_ != "pobj" else span.root.head.head
+    return _lemma(verb) in _REPORTING and verb.i != candidate.trigger.i
 
 
 def _one_per_kind(found: list[Candidate]) -> list[Candidate]:

@@ -44,6 +44,8 @@ FLOW_TRIGGERS = frozenset(
         "transport",
         "ship",
         "shipment",
+        "mail",
+        "take",
         "move",
         "send",
         "carry",
@@ -134,8 +136,14 @@ def _near_trigger(prep: Token, triggers: list[Token]) -> bool:
 
 
 def _role(word: str, prep: Token, triggers: list[Token], *, tracing: bool, acquiring: bool) -> str | None:
-    """What a place governed by preposition `word` is to the movement: origin, destination, via."""
+    """What a place governed by preposition `word` is to the movement: origin, destination, via.
+    A place inside the phrase of another preposition takes that one's role ("to buyers in Lima")."""
     head = _lemma(prep.head)
+    outer = prep.head.head
+    if word in ("in", "at") and prep.head.dep_ == "pobj" and outer.lower_ in _DESTINATIONS | {"from"}:
+        nested = _role(outer.lower_, outer, triggers, tracing=tracing, acquiring=acquiring)
+        if nested is not None:
+            return nested
     if word in ("from", "out of") and _near_trigger(prep, triggers):
         return "origin"
     if word == "to" and tracing and (head == "trace" or head in _FOUND):
