@@ -212,3 +212,12 @@ def test_updates_that_name_a_graph_make_it_one_of_ours(store: BaseStore) -> None
     assert store.graphs() == [G1]
     store.update(f"DROP SILENT GRAPH <{G1}>")
     assert store.graphs() == []
+
+
+def test_data_updates_without_a_graph_go_to_the_default_graph(store: BaseStore) -> None:
+    store.update(f"INSERT DATA {{ <{EX}a> <{EX}p> 'x' }}")
+    assert bool(store.query(f"ASK {{ <{EX}a> <{EX}p> 'x' }}"))
+    assert [q.graph_name for q in store.quads()] == [ox.DefaultGraph()]
+    assert store.graphs() == []
+    store.update(f"DELETE DATA {{ <{EX}a> <{EX}p> 'x' }}")
+    assert not bool(store.query(f"ASK {{ <{EX}a> <{EX}p> 'x' }}"))

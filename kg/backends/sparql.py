@@ -49,15 +49,19 @@ _BUMP = (
 )
 #: Run once per server, by `connect`, so that `_BUMP` has a revision to increment.
 _START = f"INSERT DATA {{ GRAPH {_META} {{ {_META} {_REVISION} 1 }} }}"
-_QUERY_FORM = re.compile(
-    r"^(?:\s+|#[^\n]*(?:\n|$)|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*(SELECT|CONSTRUCT|DESCRIBE|ASK)\b",
-    re.IGNORECASE,
-)
+_PROLOGUE = r"(?:\s+|#[^\n]*(?:\n|$)|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*"
+_QUERY_FORM = re.compile(_PROLOGUE + r"(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
 #: Virtuoso names blank nodes `nodeID://b1` in JSON results, which is not a valid blank node label.
 _VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 #: Where substituted variables are bound: first in the WHERE group, as Virtuoso takes no trailing VALUES.
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+#: A group that is only a sub-SELECT takes nothing beside it, so VALUES then goes around it.
+_SUBSELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+_TOKENS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{}]'
+)
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
+_DATA_UPDATE = re.compile(_PROLOGUE + r"(?:INSERT|DELETE)\s+DATA\s*\{", re.IGNORECASE)
 _MENTIONED_GRAPH = re.compile(r"\b(?:GRAPH|INTO|WITH|TO)\s*<([^>]+)>", re.IGNORECASE)
 _RESULTS_JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
@@ -201,9 +205,11 @@ class SparqlStore(BaseStore):
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update, then list or unlist the graphs it names as they now are.
 
-        The server's own default graph is not ours (Virtuoso has none to write to), so
-        updates should name their graph with `GRAPH`, `INTO` or `WITH`.
+        The server's own default graph is not ours (Virtuoso has none to write to): `INSERT DATA`
+        and `DELETE DATA` without a graph go to ffkg's stand-in for it; other updates should
+        name their graph with `GRAPH`, `INTO` or `WITH`.
         """
+        sparql = _into_default_graph(sparql)
         self._send("POST", self.update_url, "update", data={"update": sparql}, user_input=True)
         named = sorted({iri for iri in _MENTIONED_GRAPH.findall(sparql) if not _is_bookkeeping(iri)})
         if not named:
@@ -427,7 +433,18 @@ def _unregister(graph: str) -> str:
 
 
 def _is_bookkeeping(iri: str) -> bool:
-    return iri in (META_GRAPH, DEFAULT_GRAPH) or iri.startswith(STAGING_PREFIX)
+    return iri == META_GRAPH or iri.startswith(STAGING_PREFIX)
+
+
+def _into_default_graph(update: str) -> str:
+    """One `INSERT DATA`/`DELETE DATA` naming no graph, aimed at ffkg's stand-in for the default graph."""
+    data = _DATA_UPDATE.match(update)
+    if data is None or re.search(r"\bGRAPH\b", update[data.end() :], re.IGNORECASE):
+        return update
+    end = _group_end(update, data.end())
+    if update[end + 1 :].strip():
+        return update
+    return f"{update[: data.end()]} GRAPH <{DEFAULT_GRAPH}> {{ {update[data.end() : end]} }} }}"
 
 
 def _with_options(sparql: str, options: dict[str, Any]) -> str:
@@ -446,7 +463,21 @@ def _with_options(sparql: str, options: dict[str, Any]) -> str:
     values = " ".join(str(term) for term in substitutions.values())
     where = _WHERE.search(sparql)
     cut = where.end() if where else sparql.find("{") + 1
-    return f"{prologue}{sparql[:cut]} VALUES ({names}) {{ ({values}) }} {sparql[cut:]}"
+    bind = f" VALUES ({names}) {{ ({values}) }} "
+    if not _SUBSELECT.match(sparql, cut):
+        return f"{prologue}{sparql[:cut]}{bind}{sparql[cut:]}"
+    end = _group_end(sparql, cut)
+    return f"{prologue}{sparql[:cut]}{bind}{{ {sparql[cut:end]} }}{sparql[end:]}"
+
+
+def _group_end(text: str, start: int) -> int:
+    """Where the group opened just before `start` closes, skipping braces in strings, IRIs and comments."""
+    depth = 1
+    for token in _TOKENS.finditer(text, start):
+        depth += {"{": 1, "}": -1}.get(token.group(), 0)
+        if depth == 0:
+            return token.start()
+    raise SyntaxError("unbalanced braces in the query")
 
 
 def _parse_triples(response: httpx.Response) -> list[ox.Triple]:
