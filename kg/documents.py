@@ -59,6 +59,8 @@ def parse_document(
     if b"\x00" in raw:
         raise DocumentError(where, "binary file (contains NUL bytes), expected text or HTML")
     text = _decode(raw, where)
+    if not text.strip():
+        raise DocumentError(where, "file is empty (only whitespace)")
     stem = Path(name).stem
     digest = hashlib.sha256(raw).hexdigest()
     if Path(name).suffix.lower() in HTML_SUFFIXES or _HTML_START.match(raw):

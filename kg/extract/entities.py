@@ -15,31 +15,15 @@ import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
-from spacy.tokens import Span as SpacySpan
 
 from kg.extract.base import ResolvedMention
-from kg.extract.gazetteer import SPAN_KEY, Entry, Gazetteer, fold
+from kg.extract.gazetteer import Entry, Gazetteer, fold
 from kg.extract.mentions import Mention, model_mentions, strip_the
-from kg.extract.rules import (
-    DEMONYMS,
-    GUN_WORDS,
-    LOCATION_PREPOSITIONS,
-    NON_ENTITY_HEADS,
-    PERSON_TITLES,
-    REGION_WORDS,
-    SUB_UNIT_WORDS,
-    generic_body_kinds,
-)
+from kg.extract.readings import TYPE_RANK, gazetteer_mentions
+from kg.extract.rules import DEMONYMS, NON_ENTITY_HEADS, generic_body_kinds
 from kg.iris import entity_iri
 from kg.records import DocumentInfo, EntityRecord, Span
 
-TYPE_RANK = {"Country": 0, "Region": 1, "City": 2}
-_WEAK_PLACE_TYPES = frozenset({"City"})
-_INDEX_KEY = "ffkg_gazetteer_index"
-#: Which names may sit inside which: places in bodies, makers in weapon models.
-NESTING = {"GovernmentBody": frozenset(TYPE_RANK), "WeaponType": frozenset({"Gunmaker"})}
-ORG_LABELS = frozenset({"ORG", "FAC", "WORK_OF_ART", "LAW", "EVENT"})
-NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,9}$")
 
 
@@ -59,7 +43,7 @@ def resolve_entities(doc: Doc, info: DocumentInfo, gazetteer: Gazetteer) -> tupl
     `doc` must come from the pipeline of `kg.extract.load_pipeline` run on `info.text`,
     so its character offsets are offsets into `info.text`.
     """
-    gaz = _gazetteer_mentions(doc, gazetteer)
+    gaz = gazetteer_mentions(doc, gazetteer)
     taken = {i for m in gaz for i in range(m.start, m.end)}
     places = {i for m in gaz if m.type in TYPE_RANK for i in range(m.start, m.end)}
     model = model_mentions(doc, taken, places)
@@ -71,216 +55,6 @@ def resolve_entities(doc: Doc, info: DocumentInfo, gazetteer: Gazetteer) -> tupl
     mentions = _drop_excluded_acronyms(doc, mentions)
     entities = _group(doc, mentions)
     return _records(doc, entities)
-
-
-# --- gazetteer hits ---------------------------------------------------------------------
-
-
-def _gazetteer_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
-    """Pick one reading per gazetteer hit, keep the longest non-overlapping hits."""
-    by_span: dict[tuple[int, int], list[Entry]] = {}
-    for span in doc.spans[SPAN_KEY]:
-        by_span.setdefault((span.start, span.end), []).append(gazetteer.entries[span.kb_id_])
-    ent_at = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
-    chosen: list[Mention] = []
-    for (start, end), entries in by_span.items():
-        entry = _choose(doc, start, end, entries, ent_at)
-        if entry is not None:
-            chosen.append(Mention(start, end, entry.type, entry.id, entry))
-    chosen = _longest_first(chosen)
-    makers = [m for m in chosen if m.type == "Gunmaker"]
-    chosen = [m for m in chosen if not (m.entry and m.entry.generic) or _made_by(doc, m, makers)]
-    chosen = _extend_districts(doc, chosen)
-    return chosen + _names_inside(doc, chosen, gazetteer)
-
-
-def _names_inside(doc: Doc, chosen: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
-    """Names inside names are mentions too: the place in "Mexico City police" or "U.S. Army",
-    the maker in "Barrett M82"."""
-    outer_at = {i: m for m in chosen if m.type in NESTING for i in range(m.start, m.end)}
-    inner: dict[tuple[int, int], Entry] = {}
-    for span in doc.spans[SPAN_KEY]:
-        entry = gazetteer.entries[span.kb_id_]
-        o = outer_at.get(span.start)
-        inside = (
-            o is not None and span.end <= o.end and o.end - o.start > len(span) and entry.type in NESTING[o.type]
-        )
-        if not inside or (entry.type == "City" and len(span) == 1):
-            continue
-        known = inner.get((span.start, span.end))
-        if known is None or TYPE_RANK.get(entry.type, 9) < TYPE_RANK.get(known.type, 9):
-            inner[(span.start, span.end)] = entry
-    return _longest_first([Mention(s, e, p.type, p.id, p) for (s, e), p in inner.items()])
-
-
-def _choose(doc: Doc, start: int, end: int, entries: list[Entry], ent_at: dict[int, SpacySpan]) -> Entry | None:
-    span = doc[start:end]
-    person = ent_at.get(start)
-    person = person if person is not None and person.label_ == "PERSON" and end <= person.end else None
-    inside_person = person is not None and len(person) > end - start
-    exact_person = person is not None and (person.start, person.end) == (start, end)
-    viable = []
-    for entry in entries:
-        if entry.type == "Gunmaker" and entry.ambiguous and not _gun_context(doc, start, end):
-            continue
-        if entry.type in TYPE_RANK and inside_person:
-            continue
-        if entry.type in ("Gunmaker",) and entry.ambiguous and (inside_person or _after_title(doc, start)):
-            continue
-        if entry.type in _WEAK_PLACE_TYPES and end - start == 1 and not _place_cue(doc, span, ent_at):
-            continue
-        if entry.type in _WEAK_PLACE_TYPES and exact_person and end - start == 1:
-            continue
-        viable.append(entry)
-    if not viable:
-        return None
-    types = {e.type for e in viable}
-    if len(types) > 1 and types <= set(TYPE_RANK):
-        capital = any(e.type == "City" and e.capital for e in viable)
-        wanted = _place_reading(doc, span, types, capital)
-        viable = [e for e in viable if e.type == wanted] or viable
-    return max(viable, key=lambda e: (-TYPE_RANK.get(e.type, -1), e.population, -len(e.id)))
-
-
-def _place_reading(doc: Doc, span: SpacySpan, types: set[str], capital: bool) -> str:
-    """State or city or country, from the words around the name.
-
-    Without a cue: a national capital is the city (its government acts there), else
-    the widest reading wins, and a name listed with states is a state.
-    """
-    after = [t.lower_ for t in doc[span.end : span.end + 4]]
-    before = [t.lower_ for t in doc[max(span.start - 3, 0) : span.start]]
-    dateline = span.start == 0 or "\n" in doc[span.start - 1].text
-    if "City" in types and dateline and after[:1] and after[0] in ("–", "—", "-", ","):
-        return "City"
-    if "Region" in types and (
-        (after and after[0] in REGION_WORDS)
-        or (before[-1:] == [","] and _place_ends_at(doc, span.start - 1, "City"))
-        or (after[:1] in (["'s"], ["’s"]) and any(w in REGION_WORDS for w in after[1:]))
-        or before[-2:] in (["state", "of"], ["province", "of"])
-    ):
-        return "Region"
-    if "City" in types and (
-        (after and after[0] == "city")
-        or before[-2:] == ["city", "of"]
-        or (after[:1] == [","] and _is_place_name(doc, span.end + 1))
-        or capital
-    ):
-        return "City"
-    if "Region" in types and _listed_with_regions(doc, span):
-        return "Region"
-    return min(types, key=lambda t: TYPE_RANK[t])
-
-
-def _listed_with_regions(doc: Doc, span: SpacySpan) -> bool:
-    """"Florida and Georgia": next to a state with only "and", "or" or a comma between."""
-    starts, ends = _hit_index(doc)
-    links = ("and", "or", ",")
-    before = span.start >= 2 and doc[span.start - 1].lower_ in links and "Region" in ends.get(span.start - 1, ())
-    after = span.end + 1 < len(doc) and doc[span.end].lower_ in links and "Region" in starts.get(span.end + 1, ())
-    return before or after
-
-
-def _hit_index(doc: Doc) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
-    """Types of the gazetteer hits starting and ending at each token, built once per Doc."""
-    index = doc.user_data.get(_INDEX_KEY)
-    if index is None:
-        starts: dict[int, set[str]] = {}
-        ends: dict[int, set[str]] = {}
-        for span in doc.spans[SPAN_KEY]:
-            starts.setdefault(span.start, set()).add(span.label_)
-            ends.setdefault(span.end, set()).add(span.label_)
-        index = doc.user_data[_INDEX_KEY] = (starts, ends)
-    return index
-
-
-def _place_ends_at(doc: Doc, index: int, kind: str) -> bool:
-    return kind in _hit_index(doc)[1].get(index, ())
-
-
-def _is_place_name(doc: Doc, index: int) -> bool:
-    return bool(_hit_index(doc)[0].get(index, set()) & {"Region", "Country"})
-
-
-def _place_cue(doc: Doc, span: SpacySpan, ent_at: dict[int, SpacySpan]) -> bool:
-    """A one-word city name only counts where the text treats it as a place."""
-    overlapping = [ent_at[i] for i in range(span.start, span.end) if i in ent_at]
-    if any(e.label_ in ("GPE", "LOC") and e.start == span.start for e in overlapping):
-        return True
-    if any(e.label_ in NUMERIC_LABELS for e in overlapping):
-        return False
-    prev = doc[span.start - 1] if span.start > 0 else None
-    nxt = doc[span.end] if span.end < len(doc) else None
-    if any(o.label_ in ORG_LABELS and len(o) > len(span) for o in overlapping):
-        return nxt is not None and nxt.text in SUB_UNIT_WORDS
-    if nxt is not None and nxt.text == "," and _is_place_name(doc, span.end + 1):
-        return True
-    if prev is not None and (
-        prev.lower_ in LOCATION_PREPOSITIONS
-        or (prev.lower_ == "of" and span.start > 1 and doc[span.start - 2].text == ",")
-    ):
-        return True
-    return nxt is not None and nxt.text in ("–", "—", "-") and (prev is None or "\n" in prev.text)
-
-
-def _gun_context(doc: Doc, start: int, end: int) -> bool:
-    sent = doc[start].sent
-    words = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
-    if words & GUN_WORDS:
-        return True
-    starts = _hit_index(doc)[0]
-    return sum(1 for i in range(sent.start, sent.end) if "Gunmaker" in starts.get(i, ())) > 1
-
-
-def _after_title(doc: Doc, start: int) -> bool:
-    return start > 0 and doc[start - 1].lower_.rstrip(".") in PERSON_TITLES
-
-
-def _made_by(doc: Doc, weapon: Mention, makers: list[Mention]) -> bool:
-    """A generic weapon ("rifles") is only a WeaponType when a maker is written before it."""
-    index = weapon.start - 1
-    ends = {m.end - 1: m for m in makers}
-    while index >= 0 and weapon.start - index <= 8:
-        if index in ends:
-            return True
-        token = doc[index]
-        if token.lower_ not in ("and", "or", ",", "&") and token.pos_ not in ("ADJ", "NUM"):
-            return False
-        index -= 1
-    return False
-
-
-def _longest_first(mentions: list[Mention]) -> list[Mention]:
-    kept: list[Mention] = []
-    used: set[int] = set()
-    for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
-        if not used.intersection(range(m.start, m.end)):
-            kept.append(m)
-            used.update(range(m.start, m.end))
-    return sorted(kept, key=lambda m: m.start)
-
-
-_DISTRICT = re.compile(
-    r"^(?:for|in) the ((?:(?:Southern|Northern|Eastern|Western|Middle|Central) )?District of "
-    r"(?:[A-Z][\w.]*)(?: [A-Z][\w.]*)?)"
-)
-
-
-def _extend_districts(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """"U.S. Attorney's Office for the Southern District of Texas" is its own body."""
-    out = []
-    for m in mentions:
-        after = doc[m.end - 1].idx + len(doc[m.end - 1])
-        match = _DISTRICT.match(doc[m.end : m.end + 12].text_with_ws) if m.entry and m.entry.district else None
-        if m.entry and match and doc[m.end - 1].whitespace_:
-            end_char = after + 1 + match.end()
-            span = doc.char_span(doc[m.start].idx, end_char, alignment_mode="expand")
-            if span is not None:
-                key = entity_iri("org", f"{m.entry.id} {match.group(1)}")
-                out.append(Mention(span.start, span.end, m.type, key, None))
-                continue
-        out.append(m)
-    return out
 
 
 # --- phrases built on top of mentions ---------------------------------------------------
