@@ -300,3 +300,43 @@ def test_guns_recovered_since_are_a_reported_seizure_not_a_habit() -> None:
     )
     (seizure,) = view.events("Seizure")
     assert view.args(seizure) == {"occurredIn": {"Medellín"}}
+
+
+def test_a_decree_or_ban_by_a_named_government_is_a_policy_action() -> None:
+    view = run(
+        "Peruvian President Ollanta Humala declared a state of emergency in May and ordered troops to the border.\n\n"
+        "In 2019, the Government of Chile banned the sale of assault rifles."
+    )
+    actions = {frozenset(view.args(e).get("participant", set())): e.date for e in view.events("PolicyAction")}
+    assert actions == {frozenset({"Ollanta Humala"}): "2021-05", frozenset({"Chile"}): "2019"}
+
+
+def test_conjoined_decrees_are_one_action_and_a_declaration_that_is_speech() -> None:
+    view = run(
+        "Ollanta Humala declared a curfew in June and designated two gangs as terrorist groups.\n\n"
+        "The ATF declared that the border was safe."
+    )
+    (action,) = view.events("PolicyAction")
+    assert view.args(action) == {"participant": {"Ollanta Humala"}}
+
+
+def test_governments_agreeing_to_act_is_a_policy_action() -> None:
+    view = run("In 2020, Colombia and Panama agreed to share firearms tracing data.")
+    (action,) = view.events("PolicyAction")
+    assert view.args(action) == {"participant": {"Colombia", "Panama"}}
+    assert action.date == "2020"
+
+
+def test_an_operation_begun_by_bodies_named_in_a_relative_clause() -> None:
+    view = run(
+        "The arrests ended Operation Red Kite, a probe that the FBI and the Arizona Department of Public Safety "
+        "launched last winter.",
+        date="2021-06-15",
+    )
+    (operation,) = view.events("PolicyAction")
+    assert operation.label == "Operation Red Kite"
+    assert view.args(operation)["participant"] == {
+        "Federal Bureau of Investigation",
+        "Arizona Department of Public Safety",
+    }
+    assert operation.date == "2020"

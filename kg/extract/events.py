@@ -60,7 +60,12 @@ SEIZURE = frozenset(["seize", "seizure", "confiscate", "confiscation", "intercep
 ATTACK = frozenset(
     ["attack", "ambush", "shoot", "shooting", "kill", "killing", "murder", "assassinate", "assassination", "massacre"]
 )
-POLICY = frozenset(["enact", "sign", "launch", "deploy", "pass", "adopt"])
+POLICY = frozenset(
+    ["enact", "sign", "launch", "deploy", "pass", "adopt", "declare", "designate", "ban", "freeze", "agree"]
+)
+#: Policy verbs that are also verbs of saying ("declared that ...") or of plain agreement; they need
+#: a government acting and a thing declared or agreed to, not a clause.
+_POLICY_NEEDS_ACTOR = frozenset(["declare", "agree"])
 MEETING = frozenset(
     [
         "meet",
@@ -149,11 +154,24 @@ def _trigger_type(token: Token, words: set[str], sentence: Sentence) -> str | No
     if lemma in POLICY:
         if lemma in ("sign", "pass", "adopt") and not words & _LAW_WORDS:
             return None
+        if lemma in _POLICY_NEEDS_ACTOR and not _government_acts(token, sentence):
+            return None
         return "PolicyAction"
     if lemma in MEETING or lower in MEETING:
         press = any(c.lower_ in ("press", "news") for c in token.children)
         return None if press else "Event"
     return None
+
+
+def _government_acts(token: Token, sentence: Sentence) -> bool:
+    """ "Ecuador's President declared a state of emergency", "Peru and Chile agreed to share data":
+    a named actor is the subject and the verb takes a thing or an action, not a reported clause."""
+    if token.pos_ != "VERB" or any(c.dep_ == "ccomp" for c in token.children):
+        return False
+    subjects = [c for c in token.children if c.dep_ == "nsubj"]
+    actors = ("Country", "GovernmentBody", "Person")
+    named = [sentence.mention_at(t) for s in subjects for t in s.subtree]
+    return any(m is not None and m.entity.type in actors for m in named)
 
 
 def _names_a_term(token: Token) -> bool:
@@ -315,6 +333,12 @@ def _reported_on(sentence: Sentence, mention: DateMention, candidate: Candidate)
     return _lemma(verb) in _REPORTING and verb.i != candidate.trigger.i
 
 
+def _same_subject(first: Token, second: Token) -> bool:
+    """ "declared a conflict and designated the gangs": conjoined verbs sharing one subject."""
+    own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in second.children)
+    return second.dep_ == "conj" and second.head.i == first.i and second.pos_ == "VERB" and not own_subject
+
+
 def _one_per_kind(found: list[Candidate]) -> list[Candidate]:
     """Two triggers of one kind in one phrase ("participation in the Anniversary") are one event."""
     kept: list[Candidate] = []
@@ -324,7 +348,11 @@ def _one_per_kind(found: list[Candidate]) -> list[Candidate]:
                 k
                 for k in kept
                 if k.kind == candidate.kind
-                and (in_phrase(candidate.trigger, k.root) or in_phrase(k.trigger, candidate.root))
+                and (
+                    in_phrase(candidate.trigger, k.root)
+                    or in_phrase(k.trigger, candidate.root)
+                    or _same_subject(k.trigger, candidate.trigger)
+                )
             ),
             None,
         )
@@ -333,6 +361,12 @@ def _one_per_kind(found: list[Candidate]) -> list[Candidate]:
             continue
         twin.absorb(candidate)
     return kept
+
+
+def _begun_in_apposition(head: Token) -> bool:
+    """ "Project X, an investigation that the police began last spring"."""
+    appositions = [c for c in head.children if c.dep_ == "appos"]
+    return any(_lemma(v) in _START_VERBS for a in appositions for v in a.children if v.dep_ in ("relcl", "acl"))
 
 
 def _programmes(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int) -> list[Candidate]:
@@ -347,7 +381,7 @@ def _programmes(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
             continue
         head = span.root
         dated = [d for d in sentence_dates(sentence.span, info.date) if 0 <= d.start - span.end_char <= 3]
-        started = _lemma(head.head) in _START_VERBS and head.dep_ in ("dobj", "nsubjpass")
+        started = _lemma(head.head) in _START_VERBS and head.dep_ in ("dobj", "nsubjpass") or _begun_in_apposition(head)
         if started and not dated:
             dated = sentence_dates(sentence.span, info.date)
         args = {

@@ -189,11 +189,15 @@ def violence_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token, ki
 
 
 def gathering_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token, kind: str) -> dict:
-    """Policy actions and meetings: the actors in the trigger's phrase take part, places locate it."""
+    """Policy actions and meetings: the actors in the trigger's phrase take part, places locate it.
+    A country takes part in a policy action when it acts ("Canada froze ..."); named only in
+    the phrase ("signed into U.S. law"), it is where the action happened."""
     scope = root
     joined: list[ResolvedMention] = []
+    doers: list[ResolvedMention] = []
     if trigger.pos_ == "VERB":
-        actors = _subjects(doc, sentence, trigger, set(_ACTORS), doer=True)
+        doers = _subjects(doc, sentence, trigger, set(_ACTORS), doer=True)
+        actors = list(doers)
         actors += _objects(doc, sentence, trigger, {"Person", "GovernmentBody", "Organization"})
         partners = [g for c in trigger.children if c.lower_ == "with" for g in c.children]
         actors += [m for p in partners for m in _mentions_under(doc, sentence, p, _ACTORS)]
@@ -207,9 +211,12 @@ def gathering_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token, k
     place_ids = {p.entity.id for p in places}
     actors = [a for a in actors if a.entity.id not in place_ids and not _placed(doc, a)] + joined
     if kind == "PolicyAction":
-        countries = [a for a in actors if a.entity.type == "Country"]
-        actors = [a for a in actors if a.entity.type != "Country"]
-        places += countries or _mentions_under(doc, sentence, scope, {"Country"})
+        acting = {d.entity.id for d in doers}
+        countries = [a for a in actors if a.entity.type == "Country" and a.entity.id not in acting]
+        actors = [a for a in actors if a.entity.type != "Country" or a.entity.id in acting]
+        places += countries or [
+            m for m in _mentions_under(doc, sentence, scope, {"Country"}) if m.entity.id not in acting
+        ]
     return {"participant": actors, "occurredIn": places}
 
 
@@ -219,11 +226,16 @@ def _placed(doc: Doc, mention: ResolvedMention) -> bool:
 
 
 def programme_runners(doc: Doc, sentence: Sentence, head: Token, started: bool) -> list[ResolvedMention]:
-    """Who runs a programme: "the ATF's Project X", "X is a project of the ATF", "the ATF began X"."""
+    """Who runs a programme: "the ATF's Project X", "X is a project of the ATF", "the ATF began X",
+    "X, an investigation that the ATF began"."""
     bodies = {"GovernmentBody", "Organization", "Country"}
     owners = [c for c in head.children if c.dep_ == "poss"]
     if started:
         owners += [c for c in head.head.children if c.dep_ in ("nsubj", "agent")]
+    for apposition in (c for c in head.children if c.dep_ == "appos"):
+        owners += [
+            g for v in apposition.children if v.dep_ in ("relcl", "acl") for g in v.children if g.dep_ == "nsubj"
+        ]
     if head.dep_ == "nsubj" and _lemma(head.head) == "be":
         for attr in (c for c in head.head.children if c.dep_ == "attr"):
             owners += [g for p in attr.children if p.lower_ in ("of", "by") for g in p.children]
