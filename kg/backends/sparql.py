@@ -172,7 +172,7 @@ class SparqlStore(BaseStore):
         given = [ox.Triple(t.subject, t.predicate, t.object) for t in triples]
         unique = set(given)
         if not unique:
-            self._write(f"DROP SILENT GRAPH <{graph}> ; {_unregister(graph)}")
+            self._write(_drop(graph))
             return 0
         staging = f"{STAGING_PREFIX}{uuid.uuid4().hex}"
         try:
@@ -200,7 +200,7 @@ class SparqlStore(BaseStore):
     def remove_graph(self, graph: str) -> None:
         if not self.has_graph(graph):
             raise NotFoundError(f"no graph {graph} in the store; `ffkg stats` lists what is there")
-        self._write(f"DROP SILENT GRAPH <{graph}> ; {_unregister(graph)}")
+        self._write(_drop(graph))
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update, then list or unlist the graphs it names as they now are.
@@ -237,7 +237,7 @@ class SparqlStore(BaseStore):
         for graph, members in by_graph.items():
             self.replace_graph(graph, members)
         for graph in set(self._registered()) - set(by_graph):
-            self._write(f"DROP SILENT GRAPH <{graph}> ; {_unregister(graph)}")
+            self._write(_drop(graph))
 
     # -- talking to the server ---------------------------------------------------------------------------
 
@@ -426,6 +426,10 @@ def _basic_pair(settings: Settings) -> tuple[str, str] | None:
 
 def _register(graph: str) -> str:
     return f"INSERT DATA {{ GRAPH {_META} {{ {_META} {_SOURCE} <{graph}> }} }}"
+
+
+def _drop(graph: str) -> str:
+    return f"DROP SILENT GRAPH <{graph}> ; {_unregister(graph)}"
 
 
 def _unregister(graph: str) -> str:
