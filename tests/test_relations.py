@@ -104,6 +104,24 @@ def test_guns_found_in_a_place_and_smuggled_from_another_flow_there() -> None:
     assert view.triples("firearmsFlow") == {("United States", "Toronto")}
 
 
+def test_the_state_after_a_city_only_locates_the_destination() -> None:
+    view = run("Police said the pistols were mailed from Tucson to Culiacan, Sinaloa, in 2018.")
+    assert view.triples("firearmsFlow") == {("Tucson", "Culiacán")}
+    assert view.triples("locatedIn") == {("Culiacán", "Sinaloa")}
+
+
+def test_guns_sent_to_buyers_in_a_city_flow_there() -> None:
+    view = run("Omar Reyes shipped rifles from Laredo to customers in Monterrey.")
+    assert view.triples("firearmsFlow") == {("Laredo", "Monterrey")}
+
+
+def test_a_second_route_in_its_own_clause_is_not_crossed_with_the_first() -> None:
+    view = run(
+        "Couriers drove rifles from Tucson into Nogales, while a second crew ran pistols from Phoenix into Hermosillo."
+    )
+    assert view.triples("firearmsFlow") == {("Tucson", "Nogales"), ("Phoenix", "Hermosillo")}
+
+
 def test_a_flow_needs_a_stated_origin() -> None:
     view = run("The pistols were smuggled into Guatemala last year.")
     assert view.triples("firearmsFlow") == set()

@@ -17,6 +17,8 @@ from kg.records import Span
 
 PLACE_TYPES = frozenset({"City", "Region", "Country"})
 BODY_TYPES = frozenset({"Organization", "GovernmentBody", "CriminalGroup"})
+#: Which place types may stand after a place to locate it ("Laredo, Texas", "Texas, USA").
+CONTAINERS = {"City": ("Region", "Country"), "Region": ("Country",)}
 
 
 @dataclass
@@ -128,3 +130,10 @@ def in_phrase(token: Token, root: Token) -> bool:
 def unique(items: Iterable[str]) -> list[str]:
     """Order-keeping de-duplication."""
     return list(dict.fromkeys(items))
+
+
+def locates_previous(previous: ResolvedMention | None, mention: ResolvedMention, text: str) -> bool:
+    """ "Buffalo, N.Y.": `mention` only says where the place before it lies; `text` is the document text."""
+    if previous is None or mention.entity.type not in CONTAINERS.get(previous.entity.type, ()):
+        return False
+    return text[previous.end_char : mention.start_char].strip() == ","

@@ -23,6 +23,7 @@ from kg.extract.context import (
     governing_preposition,
     head_token,
     is_within,
+    locates_previous,
     phrase_head,
     sentences,
 )
@@ -174,7 +175,10 @@ def find_route(doc: Doc, sentence: Sentence) -> Route:
     acquiring = any(_lemma(t) in _ACQUISITION for t in tokens)
     tracing = any(_lemma(t) == "trace" for t in triggers)
     text, offset = sentence.span.text, sentence.span.start_char
-    for place in sentence.of_types(PLACE_TYPES):
+    places = sentence.of_types(PLACE_TYPES)
+    for previous, place in zip([None, *places], places, strict=False):
+        if locates_previous(previous, place, doc.text):
+            continue
         phrase = phrase_head(head_token(doc, place))
         if _lemma(phrase) in _SOURCE_NOUNS or _ORIGIN_SUFFIX.match(text, place.end_char - offset):
             route.origins.append(place)
@@ -188,6 +192,29 @@ def find_route(doc: Doc, sentence: Sentence) -> Route:
     destination_ids = {m.entity.id for m in route.destinations}
     route.origins = [m for m in route.origins if m.entity.id not in destination_ids]
     return route
+
+
+def _one_route(doc: Doc, origin: ResolvedMention, destination: ResolvedMention) -> bool:
+    """Origin and destination of one movement: "bought in Detroit and carried to Windsor" is one
+    route, but "..., while a second route ran from Buffalo into Fort Erie" tells another one, in a
+    clause with a subject of its own between the place and what the two places share."""
+    first, second = head_token(doc, origin), head_token(doc, destination)
+    shared = next((a for a in [first, *first.ancestors] if is_within(second, a)), None)
+    if shared is None:
+        return False
+    return not (_own_clause_below(first, shared) or _own_clause_below(second, shared))
+
+
+def _own_clause_below(token: Token, top: Token) -> bool:
+    """A coordinate or adverbial clause with a subject of its own (not a pronoun for what came
+    before) lies between `token` and its ancestor `top`."""
+    node = token
+    while node.i != top.i:
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if node.dep_ in ("conj", "advcl") and any(c.pos_ != "PRON" for c in subjects):
+            return True
+        node = node.head
+    return False
 
 
 def _attributes(text: str) -> dict[str, str]:
@@ -229,7 +256,7 @@ def extract_flows(
         for origin in route.origins:
             for destination in route.destinations:
                 pair = (origin.entity.id, destination.entity.id)
-                if pair[0] == pair[1]:
+                if pair[0] == pair[1] or not _one_route(doc, origin, destination):
                     continue
                 key = (*pair, str(evidence.start))
                 if key in seen:

@@ -13,7 +13,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from kg.extract.base import ResolvedMention
-from kg.extract.context import BODY_TYPES, PLACE_TYPES, Sentence, sentences
+from kg.extract.context import BODY_TYPES, CONTAINERS, PLACE_TYPES, Sentence, sentences
 from kg.extract.flows import extract_flows
 from kg.iris import entity_iri
 from kg.records import DocumentInfo, EntityRecord, RelationRecord, Span
@@ -188,9 +188,6 @@ def affiliations(doc: Doc, sentence: Sentence) -> list[RelationRecord]:
     return found
 
 
-_CONTAINERS = {"City": ("Region", "Country"), "Region": ("Country",)}
-
-
 def _locations(doc: Doc, sentence: Sentence, text: str) -> list[RelationRecord]:
     """ "City, State" appositions, "X-based Org" and "the Org in Place"; `text` is the document text."""
     found = []
@@ -198,7 +195,7 @@ def _locations(doc: Doc, sentence: Sentence, text: str) -> list[RelationRecord]:
     for index, mention in enumerate(ordered):
         later = ordered[index + 1] if index + 1 < len(ordered) else None
         kind = mention.entity.type
-        if kind in _CONTAINERS and later is not None and later.entity.type in _CONTAINERS[kind]:
+        if kind in CONTAINERS and later is not None and later.entity.type in CONTAINERS[kind]:
             between = text[mention.end_char : later.start_char]
             following = doc[later.token_end].lower_ if later.token_end < len(doc) else ""
             preceding = doc[mention.token_start - 1].lower_ if mention.token_start > 0 else ""
