@@ -164,6 +164,14 @@ def test_a_bad_query_is_a_syntax_error(store: BaseStore) -> None:
         store.query("SELECT ?s WHERE { ?s ?p }")
 
 
+def test_updates_and_queries_do_not_pass_for_each_other(store: BaseStore) -> None:
+    with pytest.raises(SyntaxError):
+        store.query(f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}a> <{EX}p> 'x' }} }}")
+    with pytest.raises(SyntaxError):
+        store.update("SELECT * WHERE { ?s ?p ?o }")
+    assert store.graphs() == []
+
+
 def test_a_loaded_file_round_trips_with_its_literals_and_blank_nodes(store: BaseStore, tmp_path: Path) -> None:
     source = tmp_path / "facts.ttl"
     source.write_text(TURTLE, encoding="utf-8")

@@ -135,11 +135,16 @@ class SparqlStore(BaseStore):
     # -- reading -----------------------------------------------------------------------------------------
 
     def query(self, sparql: str, **options: Any) -> QueryResult:
-        """Run SPARQL on the server, seeing only our graphs unless the options name others."""
+        """Run SPARQL on the server, seeing only our graphs unless the options name others.
+
+        Only the four query forms are sent: some servers (Virtuoso) would run an update sent as a query.
+        """
         text = _with_options(sparql, options)
         form = _QUERY_FORM.match(text)
+        if form is None:
+            raise SyntaxError("expected a SPARQL query (SELECT, CONSTRUCT, DESCRIBE or ASK) after the prologue")
         params = {"query": text, **self._dataset_params(options)}
-        if form and form.group(1).upper() in ("CONSTRUCT", "DESCRIBE"):
+        if form.group(1).upper() in ("CONSTRUCT", "DESCRIBE"):
             response = self._send("POST", self.query_url, "query", data=params, accept=_N_TRIPLES, user_input=True)
             return _as_query_triples(_parse_triples(response))
         return self._results(params, user_input=True)
@@ -209,6 +214,8 @@ class SparqlStore(BaseStore):
         and `DELETE DATA` without a graph go to ffkg's stand-in for it; other updates should
         name their graph with `GRAPH`, `INTO` or `WITH`.
         """
+        if _QUERY_FORM.match(sparql):
+            raise SyntaxError("expected a SPARQL Update, got a query")
         sparql = _into_default_graph(sparql)
         self._send("POST", self.update_url, "update", data={"update": sparql}, user_input=True)
         named = sorted({iri for iri in _MENTIONED_GRAPH.findall(sparql) if not _is_bookkeeping(iri)})
