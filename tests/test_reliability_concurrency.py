@@ -17,10 +17,13 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from conftest import TOKEN, LiveServer, app_settings
-from reliability_support import versioned_graph, versioned_triples, versions_in
+from reliability_support import versioned_graph, versioned_triples, versions_in, write_corpus
 
 from api.app import create_app
 from bench.load import serve
+from kg.extract import load_pipeline
+from kg.ingest import ingest_paths
+from kg.iris import ONTOLOGY
 from kg.store import Store
 
 FFKG = str(Path(sys.executable).with_name("ffkg"))
@@ -83,6 +86,24 @@ def test_readers_get_whole_graphs_while_a_writer_replaces_them(tmp_path: Path) -
 
         assert run_together([writer], lambda: check_store(store)) > 0
         check_store(store)
+
+
+def test_readers_see_each_document_once_while_an_ingest_replaces_them(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", 8)
+    nlp = load_pipeline()
+    hashes = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?d <{ONTOLOGY}contentHash> ?h }}"
+    with Store.open(tmp_path / "store") as store:
+        assert ingest_paths(store, corpus, nlp, max_bytes=1_000_000).ok
+        for path in corpus:
+            path.write_text(path.read_text(encoding="utf-8") + "Guns were also seized in Laredo.\n", encoding="utf-8")
+
+        def ingest() -> None:
+            assert len(ingest_paths(store, corpus, nlp, max_bytes=1_000_000).outcomes["updated"]) == len(corpus)
+
+        def reader() -> None:
+            assert int(next(iter(store.query(hashes)))["n"].value) == len(corpus)
+
+        assert run_together([ingest], reader) > 0
 
 
 def test_two_writers_on_the_same_graphs_never_interleave(tmp_path: Path) -> None:
