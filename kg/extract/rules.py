@@ -52,7 +52,10 @@ PERSON_TITLES = frozenset(
         "justice", "commissioner", "district", "magistrate", "then-president", "then", "leader", "boss",
         "kingpin", "co-defendant", "defendant", "charge",
         "general", "analyst", "expert", "researcher", "professor", "lawyer", "attorney", "investigator",
-        "economist", "reporter", "journalist", "activist", "suspect", "trafficker", "smuggler"
+        "economist", "reporter", "journalist", "activist", "suspect", "trafficker", "smuggler", "superintendent",
+        "inspector", "commander", "captain", "lieutenant", "colonel", "major", "corporal", "constable", "prime",
+        "premier", "solicitor", "consul", "envoy", "congressman", "congresswoman", "marshal", "trooper",
+        "administrator", "chairman", "chairwoman", "ceo", "founder", "sister", "father", "pastor", "rev"
     }
 )
 #: First words of names that are events or programmes, not entities ("Operation Fast and Furious").
