@@ -29,6 +29,7 @@ import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 
 from kg.backends.base import STAGING_PREFIX, BaseStore, QueryResult
+from kg.backends.sparql_text import MENTIONED_GRAPH, ORDER_BY, QUERY_FORM, into_default_graph, with_options
 from kg.errors import NotFoundError, RemoteStoreError
 from kg.iris import GRAPH
 from kg.settings import Settings
@@ -49,20 +50,8 @@ _BUMP = (
 )
 #: Run once per server, by `connect`, so that `_BUMP` has a revision to increment.
 _START = f"INSERT DATA {{ GRAPH {_META} {{ {_META} {_REVISION} 1 }} }}"
-_PROLOGUE = r"(?:\s+|#[^\n]*(?:\n|$)|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*"
-_QUERY_FORM = re.compile(_PROLOGUE + r"(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
 #: Virtuoso names blank nodes `nodeID://b1` in JSON results, which is not a valid blank node label.
 _VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
-#: Where substituted variables are bound: first in the WHERE group, as Virtuoso takes no trailing VALUES.
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-#: A group that is only a sub-SELECT takes nothing beside it, so VALUES then goes around it.
-_SUBSELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)
-_TOKENS = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{}]'
-)
-_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
-_DATA_UPDATE = re.compile(_PROLOGUE + r"(?:INSERT|DELETE)\s+DATA\s*\{", re.IGNORECASE)
-_MENTIONED_GRAPH = re.compile(r"\b(?:GRAPH|INTO|WITH|TO)\s*<([^>]+)>", re.IGNORECASE)
 _RESULTS_JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
 _CREDENTIALS_HINT = "check FFKG_SPARQL_AUTH, FFKG_SPARQL_USER and FFKG_SPARQL_PASSWORD"
@@ -139,8 +128,8 @@ class SparqlStore(BaseStore):
 
         Only the four query forms are sent: some servers (Virtuoso) would run an update sent as a query.
         """
-        text = _with_options(sparql, options)
-        form = _QUERY_FORM.match(text)
+        text = with_options(sparql, options)
+        form = QUERY_FORM.match(text)
         if form is None:
             raise SyntaxError("expected a SPARQL query (SELECT, CONSTRUCT, DESCRIBE or ASK) after the prologue")
         params = {"query": text, **self._dataset_params(options)}
@@ -214,11 +203,11 @@ class SparqlStore(BaseStore):
         and `DELETE DATA` without a graph go to ffkg's stand-in for it; other updates should
         name their graph with `GRAPH`, `INTO` or `WITH`.
         """
-        if _QUERY_FORM.match(sparql):
+        if QUERY_FORM.match(sparql):
             raise SyntaxError("expected a SPARQL Update, got a query")
-        sparql = _into_default_graph(sparql)
+        sparql = into_default_graph(sparql, DEFAULT_GRAPH)
         self._send("POST", self.update_url, "update", data={"update": sparql}, user_input=True)
-        named = sorted({iri for iri in _MENTIONED_GRAPH.findall(sparql) if not _is_bookkeeping(iri)})
+        named = sorted({iri for iri in MENTIONED_GRAPH.findall(sparql) if not _is_bookkeeping(iri)})
         if not named:
             self._write("")
             return
@@ -333,8 +322,8 @@ class SparqlStore(BaseStore):
         """
         limit = int(cut.headers["x-sparql-maxrows"])
         text = params["query"]
-        form = _QUERY_FORM.match(text)
-        if form is None or form.group(1).upper() != "SELECT" or _ORDER_BY.search(text):
+        form = QUERY_FORM.match(text)
+        if form is None or form.group(1).upper() != "SELECT" or ORDER_BY.search(text):
             raise RemoteStoreError(
                 self.query_url,
                 f"the server cut the result at {limit} rows and an ordered query cannot be read in pages; "
@@ -445,50 +434,6 @@ def _unregister(graph: str) -> str:
 
 def _is_bookkeeping(iri: str) -> bool:
     return iri == META_GRAPH or iri.startswith(STAGING_PREFIX)
-
-
-def _into_default_graph(update: str) -> str:
-    """One `INSERT DATA`/`DELETE DATA` naming no graph, aimed at ffkg's stand-in for the default graph."""
-    data = _DATA_UPDATE.match(update)
-    if data is None or re.search(r"\bGRAPH\b", update[data.end() :], re.IGNORECASE):
-        return update
-    end = _group_end(update, data.end())
-    if update[end + 1 :].strip():
-        return update
-    return f"{update[: data.end()]} GRAPH <{DEFAULT_GRAPH}> {{ {update[data.end() : end]} }} }}"
-
-
-def _with_options(sparql: str, options: dict[str, Any]) -> str:
-    """Apply the engine's query options the protocol has no parameter for, as SPARQL text."""
-    known = {"base_iri", "prefixes", "substitutions", "default_graph", "named_graphs", "use_default_graph_as_union"}
-    unknown = set(options) - known
-    if unknown:
-        raise TypeError(f"query options not supported by a remote store: {', '.join(sorted(unknown))}")
-    prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in (options.get("prefixes") or {}).items())
-    if options.get("base_iri"):
-        prologue = f"BASE <{options['base_iri']}>\n{prologue}"
-    substitutions = options.get("substitutions") or {}
-    if not substitutions:
-        return prologue + sparql
-    names = " ".join(str(variable) for variable in substitutions)
-    values = " ".join(str(term) for term in substitutions.values())
-    where = _WHERE.search(sparql)
-    cut = where.end() if where else sparql.find("{") + 1
-    bind = f" VALUES ({names}) {{ ({values}) }} "
-    if not _SUBSELECT.match(sparql, cut):
-        return f"{prologue}{sparql[:cut]}{bind}{sparql[cut:]}"
-    end = _group_end(sparql, cut)
-    return f"{prologue}{sparql[:cut]}{bind}{{ {sparql[cut:end]} }}{sparql[end:]}"
-
-
-def _group_end(text: str, start: int) -> int:
-    """Where the group opened just before `start` closes, skipping braces in strings, IRIs and comments."""
-    depth = 1
-    for token in _TOKENS.finditer(text, start):
-        depth += {"{": 1, "}": -1}.get(token.group(), 0)
-        if depth == 0:
-            return token.start()
-    raise SyntaxError("unbalanced braces in the query")
 
 
 def _parse_triples(response: httpx.Response) -> list[ox.Triple]:
