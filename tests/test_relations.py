@@ -177,3 +177,18 @@ def test_every_relation_cites_its_sentence() -> None:
         assert 0.0 <= relation.confidence <= 1.0
         assert text[relation.evidence.start : relation.evidence.end] == relation.evidence.text
         assert relation.evidence.text.startswith("Agents said")
+
+
+def test_an_apposition_naming_an_office_by_its_title_gives_the_affiliation() -> None:
+    view = run("Maria Soto, the U.S. Attorney for the District of Arizona, praised the agents.")
+    assert view.triples("affiliatedWith") == {("Maria Soto", "U.S. Attorney for the District of Arizona")}
+
+
+def test_a_police_rank_in_an_apposition_gives_the_affiliation() -> None:
+    view = run("Kevin Moore, a superintendent in the Royal Bahamas Police Force, said the guns came from Florida.")
+    assert view.triples("affiliatedWith") == {("Kevin Moore", "Royal Bahamas Police Force")}
+
+
+def test_a_model_made_by_a_maker_is_the_model_not_the_generic_weapon() -> None:
+    view = run("Agents found 40 AR-15 rifles made by Colt in the truck.")
+    assert view.triples("manufactures") == {("Colt", "AR-15")}

@@ -106,6 +106,28 @@ TITLE_WORDS = frozenset(
         "lawmaker",
         "legislator",
         "diplomat",
+        "superintendent",
+        "constable",
+        "marshal",
+        "warden",
+        "ranger",
+        "chancellor",
+        "undersecretary",
+        "adviser",
+        "advisor",
+        "staffer",
+        "aide",
+        "clerk",
+        "auditor",
+        "examiner",
+        "specialist",
+        "technician",
+        "pilot",
+        "guard",
+        "sergeant-at-arms",
+        "cadet",
+        "admiral",
+        "brigadier",
     ]
 )
 #: Tokens that may sit inside a title chain besides nouns and adjectives.
@@ -159,6 +181,12 @@ def _walk(
     return bodies, words
 
 
+def _titled_office(doc: Doc, body: ResolvedMention, words: list[Token]) -> bool:
+    """ "X, the U.S. Attorney for the District of Y": the apposition is a body named by its title."""
+    named_by_title = any(_is_title(t) for t in doc[body.token_start : body.token_end])
+    return named_by_title and all(w.lower_ in ("the", "a", "an", "former") for w in words)
+
+
 def affiliations(doc: Doc, sentence: Sentence) -> list[RelationRecord]:
     """Person -> body from a title before the name or an apposition after it."""
     found = []
@@ -177,7 +205,7 @@ def affiliations(doc: Doc, sentence: Sentence) -> list[RelationRecord]:
         after = person.token_end
         if after < sentence.span.end and doc[after].text == ",":
             bodies, words = _walk(doc, sentence, after + 1, 1, _APPOSITION_WORDS)
-            if bodies and any(_is_title(word) for word in words):
+            if bodies and (any(_is_title(word) for word in words) or _titled_office(doc, bodies[0], words)):
                 found.append(_relation(person.entity.id, "affiliatedWith", bodies[0].entity.id, 0.75, sentence))
                 continue
         if after + 1 < sentence.span.end and doc[after].lower_ in ("of", "at", "with"):
@@ -305,7 +333,7 @@ def _makers(
                 found.append(_relation(maker.id, "manufactures", weapon.entity.id, 0.85, sentence))
     for head in sentence.span:
         made = [c for c in head.children if c.lemma_ in _MAKER_PASSIVE and c.dep_ in ("acl", "relcl")]
-        named = sentence.by_token.get(head.i)
+        named = sentence.by_token.get(head.i) or _model_before(sentence, head)
         if not made or not (head.lemma_.lower() in WEAPON_NOUNS or (named and named.entity.type == "WeaponType")):
             continue
         for agent in (t for c in made for t in c.subtree):
@@ -314,6 +342,15 @@ def _makers(
                 target = named.entity if named else weapon_at(head.lemma_.lower(), head.i, head.i + 1)
                 found.append(_relation(maker.entity.id, "manufactures", target.id, 0.75, sentence))
     return list(weapons.values()), found
+
+
+def _model_before(sentence: Sentence, head: Token) -> ResolvedMention | None:
+    """ "Five-seveN pistols made by FN Herstal": the named model the weapon noun is a kind of."""
+    for child in head.children:
+        mention = sentence.by_token.get(child.i)
+        if child.dep_ in ("compound", "nmod", "amod", "nummod") and mention and mention.entity.type == "WeaponType":
+            return mention
+    return None
 
 
 def _dedupe(relations: list[RelationRecord]) -> list[RelationRecord]:
