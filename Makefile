@@ -25,6 +25,7 @@ run: install
 
 test: install
 	./scripts/install-system-deps.sh
+	bash .ci/virtuoso.sh
 	$(BIN)/python -m pytest
 
 lint: install
