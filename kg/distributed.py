@@ -19,7 +19,7 @@ from distributed import Client, Future, KilledWorker, LocalCluster, WorkerPlugin
 from kg.backends.base import BaseStore
 from kg.errors import BadInputError, FfkgError
 from kg.extract import extract, load_pipeline
-from kg.ingest import IngestReport, Outcome, _read_batch, stored_state, write_extraction
+from kg.ingest import IngestReport, Outcome, read_batch, stored_state, write_extraction
 from kg.records import DocumentInfo
 from kg.settings import Settings
 from kg.store import open_store
@@ -68,7 +68,7 @@ def ingest_distributed(
     open_store(settings).close()
     report = IngestReport()
     notify = on_document or (lambda name, outcome: None)
-    documents = _read_batch(paths, max_bytes=settings.max_document_bytes, report=report)
+    documents = read_batch(paths, max_bytes=settings.max_document_bytes, report=report)
     with _client(scheduler, local_workers) as client:
         client.register_plugin(StorePlugin(settings))
         sources: dict[Future, str] = {}

@@ -73,7 +73,7 @@ def write_extraction(store: Store, extraction: Extraction) -> int:
     return store.replace_graph(document_graph(extraction), extraction_triples(extraction))
 
 
-def _read_batch(paths: Iterable[str | Path], *, max_bytes: int, report: IngestReport) -> Iterator[DocumentInfo]:
+def read_batch(paths: Iterable[str | Path], *, max_bytes: int, report: IngestReport) -> Iterator[DocumentInfo]:
     """Documents to read, with unreadable files and duplicate document ids reported instead."""
     seen: dict[str, str] = {}
     for item in iter_documents(paths, max_bytes=max_bytes):
@@ -101,7 +101,7 @@ def ingest_paths(
     report = IngestReport()
     notify = on_document or (lambda name, outcome: None)
     pending: list[tuple[DocumentInfo, Outcome]] = []
-    for info in _read_batch(paths, max_bytes=max_bytes, report=report):
+    for info in read_batch(paths, max_bytes=max_bytes, report=report):
         state = stored_state(store, info)
         if state == "same":
             report.record("unchanged", info.source)
