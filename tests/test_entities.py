@@ -199,3 +199,22 @@ def test_batch_extraction_in_two_processes_matches_one_by_one_and_is_determinist
     batched = [e.to_json() for e in extract_many(infos, nlp, n_process=2)]
     assert batched == one_by_one
     assert [extract(info, nlp).to_json() for info in infos] == one_by_one
+
+
+def test_bodies_named_after_places_and_groups_named_by_places() -> None:
+    found = typed("The Tucson Police Department said the Sinaloa and Jalisco cartels bought guns in Maricopa County.")
+    assert found["Tucson Police Department"] == "GovernmentBody"
+    assert found["Sinaloa Cartel"] == "CriminalGroup"
+    assert found["Cartel Jalisco Nueva Generación"] == "CriminalGroup"
+    assert found["Maricopa County"] == "Region"
+
+
+def test_a_headline_does_not_make_capitalised_words_entities_but_a_capitalised_sentence_keeps_its_names() -> None:
+    headline = typed("Gun Smuggling Would Benefit From Additional Data And Analysis\n\nAgents met in Dallas.")
+    assert set(headline) == {"Dallas"}
+    sentence = typed("The Laredo Police Department Arrested Three Men On Friday In Laredo.")
+    assert sentence.get("Laredo Police Department") == "GovernmentBody"
+
+
+def test_an_arms_watchdog_is_not_a_gunmaker() -> None:
+    assert typed("The Arms Control Association said exports rose.").get("Arms Control Association") == "Organization"

@@ -96,22 +96,28 @@ def _body_phrases(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> li
                 key = entry.id if entry else entity_iri("org", f"{code} {kind}")
                 extra.append(Mention(i, j + length, "GovernmentBody", key, entry))
             break
-    kept = [m for m in mentions if m.start not in skip]
+    inside = {i for e in extra if e.type == "GovernmentBody" for i in range(e.start, e.end)}
+    kept = [
+        m for m in mentions
+        if m.start not in skip and (m.type in TYPE_RANK or not inside.issuperset(range(m.start, m.end)))
+    ]
     return sorted(kept + extra, key=lambda m: (m.start, -m.end))
 
 
 def _place_cartels(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
-    """"the Sinaloa and Jalisco cartels": places before "cartel(s)" name criminal groups."""
+    """"the Sinaloa and Jalisco cartels", "the Los Lunas gang": places named as criminal groups."""
     places = {m.start: m for m in mentions if m.type in ("Region", "City")}
     out = []
     for m in mentions:
         j = m.end
         while m.start in places and j < len(doc) and (doc[j].lower_ in ("and", ",", "drug") or j in places):
             j = places[j].end if j in places else j + 1
-        if m.start in places and j < len(doc) and doc[j].lower_ in ("cartel", "cartels"):
-            name = f"{doc[m.start : m.end].text} Cartel"
+        word = doc[j].lower_ if m.start in places and j < len(doc) else ""
+        if word in ("cartel", "cartels") or (word == "gang" and j == m.end):
+            name = f"{doc[m.start : m.end].text} {'Cartel' if word.startswith('cartel') else 'gang'}"
             entry = gazetteer.organisation(name)
-            m = Mention(m.start, m.end, "CriminalGroup", entry.id if entry else entity_iri("org", name), entry)
+            end = m.end + 1 if word == "gang" else m.end
+            m = Mention(m.start, end, "CriminalGroup", entry.id if entry else entity_iri("org", name), entry)
         out.append(m)
     return out
 

@@ -70,6 +70,8 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
             continue
         if kind == "Person":
             span = _widen(doc, span, used)
+        elif span.end < len(doc) and doc[span.end].lower_ in ("gang", "cartel"):
+            span, kind = doc[span.start : span.end + 1], "CriminalGroup"
         out.append(Mention(span.start, span.end, kind, surface_key(kind, span.text)))
         used.update(range(span.start, span.end))
     out.extend(_unlabelled_people(doc, used, headlines))
@@ -77,13 +79,15 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
 
 
 def headline_tokens(doc: Doc) -> set[int]:
-    """Tokens of title-case lines (headlines, section headings), where capitals say nothing."""
+    """Tokens of title-case lines without a full stop (headlines, section headings), where
+    capitals say nothing."""
     out: set[int] = set()
     line: list[Token] = []
     for token in [*doc, None]:
         if token is None or "\n" in token.text:
             words = [t for t in line if t.is_alpha and len(t) > 3]
-            if len(words) >= 1 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words):
+            sentence = bool(line) and line[-1].text in (".", "!", "?", "”", '"', "’", "'")
+            if words and not sentence and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words):
                 out.update(t.i for t in line)
             line = []
         else:
@@ -148,7 +152,7 @@ def _model_type(doc: Doc, span: SpacySpan, label: str) -> str | None:
     if label == "PERSON" and not any(t.lower_ in ORG_HINT_WORDS for t in span):
         return "Person"
     if label == "GPE":
-        return "City"
+        return "Region" if span[-1].text in AREA_WORDS else "City"
     kind = classify_org(span.text)
     if kind:
         return kind

@@ -19,10 +19,18 @@ GOVERNMENT_WORDS = frozenset(
         "office", "administration", "service", "guard", "marshals", "sheriff", "patrol", "customs",
         "prosecutor", "prosecutors", "fiscalía", "fiscalia", "procuraduría", "procuraduria", "embassy",
         "consulate", "government", "legislature", "parliament", "assembly", "force", "corps", "marines",
-        "constabulary", "directorate", "gendarmerie"
+        "constabulary", "directorate", "gendarmerie", "circuit"
     }
 )
 GUNMAKER_WORDS = frozenset({"arms", "firearms", "armory", "armoury", "guns", "munitions", "armaments"})
+#: Words that make an "Arms" name a watchdog or campaign rather than a maker ("Arms Trade Monitoring Network").
+NOT_A_MAKER_WORDS = frozenset(
+    {
+        "network", "trade", "control", "monitoring", "association", "coalition", "council", "institute",
+        "foundation", "survey", "center", "centre", "campaign", "alliance", "project", "research", "society",
+        "league", "committee", "treaty", "watch", "against", "reduction", "embargo", "office", "commission",
+    }
+)
 
 #: Words in a sentence that make a maker's name mean the maker ("Colt rifles").
 GUN_WORDS = frozenset(
@@ -134,7 +142,7 @@ def classify_org(text: str) -> str | None:
         return "CriminalGroup"
     if GOVERNMENT_WORDS.intersection(words):
         return "GovernmentBody"
-    if GUNMAKER_WORDS.intersection(words):
+    if GUNMAKER_WORDS.intersection(words) and not NOT_A_MAKER_WORDS.intersection(words):
         return "Gunmaker"
     return None
 
