@@ -82,5 +82,5 @@ def create_app(settings: Settings, store: BaseStore | None = None) -> FastAPI:
 
 
 def app_from_environment() -> FastAPI:
-    """The app of one `ffkg serve --processes N` worker process, configured from FFKG_* variables."""
+    """The app of one `ffkg serve --workers N` worker process, configured from FFKG_* variables."""
     return create_app(Settings())

@@ -61,7 +61,7 @@ def _wait_ready(process: subprocess.Popen[bytes], log: IO[bytes], url: str, time
 
 
 def ffkg_serve(data_dir: Path, port: int, *, workers: int = 4) -> list[str]:
-    return [FFKG, "serve", "--data-dir", str(data_dir), "--port", str(port), "--workers", str(workers)]
+    return [FFKG, "serve", "--data-dir", str(data_dir), "--port", str(port), "--query-threads", str(workers)]
 
 
 def peak_rss_bytes(pid: int) -> int:

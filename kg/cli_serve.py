@@ -19,17 +19,19 @@ from kg.store import open_store
 @data_dir_option
 @click.option(
     "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="SPARQL queries evaluated at once (default: $FFKG_QUERY_WORKERS or 4).",
-)
-@click.option(
-    "--processes",
+    "processes",
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
     help="API server processes. More than one needs the shared store (FFKG_STORE=sparql); its revision "
     "keeps every process's caches current.",
+)
+@click.option(
+    "--query-threads",
+    "workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="SPARQL queries evaluated at once per process (default: $FFKG_QUERY_WORKERS or 4).",
 )
 def serve(host: str | None, port: int | None, data_dir: Path | None, workers: int | None, processes: int) -> None:
     """Serve /sparql (SPARQL 1.1), /update and /graph-store (with FFKG_WRITE_TOKEN), /api, /query and /docs.
@@ -43,7 +45,7 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, workers: in
     writes = "on" if settings.write_token is not None else "off (set FFKG_WRITE_TOKEN to enable)"
     if processes > 1:
         if settings.store != "sparql":
-            raise click.UsageError("--processes above 1 needs FFKG_STORE=sparql: the embedded store is one process's")
+            raise click.UsageError("--workers above 1 needs FFKG_STORE=sparql: the embedded store is one process's")
         open_store(settings).close()
         if workers is not None:
             os.environ["FFKG_QUERY_WORKERS"] = str(workers)

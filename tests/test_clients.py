@@ -128,7 +128,7 @@ def test_ffkg_serve_answers_sparql_over_a_data_dir(tmp_path: Path) -> None:
     env = {**os.environ, "FFKG_DATA_DIR": str(tmp_path)}
     env.pop("FFKG_WRITE_TOKEN", None)
     server = subprocess.Popen(
-        [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--port", str(port), "--workers", "2"],
+        [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--port", str(port), "--query-threads", "2"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

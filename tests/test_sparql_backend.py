@@ -119,7 +119,7 @@ def test_api_processes_over_one_store_never_serve_stale_stats(
         "-c",
         "from kg.cli import main; main()",
         "serve",
-        "--processes",
+        "--workers",
         "2",
         "--port",
         str(port),
