@@ -153,9 +153,12 @@ def _group(doc: Doc, mentions: list[Mention]) -> list[_Entity]:
         if m.type == "Person" and len(m.text.split()) > 1:
             for piece in set(_name_pieces(fold(m.text).lower())):
                 people.setdefault(piece, []).append(m)
+    districts = _district_offices(mentions)
     entities: dict[str, _Entity] = {}
     for m in mentions:
         key = aliases.get(m.text, m.key)
+        if m.entry is not None and m.entry.id in districts:
+            key, m.entry = districts[m.entry.id], None
         if m.type in ("Person", "City", "Organization") and len(m.text.split()) <= 2:
             full = _full_name(m, people)
             if full is not None:
@@ -164,6 +167,17 @@ def _group(doc: Doc, mentions: list[Mention]) -> list[_Entity]:
             entities[key] = _Entity(key, m.type, m.entry)
         entities[key].mentions.append(m)
     return list(entities.values())
+
+
+def _district_offices(mentions: list[Mention]) -> dict[str, str]:
+    """Within a document "the U.S. Attorney" is the one district office it names, if only one."""
+    prefixes = {entity_iri("org", m.entry.id) + "-": m.entry.id for m in mentions if m.entry and m.entry.district}
+    found: dict[str, set[str]] = {}
+    for m in mentions:
+        for prefix, base in prefixes.items():
+            if m.entry is None and m.key.startswith(prefix):
+                found.setdefault(base, set()).add(m.key)
+    return {base: keys.pop() for base, keys in found.items() if len(keys) == 1}
 
 
 def _alias_links(doc: Doc, mentions: list[Mention]) -> dict[str, str]:

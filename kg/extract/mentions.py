@@ -66,12 +66,14 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
         if span is None or not_an_entity(doc, span):
             continue
         kind = _model_type(doc, span, ent.label_)
-        if kind is None or (span.start in headlines and kind != "Person"):
+        if kind is None or (span.start in headlines and (kind != "Person" or not _person_context(doc, span))):
             continue
-        if kind == "Person":
-            span = _widen(doc, span, used)
-        elif span.end < len(doc) and doc[span.end].lower_ in ("gang", "cartel"):
+        if span.end < len(doc) and doc[span.end].lower_ in ("gang", "cartel"):
             span, kind = doc[span.start : span.end + 1], "CriminalGroup"
+        elif _described_as_group(doc, span):
+            kind = "CriminalGroup"
+        elif kind == "Person":
+            span = _widen(doc, span, used)
         out.append(Mention(span.start, span.end, kind, surface_key(kind, span.text)))
         used.update(range(span.start, span.end))
     out.extend(_unlabelled_people(doc, used, headlines))
@@ -161,6 +163,19 @@ def _model_type(doc: Doc, span: SpacySpan, label: str) -> str | None:
     if len(span) == 1 and span.text.isupper() and len(span.text) <= 2:
         return None
     return "Organization"
+
+
+_GROUP_APPOSITION = re.compile(
+    r"^, (?:a|an|the|one of) (?:[\w-]+ ){0,4}(?:gang|cartel|group|faction|organi[sz]ation|cell|militia)s?\b"
+)
+_CRIME_WORDS = frozenset({"trafficking", "criminal", "crime", "gang", "cartel", "drug", "armed", "smuggling"})
+
+
+def _described_as_group(doc: Doc, span: SpacySpan) -> bool:
+    """"Los Salazar, a trafficking group allied with ...": the apposition says criminal group."""
+    tail = doc[span.end : span.end + 8]
+    match = _GROUP_APPOSITION.match(tail.text)
+    return bool(match) and bool(_CRIME_WORDS & set(match.group(0).lower().replace(",", " ").split()))
 
 
 def _person_like(span: SpacySpan) -> bool:

@@ -12,7 +12,7 @@ import re
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from kg.extract.gazetteer import SPAN_KEY, Entry, Gazetteer
+from kg.extract.gazetteer import SPAN_KEY, Entry, Gazetteer, fold
 from kg.extract.mentions import Mention
 from kg.extract.rules import GUN_WORDS, LOCATION_PREPOSITIONS, PERSON_TITLES, REGION_WORDS, SUB_UNIT_WORDS
 from kg.iris import entity_iri
@@ -27,14 +27,23 @@ NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORD
 
 
 def gazetteer_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
-    """Pick one reading per gazetteer hit, keep the longest non-overlapping hits."""
+    """Pick one reading per gazetteer hit, keep the longest non-overlapping hits.
+
+    One sense per document: a name read with a cue somewhere ("Katy, Texas", "Florida
+    and Georgia") keeps that reading where it stands without one.
+    """
     by_span: dict[tuple[int, int], list[Entry]] = {}
     for span in doc.spans[SPAN_KEY]:
         by_span.setdefault((span.start, span.end), []).append(gazetteer.entries[span.kb_id_])
     ent_at = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
+    choices = {key: _choose(doc, *key, entries, ent_at) for key, entries in by_span.items()}
+    first = _longest_first([Mention(s, e, c[0].type, c[0].id, c[0]) for (s, e), c in choices.items() if c[0]])
+    senses = {_surface(doc, m.start, m.end): m.entry for m in first if choices[(m.start, m.end)][1]}
     chosen: list[Mention] = []
-    for (start, end), entries in by_span.items():
-        entry = _choose(doc, start, end, entries, ent_at)
+    for (start, end), (entry, cued) in choices.items():
+        sense = senses.get(_surface(doc, start, end))
+        if not cued and sense in by_span[(start, end)] and not _inside_person(ent_at, start, end):
+            entry = sense
         if entry is not None:
             chosen.append(Mention(start, end, entry.type, entry.id, entry))
     chosen = _longest_first(chosen)
@@ -42,6 +51,15 @@ def gazetteer_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     chosen = [m for m in chosen if not (m.entry and m.entry.generic) or _made_by(doc, m, makers)]
     chosen = _extend_districts(doc, chosen)
     return chosen + _names_inside(doc, chosen, gazetteer)
+
+
+def _surface(doc: Doc, start: int, end: int) -> str:
+    return fold(doc[start:end].text).lower()
+
+
+def _inside_person(ent_at: dict[int, SpacySpan], start: int, end: int) -> bool:
+    person = ent_at.get(start)
+    return person is not None and person.label_ == "PERSON" and end <= person.end and len(person) > end - start
 
 
 def _names_inside(doc: Doc, chosen: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
@@ -63,63 +81,76 @@ def _names_inside(doc: Doc, chosen: list[Mention], gazetteer: Gazetteer) -> list
     return _longest_first([Mention(s, e, p.type, p.id, p) for (s, e), p in inner.items()])
 
 
-def _choose(doc: Doc, start: int, end: int, entries: list[Entry], ent_at: dict[int, SpacySpan]) -> Entry | None:
+def _choose(
+    doc: Doc, start: int, end: int, entries: list[Entry], ent_at: dict[int, SpacySpan]
+) -> tuple[Entry | None, bool]:
+    """The reading of one hit and whether the context picked it (rather than a default)."""
     span = doc[start:end]
     person = ent_at.get(start)
-    person = person if person is not None and person.label_ == "PERSON" and end <= person.end else None
-    inside_person = person is not None and len(person) > end - start
-    exact_person = person is not None and (person.start, person.end) == (start, end)
+    exact_person = person is not None and person.label_ == "PERSON" and (person.start, person.end) == (start, end)
+    inside_person = _inside_person(ent_at, start, end)
+    before_weapon = "WeaponType" in _hit_index(doc)[0].get(end, ())
     viable = []
+    cued = False
     for entry in entries:
-        if entry.type == "Gunmaker" and entry.ambiguous and not _gun_context(doc, start, end):
+        if entry.type == "Gunmaker" and entry.ambiguous:
+            if not before_weapon and (inside_person or _after_title(doc, start) or not _gun_context(doc, start, end)):
+                continue
+        elif entry.type in TYPE_RANK and inside_person:
             continue
-        if entry.type in TYPE_RANK and inside_person:
-            continue
-        if entry.type in ("Gunmaker",) and entry.ambiguous and (inside_person or _after_title(doc, start)):
-            continue
-        if entry.type in _WEAK_PLACE_TYPES and end - start == 1 and not _place_cue(doc, span, ent_at):
-            continue
-        if entry.type in _WEAK_PLACE_TYPES and exact_person and end - start == 1:
-            continue
+        elif entry.type in _WEAK_PLACE_TYPES and end - start == 1:
+            if not _place_cue(doc, span, ent_at) or (exact_person and not _strong_place_cue(doc, span)):
+                continue
+            cued = True
         viable.append(entry)
     if not viable:
-        return None
+        return None, False
     types = {e.type for e in viable}
     if len(types) > 1 and types <= set(TYPE_RANK):
         capital = any(e.type == "City" and e.capital for e in viable)
-        wanted = _place_reading(doc, span, types, capital)
+        wanted, cued = _place_reading(doc, span, types, capital)
         viable = [e for e in viable if e.type == wanted] or viable
-    return max(viable, key=lambda e: (-TYPE_RANK.get(e.type, -1), e.population, -len(e.id)))
+    else:
+        cued = True
+    return max(viable, key=lambda e: (-TYPE_RANK.get(e.type, -1), e.population, -len(e.id))), cued
 
 
-def _place_reading(doc: Doc, span: SpacySpan, types: set[str], capital: bool) -> str:
+def _strong_place_cue(doc: Doc, span: SpacySpan) -> bool:
+    """"Katy, Texas" or ", of Katy": cues that beat the model calling the name a person."""
+    nxt = doc[span.end] if span.end < len(doc) else None
+    if nxt is not None and nxt.text == "," and _is_place_name(doc, span.end + 1):
+        return True
+    return span.start > 1 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].text == ","
+
+
+def _place_reading(doc: Doc, span: SpacySpan, types: set[str], capital: bool) -> tuple[str, bool]:
     """State or city or country, from the words around the name.
 
-    Without a cue: a national capital is the city (its government acts there), else
-    the widest reading wins, and a name listed with states is a state.
+    Returns the reading and whether a cue chose it. Without a cue a national capital
+    is the city (its government acts there), else the widest reading wins.
     """
     after = [t.lower_ for t in doc[span.end : span.end + 4]]
     before = [t.lower_ for t in doc[max(span.start - 3, 0) : span.start]]
     dateline = span.start == 0 or "\n" in doc[span.start - 1].text
     if "City" in types and dateline and after[:1] and after[0] in ("–", "—", "-", ","):
-        return "City"
+        return "City", True
     if "Region" in types and (
         (after and after[0] in REGION_WORDS)
         or (before[-1:] == [","] and _place_ends_at(doc, span.start - 1, "City"))
         or (after[:1] in (["'s"], ["’s"]) and any(w in REGION_WORDS for w in after[1:]))
         or before[-2:] in (["state", "of"], ["province", "of"])
+        or _listed_with_regions(doc, span)
     ):
-        return "Region"
+        return "Region", True
     if "City" in types and (
         (after and after[0] == "city")
         or before[-2:] == ["city", "of"]
         or (after[:1] == [","] and _is_place_name(doc, span.end + 1))
-        or capital
     ):
-        return "City"
-    if "Region" in types and _listed_with_regions(doc, span):
-        return "Region"
-    return min(types, key=lambda t: TYPE_RANK[t])
+        return "City", True
+    if capital:
+        return "City", False
+    return min(types, key=lambda t: TYPE_RANK[t]), False
 
 
 def _listed_with_regions(doc: Doc, span: SpacySpan) -> bool:
