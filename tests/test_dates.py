@@ -40,6 +40,8 @@ from kg.extract.dates import find_dates, resolve_date
         ("last winter", "2016-05-10", "2015"),
         ("during the summer", "2016-10-10", "2016"),
         ("in the autumn of 2011", "2016-10-10", "2011"),
+        ("declared in January", "2020-07-20", "2020-01"),
+        ("set for June 25", "2020-03-19", "2020-06-25"),
     ],
 )
 def test_resolves_expressions(expression: str, doc_date: str | None, expected: str) -> None:

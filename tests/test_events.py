@@ -340,3 +340,17 @@ def test_an_operation_begun_by_bodies_named_in_a_relative_clause() -> None:
         "Arizona Department of Public Safety",
     }
     assert operation.date == "2020"
+
+
+def test_a_president_s_country_is_not_a_second_actor_and_a_deep_place_does_not_locate_the_action() -> None:
+    view = run(
+        "Peru's President Ollanta Humala declared an emergency in January.\n\n"
+        "In 2019, Colombia and Panama agreed to share records on rifles seized in Ecuador, most of which "
+        "are smuggled from the United States.",
+        date="2021-07-20",
+    )
+    actions = {frozenset(view.args(e)["participant"]): (view.args(e).get("occurredIn"), e.date) for e in view.events()}
+    assert actions == {
+        frozenset({"Ollanta Humala"}): (None, "2021-01"),
+        frozenset({"Colombia", "Panama"}): (None, "2019"),
+    }

@@ -107,13 +107,16 @@ def _month(name: str) -> int:
 
 
 def _nearest_year(month: int, day: int, anchor: date) -> int:
-    """The year that puts a yearless "July 10" closest to the document date."""
+    """The year that puts a yearless "July 10" closest to the document date. News mostly reports
+    what happened, so a future reading must be twice as close ("in January" in a July text is
+    last January; "set for June 25" in a March text is this June)."""
     candidates = []
     for year in (anchor.year - 1, anchor.year, anchor.year + 1):
         try:
-            candidates.append((abs((date(year, month, min(day, 28 if month == 2 else day)) - anchor).days), year))
+            days = (date(year, month, min(day, 28 if month == 2 else day)) - anchor).days
         except ValueError:
             continue
+        candidates.append((abs(days) * (2 if days > 0 else 1), year))
     return min(candidates)[1]
 
 

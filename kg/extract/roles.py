@@ -208,16 +208,35 @@ def gathering_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token, k
         actors = _mentions_under(doc, sentence, scope, _ACTORS, phrase=True)
     joined_ids = {m.entity.id for m in joined}
     places = [p for p in event_places(doc, sentence, scope) if p.entity.id not in joined_ids]
+    if kind == "PolicyAction":
+        places = [p for p in places if _close_to(doc, p, trigger)]
     place_ids = {p.entity.id for p in places}
     actors = [a for a in actors if a.entity.id not in place_ids and not _placed(doc, a)] + joined
     if kind == "PolicyAction":
-        acting = {d.entity.id for d in doers}
+        people = any(d.entity.type == "Person" for d in doers)
+        actors = [a for a in actors if not (people and a.entity.type == "Country" and _possessor(doc, a))]
+        acting = {d.entity.id for d in doers if d in actors}
         countries = [a for a in actors if a.entity.type == "Country" and a.entity.id not in acting]
         actors = [a for a in actors if a.entity.type != "Country" or a.entity.id in acting]
+        named = _mentions_under(doc, sentence, scope, {"Country"})
         places += countries or [
-            m for m in _mentions_under(doc, sentence, scope, {"Country"}) if m.entity.id not in acting
+            m for m in named if m.entity.id not in acting and _close_to(doc, m, trigger) and not _possessor(doc, m)
         ]
     return {"participant": actors, "occurredIn": places}
+
+
+def _possessor(doc: Doc, mention: ResolvedMention) -> bool:
+    """ "Ecuador's President Daniel Noboa": the country only says whose president acts."""
+    return head_token(doc, mention).dep_ == "poss"
+
+
+def _close_to(doc: Doc, mention: ResolvedMention, trigger: Token) -> bool:
+    """A policy action happens where its own phrase says ("signed into U.S. law"), not where a
+    deeper phrase points ("agreed to share data on guns seized in Ecuador")."""
+    node, steps = head_token(doc, mention), 0
+    while node.i != trigger.i and node.head.i != node.i and steps < 4 and node.pos_ not in ("VERB", "AUX"):
+        node, steps = node.head, steps + 1
+    return node.i == trigger.i
 
 
 def _placed(doc: Doc, mention: ResolvedMention) -> bool:
