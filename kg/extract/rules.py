@@ -80,7 +80,7 @@ NON_ENTITY_HEADS = frozenset(
 )
 #: Lone words that name no particular body ("State" in "Secretary of State", "Division").
 GENERIC_WORDS = GOVERNMENT_WORDS | SUB_UNIT_LOWER | {w.lower() for w in AREA_WORDS} | {
-    "state", "states", "community", "group", "organization", "city"
+    "state", "states", "community", "group", "organization", "city", "district", "circuit"
 }
 #: Lower-case words inside personal names ("Romain le Cour", "Oscar de la Hoya").
 NAME_PARTICLES = frozenset({"le", "la", "de", "del", "della", "di", "da", "dos", "van", "von", "der", "du", "y", "bin"})
