@@ -6,7 +6,7 @@ slow server cannot stall the run). Clients are threads with one keep-alive `http
 each, sending `GET /sparql?query=...` for SPARQL JSON results.
 
 `ffkg serve` is one uvicorn process: Oxigraph's on-disk store admits one process, so it
-scales with query worker *threads* (`--workers`, default 4), which run in parallel because
+scales with query *threads* (`--query-threads`, default 4), which run in parallel because
 pyoxigraph releases the GIL while it evaluates. rdflib-endpoint (`rdflib-endpoint serve
 file.nq`) is one uvicorn process too; its engine holds the GIL, so more threads would not
 help, and more processes would each need their own copy of the data in memory.
@@ -181,7 +181,7 @@ def run(quads: list[ox.Quad], workdir: Path, *, label: str, repeats: int) -> lis
         f"Target >= 10× on joins and aggregates: lowest here {min(worst):.1f}×." if worst else "",
         f"HTTP overhead on the trivial query: ffkg p50 {ms(trivial_p50)} ms − in-process p50 {ms(inprocess)} ms "
         f"= {ms(None if trivial_p50 is None else trivial_p50 - inprocess)} ms (target <= 2 ms).",
-        "ffkg serve runs with --workers 4 (query threads; one process, since the on-disk store admits one); "
+        "ffkg serve runs with --query-threads 4 (one process, since the embedded on-disk store admits one); "
         "the client threads share the same 2 cores as the servers.",
     ]
     table.notes = [note for note in table.notes if note]
