@@ -100,9 +100,23 @@ def headline_tokens(doc: Doc) -> set[int]:
 def _place_named(
     doc: Doc, ent: SpacySpan, taken: set[int], places: set[int]
 ) -> tuple[SpacySpan, str] | None:
-    """"Georgia Bureau of Investigation", "Tucson Police Department": a place, then a body's name;
-    "San Diego County": a place, then an area word, is a Region."""
+    """"Georgia Bureau of Investigation", "Tucson Police Department", "Parliament of Jamaica": a
+    place and a body's name; "San Diego County": a place, then an area word, is a Region."""
     start = ent.start + (doc[ent.start].lower_ == "the")
+    tail = ent.end
+    while tail > start and (tail - 1) in places:
+        tail -= 1
+    head = doc[start : tail - 1]
+    if (
+        tail < ent.end
+        and len(head)
+        and doc[tail - 1].lower_ == "of"
+        and not taken.intersection(range(start, tail - 1))
+        and head[0].text[:1].isupper()
+        and head.text.lower() not in ("government", "governments")
+        and classify_org(head.text) == "GovernmentBody"
+    ):
+        return doc[start : ent.end], "GovernmentBody"
     split = start
     while split < ent.end and split in places:
         split += 1
