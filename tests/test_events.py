@@ -354,3 +354,12 @@ def test_a_president_s_country_is_not_a_second_actor_and_a_deep_place_does_not_l
         frozenset({"Ollanta Humala"}): (None, "2021-01"),
         frozenset({"Colombia", "Panama"}): (None, "2019"),
     }
+
+
+def test_guns_of_a_model_named_with_its_maker_earlier_are_that_maker_s() -> None:
+    view = run(
+        "Agents said Ana Gil bought Ruger Mini-14 rifles in Dallas.\n\n"
+        "Nine of the Mini-14 rifles were found by police in Monterrey in May."
+    )
+    (seizure,) = view.events("Seizure")
+    assert view.args(seizure) == {"weaponFrom": {"Ruger"}, "occurredIn": {"Monterrey"}}

@@ -30,6 +30,8 @@ _BACK_REFERENCE = re.compile(
 _CO_PARTY = re.compile(r"\bco-?(?:defendants?|conspirators?)\b", re.I)
 _CONFIDENCE = {"defendant": 0.8, "plaintiff": 0.8, "perpetrator": 0.75, "occurredIn": 0.65}
 _PARTY_ROLES = ("defendant", "plaintiff")
+#: Events whose guns have makers (`weaponFrom`).
+_ARMED_KINDS = ("Smuggling", "Seizure", "Attack")
 
 
 @dataclass(eq=False)
@@ -224,6 +226,23 @@ def _merge_others(candidates: list[Candidate], headline_end: int) -> list[Candid
     return groups
 
 
+def _makers_of_models(mentions: list[ResolvedMention]) -> dict[str, list[ResolvedMention]]:
+    """Weapon models the text names with their maker somewhere ("Ruger Mini-14 rifles")."""
+    makers = [m for m in mentions if m.entity.type == "Gunmaker"]
+    found: dict[str, list[ResolvedMention]] = {}
+    for model in (m for m in mentions if m.entity.type == "WeaponType"):
+        for maker in makers:
+            if maker.token_end == model.token_start or model.token_start <= maker.token_start < model.token_end:
+                found.setdefault(model.entity.id, []).append(maker)
+    return found
+
+
+def _add_model_makers(group: Candidate, makers: dict[str, list[ResolvedMention]]) -> None:
+    """ "Fourteen of the Mini-14 rifles were found": the maker of a model named earlier made the guns."""
+    models = {m.entity.id for member in group.members for m in member.sentence.of_types(["WeaponType"])}
+    group.args.setdefault("weaponFrom", []).extend(m for model in sorted(models) for m in makers.get(model, []))
+
+
 def _court_officers(doc: Doc, mentions: list[ResolvedMention]) -> list[ResolvedMention]:
     return [m for m in mentions if is_court_officer(doc, m, mentions)]
 
@@ -317,8 +336,11 @@ def build_events(
             case.args["occurredIn"] = [dateline]
     groups = cases + _merge_smuggling(schemes, cases, doc.text)
     groups += _merge_others([c for c in candidates if c.kind not in ("Lawsuit", "Smuggling")], headline_end)
+    makers = _makers_of_models(mentions)
     entities, relations = [], []
     for group in groups:
+        if group.kind in _ARMED_KINDS:
+            _add_model_makers(group, makers)
         if not group.named:
             continue
         record, args = _record(group, info)
