@@ -31,6 +31,9 @@ from kg.extract.rules import (
 )
 from kg.iris import normalise_key
 
+#: Labels the small model sometimes gives people ("Charge Shane Folden" as a facility).
+MISLABELLED_PEOPLE = frozenset({"FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "NORP"})
+
 
 @dataclass
 class Mention:
@@ -55,6 +58,12 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
     out = []
     used = set(taken)
     for ent in doc.ents:
+        if ent.label_ in MISLABELLED_PEOPLE:
+            span = _trim(doc, ent, taken, person=True)
+            if span is not None and _person_like(span) and _person_context(doc, span):
+                out.append(Mention(span.start, span.end, "Person", surface_key("Person", span.text)))
+                used.update(range(span.start, span.end))
+            continue
         if ent.label_ not in ("PERSON", "ORG", "GPE"):
             continue
         named = _place_named(doc, ent, taken, places)
@@ -130,10 +139,10 @@ def _place_named(
     return None
 
 
-def _trim(doc: Doc, ent: SpacySpan, taken: set[int]) -> SpacySpan | None:
+def _trim(doc: Doc, ent: SpacySpan, taken: set[int], person: bool = False) -> SpacySpan | None:
     """The part of `ent` outside gazetteer hits and titles, without possessives and quotes."""
     start, end = ent.start, ent.end
-    person = ent.label_ == "PERSON"
+    person = person or ent.label_ == "PERSON"
     while start < end and (start in taken or doc[start].is_punct or _skippable_start(doc[start], person)):
         start += 1
     while end > start and (
@@ -142,7 +151,7 @@ def _trim(doc: Doc, ent: SpacySpan, taken: set[int]) -> SpacySpan | None:
         end -= 1
     if start >= end or any(i in taken for i in range(start, end)):
         return None
-    if ent.label_ == "PERSON" and end < len(doc) - 1 and doc[end].text == "," and doc[end + 1].text == "Jr.":
+    if person and end < len(doc) - 1 and doc[end].text == "," and doc[end + 1].text == "Jr.":
         end += 2
     return doc[start:end]
 
