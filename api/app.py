@@ -9,7 +9,7 @@ Each surface is a router of its own; adding one is one entry in `ROUTERS`.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -53,16 +53,17 @@ def create_app(settings: Settings, store: BaseStore | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if store is not None:
-            yield
-            return
-        opened = open_store(settings)
-        app.state.store = opened
-        try:
-            yield
-        finally:
-            app.state.store = None
-            opened.close()
+        with closing(app.state.runner):
+            if store is not None:
+                yield
+                return
+            opened = open_store(settings)
+            app.state.store = opened
+            try:
+                yield
+            finally:
+                app.state.store = None
+                opened.close()
 
     app = FastAPIOffline(
         title="ffkg",

@@ -1,0 +1,270 @@
+"""Writing an answer under the row cap, and worker processes that evaluate SPARQL on the on-disk store.
+
+pyoxigraph cannot stop a query that aggregates or sorts: it serialises nothing until the end, so
+no deadline check in a serialiser ever runs. A thread cannot be killed either, so on an on-disk
+store each query runs in one of a few worker processes that open the store read-only; one that
+runs past its deadline is killed and replaced, and the runaway query costs nobody else anything.
+
+A worker re-opens its read-only handle whenever the store's revision (a file every write bumps)
+differs from the one it opened at, so a query sent after a write sees the write. This module only
+needs pyoxigraph and the negotiation table, so a fresh worker starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
+from typing import Any, NamedTuple
+
+import pyoxigraph as ox
+
+from api.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, ResultFormat, negotiate
+from kg.errors import ResultTooLargeError
+
+STREAM_AFTER = 1 << 20
+STREAM_CHUNK = 1 << 18
+#: How often a waiting request looks whether its client gave up, in seconds.
+POLL = 0.1
+#: Messages after which a worker waits for its next request.
+FINAL = frozenset({"whole", "done", "refused", "error"})
+WORKER_PROGRAM = "import sys\nfrom api.query_processes import serve\nserve(int(sys.argv[1]))\n"
+
+#: (kind, content type, body): "whole" or "stream" (first batch) carry the content type, then "more", "done".
+Message = tuple[str, str | None, Any]
+
+
+class Cancelled(Exception):
+    """Raised inside the engine's serialiser to stop a query nobody waits for any more."""
+
+
+class WorkersBusy(Exception):
+    """No worker became free before the query's deadline."""
+
+
+class AnswerWriter:
+    """The file the engine serialises an answer into: counts rows against the cap, hands bytes on in batches.
+
+    The first `STREAM_AFTER` bytes are held back, so a small answer (or an error) goes out whole
+    with a proper status; after that, batches of `STREAM_CHUNK` bytes are streamed. `stopped` is
+    asked before each write, so a query that does write as it goes stops at once when it says so.
+    """
+
+    def __init__(self, emit: Callable[[Message], None], max_rows: int, stopped: Callable[[], bool] | None = None):
+        self._emit = emit
+        self._max_rows = max_rows
+        self._stopped = stopped
+        self._markers: tuple[bytes, ...] = ()
+        self._keep = 0
+        self._tail = b""
+        self._rows = 0
+        self._content_type = ""
+        self._pending: list[bytes] = []
+        self._pending_size = 0
+        self._streaming = False
+
+    def serialise(self, results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, accept: str | None) -> None:
+        """Write `results` in the format `accept` asks for, as the engine serialises it."""
+        try:
+            table = GRAPH_FORMATS if isinstance(results, ox.QueryTriples) else SOLUTION_FORMATS
+            fmt: ResultFormat = negotiate(accept, table)
+            if isinstance(results, ox.QuerySolutions):
+                self._markers = fmt.row_markers
+                self._keep = max(len(marker) for marker in fmt.row_markers) - 1
+                self._rows = -fmt.header_rows
+            self._content_type = fmt.content_type
+            results.serialize(self, fmt.engine_format)
+        finally:
+            del results  # the engine's iterator must be dropped on this thread, not with a traceback handed on
+        if self._streaming:
+            self._hand_over()
+            self._emit(("done", None, b""))
+        else:
+            self._emit(("whole", self._content_type, b"".join(self._pending)))
+
+    def write(self, data: bytes) -> int:
+        if self._stopped is not None and self._stopped():
+            raise Cancelled
+        if self._markers:
+            window = self._tail + data
+            self._rows += sum(window.count(marker) for marker in self._markers)
+            self._tail = window[max(0, len(window) - self._keep) :]
+            if self._rows > self._max_rows:
+                raise ResultTooLargeError(
+                    f"the answer has more than {self._max_rows} rows (max_result_rows); add a LIMIT or page with "
+                    "OFFSET, or raise FFKG_MAX_RESULT_ROWS",
+                    "max_result_rows",
+                    self._max_rows,
+                )
+        self._pending.append(data)
+        self._pending_size += len(data)
+        if self._pending_size >= (STREAM_CHUNK if self._streaming else STREAM_AFTER):
+            self._hand_over()
+        return len(data)
+
+    def flush(self) -> None:
+        """The engine flushes its writer; we hand bytes over in large batches of our own."""
+
+    def _hand_over(self) -> None:
+        """Pass the bytes written so far on: the first batch opens the stream."""
+        body = b"".join(self._pending)
+        self._pending, self._pending_size = [], 0
+        self._emit(("more", None, body) if self._streaming else ("stream", self._content_type, body))
+        self._streaming = True
+
+
+class Request(NamedTuple):
+    """One query for a worker: where the store is and at which revision, and how to answer."""
+
+    path: str
+    revision: int
+    sparql: str
+    options: dict[str, Any]
+    accept: str | None
+    max_rows: int
+
+
+def portable(error: BaseException) -> tuple[type[BaseException], tuple[Any, ...], dict[str, Any]]:
+    """An exception as plain parts: ours take more constructor arguments than they keep in `args`."""
+    return type(error), error.args, dict(getattr(error, "__dict__", {}))
+
+
+def rebuild(parts: tuple[type[BaseException], tuple[Any, ...], dict[str, Any]]) -> BaseException:
+    """The exception `portable` took apart, without calling its constructor."""
+    cls, args, state = parts
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
+def _dataset(options: dict[str, Any]) -> dict[str, Any]:
+    """As `kg.store.Store.query`: without explicit dataset options the default graph is the union."""
+    if "default_graph" in options or "named_graphs" in options:
+        return options
+    return {**options, "use_default_graph_as_union": True}
+
+
+def serve(fd: int) -> None:
+    """A worker process: answer the requests that come over `fd` one by one until the server hangs up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which kills us itself
+    conn = Connection(fd)
+    engine: ox.Store | None = None
+    opened_at: tuple[str, int] | None = None
+    while True:
+        try:
+            request: Request = conn.recv()
+        except EOFError:
+            return
+        try:
+            if engine is None or opened_at != (request.path, request.revision):
+                engine = None  # let go of the old snapshot before opening the new one
+                engine, opened_at = ox.Store.read_only(request.path), (request.path, request.revision)
+            results = engine.query(request.sparql, **_dataset(request.options))
+        except (SyntaxError, RuntimeError) as error:
+            conn.send(("refused", None, portable(error)))
+            continue
+        except Exception as error:  # an unreadable store: report it and open afresh next time
+            engine, opened_at = None, None
+            conn.send(("error", None, portable(error)))
+            continue
+        try:
+            AnswerWriter(conn.send, request.max_rows).serialise(results, request.accept)
+        except Exception as error:
+            conn.send(("error", None, portable(error)))
+
+
+class _Worker:
+    """One worker process and our end of its socket."""
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair()
+        with theirs:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", WORKER_PROGRAM, str(theirs.fileno())], pass_fds=[theirs.fileno()]
+            )
+        self.conn = Connection(ours.detach())
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        self.conn.close()
+
+
+class WorkerPool:
+    """`size` worker processes, started when first needed; each one killed at a deadline is replaced."""
+
+    def __init__(self, size: int) -> None:
+        self._free: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()
+        for _ in range(size):
+            self._free.put(None)
+        self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def run(self, request: Request, deadline: float, cancelled: threading.Event) -> Iterator[Message]:
+        """The worker's messages for `request`; the worker is killed if the deadline passes or `cancelled` is set.
+
+        Raises `WorkersBusy` when no worker is free before the deadline.
+        """
+        worker = self._take(deadline)
+        finished = False
+        try:
+            worker.conn.send(request)
+            while not cancelled.is_set() and (left := deadline - time.monotonic()) > 0:
+                if worker.conn.poll(min(left, POLL)):
+                    message: Message = worker.conn.recv()
+                    finished = message[0] in FINAL
+                    yield message
+                    if finished:
+                        return
+        finally:
+            if finished:
+                self._free.put(worker)
+            else:
+                self._replace(worker)
+
+    def close(self) -> None:
+        """Kill every worker, busy or not; requests still waiting on one end with an error."""
+        with self._lock:
+            self._closed = True
+            workers, self._workers = list(self._workers), set()
+        for worker in workers:
+            worker.kill()
+
+    @property
+    def processes(self) -> list[int]:
+        """Process ids of the running workers."""
+        with self._lock:
+            return sorted(worker.process.pid for worker in self._workers)
+
+    def _take(self, deadline: float) -> _Worker:
+        try:
+            worker = self._free.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise WorkersBusy from None
+        return worker if worker is not None else self._start()
+
+    def _start(self) -> _Worker:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the query workers have been shut down")
+            worker = _Worker()
+            self._workers.add(worker)
+            return worker
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill `worker` and start its successor at once, so capacity never shrinks and it is warm when needed."""
+        with self._lock:
+            self._workers.discard(worker)
+        worker.kill()
+        try:
+            self._free.put(self._start())
+        except RuntimeError:
+            self._free.put(None)

@@ -1,0 +1,141 @@
+"""Queries on an on-disk store run in worker processes: a runaway query is killed at its deadline, not starving anyone.
+
+pyoxigraph cannot stop a query that counts or sorts a cartesian product; before, each such query
+kept its `query_workers` slot after its 503, and once they were all held every query got 503.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from conftest import SMITH_WESSON, TOKEN, LiveServer, app_settings, fill
+from rdflib import Graph
+
+from api.app import create_app
+from kg.iris import ONTOLOGY
+from kg.store import Store
+
+FILLER = "urn:ffkg-test:filler"
+FILLER_SIZE = 12_000
+#: Queries no engine finishes within a second on 12k triples, and that write nothing until done.
+PATHOLOGICAL = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:none>|^!<urn:none>)* ?b . ?b (!<urn:none>)* ?c }",
+)
+DEFENDANTS = f"SELECT ?maker WHERE {{ ?suit a <{ONTOLOGY}Lawsuit> ; <{ONTOLOGY}defendant> ?maker }}"
+MAX_ROWS = 1_000
+
+
+def filler(size: int) -> list[ox.Triple]:
+    """`size` triples with long literals, so that all of them serialise to well over a megabyte."""
+    value = ox.NamedNode("urn:ffkg-test:value")
+    return [
+        ox.Triple(ox.NamedNode(f"urn:ffkg-test:item/{n}"), value, ox.Literal(f"item {n} " + "padding " * 16))
+        for n in range(size)
+    ]
+
+
+@pytest.fixture
+def server(tmp_path: Path, world: Any) -> Iterator[LiveServer]:
+    """The small world plus filler in an on-disk store, served with a 1 s timeout and two query workers."""
+    with fill(Store.open(tmp_path / "store"), world.lawsuit, world.seizure) as store:
+        store.replace_graph(FILLER, filler(FILLER_SIZE))
+        settings = app_settings(query_timeout=1.0, query_workers=2, max_result_rows=MAX_ROWS, write_token=TOKEN)
+        with LiveServer(create_app(settings, store)) as live:
+            yield live
+
+
+def sparql(server: LiveServer, query: str, **headers: str) -> httpx.Response:
+    return httpx.post(
+        f"{server.url}/sparql",
+        content=query,
+        headers={"content-type": "application/sparql-query", **headers},
+        timeout=30,
+    )
+
+
+def workers(server: LiveServer) -> list[int]:
+    return server.server.config.app.state.runner.pool.processes
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_pathological_queries_time_out_and_everyday_queries_are_still_answered(server: LiveServer) -> None:
+    assert sparql(server, DEFENDANTS).status_code == 200
+    assert sparql(server, DEFENDANTS).status_code == 200
+    first_workers = workers(server)
+    statuses: list[httpx.Response] = []
+
+    def hostile(queries: tuple[str, ...]) -> None:
+        statuses.extend(sparql(server, query) for query in queries)
+
+    clients = [threading.Thread(target=hostile, args=(PATHOLOGICAL[n::2] * 2,)) for n in range(2)]
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join(timeout=60)
+    assert len(statuses) >= 4
+    for response in statuses:
+        assert response.status_code == 503
+        assert response.json()["limit"] == "query_timeout"
+
+    answer = sparql(server, DEFENDANTS, accept="application/sparql-results+json")
+    assert answer.status_code == 200
+    assert SMITH_WESSON in {row["maker"]["value"] for row in answer.json()["results"]["bindings"]}
+    assert httpx.get(f"{server.url}/api/documents", timeout=30).status_code == 200
+
+    now = workers(server)
+    assert len(now) == 2
+    assert not set(now) & set(first_workers)
+    assert not any(alive(pid) for pid in first_workers)
+
+
+def test_a_query_after_a_write_sees_the_write(server: LiveServer) -> None:
+    ask = "ASK { <urn:ffkg-test:new> ?p ?o }"
+    for _ in range(3):
+        assert sparql(server, ask, accept="application/sparql-results+json").json()["boolean"] is False
+    update = httpx.post(
+        f"{server.url}/update",
+        data={"update": "INSERT DATA { GRAPH <urn:ffkg-test:g> { <urn:ffkg-test:new> <urn:ffkg-test:p> 1 } }"},
+        headers={"authorization": f"Bearer {TOKEN}"},
+        timeout=30,
+    )
+    assert update.status_code == 204
+    for _ in range(3):
+        assert sparql(server, ask, accept="application/sparql-results+json").json()["boolean"] is True
+
+
+def test_syntax_errors_are_400_with_their_position(server: LiveServer) -> None:
+    response = sparql(server, "SELECT ?s WHERE {\n  ?s ?p }")
+    assert response.status_code == 400
+    problem = response.json()
+    assert problem["line"] == 2
+    assert f"2:{problem['column']}" in problem["detail"]
+
+
+def test_the_row_cap_is_422(server: LiveServer) -> None:
+    response = sparql(server, f"SELECT ?s ?o WHERE {{ GRAPH <{FILLER}> {{ ?s ?p ?o }} }}")
+    assert response.status_code == 422
+    assert response.json()["limit"] == "max_result_rows"
+
+
+def test_an_answer_over_the_stream_threshold_comes_through_whole(server: LiveServer) -> None:
+    construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{FILLER}> {{ ?s ?p ?o }} }}"
+    response = sparql(server, construct, accept="application/n-triples")
+    assert response.status_code == 200
+    assert len(response.content) > 1 << 20
+    assert len(Graph().parse(data=response.content, format="nt")) == FILLER_SIZE
