@@ -363,3 +363,16 @@ def test_guns_of_a_model_named_with_its_maker_earlier_are_that_maker_s() -> None
     )
     (seizure,) = view.events("Seizure")
     assert view.args(seizure) == {"weaponFrom": {"Ruger"}, "occurredIn": {"Monterrey"}}
+
+
+def test_a_recovery_after_an_ambush_on_a_town_s_outskirts_is_placed_there() -> None:
+    view = run(
+        "Several of the pistols were recovered on March 14 of last year, after Gulf Cartel gunmen ambushed a "
+        "patrol of the Mexican Navy on the outskirts of Reynosa.",
+        date="2023-06-22",
+    )
+    (seizure,) = view.events("Seizure")
+    assert view.args(seizure) == {"occurredIn": {"Reynosa"}}
+    assert seizure.date == "2022-03-14"
+    (attack,) = view.events("Attack")
+    assert view.args(attack)["occurredIn"] == {"Reynosa"}

@@ -30,6 +30,8 @@ _ALIAS_WORDS = frozenset({"known", "called", "nicknamed", "dubbed", "alias", "ak
 #: "participate in the U.S.-CARICOM Dialogue": who is named in the gathering takes part in it.
 _JOIN = frozenset({"participate", "join", "attend"})
 _COURT_TITLES = frozenset({"judge", "justice", "magistrate", "prosecutor", "prosecutors"})
+#: Nouns that place an event by the town after "of" ("on the outskirts of Reynosa").
+_VICINITY = frozenset({"outskirt", "outskirts", "edge", "suburb", "suburbs", "vicinity", "center", "centre"})
 
 
 def _lemma(token: Token) -> str:
@@ -92,9 +94,16 @@ def event_places(doc: Doc, sentence: Sentence, root: Token) -> list[ResolvedMent
         head = head_token(doc, place)
         governed = governing_preposition(doc, place)
         naming = phrase_head(head).i == root.i
-        if governed and governed[0] in ("in", "at", "to") and head.dep_ != "appos" and not naming:
+        if governed and _locating(*governed) and head.dep_ != "appos" and not naming:
             found.append(place)
     return found
+
+
+def _locating(word: str, prep: Token) -> bool:
+    """ "in Tucson", "near Reynosa", "on the outskirts of Reynosa": a preposition that places."""
+    if word in ("in", "at", "to", "near", "outside"):
+        return True
+    return word == "of" and _lemma(prep.head) in _VICINITY
 
 
 def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> dict[str, list[ResolvedMention]]:
