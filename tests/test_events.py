@@ -376,3 +376,10 @@ def test_a_recovery_after_an_ambush_on_a_town_s_outskirts_is_placed_there() -> N
     assert seizure.date == "2022-03-14"
     (attack,) = view.events("Attack")
     assert view.args(attack)["occurredIn"] == {"Reynosa"}
+
+
+def test_a_dateline_place_does_not_locate_the_first_sentence_s_event() -> None:
+    view = run("YUMA, Ariz. – Twelve Colt rifles were found on Monday inside a truck at the Yuma port of entry.")
+    (seizure,) = view.events("Seizure")
+    assert view.args(seizure) == {"weaponFrom": {"Colt"}, "occurredIn": {"Yuma"}}
+    assert view.triples("locatedIn") == {("Yuma", "Arizona")}

@@ -90,13 +90,25 @@ def event_places(doc: Doc, sentence: Sentence, root: Token) -> list[ResolvedMent
     """Places the scope locates the event in ("in Tucson federal court", "to Guyana"); a place
     that only names the event itself ("the Canada-CARICOM Summit") does not locate it."""
     found = []
+    dateline_end = _dateline_end(doc, sentence)
     for place in _mentions_under(doc, sentence, root, PLACE_TYPES, phrase=True):
+        if place.token_end <= dateline_end:
+            continue
         head = head_token(doc, place)
         governed = governing_preposition(doc, place)
         naming = phrase_head(head).i == root.i
         if governed and _locating(*governed) and head.dep_ != "appos" and not naming:
             found.append(place)
     return found
+
+
+def _dateline_end(doc: Doc, sentence: Sentence) -> int:
+    """Token index of the dash after an opening dateline ("NOGALES, Ariz. – Rifles were found"),
+    or the sentence start: the dateline says where the release comes from, not where things happened."""
+    for token in sentence.span[:8]:
+        if token.text in ("–", "—", "-") and token.i > sentence.span.start:
+            return token.i
+    return sentence.span.start
 
 
 def _locating(word: str, prep: Token) -> bool:
@@ -221,6 +233,7 @@ def gathering_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token, k
         places = [p for p in places if _close_to(doc, p, trigger)]
     place_ids = {p.entity.id for p in places}
     actors = [a for a in actors if a.entity.id not in place_ids and not _placed(doc, a)] + joined
+    actors = [a for a in actors if not any(_inside(a, other) for other in actors)]
     if kind == "PolicyAction":
         people = any(d.entity.type == "Person" for d in doers)
         actors = [a for a in actors if not (people and a.entity.type == "Country" and _possessor(doc, a))]
@@ -232,6 +245,12 @@ def gathering_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token, k
             m for m in named if m.entity.id not in acting and _close_to(doc, m, trigger) and not _possessor(doc, m)
         ]
     return {"participant": actors, "occurredIn": places}
+
+
+def _inside(mention: ResolvedMention, other: ResolvedMention) -> bool:
+    """ "Jamaica" in "Parliament of Jamaica": a name inside a longer name is part of it."""
+    longer = other.token_end - other.token_start > mention.token_end - mention.token_start
+    return longer and other.token_start <= mention.token_start and mention.token_end <= other.token_end
 
 
 def _possessor(doc: Doc, mention: ResolvedMention) -> bool:
