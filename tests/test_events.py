@@ -383,3 +383,9 @@ def test_a_dateline_place_does_not_locate_the_first_sentence_s_event() -> None:
     (seizure,) = view.events("Seizure")
     assert view.args(seizure) == {"weaponFrom": {"Colt"}, "occurredIn": {"Yuma"}}
     assert view.triples("locatedIn") == {("Yuma", "Arizona")}
+
+
+def test_people_among_those_charged_are_defendants() -> None:
+    view = run("Police said Omar Haddad, 31, of Hamilton, and Rita Kowal, 25, are among those charged.")
+    (case,) = view.events("Lawsuit")
+    assert view.args(case) == {"defendant": {"Omar Haddad", "Rita Kowal"}}

@@ -127,6 +127,7 @@ def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> 
         defendants = _objects(doc, sentence, trigger, parties if lemma in ("sue", "charge") else people)
         if not defendants and lemma == "charge":
             defendants = [m for m in _mentions_under(doc, sentence, trigger, {"Gunmaker"})]
+        defendants = defendants or _among_those(doc, sentence, trigger, people)
     else:
         defendants = _subjects(doc, sentence, trigger, people)
     plaintiffs = []
@@ -143,6 +144,16 @@ def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> 
         "participant": officers,
         "occurredIn": _court_towns(doc, sentence, trigger),
     }
+
+
+def _among_those(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
+    """ "X and Y are among those charged": the subjects of the clause the group is named in."""
+    group = trigger.head
+    if trigger.dep_ != "acl" or group.dep_ != "pobj" or group.head.lower_ not in ("among", "of"):
+        return []
+    clause = group.head.head
+    subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return [m for s in subjects for m in _mentions_under(doc, sentence, s, types)]
 
 
 def _court_towns(doc: Doc, sentence: Sentence, trigger: Token) -> list[ResolvedMention]:
