@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
-from kg.extract.gazetteer import DATA_DIR, TYPED_FILES, load_gazetteer
+from kg.extract.gazetteer import DATA_DIR, PLACE_FILE, TYPED_FILES, load_gazetteer, read_records
 
 
 def test_every_file_parses_and_every_id_is_unique() -> None:
     ids = []
-    for name in [*TYPED_FILES, "places.jsonl"]:
-        for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
-            record = json.loads(line)
+    for name in [*TYPED_FILES, PLACE_FILE]:
+        for record in read_records(DATA_DIR / name):
             assert record["label"] and isinstance(record.get("aliases", []), list)
             ids.append(record["id"] if ":" in record["id"] else f"{name}:{record['id']}")
     assert len(ids) == len(set(ids))
@@ -21,9 +18,18 @@ def test_the_makers_sued_by_mexico_and_forty_more_are_known() -> None:
     gazetteer = load_gazetteer()
     makers = [e for e in gazetteer.entries.values() if e.type == "Gunmaker"]
     assert len(makers) >= 40
-    for name in ("Smith & Wesson", "Barrett", "Beretta USA", "Beretta Holding", "Century International Arms",
-                 "Colt's Manufacturing Company", "Glock Inc.", "Glock Ges.m.b.H.", "Sturm, Ruger & Co.",
-                 "Interstate Arms"):
+    for name in (
+        "Smith & Wesson",
+        "Barrett",
+        "Beretta USA",
+        "Beretta Holding",
+        "Century International Arms",
+        "Colt's Manufacturing Company",
+        "Glock Inc.",
+        "Glock Ges.m.b.H.",
+        "Sturm, Ruger & Co.",
+        "Interstate Arms",
+    ):
         entry = gazetteer.organisation(name)
         assert entry is not None and entry.type == "Gunmaker", name
 

