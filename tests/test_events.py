@@ -389,3 +389,15 @@ def test_people_among_those_charged_are_defendants() -> None:
     view = run("Police said Omar Haddad, 31, of Hamilton, and Rita Kowal, 25, are among those charged.")
     (case,) = view.events("Lawsuit")
     assert view.args(case) == {"defendant": {"Omar Haddad", "Rita Kowal"}}
+
+
+def test_charges_announced_with_a_statement_are_dated_by_it_but_reported_charges_by_their_own_day() -> None:
+    view = run(
+        "TORONTO – Handguns smuggled from Michigan make up most crime guns seized in Toronto, police said on "
+        "Tuesday, as they announced charges against six people.\n\n"
+        "Omar Haddad, 31, of Hamilton, and Rita Kowal, 25, are among those charged.\n\n"
+        "Prosecutors filed charges against Leo Brandt on Friday, police said Monday.",
+        date="2025-02-12",
+    )
+    cases = {frozenset(view.args(e)["defendant"]): e.date for e in view.events("Lawsuit")}
+    assert cases == {frozenset({"Omar Haddad", "Rita Kowal"}): "2025-02-11", frozenset({"Leo Brandt"}): "2025-02-07"}

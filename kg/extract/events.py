@@ -123,7 +123,7 @@ def _trigger_type(token: Token, words: set[str], sentence: Sentence) -> str | No
     lemma = _lemma(token)
     lower = token.lower_
     if lemma in LAWSUIT or lower in LAWSUIT:
-        if lemma == "charge" and token.pos_ != "VERB":
+        if lemma == "charge" and token.pos_ != "VERB" and not any(c.lower_ == "against" for c in token.children):
             return None
         if lemma == "sentence" and token.pos_ == "NOUN" and lower != "sentencing":
             return None
@@ -325,12 +325,22 @@ def _date(found: list[Candidate], sentence: Sentence, info: DocumentInfo) -> Non
 
 
 def _reported_on(sentence: Sentence, mention: DateMention, candidate: Candidate) -> bool:
-    """The date hangs off a verb of saying that is not the event's own trigger."""
+    """The date hangs off a verb of saying that reports the event ("X was indicted, the office said
+    Wednesday"); a saying the event only accompanies ("police said Tuesday, as they announced
+    charges") still dates it."""
     span = sentence.span.doc.char_span(mention.start, mention.end, alignment_mode="expand")
     if span is None:
         return False
     verb = span.root.head if span.root.dep_ != "pobj" else span.root.head.head
-    return _lemma(verb) in _REPORTING and verb.i != candidate.trigger.i
+    trigger = candidate.trigger
+    if _lemma(verb) not in _REPORTING or verb.i == trigger.i:
+        return False
+    if not verb.is_ancestor(trigger):
+        return True
+    node = trigger
+    while node.head.i != verb.i:
+        node = node.head
+    return node.dep_ in ("ccomp", "parataxis")
 
 
 def _same_subject(first: Token, second: Token) -> bool:

@@ -126,7 +126,9 @@ def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> 
     if lemma in ("sue", "charge", "sentence", "convict", "indict", "prosecute") and not passive:
         defendants = _objects(doc, sentence, trigger, parties if lemma in ("sue", "charge") else people)
         if not defendants and lemma == "charge":
-            defendants = [m for m in _mentions_under(doc, sentence, trigger, {"Gunmaker"})]
+            accused = [g for c in trigger.children if c.lower_ == "against" for g in c.children]
+            defendants = [m for a in accused for m in _mentions_under(doc, sentence, a, parties)]
+            defendants = defendants or _mentions_under(doc, sentence, trigger, {"Gunmaker"})
         defendants = defendants or _among_those(doc, sentence, trigger, people)
     else:
         defendants = _subjects(doc, sentence, trigger, people)
