@@ -12,13 +12,13 @@ needs pyoxigraph and the negotiation table, so a fresh worker starts in a fracti
 
 from __future__ import annotations
 
-import queue
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, NamedTuple
@@ -198,14 +198,17 @@ class _Worker:
 
 
 class WorkerPool:
-    """`size` worker processes, started when first needed; each one killed at a deadline is replaced."""
+    """`size` worker processes, started when first needed; each one killed at a deadline is replaced.
+
+    The free list is a stack: the worker that answered last answers next, with its caches warm,
+    while a replacement still starting up goes to the bottom, and `None` (not started) below it.
+    """
 
     def __init__(self, size: int) -> None:
-        self._free: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()
-        for _ in range(size):
-            self._free.put(None)
+        self._free: deque[_Worker | None] = deque([None] * size)
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._freed = threading.Condition(self._lock)
         self._closed = False
 
     def run(self, request: Request, deadline: float, cancelled: threading.Event) -> Iterator[Message]:
@@ -226,7 +229,7 @@ class WorkerPool:
                         return
         finally:
             if finished:
-                self._free.put(worker)
+                self._give_back(worker, warm=True)
             else:
                 self._replace(worker)
 
@@ -245,11 +248,19 @@ class WorkerPool:
             return sorted(worker.process.pid for worker in self._workers)
 
     def _take(self, deadline: float) -> _Worker:
-        try:
-            worker = self._free.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            raise WorkersBusy from None
+        with self._freed:
+            if not self._freed.wait_for(lambda: self._free, timeout=max(0.0, deadline - time.monotonic())):
+                raise WorkersBusy
+            worker = self._free.pop()
         return worker if worker is not None else self._start()
+
+    def _give_back(self, worker: _Worker | None, *, warm: bool) -> None:
+        with self._freed:
+            if warm:
+                self._free.append(worker)
+            else:
+                self._free.appendleft(worker)
+            self._freed.notify()
 
     def _start(self) -> _Worker:
         with self._lock:
@@ -265,6 +276,6 @@ class WorkerPool:
             self._workers.discard(worker)
         worker.kill()
         try:
-            self._free.put(self._start())
+            self._give_back(self._start(), warm=False)
         except RuntimeError:
-            self._free.put(None)
+            self._give_back(None, warm=False)
