@@ -161,18 +161,24 @@ def resolve_document(store: BaseStore, name: str) -> str:
 def search_entities(
     store: BaseStore, *, text: str | None = None, type_name: str | None = None, limit: int = 50, offset: int = 0
 ) -> dict[str, Any]:
-    """Entities whose label or an alias contains `text` (any case), of `type_name` or a subclass; one page."""
-    where = "?e ffkg:key ?k ; rdfs:label ?l ."
+    """Entities whose label or an alias contains `text` (any case), of `type_name` or a subclass; one page.
+
+    The default graph is the union of the documents, a bag: an entity's key and label come once per
+    document naming it, so joining them directly multiplies the copies. Each is made distinct on its
+    own first, and the type and the text are tests on the entity, never joins.
+    """
+    where = "{ SELECT DISTINCT ?e ?k WHERE { ?e ffkg:key ?k } }"
     bound: dict[str, ox.Literal] = {}
     if type_name:
         allowed = " ".join(f"<{ONTOLOGY}{name}>" for name in class_names(type_name))
-        where += f" ?e a ?t . VALUES ?t {{ {allowed} }}"
+        where += f" FILTER EXISTS {{ ?e a ?t . VALUES ?t {{ {allowed} }} }}"
     if text:
         where += (
             " FILTER EXISTS { { ?e rdfs:label ?n } UNION { ?e skos:altLabel ?n }"
             " FILTER(CONTAINS(LCASE(STR(?n)), LCASE(?q))) }"
         )
         bound["q"] = ox.Literal(text)
+    where += " { SELECT DISTINCT ?e ?l WHERE { ?e rdfs:label ?l } }"
     group = " ?q" if text else ""
     grouping = " GROUP BY ?q" if text else ""
     total = _rows(store, f"SELECT (COUNT(DISTINCT ?e) AS ?n){group} WHERE {{ {where} }}{grouping}", **bound)
