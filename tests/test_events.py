@@ -401,3 +401,22 @@ def test_charges_announced_with_a_statement_are_dated_by_it_but_reported_charges
     )
     cases = {frozenset(view.args(e)["defendant"]): e.date for e in view.events("Lawsuit")}
     assert cases == {frozenset({"Omar Haddad", "Rita Kowal"}): "2025-02-11", frozenset({"Leo Brandt"}): "2025-02-07"}
+
+
+def test_a_lede_that_counts_the_accused_gathers_the_sentencings_told_below() -> None:
+    view = run(
+        "DALLAS – A federal judge on Friday sentenced three members of a gun smuggling ring that supplied the "
+        "Gulf Cartel.\n\n"
+        "Rosa Vidal, 30, received 60 months in prison. Marco Pena and Ivan Soto were given terms of 40 months."
+    )
+    (case,) = view.events("Lawsuit")
+    assert view.args(case)["defendant"] == {"Rosa Vidal", "Marco Pena", "Ivan Soto"}
+    assert case.date == "2021-06-11"
+
+
+def test_a_lede_about_one_person_does_not_gather_other_cases() -> None:
+    view = run(
+        "DALLAS – A Plano man was sentenced on Friday for trafficking rifles.\n\n"
+        "Rosa Vidal, 30, received 60 months in prison. In a separate case, Ivan Soto was given a term of 40 months."
+    )
+    assert len(view.events("Lawsuit")) == 2

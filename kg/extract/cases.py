@@ -96,10 +96,12 @@ def _co_parties(doc: Doc, mentions: list[ResolvedMention]) -> dict[str, str]:
 
 def _merge_lawsuits(lawsuits: list[Candidate], co_parties: dict[str, str], lede_end: int) -> list[Candidate]:
     """Cases sharing a party, or pointing back, are one. A lede that tells the case before naming
-    anyone in it ("A Kissimmee man pleaded guilty ...") joins the first case named after it;
-    the lede ends at character `lede_end`."""
+    anyone in it ("A Kissimmee man pleaded guilty ...") joins the first case named after it, and
+    a lede that counts its parties ("sentenced four members of a ring") is the one case all the
+    named sentencings below belong to. The lede ends at character `lede_end`."""
     groups: list[Candidate] = []
     pending: list[Candidate] = []
+    counted = False
 
     def case_keys(candidate: Candidate) -> set[str]:
         return {co_parties.get(key, key) for key in candidate.ids(*_PARTY_ROLES)}
@@ -121,12 +123,23 @@ def _merge_lawsuits(lawsuits: list[Candidate], co_parties: dict[str, str], lede_
             target = groups[-1]
         if target is None:
             groups.append(candidate)
+            counted = counted or (len(groups) == 1 and any(_counted_parties(early.trigger) for early in pending))
             for early in pending:
                 candidate.absorb(early)
             pending = []
         else:
             target.absorb(candidate)
+    if counted:
+        for later in groups[1:]:
+            groups[0].absorb(later)
+        groups = groups[:1]
     return groups
+
+
+def _counted_parties(trigger: Token) -> bool:
+    """ "sentenced four members", "Two Texas Men Sentenced": the accused are counted, not named."""
+    parties = [c for c in trigger.children if c.dep_ in ("dobj", "nsubj", "nsubjpass")]
+    return any(p.tag_ == "NNS" and any(c.dep_ == "nummod" for c in p.children) for p in parties)
 
 
 def _group_of(candidate: Candidate, groups: list[Candidate]) -> Candidate | None:
