@@ -20,6 +20,10 @@ from bench.table import Table
 from bench.timing import timed
 from kg.store import Store
 
+#: What a notebook session typically asks; each query is bounded by the server's own query timeout.
+SERVE_QUERIES = ("trivial ASK", "label lookup", "count by type", "flows aggregate", "CONTAINS filter",
+                 "evidence for entity", "provenance by graph", "CONSTRUCT entity")
+
 
 def _rate(quads: int, seconds: float) -> str:
     return f"{quads / seconds:,.0f}"
@@ -66,8 +70,8 @@ def run(quads: list[ox.Quad], workdir: Path, *, label: str) -> list[Table]:
                   f"{rdflib_seconds / bulk_seconds:.2f}", "for scale; not run at 1M")
 
     rss, answered = _serve_rss(bulk_dir)
-    table.add("`ffkg serve` peak RSS after the research queries", "", "", "",
-              f"{rss / 1e6:,.0f} MB ({answered} queries answered)")
+    table.add("`ffkg serve` peak RSS after a notebook's worth of queries", "", "", "",
+              f"{rss / 1e6:,.0f} MB ({answered} of {len(SERVE_QUERIES)} answered)")
     table.notes.append(f"Target: bulk load >= 70,000 quads/s on disk (here {n / bulk_seconds:,.0f}/s).")
     return [table]
 
@@ -86,9 +90,9 @@ def _extend(path: Path, quads: list[ox.Quad]) -> None:
 
 
 def _serve_rss(data_dir: Path) -> tuple[int, int]:
-    """Peak RSS of `ffkg serve` on `data_dir` once it has answered every research query."""
+    """Peak RSS of `ffkg serve` on `data_dir` once it has answered the SERVE_QUERIES."""
     with Store.open(data_dir / "store") as store:
-        queries = list(research_queries(store).values())
+        queries = [sparql for name, sparql in research_queries(store).items() if name in SERVE_QUERIES]
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}/sparql"
     with running(ffkg_serve(data_dir, port), f"{endpoint}?query=ASK%7B%7D") as process, httpx.Client() as client:

@@ -43,16 +43,21 @@ RDFLIB_MAX_TRIPLES = 200_000
 
 
 def research_queries(store: Store) -> dict[str, str]:
-    """The query mix, with constants (a popular entity, a document graph) picked from the data itself."""
+    """The query mix, with constants (a popular entity, a document graph) picked from the data itself.
+
+    The picking queries stay inside named graphs: over the union they would multiply copies (see (d)).
+    """
     top = next(iter(store.query(
-        PREFIXES + "SELECT ?e ?label (COUNT(?d) AS ?n) WHERE { ?e a ffkg:Person ; rdfs:label ?label ; "
-        "ffkg:mentionedIn ?d } GROUP BY ?e ?label ORDER BY DESC(?n) ?e LIMIT 1"
-    )))
-    entity, label = top["e"].value, top["label"].value
-    graph = next(iter(store.query(
-        PREFIXES + f"SELECT ?g WHERE {{ GRAPH ?g {{ <{entity}> ffkg:mentionedIn ?d }} }} ORDER BY ?g LIMIT 1",
+        PREFIXES + "SELECT ?e (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?e a ffkg:Person } } "
+        "GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 1",
         use_default_graph_as_union=False,
-    )))["g"].value
+    )))
+    entity = top["e"].value
+    found = next(iter(store.query(
+        PREFIXES + f"SELECT ?label ?g WHERE {{ GRAPH ?g {{ <{entity}> rdfs:label ?label }} }} ORDER BY ?g LIMIT 1",
+        use_default_graph_as_union=False,
+    )))
+    label, graph = found["label"].value, found["g"].value
     queries = {
         "trivial ASK": "ASK { ?s a ffkg:Lawsuit }",
         "label lookup": f'SELECT DISTINCT ?e ?type WHERE {{ ?e rdfs:label "{label}" ; a ?type }}',
