@@ -420,3 +420,9 @@ def test_a_lede_about_one_person_does_not_gather_other_cases() -> None:
         "Rosa Vidal, 30, received 60 months in prison. In a separate case, Ivan Soto was given a term of 40 months."
     )
     assert len(view.events("Lawsuit")) == 2
+
+
+def test_a_country_inside_a_body_s_name_does_not_place_its_act() -> None:
+    view = run("In 2020 the Parliament of Jamaica passed a new firearms law.")
+    (action,) = view.events("PolicyAction")
+    assert "occurredIn" not in view.args(action)

@@ -192,3 +192,11 @@ def test_a_police_rank_in_an_apposition_gives_the_affiliation() -> None:
 def test_a_model_made_by_a_maker_is_the_model_not_the_generic_weapon() -> None:
     view = run("Agents found 40 AR-15 rifles made by Colt in the truck.")
     assert view.triples("manufactures") == {("Colt", "AR-15")}
+
+
+def test_a_place_inside_a_body_s_name_is_no_route_end() -> None:
+    view = run(
+        "Rifles bought in Dallas were smuggled to Hermosillo, the U.S. Attorney's Office for the Northern "
+        "District of Texas said."
+    )
+    assert view.triples("firearmsFlow") == {("Dallas", "Hermosillo")}

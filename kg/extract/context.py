@@ -132,6 +132,18 @@ def unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def inside_another(sentence: Sentence, mention: ResolvedMention) -> bool:
+    """ "Jamaica" in "Parliament of Jamaica", "U.S." in "U.S. Attorney's Office": a name that is
+    part of a longer name in the sentence stands for nothing on its own."""
+    size = mention.token_end - mention.token_start
+    return any(
+        other.token_start <= mention.token_start
+        and mention.token_end <= other.token_end
+        and other.token_end - other.token_start > size
+        for other in sentence.mentions
+    )
+
+
 def locates_previous(previous: ResolvedMention | None, mention: ResolvedMention, text: str) -> bool:
     """ "Buffalo, N.Y.": `mention` only says where the place before it lies; `text` is the document text."""
     if previous is None or mention.entity.type not in CONTAINERS.get(previous.entity.type, ()):

@@ -22,6 +22,7 @@ from kg.extract.context import (
     Sentence,
     governing_preposition,
     head_token,
+    inside_another,
     is_within,
     locates_previous,
     phrase_head,
@@ -177,7 +178,7 @@ def find_route(doc: Doc, sentence: Sentence) -> Route:
     text, offset = sentence.span.text, sentence.span.start_char
     places = sentence.of_types(PLACE_TYPES)
     for previous, place in zip([None, *places], places, strict=False):
-        if locates_previous(previous, place, doc.text):
+        if locates_previous(previous, place, doc.text) or inside_another(sentence, place):
             continue
         phrase = phrase_head(head_token(doc, place))
         if _lemma(phrase) in _SOURCE_NOUNS or _ORIGIN_SUFFIX.match(text, place.end_char - offset):

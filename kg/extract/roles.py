@@ -18,6 +18,7 @@ from kg.extract.context import (
     governing_preposition,
     head_token,
     in_phrase,
+    inside_another,
     is_within,
     phrase_head,
 )
@@ -92,7 +93,7 @@ def event_places(doc: Doc, sentence: Sentence, root: Token) -> list[ResolvedMent
     found = []
     dateline_end = _dateline_end(doc, sentence)
     for place in _mentions_under(doc, sentence, root, PLACE_TYPES, phrase=True):
-        if place.token_end <= dateline_end:
+        if place.token_end <= dateline_end or inside_another(sentence, place):
             continue
         head = head_token(doc, place)
         governed = governing_preposition(doc, place)
@@ -246,7 +247,7 @@ def gathering_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token, k
         places = [p for p in places if _close_to(doc, p, trigger)]
     place_ids = {p.entity.id for p in places}
     actors = [a for a in actors if a.entity.id not in place_ids and not _placed(doc, a)] + joined
-    actors = [a for a in actors if not any(_inside(a, other) for other in actors)]
+    actors = [a for a in actors if not inside_another(sentence, a)]
     if kind == "PolicyAction":
         people = any(d.entity.type == "Person" for d in doers)
         actors = [a for a in actors if not (people and a.entity.type == "Country" and _possessor(doc, a))]
@@ -255,15 +256,14 @@ def gathering_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token, k
         actors = [a for a in actors if a.entity.type != "Country" or a.entity.id in acting]
         named = _mentions_under(doc, sentence, scope, {"Country"})
         places += countries or [
-            m for m in named if m.entity.id not in acting and _close_to(doc, m, trigger) and not _possessor(doc, m)
+            m
+            for m in named
+            if m.entity.id not in acting
+            and _close_to(doc, m, trigger)
+            and not _possessor(doc, m)
+            and not inside_another(sentence, m)
         ]
     return {"participant": actors, "occurredIn": places}
-
-
-def _inside(mention: ResolvedMention, other: ResolvedMention) -> bool:
-    """ "Jamaica" in "Parliament of Jamaica": a name inside a longer name is part of it."""
-    longer = other.token_end - other.token_start > mention.token_end - mention.token_start
-    return longer and other.token_start <= mention.token_start and mention.token_end <= other.token_end
 
 
 def _possessor(doc: Doc, mention: ResolvedMention) -> bool:
