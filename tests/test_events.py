@@ -426,3 +426,9 @@ def test_a_country_inside_a_body_s_name_does_not_place_its_act() -> None:
     view = run("In 2020 the Parliament of Jamaica passed a new firearms law.")
     (action,) = view.events("PolicyAction")
     assert "occurredIn" not in view.args(action)
+
+
+def test_the_town_after_federal_court_is_the_court_town() -> None:
+    view = run("Pablo Ruiz Mena was charged in a complaint filed in federal court in Yuma with exporting firearms.")
+    (case,) = view.events("Lawsuit")
+    assert view.args(case) == {"defendant": {"Pablo Ruiz Mena"}, "occurredIn": {"Yuma"}}

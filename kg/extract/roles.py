@@ -160,8 +160,8 @@ def _among_those(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) 
 
 
 def _court_towns(doc: Doc, sentence: Sentence, trigger: Token) -> list[ResolvedMention]:
-    """The town of the court: "in Tucson federal court", "In San Antonio, a judge sentenced" (an opening
-    "In X," sets the scene of the whole sentence)."""
+    """The town of the court: "in Tucson federal court", "filed in federal court in Yuma", "In San
+    Antonio, a judge sentenced" (an opening "In X," sets the scene of the whole sentence)."""
     found = []
     for town in sentence.of_types(["City"]):
         governed = governing_preposition(doc, town)
@@ -170,6 +170,7 @@ def _court_towns(doc: Doc, sentence: Sentence, trigger: Token) -> list[ResolvedM
         prep = governed[1]
         opening = prep.i == sentence.span.start
         court = _lemma(prep.head) == "court" or _lemma(phrase_head(head_token(doc, town))) == "court"
+        court = court or any(_lemma(g) == "court" for c in prep.head.children if c.dep_ == "prep" for g in c.children)
         if opening or court or prep.head.i == trigger.i:
             found.append(town)
     return found
