@@ -198,18 +198,19 @@ class _Worker:
 
 
 class WorkerPool:
-    """`size` worker processes, started when first needed; each one killed at a deadline is replaced.
+    """`size` worker processes; each one killed at a deadline is replaced at once, so capacity never shrinks.
 
     The free list is a stack: the worker that answered last answers next, with its caches warm,
-    while a replacement still starting up goes to the bottom, and `None` (not started) below it.
+    while a replacement still starting up waits at the bottom.
     """
 
     def __init__(self, size: int) -> None:
-        self._free: deque[_Worker | None] = deque([None] * size)
+        self._free: deque[_Worker] = deque()
         self._workers: set[_Worker] = set()
-        self._lock = threading.Lock()
-        self._freed = threading.Condition(self._lock)
+        self._freed = threading.Condition()
         self._closed = False
+        for _ in range(size):
+            self._add()
 
     def run(self, request: Request, deadline: float, cancelled: threading.Event) -> Iterator[Message]:
         """The worker's messages for `request`; the worker is killed if the deadline passes or `cancelled` is set.
@@ -229,13 +230,18 @@ class WorkerPool:
                         return
         finally:
             if finished:
-                self._give_back(worker, warm=True)
+                with self._freed:
+                    self._free.append(worker)
+                    self._freed.notify()
             else:
-                self._replace(worker)
+                with self._freed:
+                    self._workers.discard(worker)
+                worker.kill()
+                self._add()
 
     def close(self) -> None:
         """Kill every worker, busy or not; requests still waiting on one end with an error."""
-        with self._lock:
+        with self._freed:
             self._closed = True
             workers, self._workers = list(self._workers), set()
         for worker in workers:
@@ -244,38 +250,21 @@ class WorkerPool:
     @property
     def processes(self) -> list[int]:
         """Process ids of the running workers."""
-        with self._lock:
+        with self._freed:
             return sorted(worker.process.pid for worker in self._workers)
 
     def _take(self, deadline: float) -> _Worker:
         with self._freed:
             if not self._freed.wait_for(lambda: self._free, timeout=max(0.0, deadline - time.monotonic())):
                 raise WorkersBusy
-            worker = self._free.pop()
-        return worker if worker is not None else self._start()
+            return self._free.pop()
 
-    def _give_back(self, worker: _Worker | None, *, warm: bool) -> None:
+    def _add(self) -> None:
+        """Start a worker at the bottom of the free list (none once the pool is closed)."""
         with self._freed:
-            if warm:
-                self._free.append(worker)
-            else:
-                self._free.appendleft(worker)
-            self._freed.notify()
-
-    def _start(self) -> _Worker:
-        with self._lock:
             if self._closed:
-                raise RuntimeError("the query workers have been shut down")
+                return
             worker = _Worker()
             self._workers.add(worker)
-            return worker
-
-    def _replace(self, worker: _Worker) -> None:
-        """Kill `worker` and start its successor at once, so capacity never shrinks and it is warm when needed."""
-        with self._lock:
-            self._workers.discard(worker)
-        worker.kill()
-        try:
-            self._give_back(self._start(), warm=False)
-        except RuntimeError:
-            self._give_back(None, warm=False)
+            self._free.appendleft(worker)
+            self._freed.notify()

@@ -10,12 +10,11 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import SMITH_WESSON, TOKEN, LiveServer, app_settings, fill
+from conftest import SMITH_WESSON, TOKEN, LiveServer, World, app_settings, fill
 from rdflib import Graph
 
 from api.app import create_app
@@ -44,7 +43,7 @@ def filler(size: int) -> list[ox.Triple]:
 
 
 @pytest.fixture
-def server(tmp_path: Path, world: Any) -> Iterator[LiveServer]:
+def server(tmp_path: Path, world: World) -> Iterator[LiveServer]:
     """The small world plus filler in an on-disk store, served with a 1 s timeout and two query workers."""
     with fill(Store.open(tmp_path / "store"), world.lawsuit, world.seizure) as store:
         store.replace_graph(FILLER, filler(FILLER_SIZE))
