@@ -138,3 +138,12 @@ def test_an_answer_over_the_stream_threshold_comes_through_whole(server: LiveSer
     assert response.status_code == 200
     assert len(response.content) > 1 << 20
     assert len(Graph().parse(data=response.content, format="nt")) == FILLER_SIZE
+
+
+def test_the_workers_stop_with_the_server(tmp_path: Path, world: World) -> None:
+    with fill(Store.open(tmp_path / "store"), world.lawsuit) as store:
+        with LiveServer(create_app(app_settings(query_workers=2), store)) as live:
+            assert sparql(live, "ASK { ?s ?p ?o }").status_code == 200
+            started = workers(live)
+        assert len(started) == 2
+        assert not any(alive(pid) for pid in started)
