@@ -23,9 +23,32 @@ from kg.extract import extract, load_pipeline
 from kg.records import ENTITY_TYPES, EVENT_TYPES, FLOW_TYPE, Extraction
 
 TITLES = (
-    "judge", "sen", "senator", "rep", "representative", "gov", "governor", "president", "vice president",
-    "ambassador", "director", "attorney general", "secretary of state", "secretary", "sgt", "sergeant",
-    "special agent", "agent", "dr", "mr", "mrs", "ms", "chief", "mayor", "minister", "prosecutor",
+    "judge",
+    "sen",
+    "senator",
+    "rep",
+    "representative",
+    "gov",
+    "governor",
+    "president",
+    "vice president",
+    "ambassador",
+    "director",
+    "attorney general",
+    "secretary of state",
+    "secretary",
+    "sgt",
+    "sergeant",
+    "special agent",
+    "agent",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "chief",
+    "mayor",
+    "minister",
+    "prosecutor",
 )
 _TITLE = re.compile(r"^(?:" + "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True)) + r")\.?\s+")
 
@@ -63,8 +86,14 @@ class Score:
         p = self.tp / self.sys if self.sys else 0.0
         r = self.tp / self.gold if self.gold else 0.0
         f1 = 2 * p * r / (p + r) if p + r else 0.0
-        return {"gold": self.gold, "sys": self.sys, "tp": self.tp, "p": round(p, 4), "r": round(r, 4),
-                "f1": round(f1, 4)}
+        return {
+            "gold": self.gold,
+            "sys": self.sys,
+            "tp": self.tp,
+            "p": round(p, 4),
+            "r": round(r, 4),
+            "f1": round(f1, 4),
+        }
 
 
 @dataclass
@@ -76,17 +105,24 @@ class FileResult:
     spurious: list[str] = field(default_factory=list)
 
 
-def _match(left: list[Any], right: list[Any], fits: Callable[[Any, Any], bool]) -> dict[int, int]:
-    """Maximum one-to-one matching of indices of `left` to indices of `right`."""
+def _match(
+    left: list[Any],
+    right: list[Any],
+    fits: Callable[[Any, Any], bool],
+    weight: Callable[[Any, Any], float] = lambda a, b: 1.0,
+) -> dict[int, int]:
+    """Maximum one-to-one matching of indices of `left` to `right`, ties broken by the heaviest pairs.
+
+    A weighted matching over integer-labelled nodes, so the result does not depend on Python's
+    hash seed: the same extraction always gets the same score.
+    """
     graph = nx.Graph()
-    graph.add_nodes_from(("l", i) for i in range(len(left)))
-    graph.add_nodes_from(("r", j) for j in range(len(right)))
-    graph.add_edges_from(
-        (("l", i), ("r", j)) for i, a in enumerate(left) for j, b in enumerate(right) if fits(a, b)
+    offset = len(left)
+    graph.add_weighted_edges_from(
+        (i, offset + j, weight(a, b)) for i, a in enumerate(left) for j, b in enumerate(right) if fits(a, b)
     )
-    top = [("l", i) for i in range(len(left))]
-    pairs = nx.bipartite.maximum_matching(graph, top_nodes=top)
-    return {node[1]: other[1] for node, other in pairs.items() if node[0] == "l"}
+    pairs = nx.max_weight_matching(graph, maxcardinality=True)
+    return {min(u, v): max(u, v) - offset for u, v in pairs}
 
 
 def score_file(name: str, gold: dict[str, Any], extraction: Extraction) -> FileResult:
@@ -94,8 +130,7 @@ def score_file(name: str, gold: dict[str, Any], extraction: Extraction) -> FileR
     out = extraction.to_json()
     result = FileResult(name)
     system = [e for e in out["entities"] if e["type"] in ENTITY_TYPES]
-    sys_forms = [set().union(*(variants(t) for t in [e["label"], *(m["text"] for m in e["mentions"])]))
-                 for e in system]
+    sys_forms = [set().union(*(variants(t) for t in [e["label"], *(m["text"] for m in e["mentions"])])) for e in system]
     gold_entities = gold["entities"]
     gold_forms = [set().union(*(variants(t) for t in [g["label"], *g.get("aliases", [])])) for g in gold_entities]
     pairs = list(zip(sys_forms, system, strict=True))
@@ -117,8 +152,9 @@ def score_file(name: str, gold: dict[str, Any], extraction: Extraction) -> FileR
     result.scores["events"], result.scores["event arguments"], result.scores["event dates"] = events, arguments, dates
     gold_date = gold.get("document", {}).get("date")
     sys_date = out["document"]["date"]
-    result.scores["document date"] = Score(int(bool(gold_date)), int(bool(sys_date)),
-                                           int(bool(gold_date) and gold_date == sys_date))
+    result.scores["document date"] = Score(
+        int(bool(gold_date)), int(bool(sys_date)), int(bool(gold_date) and gold_date == sys_date)
+    )
     return result
 
 
@@ -167,11 +203,17 @@ def _events(gold: dict[str, Any], out: dict[str, Any], label_of: dict[str, str])
     def fits(s: tuple, g: tuple) -> bool:
         return s[0] == g[0] and bool({f for _, f in s[1]} & {f for _, f in g[1]})
 
-    matched = _match(sys_events, gold_events, fits)
+    def overlap(s: tuple, g: tuple) -> float:
+        return 1.0 + len(s[1] & g[1]) + (s[2] is not None and s[2] == g[2])
+
+    matched = _match(sys_events, gold_events, fits, overlap)
     events = Score(len(gold_events), len(sys_events), len(matched))
     gold_triples = {(j, role, f) for j, (_, args, _) in enumerate(gold_events) for role, f in args}
-    sys_triples = {(("g", matched[i]) if i in matched else ("s", i), role, f)
-                   for i, (_, args, _) in enumerate(sys_events) for role, f in args}
+    sys_triples = {
+        (("g", matched[i]) if i in matched else ("s", i), role, f)
+        for i, (_, args, _) in enumerate(sys_events)
+        for role, f in args
+    }
     tp = sum(1 for (who, role, f) in sys_triples if who[0] == "g" and (who[1], role, f) in gold_triples)
     arguments = Score(len(gold_triples), len(sys_triples), tp)
     date_tp = sum(1 for i, j in matched.items() if sys_events[i][2] and sys_events[i][2] == gold_events[j][2])
@@ -195,8 +237,14 @@ def evaluate(gold_dir: str | Path, run: Callable[[Path], Extraction]) -> dict[st
             totals.setdefault(key, Score()).add(score)
         for kind, score in result.by_type.items():
             by_type[kind].add(score)
-        files.append({"name": name, "scores": {k: v.as_dict() for k, v in result.scores.items()},
-                      "missed": result.missed, "spurious": result.spurious})
+        files.append(
+            {
+                "name": name,
+                "scores": {k: v.as_dict() for k, v in result.scores.items()},
+                "missed": result.missed,
+                "spurious": result.spurious,
+            }
+        )
     return {
         "totals": {k: v.as_dict() for k, v in totals.items()},
         "entity_types": {k: v.as_dict() for k, v in by_type.items()},
