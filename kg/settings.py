@@ -25,7 +25,10 @@ class Settings(BaseSettings):
     )
     query_timeout: float = Field(30.0, gt=0, description="Seconds a SPARQL query may run before it is stopped.")
     query_workers: int = Field(
-        4, gt=0, description="Most SPARQL queries run at once; a query past its timeout holds its slot until done."
+        4,
+        gt=0,
+        description="Most SPARQL queries run at once (worker processes for the on-disk store, killed and replaced "
+        "at the timeout; threads otherwise).",
     )
     max_result_rows: int = Field(100_000, gt=0, description="Most rows a SELECT may return over HTTP.")
     allow_service: bool = Field(
@@ -66,6 +69,12 @@ class Settings(BaseSettings):
         description="The server's default graph is already the union of its named graphs and it holds only ffkg's "
         "data (e.g. `oxigraph serve --union-default-graph` on a database of its own): queries go out without "
         "listing ffkg's graphs, which is much faster there; ffkg's bookkeeping graph is then visible to queries.",
+    )
+    exact_betweenness_max_nodes: int = Field(
+        5000, ge=0, description="Largest network whose betweenness is computed exactly; above it sources are sampled."
+    )
+    betweenness_samples: int = Field(
+        256, ge=2, description="Sources sampled (seeded) to estimate betweenness on networks above the exact limit."
     )
 
     example_queries_dir: Path = Field(
