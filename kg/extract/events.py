@@ -42,6 +42,8 @@ LAWSUIT = frozenset(
         "suit",
         "indict",
         "indictment",
+        "arraign",
+        "arraignment",
         "plead",
         "plea",
         "convict",
@@ -82,6 +84,8 @@ MEETING = frozenset(
         "participate",
         "attend",
         "host",
+        "hearing",
+        "testify",
     ]
 )
 _LAW_WORDS = frozenset(["law", "act", "bill", "order", "decree", "agreement", "treaty"])
@@ -110,6 +114,10 @@ _FIND = frozenset(["find", "recover", "discover"])
 #: "received 108 months in prison", "were given terms of 46 to 70 months": a sentencing.
 _GET = frozenset(["receive", "give", "get", "impose", "serve"])
 _TERMS = frozenset(["month", "year", "term", "sentence", "probation", "imprisonment"])
+#: Collective nouns for a criminal crew: "the ring moved 200 rifles" reports a scheme, not trade.
+_CREW = frozenset({"ring", "network", "scheme", "cell", "gang", "cartel", "organization", "smuggler", "trafficker"})
+#: Authored documents; "a report by SEDENA found ..." is the report's release, an Event.
+_REPORTS = frozenset({"report", "study", "audit", "review"})
 #: "admitted that he ...": a plea, but only in a document that reports a case in other words too.
 WEAK_LAWSUIT = frozenset(["admit"])
 
@@ -134,6 +142,10 @@ def _trigger_type(token: Token, words: set[str], sentence: Sentence) -> str | No
         return "Lawsuit"
     if lemma in _MOVE:
         return "Smuggling" if _handles_guns(token, sentence, pronouns=True) else None
+    if lemma == "arm" and token.pos_ == "VERB":
+        return "Smuggling" if _arms_a_group(token, sentence) else None
+    if lemma in _REPORTS and token.pos_ == "NOUN":
+        return "Event" if _authored(token, sentence) else None
     if lemma in _FIND:
         found_guns = _handles_guns(token, sentence, pronouns=lemma == "recover")
         return "Seizure" if found_guns and not _verdict(token) else None
@@ -195,6 +207,31 @@ def _handles_guns(token: Token, sentence: Sentence, *, pronouns: bool) -> bool:
             if pronouns and word.lower_ in ("them", "they") and word.dep_ in ("dobj", "nsubjpass", "pobj"):
                 return True
     return False
+
+
+def _arms_a_group(token: Token, sentence: Sentence) -> bool:
+    """ "armed the Sinaloa Cartel with rifles": the armed party is a criminal group."""
+    objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+    named = [sentence.mention_at(t) for o in objects for t in o.subtree]
+    return any(m is not None and m.entity.type == "CriminalGroup" for m in named)
+
+
+def _authored(token: Token, sentence: Sentence) -> bool:
+    """ "a report by SEDENA found", "the GAO's 2021 report concluded": a named body's report that
+    did something, not one only cited ("according to a report")."""
+    authors = [c for c in token.children if c.dep_ == "poss"]
+    authors += [g for c in token.children if c.lower_ == "by" for g in c.children]
+    named = [sentence.mention_at(t) for a in authors for t in a.subtree]
+    bodies = ("GovernmentBody", "Organization")
+    return token.dep_ == "nsubj" and token.head.tag_ == "VBD" and any(m and m.entity.type in bodies for m in named)
+
+
+def _crew_subject(token: Token) -> bool:
+    """ "The ring moved 200 rifles": a criminal crew is the subject of a verb of moving."""
+    subjects = [c for c in token.children if c.dep_ == "nsubj"]
+    if not subjects and token.dep_ == "conj":
+        subjects = [c for c in token.head.children if c.dep_ == "nsubj"]
+    return any(_lemma(s) in _CREW for s in subjects)
 
 
 def _verdict(token: Token) -> bool:
@@ -266,7 +303,7 @@ def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
             named = args["perpetrator"] or args["participant"]
             if _charge_name(token) and not (args["participant"] or args["occurredIn"]):
                 continue
-            moved = _lemma(token) in _MOVE and not words & _ILLEGAL
+            moved = _lemma(token) in _MOVE and not words & _ILLEGAL and not _crew_subject(token)
             if not named and (moved or _habitual(sentence, token) or not _past(token)):
                 tentative.append(Candidate(kind, token, root, sentence, args, position))
                 continue

@@ -32,7 +32,9 @@ _ALIAS_WORDS = frozenset({"known", "called", "nicknamed", "dubbed", "alias", "ak
 _JOIN = frozenset({"participate", "join", "attend"})
 _COURT_TITLES = frozenset({"judge", "justice", "magistrate", "prosecutor", "prosecutors"})
 #: Nouns that place an event by the town after "of" ("on the outskirts of Reynosa").
-_VICINITY = frozenset({"outskirt", "outskirts", "edge", "suburb", "suburbs", "vicinity", "center", "centre"})
+_VICINITY = frozenset(
+    {"outskirt", "outskirts", "edge", "suburb", "suburbs", "vicinity", "center", "centre", "port", "city", "town"}
+)
 
 
 def _lemma(token: Token) -> str:
@@ -133,9 +135,12 @@ def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> 
         defendants = defendants or _among_those(doc, sentence, trigger, people)
     else:
         defendants = _subjects(doc, sentence, trigger, people)
+        if trigger.pos_ == "NOUN":
+            defendants = defendants or _nominal_parties(doc, sentence, trigger, parties)
     plaintiffs = []
     if lemma in ("sue", "lawsuit", "suit") and not passive:
         plaintiffs = _subjects(doc, sentence, trigger, {"Country", "Organization", "Person", "GovernmentBody"})
+        plaintiffs = plaintiffs or _bringers(doc, sentence, trigger, {"Country", "Organization", "Person"})
         plaintiffs += [
             m for c in trigger.children if c.dep_ == "poss" for m in _mentions_under(doc, sentence, c, {"Country"})
         ]
@@ -147,6 +152,33 @@ def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> 
         "participant": officers,
         "occurredIn": _court_towns(doc, sentence, trigger),
     }
+
+
+def _nominal_parties(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
+    """ "the indictment of X", "the arrest and indictment of X", "(filed) a lawsuit against X": the
+    accused hang off the noun, the noun it is conjoined to, or the verb that brings it."""
+    holders = [trigger]
+    if trigger.dep_ == "conj" and trigger.head.pos_ == "NOUN":
+        holders.append(trigger.head)
+    if trigger.dep_ == "dobj":
+        holders.append(trigger.head)
+    accused = [
+        g
+        for h in holders
+        for c in h.children
+        if (c.lower_ == "against" or (c.lower_ == "of" and h.pos_ == "NOUN"))
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
+    return [m for a in accused for m in _mentions_under(doc, sentence, a, types)]
+
+
+def _bringers(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
+    """ "Mexico filed a lawsuit", "Senator X held a hearing": the subject of the verb whose object
+    the nominal trigger is."""
+    if trigger.pos_ != "NOUN" or trigger.dep_ != "dobj":
+        return []
+    return _subjects(doc, sentence, trigger.head, types)
 
 
 def _among_those(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
@@ -235,13 +267,14 @@ def gathering_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token, k
         doers = _subjects(doc, sentence, trigger, set(_ACTORS), doer=True)
         actors = list(doers)
         actors += _objects(doc, sentence, trigger, {"Person", "GovernmentBody", "Organization"})
-        partners = [g for c in trigger.children if c.lower_ == "with" for g in c.children]
+        partners = [g for c in trigger.children if c.lower_ in ("with", "before") for g in c.children]
         actors += [m for p in partners for m in _mentions_under(doc, sentence, p, _ACTORS)]
         if _lemma(trigger) in _JOIN:
             gatherings = [g for c in trigger.children if c.lower_ == "in" for g in c.children]
             joined = [m for g in gatherings for m in _mentions_under(doc, sentence, g, _ACTORS)]
     else:
         actors = _mentions_under(doc, sentence, scope, _ACTORS, phrase=True)
+        actors += _bringers(doc, sentence, trigger, set(_ACTORS))
     joined_ids = {m.entity.id for m in joined}
     places = [p for p in event_places(doc, sentence, scope) if p.entity.id not in joined_ids]
     if kind == "PolicyAction":
