@@ -59,6 +59,7 @@ class Candidate:
         for role, mentions in other.args.items():
             self.args.setdefault(role, []).extend(mentions)
         self.members.extend(other.members)
+        self.weak = self.weak and other.weak
 
     def ids(self, *roles: str, types: tuple[str, ...] = ()) -> set[str]:
         return {

@@ -63,7 +63,21 @@ ATTACK = frozenset(
     ["attack", "ambush", "shoot", "shooting", "kill", "killing", "murder", "assassinate", "assassination", "massacre"]
 )
 POLICY = frozenset(
-    ["enact", "sign", "launch", "deploy", "pass", "adopt", "declare", "designate", "ban", "freeze", "agree"]
+    [
+        "enact",
+        "sign",
+        "launch",
+        "deploy",
+        "pass",
+        "adopt",
+        "approve",
+        "declare",
+        "designate",
+        "sanction",
+        "ban",
+        "freeze",
+        "agree",
+    ]
 )
 #: Policy verbs that are also verbs of saying ("declared that ...") or of plain agreement; they need
 #: a government acting and a thing declared or agreed to, not a clause.
@@ -86,6 +100,7 @@ MEETING = frozenset(
         "host",
         "hearing",
         "testify",
+        "talks",
     ]
 )
 _LAW_WORDS = frozenset(["law", "act", "bill", "order", "decree", "agreement", "treaty"])
@@ -100,7 +115,7 @@ _PROGRAMME = re.compile(
 )
 #: Nouns that make a trigger the name of a charge ("one count of trafficking"), not a scheme.
 _CHARGE_NOUNS = frozenset({"count", "charge", "offense", "offence", "penalty", "law", "act", "conviction"})
-_COURT_WORDS = frozenset({"court", "lawsuit", "suit", "complaint", "judge"})
+_COURT_WORDS = frozenset({"court", "lawsuit", "suit", "complaint", "judge", "charge"})
 _PRISON_WORDS = frozenset({"prison", "charge", "sentence", "imprisonment", "year", "fine"})
 #: Exports are trade unless the sentence calls them unlawful.
 _ILLEGAL = frozenset({"illegally", "illegal", "unlawfully", "unlawful", "illicitly", "illicit", "smuggle"})
@@ -151,6 +166,10 @@ def _trigger_type(token: Token, words: set[str], sentence: Sentence) -> str | No
         return "Seizure" if found_guns and not _verdict(token) else None
     if lemma in ("file", "face"):
         return "Lawsuit" if words & (_COURT_WORDS if lemma == "file" else _PRISON_WORDS) else None
+    if lemma in ("case", "complaint") and token.pos_ == "NOUN":
+        return "Lawsuit" if any(c.lower_ == "against" for c in token.children) else None
+    if lemma in ("appear", "release") and token.pos_ == "VERB":
+        return "Event" if _appears_or_releases(token) else None
     if lower.startswith("purchas") and token.i > 0 and token.doc[token.i - 1].lower_ == "straw":
         return "Smuggling"
     if lemma == "export" and not words & _ILLEGAL:
@@ -164,14 +183,15 @@ def _trigger_type(token: Token, words: set[str], sentence: Sentence) -> str | No
     if lemma in ATTACK:
         return "Attack"
     if lemma in POLICY:
-        if lemma in ("sign", "pass", "adopt") and not words & _LAW_WORDS:
+        if lemma in ("sign", "pass", "adopt", "approve") and not words & _LAW_WORDS:
             return None
         if lemma in _POLICY_NEEDS_ACTOR and not _government_acts(token, sentence):
             return None
         return "PolicyAction"
     if lemma in MEETING or lower in MEETING:
         press = any(c.lower_ in ("press", "news") for c in token.children)
-        return None if press else "Event"
+        unheld = lower == "talks" and token.dep_ != "dobj"
+        return None if press or unheld else "Event"
     return None
 
 
@@ -224,6 +244,13 @@ def _authored(token: Token, sentence: Sentence) -> bool:
     named = [sentence.mention_at(t) for a in authors for t in a.subtree]
     bodies = ("GovernmentBody", "Organization")
     return token.dep_ == "nsubj" and token.head.tag_ == "VBD" and any(m and m.entity.type in bodies for m in named)
+
+
+def _appears_or_releases(token: Token) -> bool:
+    """ "appeared before the House Judiciary Committee", "released a report": a hearing, a report's release."""
+    if _lemma(token) == "appear":
+        return any(c.lower_ == "before" for c in token.children)
+    return any(c.dep_ == "dobj" and _lemma(c) in _REPORTS for c in token.children)
 
 
 def _crew_subject(token: Token) -> bool:

@@ -125,7 +125,7 @@ def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> 
     people = {"Person"}
     parties = {"Person", "Gunmaker", "Organization", "CriminalGroup"}
     lemma = _lemma(trigger)
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children)
+    passive = _passive(trigger)
     if lemma in ("sue", "charge", "sentence", "convict", "indict", "prosecute") and not passive:
         defendants = _objects(doc, sentence, trigger, parties if lemma in ("sue", "charge") else people)
         if not defendants and lemma == "charge":
@@ -135,10 +135,9 @@ def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> 
         defendants = defendants or _among_those(doc, sentence, trigger, people)
     else:
         defendants = _subjects(doc, sentence, trigger, people)
-        if trigger.pos_ == "NOUN":
-            defendants = defendants or _nominal_parties(doc, sentence, trigger, parties)
+        defendants = defendants or _nominal_parties(doc, sentence, trigger, parties)
     plaintiffs = []
-    if lemma in ("sue", "lawsuit", "suit") and not passive:
+    if lemma in ("sue", "lawsuit", "suit", "case", "complaint") and not passive:
         plaintiffs = _subjects(doc, sentence, trigger, {"Country", "Organization", "Person", "GovernmentBody"})
         plaintiffs = plaintiffs or _bringers(doc, sentence, trigger, {"Country", "Organization", "Person"})
         plaintiffs += [
@@ -152,6 +151,14 @@ def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> 
         "participant": officers,
         "occurredIn": _court_towns(doc, sentence, trigger),
     }
+
+
+def _passive(trigger: Token) -> bool:
+    """ "was extradited and charged with": a verb conjoined to a passive shares its voice."""
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children):
+        return True
+    own = any(c.dep_ in ("nsubj", "dobj") for c in trigger.children)
+    return trigger.dep_ == "conj" and not own and any(c.dep_ == "auxpass" for c in trigger.head.children)
 
 
 def _nominal_parties(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
@@ -224,9 +231,11 @@ def _receivers(doc: Doc, sentence: Sentence) -> list[ResolvedMention]:
 
 def smuggling_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> dict[str, list[ResolvedMention]]:
     receivers = _receivers(doc, sentence)
+    doers = _subjects(doc, sentence, trigger, {"Person", "CriminalGroup"}, doer=True)
+    doers = doers or _bringers(doc, sentence, trigger, {"Person"})
     perpetrators = [
         m
-        for m in _subjects(doc, sentence, trigger, {"Person", "CriminalGroup"}, doer=True)
+        for m in doers
         if m.entity.type == "Person" and not court_title(doc, m)
     ]
     perpetrator_ids = {m.entity.id for m in perpetrators}
