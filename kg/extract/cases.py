@@ -257,6 +257,15 @@ def _add_model_makers(group: Candidate, makers: dict[str, list[ResolvedMention]]
     group.args.setdefault("weaponFrom", []).extend(m for model in sorted(models) for m in makers.get(model, []))
 
 
+def _add_next_sentence_makers(group: Candidate, following: dict[int, Sentence]) -> None:
+    """ "Agents seized 25 rifles. The rifles were made by Ruger.": the next sentence, when it
+    speaks of the same guns, names their maker."""
+    for member in group.members:
+        nxt = following.get(member.position + 1)
+        if nxt is not None and nxt.of_types(["Gunmaker"]) and _same_guns(nxt.span.root):
+            group.args.setdefault("weaponFrom", []).extend(nxt.of_types(["Gunmaker"]))
+
+
 def _court_officers(doc: Doc, mentions: list[ResolvedMention]) -> list[ResolvedMention]:
     return [m for m in mentions if is_court_officer(doc, m, mentions)]
 
@@ -351,10 +360,12 @@ def build_events(
     groups = cases + _merge_smuggling(schemes, cases, doc.text)
     groups += _merge_others([c for c in candidates if c.kind not in ("Lawsuit", "Smuggling")], headline_end)
     makers = _makers_of_models(mentions)
+    following = dict(enumerate(sentences(doc, mentions)))
     entities, relations = [], []
     for group in groups:
         if group.kind in _ARMED_KINDS:
             _add_model_makers(group, makers)
+            _add_next_sentence_makers(group, following)
         if not group.named:
             continue
         record, args = _record(group, info)
