@@ -432,3 +432,57 @@ def test_the_town_after_federal_court_is_the_court_town() -> None:
     view = run("Pablo Ruiz Mena was charged in a complaint filed in federal court in Yuma with exporting firearms.")
     (case,) = view.events("Lawsuit")
     assert view.args(case) == {"defendant": {"Pablo Ruiz Mena"}, "occurredIn": {"Yuma"}}
+
+
+def test_a_lawsuit_filed_against_gunmakers_names_who_filed_it() -> None:
+    view = run("Guatemala filed a lawsuit against Glock and Ruger in federal court in Boston.")
+    (case,) = view.events("Lawsuit")
+    assert view.args(case) == {"plaintiff": {"Guatemala"}, "defendant": {"Glock", "Ruger"}, "occurredIn": {"Boston"}}
+
+
+def test_nominal_and_conjoined_court_steps_find_the_accused() -> None:
+    for text, accused in [
+        ("The arrest and indictment of Tomas Olvera followed a two-year investigation.", "Tomas Olvera"),
+        ("Charges were filed against Irene Basurto in the Southern District of Texas.", "Irene Basurto"),
+        ("Nestor Quiroga was extradited to the United States and charged with weapons trafficking.", "Nestor Quiroga"),
+        ("Dario Fuentes was arraigned Tuesday in Laredo on charges of conspiring to export firearms.", "Dario Fuentes"),
+    ]:
+        view = run(text)
+        (case,) = view.events("Lawsuit")
+        assert accused in view.args(case)["defendant"]
+
+
+def test_a_crew_moving_guns_and_an_organizer_are_smuggling() -> None:
+    view = run("The ring moved more than 200 rifles from Houston to Monterrey between 2019 and 2021.")
+    (scheme,) = view.events("Smuggling")
+    assert view.args(scheme)["occurredIn"] == {"Houston", "Monterrey"}
+    view = run("Prosecutors say Ernesto Tovar organized the smuggling of 60 AK-47 rifles from Texas to Tamaulipas.")
+    (scheme,) = view.events("Smuggling")
+    assert view.args(scheme)["perpetrator"] == {"Ernesto Tovar"}
+
+
+def test_a_seizure_takes_its_maker_from_the_next_sentence_about_the_same_guns() -> None:
+    view = run("Police seized 40 rifles in Culiacan. The weapons were manufactured by Colt and Barrett.")
+    (seizure,) = view.events("Seizure")
+    assert view.args(seizure) == {"weaponFrom": {"Colt", "Barrett"}, "occurredIn": {"Culiacán"}}
+
+
+def test_hearings_testimony_and_reports_are_events_with_participants() -> None:
+    view = run("Senator Chuck Grassley held a hearing on gun trafficking in 2011.")
+    (hearing,) = view.events("Event")
+    assert view.args(hearing)["participant"] == {"Chuck Grassley"}
+    view = run("Ken Salazar testified before the Senate Judiciary Committee on Tuesday.")
+    (hearing,) = view.events("Event")
+    assert view.args(hearing)["participant"] == {"Ken Salazar", "Senate Judiciary Committee"}
+    view = run("A report by SEDENA found that 70 percent of guns seized in Mexico came from the United States.")
+    (report,) = view.events("Event")
+    assert view.args(report)["participant"] == {"Secretaría de la Defensa Nacional"}
+
+
+def test_statistics_and_habits_stay_out_of_events() -> None:
+    for text in [
+        "Every year, about 200,000 guns are smuggled from the United States into Mexico.",
+        "Straw purchasers often buy rifles in Texas for cartels.",
+        "Mexico prioritizes firearms flows in its talks with the United States.",
+    ]:
+        assert run(text).events() == []
