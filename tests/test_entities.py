@@ -218,3 +218,42 @@ def test_a_headline_does_not_make_capitalised_words_entities_but_a_capitalised_s
 
 def test_an_arms_watchdog_is_not_a_gunmaker() -> None:
     assert typed("The Arms Control Association said exports rose.").get("Arms Control Association") == "Organization"
+
+
+def test_latin_american_police_forces_and_their_parenthesised_acronyms_are_government_bodies() -> None:
+    found = entities_of(
+        "The Policia Federal said the rifles came from Paraguay. The National Anti-Drug Secretariat (SENAD) "
+        "and Paraguay's Dimabel traced them. SENAD agents arrested Marco Tulio Reyes."
+    )
+    types = {m.text: e.type for e in found for m in e.mentions}
+    assert types["Policia Federal"] == "GovernmentBody"
+    assert types["National Anti-Drug Secretariat"] == "GovernmentBody"
+    assert types["Dimabel"] == "GovernmentBody"
+    senad = find(found, "National Anti-Drug Secretariat")
+    assert [m.text for m in senad.mentions].count("SENAD") == 2
+
+
+def test_legislative_committees_and_local_forces_are_one_body_each() -> None:
+    found = typed(
+        "The Senate Banking Committee and the House Oversight Committee heard from the "
+        "Maricopa County Sheriff's Office and the New Mexico State Police."
+    )
+    for name in ("Senate Banking Committee", "House Oversight Committee", "Maricopa County Sheriff's Office",
+                 "New Mexico State Police"):
+        assert found.get(name) == "GovernmentBody", (name, found)
+    assert "U.S. Senate" not in found
+
+
+def test_trafficking_organisations_are_cartels_and_gun_shops_are_not_entities() -> None:
+    found = typed(
+        "The Carrillo Fuentes Organization bought rifles from drug traffickers. John Miller, owner of "
+        "Miller Guns and Ammo, sold them at the Crossroads Gun Show and at Guns Unlimited in Tucson."
+    )
+    assert found["Carrillo Fuentes Organization"] == "CriminalGroup"
+    assert "Organization" not in {kind for label, kind in found.items() if label != "Carrillo Fuentes Organization"}
+    assert found["Tucson"] == "City"
+
+
+def test_a_bare_city_the_model_calls_an_organisation_is_the_city() -> None:
+    assert typed("The Arellano Felix Organization controls Tijuana.").get("Tijuana") == "City"
+    assert typed("The guns went to the Comando Vermelho in Rio de Janeiro.").get("Rio de Janeiro") == "City"

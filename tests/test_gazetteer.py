@@ -29,6 +29,18 @@ def test_the_makers_sued_by_mexico_and_forty_more_are_known() -> None:
         "Glock Ges.m.b.H.",
         "Sturm, Ruger & Co.",
         "Interstate Arms",
+        "Sig Sauer",
+        "Daniel Defense",
+        "Springfield Armory",
+        "KelTec",
+        "Taurus Armas",
+        "Bushmaster Firearms",
+        "FN Herstal",
+        "Heckler and Koch",
+        "Palmetto State Armory",
+        "Anderson Manufacturing",
+        "Zastava",
+        "Imbel",
     ):
         entry = gazetteer.organisation(name)
         assert entry is not None and entry.type == "Gunmaker", name

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from kg.extract.base import ResolvedMention
-from kg.extract.gazetteer import Entry, Gazetteer, fold
+from kg.extract.gazetteer import SPAN_KEY, Entry, Gazetteer, fold
 from kg.extract.mentions import Mention, model_mentions, strip_the
 from kg.extract.readings import TYPE_RANK, gazetteer_mentions
-from kg.extract.rules import DEMONYMS, NON_ENTITY_HEADS, generic_body_kinds
+from kg.extract.rules import DEMONYMS, LOCAL_BODY_KINDS, NON_ENTITY_HEADS, generic_body_kinds
 from kg.iris import entity_iri
 from kg.records import DocumentInfo, EntityRecord, Span
 
@@ -50,10 +50,13 @@ def resolve_entities(doc: Doc, info: DocumentInfo, gazetteer: Gazetteer) -> tupl
     areas = {i for m in model if m.type == "Region" for i in range(m.start, m.end)}
     gaz = [m for m in gaz if not (m.type == "City" and m.start in areas)]
     mentions = sorted(gaz + model, key=lambda m: (m.start, -m.end))
+    mentions = _org_places(doc, mentions, gazetteer)
     mentions = _body_phrases(doc, mentions, gazetteer)
+    mentions = _committees(doc, mentions)
     mentions = _place_cartels(doc, mentions, gazetteer)
     mentions = _drop_excluded_acronyms(doc, mentions)
-    entities = _group(doc, mentions)
+    mentions = _paren_acronyms(doc, mentions)
+    entities = [e for e in _group(doc, mentions) if not _stray_name(e)]
     return _records(doc, entities)
 
 
@@ -83,7 +86,7 @@ def _body_phrases(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> li
             j += 1
         for kind, length in generic_body_kinds(doc, j):
             if place is not None and place.type != "Country":
-                if kind.startswith("police"):
+                if kind in LOCAL_BODY_KINDS:
                     key = entity_iri("org", f"{place.key} {kind}")
                     extra.append(Mention(i, j + length, "GovernmentBody", key, None))
             elif kind == "government":
@@ -120,6 +123,68 @@ def _place_cartels(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> l
             m = Mention(m.start, end, "CriminalGroup", entry.id if entry else entity_iri("org", name), entry)
         out.append(m)
     return out
+
+
+def _org_places(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """"controls Tijuana": a name the model calls ORG that the gazetteer only knows as a place
+    is that place, even without the cue a bare city name otherwise needs."""
+    places: dict[tuple[int, int], Entry] = {}
+    for span in doc.spans[SPAN_KEY]:
+        entry = gazetteer.entries[span.kb_id_]
+        known = places.get((span.start, span.end))
+        if entry.type in TYPE_RANK and (known is None or entry.population > known.population):
+            places[(span.start, span.end)] = entry
+    out = []
+    for m in mentions:
+        entry = places.get((m.start, m.end)) if m.type == "Organization" and m.entry is None else None
+        out.append(Mention(m.start, m.end, entry.type, entry.id, entry) if entry else m)
+    return out
+
+
+def _committees(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """"Senate Banking Committee": a legislature followed by a committee name is one body, the committee."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.end == m.start
+            and prev.entry is not None
+            and {"senate", "congress"} & set(prev.entry.kinds)
+            and doc[m.end - 1].lower_ in ("committee", "subcommittee")
+        ):
+            name = doc[prev.start : m.end].text
+            out[-1] = Mention(prev.start, m.end, "GovernmentBody", entity_iri("org", strip_the(name)))
+            continue
+        out.append(m)
+    return out
+
+
+def _paren_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """"the National Anti-Drug Secretariat (SENAD)": the acronym, there and wherever else it stands,
+    names the body before it, even when nothing else found it."""
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    named: dict[str, Mention] = {}
+    for m in mentions:
+        k = m.end + 1
+        if (
+            m.type not in ("Person", "WeaponType") and k + 1 < len(doc) and doc[m.end].text == "("
+            and doc[k + 1].text == ")" and _ACRONYM.match(doc[k].text) and k not in covered
+        ):
+            named.setdefault(doc[k].text, m)
+    extra = [
+        Mention(t.i, t.i + 1, named[t.text].type, named[t.text].key, named[t.text].entry)
+        for t in doc if t.text in named and t.i not in covered
+    ]
+    return sorted(mentions + extra, key=lambda m: (m.start, -m.end))
+
+
+def _stray_name(entity: _Entity) -> bool:
+    """A lone capitalised word the model calls ORG, known nowhere ("Smith", "Cabela"), is more often
+    a surname, a shop or a heading than an organisation; an acronym or a listed name is kept."""
+    return entity.type == "Organization" and entity.entry is None and all(
+        len(m.text.split()) == 1 and not _ACRONYM.match(m.text) for m in entity.mentions
+    )
 
 
 def _country_mention(gazetteer: Gazetteer, code: str, start: int, end: int) -> Mention | None:

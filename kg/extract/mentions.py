@@ -18,6 +18,7 @@ from spacy.tokens import Span as SpacySpan
 from kg.extract.gazetteer import Entry
 from kg.extract.rules import (
     AREA_WORDS,
+    CRIME_CONTEXT_WORDS,
     DEMONYMS,
     GENERIC_WORDS,
     NAME_PARTICLES,
@@ -27,6 +28,7 @@ from kg.extract.rules import (
     PERSON_AFTER,
     PERSON_BEFORE,
     PERSON_TITLES,
+    STORE_WORDS,
     classify_org,
 )
 from kg.iris import normalise_key
@@ -64,9 +66,11 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
                 out.append(Mention(span.start, span.end, "Person", surface_key("Person", span.text)))
                 used.update(range(span.start, span.end))
             continue
-        if ent.label_ not in ("PERSON", "ORG", "GPE"):
+        if ent.label_ not in ("PERSON", "ORG", "GPE", "LOC"):
             continue
         named = _place_named(doc, ent, taken, places)
+        if ent.label_ == "LOC" and classify_org(ent.text) != "GovernmentBody":
+            continue
         if named is not None:
             span, kind = named
             out.append(Mention(span.start, span.end, kind, surface_key(kind, span.text)))
@@ -79,7 +83,7 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
             continue
         if span.end < len(doc) and doc[span.end].lower_ in ("gang", "cartel"):
             span, kind = doc[span.start : span.end + 1], "CriminalGroup"
-        elif _described_as_group(doc, span):
+        elif _described_as_group(doc, span) or _trafficking_organization(span, kind):
             kind = "CriminalGroup"
         elif kind == "Person":
             span = _widen(doc, span, used)
@@ -119,7 +123,7 @@ def _place_named(
     if (
         tail < ent.end
         and len(head)
-        and doc[tail - 1].lower_ == "of"
+        and doc[tail - 1].lower_ in ("of", "de", "del", "do", "da")
         and not taken.intersection(range(start, tail - 1))
         and head[0].text[:1].isupper()
         and head.text.lower() not in ("government", "governments")
@@ -165,7 +169,7 @@ def not_an_entity(doc: Doc, span: SpacySpan) -> bool:
     words = [t.lower_ for t in span]
     if not any(t.text[:1].isupper() for t in span) or all(w in DEMONYMS for w in words):
         return True
-    if all(w in GENERIC_WORDS for w in words):
+    if all(w in GENERIC_WORDS for w in words) or STORE_WORDS.intersection(words):
         return True
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
     if words[0] in NON_ENTITY_STARTS or before in NON_ENTITY_STARTS or words[-1].rstrip("s") in NON_ENTITY_HEADS:
@@ -199,6 +203,15 @@ def _described_as_group(doc: Doc, span: SpacySpan) -> bool:
     tail = doc[span.end : span.end + 8]
     match = _GROUP_APPOSITION.match(tail.text)
     return bool(match) and bool(_CRIME_WORDS & set(match.group(0).lower().replace(",", " ").split()))
+
+
+def _trafficking_organization(span: SpacySpan, kind: str) -> bool:
+    """"the Carrillo Fuentes Organization" in a sentence about drugs or cartels is a cartel."""
+    return (
+        kind == "Organization"
+        and span[-1].lower_ in ("organization", "organisation")
+        and bool(CRIME_CONTEXT_WORDS & {t.lower_ for t in span.sent})
+    )
 
 
 def _person_like(span: SpacySpan) -> bool:

@@ -19,6 +19,8 @@ from kg.iris import entity_iri
 
 TYPE_RANK = {"Country": 0, "Region": 1, "City": 2}
 _WEAK_PLACE_TYPES = frozenset({"City"})
+#: A city this big is meant by its bare name even when its state shares it (São Paulo, Rio de Janeiro).
+BIG_CITY = 2_000_000
 _INDEX_KEY = "ffkg_gazetteer_index"
 #: Which names may sit inside which: places in bodies, makers in weapon models.
 NESTING = {"GovernmentBody": frozenset(TYPE_RANK), "WeaponType": frozenset({"Gunmaker"})}
@@ -112,7 +114,7 @@ def _choose(
         return None, False
     types = {e.type for e in viable}
     if len(types) > 1 and types <= set(TYPE_RANK):
-        capital = any(e.type == "City" and e.capital for e in viable)
+        capital = any(e.type == "City" and (e.capital or e.population >= BIG_CITY) for e in viable)
         wanted, cued = _place_reading(doc, span, types, capital)
         viable = [e for e in viable if e.type == wanted] or viable
     else:
@@ -132,7 +134,8 @@ def _place_reading(doc: Doc, span: SpacySpan, types: set[str], capital: bool) ->
     """State or city or country, from the words around the name.
 
     Returns the reading and whether a cue chose it. Without a cue a national capital
-    is the city (its government acts there), else the widest reading wins.
+    is the city (its government acts there), and so is a very big city, else the widest
+    reading wins.
     """
     after = [t.lower_ for t in doc[span.end : span.end + 4]]
     before = [t.lower_ for t in doc[max(span.start - 3, 0) : span.start]]

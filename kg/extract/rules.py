@@ -19,10 +19,23 @@ GOVERNMENT_WORDS = frozenset(
         "office", "administration", "service", "guard", "marshals", "sheriff", "patrol", "customs",
         "prosecutor", "prosecutors", "fiscalía", "fiscalia", "procuraduría", "procuraduria", "embassy",
         "consulate", "government", "legislature", "parliament", "assembly", "force", "corps", "marines",
-        "constabulary", "directorate", "gendarmerie", "circuit"
+        "constabulary", "directorate", "gendarmerie", "circuit", "forces", "command", "subcommittee",
+        "policía", "policia", "polícia", "ministerio", "ministério", "ejército", "ejercito", "exército",
+        "exercito", "guardia", "gobierno", "governo", "dirección", "direccion", "troopers"
     }
 )
-GUNMAKER_WORDS = frozenset({"arms", "firearms", "armory", "armoury", "guns", "munitions", "armaments"})
+GUNMAKER_WORDS = frozenset({"arms", "firearms", "armory", "armoury", "munitions", "armaments"})
+#: Words that, beside "Committee", make it a legislature's committee ("House Oversight Committee").
+LEGISLATIVE_WORDS = frozenset(
+    {"senate", "house", "congressional", "judiciary", "oversight", "appropriations", "legislative"}
+)
+#: Words in a sentence that make an "X Organization" a drug-trafficking organisation.
+CRIME_CONTEXT_WORDS = frozenset(
+    {"cartel", "cartels", "drug", "drugs", "trafficking", "criminal", "gang", "gangs", "narcotics"}
+)
+#: Words that make an unlisted name a gun shop, pawn shop or show ("Miller Guns and Ammo", "Guns Unlimited"):
+#: places of sale, not entities. Makers named "... Guns" are in the gazetteer.
+STORE_WORDS = frozenset({"guns", "ammo", "pawn", "outfitters", "sporting", "gunsmith", "gunsmithing", "tactical"})
 #: Words that make an "Arms" name a watchdog or campaign rather than a maker ("Arms Trade Monitoring Network").
 NOT_A_MAKER_WORDS = frozenset(
     {
@@ -75,7 +88,8 @@ NON_ENTITY_HEADS = frozenset(
         "form", "report", "plan", "program", "programme", "system", "database", "software", "port",
         "entry", "bridge", "airport", "river", "crossing", "highway", "fact", "found", "study",
         "dialogue", "anniversary", "summit", "conference", "meeting", "award", "prize", "day", "week",
-        "war", "protocol", "convention", "resolution"
+        "war", "protocol", "convention", "resolution", "show", "store", "shop", "warehouse", "pawnshop",
+        "outlet", "expo", "gunshop", "mall", "terminal"
     }
 )
 #: Lone words that name no particular body ("State" in "Secretary of State", "Division").
@@ -93,7 +107,7 @@ ORG_HINT_WORDS = GOVERNMENT_WORDS | CRIMINAL_WORDS | GUNMAKER_WORDS | frozenset(
         "coalition", "fund", "trust", "partners", "holdings", "industries", "systems", "media", "press",
         "capital", "technologies", "services", "global", "church", "school", "college", "academy", "hospital",
         "museum", "watch", "federation", "organization", "organisation", "dialogue", "act", "charges",
-        "guilty", "found", "national", "drug", "firearm", "engagement", "trafficking", "counter",
+        "guilty", "found", "national", "drug", "firearm", "engagement", "trafficking", "counter", "federal",
     }
 ) | SUB_UNIT_LOWER | {"unit", "task"}
 #: Words shortly before a name that mark a person ("47-year-old", "his girlfriend, ...").
@@ -129,6 +143,13 @@ BODY_KINDS = (
     "ministry of defense", "national guard", "national police", "supreme court", "prosecutor's office",
     "police department", "security ministry", "customs agency", "interior ministry", "ministry of interior",
     "army", "navy", "military", "police", "congress", "senate", "marines", "government",
+    "county sheriff's office", "sheriff's office", "sheriff's department", "county sheriff's department",
+    "state police", "highway patrol", "department of public safety", "state prosecutor's office",
+)
+#: Body words a city, county or state (not a country) can stand before: its own force or office.
+LOCAL_BODY_KINDS = frozenset(
+    kind for kind in BODY_KINDS
+    if kind.startswith(("police", "state ", "county", "sheriff", "highway", "department of"))
 )
 _KIND_TOKENS = sorted(
     ((kind, kind.replace("'s", " 's").split()) for kind in BODY_KINDS), key=lambda kt: -len(kt[1])
@@ -141,6 +162,8 @@ def classify_org(text: str) -> str | None:
     if CRIMINAL_WORDS.intersection(words):
         return "CriminalGroup"
     if GOVERNMENT_WORDS.intersection(words):
+        return "GovernmentBody"
+    if "committee" in words and LEGISLATIVE_WORDS.intersection(words):
         return "GovernmentBody"
     if GUNMAKER_WORDS.intersection(words) and not NOT_A_MAKER_WORDS.intersection(words):
         return "Gunmaker"
