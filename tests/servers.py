@@ -11,6 +11,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -110,9 +111,13 @@ def virtuoso_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict
 
 
 def _binary(name: str) -> str:
+    """A program installed with this Python (an unactivated venv's bin), else one on PATH."""
+    beside = Path(sys.executable).with_name(name)
+    if beside.is_file():
+        return str(beside)
     found = shutil.which(name)
     if found is None:
-        raise FileNotFoundError(f"{name} is not on PATH")
+        raise FileNotFoundError(f"{name} is neither beside {sys.executable} nor on PATH")
     return found
 
 
