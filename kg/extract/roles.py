@@ -233,11 +233,7 @@ def smuggling_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -
     receivers = _receivers(doc, sentence)
     doers = _subjects(doc, sentence, trigger, {"Person", "CriminalGroup"}, doer=True)
     doers = doers or _bringers(doc, sentence, trigger, {"Person"})
-    perpetrators = [
-        m
-        for m in doers
-        if m.entity.type == "Person" and not court_title(doc, m)
-    ]
+    perpetrators = [m for m in doers if m.entity.type == "Person" and not court_title(doc, m)]
     perpetrator_ids = {m.entity.id for m in perpetrators}
     route = find_route(doc, sentence)
     return {
