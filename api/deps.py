@@ -13,15 +13,15 @@ from kg.settings import Settings
 from kg.store import BaseStore
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_store(request: Request) -> BaseStore:
+async def get_store(request: Request) -> BaseStore:
     return request.app.state.store
 
 
-def get_runner(request: Request) -> QueryRunner:
+async def get_runner(request: Request) -> QueryRunner:
     return request.app.state.runner
 
 
@@ -30,7 +30,7 @@ StoreDep = Annotated[BaseStore, Depends(get_store)]
 RunnerDep = Annotated[QueryRunner, Depends(get_runner)]
 
 
-def require_writer(request: Request, settings: SettingsDep) -> None:
+async def require_writer(request: Request, settings: SettingsDep) -> None:
     """Let a write through only with the configured bearer token, compared in constant time."""
     if settings.write_token is None:
         raise ForbiddenError("writes are switched off on this server; start it with FFKG_WRITE_TOKEN set to allow them")

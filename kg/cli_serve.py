@@ -1,4 +1,7 @@
-"""`ffkg serve`: the SPARQL endpoint, REST API and pages over the store, with uvicorn."""
+"""`ffkg serve`: the SPARQL endpoint, REST API and pages over the store, with uvicorn.
+
+The web stack is imported when the command runs, so that other commands start fast.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,7 @@ import os
 from pathlib import Path
 
 import click
-import uvicorn
 
-from api.app import create_app
 from kg.cli_store import data_dir_option, settings_from
 from kg.store import open_store
 
@@ -39,6 +40,10 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, workers: in
     The store is opened here, before the server starts, so a locked or missing store is
     reported as a one-line error instead of a failed start-up.
     """
+    import uvicorn
+
+    from api.app import create_app
+
     settings = settings_from(data_dir)
     overrides = {"host": host, "port": port, "query_workers": workers}
     settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
