@@ -161,6 +161,14 @@ def _trigger_type(token: Token, words: set[str], sentence: Sentence) -> str | No
         return "Smuggling" if _arms_a_group(token, sentence) else None
     if lemma in _REPORTS and token.pos_ == "NOUN":
         return "Event" if _authored(token, sentence) else None
+    if lemma == "find" and any(_lemma(c) == "guilty" for c in token.children):
+        return "Lawsuit"
+    if lemma == "accuse" and token.pos_ == "VERB":
+        return "Lawsuit" if _accuser_is_a_court_party(token) else None
+    if lemma == "open" and any(c.dep_ == "dobj" and c.lower_ == "fire" for c in token.children):
+        return "Attack"
+    if lemma in ("create", "establish") and token.pos_ == "VERB":
+        return "PolicyAction" if _creates_a_body(token, sentence) else None
     if lemma in _FIND:
         found_guns = _handles_guns(token, sentence, pronouns=lemma == "recover")
         return "Seizure" if found_guns and not _verdict(token) else None
@@ -251,6 +259,19 @@ def _appears_or_releases(token: Token) -> bool:
     if _lemma(token) == "appear":
         return any(c.lower_ == "before" for c in token.children)
     return any(c.dep_ == "dobj" and _lemma(c) in _REPORTS for c in token.children)
+
+
+def _accuser_is_a_court_party(token: Token) -> bool:
+    """ "Prosecutors accused X of ...", "the indictment accuses X": an accusation in a case."""
+    subjects = [c for c in token.children if c.dep_ == "nsubj"]
+    return any(_lemma(s) in ("prosecutor", "indictment", "complaint", "lawsuit", "prosecution") for s in subjects)
+
+
+def _creates_a_body(token: Token, sentence: Sentence) -> bool:
+    """ "the government created the National Guard": a new government body is a policy action."""
+    objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+    named = [sentence.mention_at(t) for o in objects for t in o.subtree]
+    return any(m is not None and m.entity.type == "GovernmentBody" for m in named)
 
 
 def _crew_subject(token: Token) -> bool:

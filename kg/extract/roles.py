@@ -126,13 +126,14 @@ def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> 
     parties = {"Person", "Gunmaker", "Organization", "CriminalGroup"}
     lemma = _lemma(trigger)
     passive = _passive(trigger)
-    if lemma in ("sue", "charge", "sentence", "convict", "indict", "prosecute") and not passive:
+    if lemma in ("sue", "charge", "sentence", "convict", "indict", "prosecute", "find", "accuse") and not passive:
         defendants = _objects(doc, sentence, trigger, parties if lemma in ("sue", "charge") else people)
         if not defendants and lemma == "charge":
             accused = [g for c in trigger.children if c.lower_ == "against" for g in c.children]
             defendants = [m for a in accused for m in _mentions_under(doc, sentence, a, parties)]
             defendants = defendants or _mentions_under(doc, sentence, trigger, {"Gunmaker"})
         defendants = defendants or _among_those(doc, sentence, trigger, people)
+        defendants = defendants or _found_guilty(doc, sentence, trigger, people)
     else:
         defendants = _subjects(doc, sentence, trigger, people)
         defendants = defendants or _nominal_parties(doc, sentence, trigger, parties)
@@ -151,6 +152,13 @@ def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> 
         "participant": officers,
         "occurredIn": _court_towns(doc, sentence, trigger),
     }
+
+
+def _found_guilty(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
+    """ "found Elias Moreno guilty": the parser makes the accused the subject of "guilty"."""
+    verdicts = [c for c in trigger.children if _lemma(c) == "guilty"]
+    accused = [g for v in verdicts for g in v.children if g.dep_ == "nsubj"]
+    return [m for a in accused for m in _mentions_under(doc, sentence, a, types)]
 
 
 def _passive(trigger: Token) -> bool:
@@ -182,10 +190,16 @@ def _nominal_parties(doc: Doc, sentence: Sentence, trigger: Token, types: set[st
 
 def _bringers(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
     """ "Mexico filed a lawsuit", "Senator X held a hearing": the subject of the verb whose object
-    the nominal trigger is."""
-    if trigger.pos_ != "NOUN" or trigger.dep_ != "dobj":
+    the nominal trigger is; "X questioned Y at a hearing": who acted at it and on whom."""
+    if trigger.pos_ != "NOUN":
         return []
-    return _subjects(doc, sentence, trigger.head, types)
+    if trigger.dep_ == "dobj":
+        return _subjects(doc, sentence, trigger.head, types)
+    prep = trigger.head
+    if trigger.dep_ == "pobj" and prep.lower_ in ("at", "during") and prep.head.pos_ == "VERB":
+        verb = prep.head
+        return _subjects(doc, sentence, verb, types) + _objects(doc, sentence, verb, types)
+    return []
 
 
 def _among_those(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
