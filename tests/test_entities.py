@@ -257,3 +257,17 @@ def test_trafficking_organisations_are_cartels_and_gun_shops_are_not_entities() 
 def test_a_bare_city_the_model_calls_an_organisation_is_the_city() -> None:
     assert typed("The Arellano Felix Organization controls Tijuana.").get("Tijuana") == "City"
     assert typed("The guns went to the Comando Vermelho in Rio de Janeiro.").get("Rio de Janeiro") == "City"
+
+
+def test_shops_licensees_and_model_numbers_are_not_people_or_makers() -> None:
+    found = typed(
+        "The Federal Firearms Licensee reported Daniel Defense DDM4 rifles bought at Sportsman's Warehouse "
+        "and Cabela's in Albuquerque."
+    )
+    assert found.get("DDM4") == "WeaponType"
+    assert found.get("Daniel Defense") == "Gunmaker"
+    assert set(found) <= {"DDM4", "Daniel Defense", "Albuquerque"}, found
+
+
+def test_an_organisation_named_of_a_place_keeps_its_whole_name() -> None:
+    assert typed("Gun Owners of America opposed the bill.").get("Gun Owners of America") == "Organization"

@@ -56,7 +56,7 @@ def resolve_entities(doc: Doc, info: DocumentInfo, gazetteer: Gazetteer) -> tupl
     mentions = _place_cartels(doc, mentions, gazetteer)
     mentions = _drop_excluded_acronyms(doc, mentions)
     mentions = _paren_acronyms(doc, mentions)
-    entities = [e for e in _group(doc, mentions) if not _stray_name(e)]
+    entities = [e for e in _group(doc, mentions) if not _stray_name(doc, e)]
     return _records(doc, entities)
 
 
@@ -179,12 +179,22 @@ def _paren_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     return sorted(mentions + extra, key=lambda m: (m.start, -m.end))
 
 
-def _stray_name(entity: _Entity) -> bool:
+def _stray_name(doc: Doc, entity: _Entity) -> bool:
     """A lone capitalised word the model calls ORG, known nowhere ("Smith", "Cabela"), is more often
-    a surname, a shop or a heading than an organisation; an acronym or a listed name is kept."""
-    return entity.type == "Organization" and entity.entry is None and all(
-        len(m.text.split()) == 1 and not _ACRONYM.match(m.text) for m in entity.mentions
-    )
+    a surname, a shop or a heading than an organisation; an acronym or a listed name is kept. A lone
+    "name's" that owns nothing ("at Cabela's and", "Sportsman's Warehouse") is a shop, not a person."""
+    if entity.entry is not None or any(len(m.text.split()) > 1 for m in entity.mentions):
+        return False
+    if entity.type == "Organization":
+        return not any(_ACRONYM.match(m.text) for m in entity.mentions)
+    return entity.type == "Person" and all(_shop_possessive(doc, m.end) for m in entity.mentions)
+
+
+def _shop_possessive(doc: Doc, end: int) -> bool:
+    if end + 1 >= len(doc) or doc[end].text not in ("'s", "’s"):
+        return False
+    nxt = doc[end + 1]
+    return nxt.text[:1].isupper() or nxt.is_punct or nxt.pos_ in ("ADP", "CCONJ")
 
 
 def _country_mention(gazetteer: Gazetteer, code: str, start: int, end: int) -> Mention | None:

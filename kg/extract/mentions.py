@@ -130,6 +130,10 @@ def _place_named(
         and classify_org(head.text) == "GovernmentBody"
     ):
         return doc[start : ent.end], "GovernmentBody"
+    if tail < ent.end and ent.label_ == "ORG" and len(head) > 1 and doc[tail - 1].lower_ == "of" and not (
+        taken.intersection(range(start, tail - 1)) or not_an_entity(doc, head)
+    ):
+        return doc[start : ent.end], classify_org(head.text) or "Organization"
     split = start
     while split < ent.end and split in places:
         split += 1
@@ -174,7 +178,8 @@ def not_an_entity(doc: Doc, span: SpacySpan) -> bool:
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
     if words[0] in NON_ENTITY_STARTS or before in NON_ENTITY_STARTS or words[-1].rstrip("s") in NON_ENTITY_HEADS:
         return True
-    return any(ch.isdigit() for ch in span.text) and "-" in span.text
+    digits = any(ch.isdigit() for ch in span.text)
+    return digits and ("-" in span.text or (len(span) == 1 and any(ch.isalpha() for ch in span.text)))
 
 
 def _model_type(doc: Doc, span: SpacySpan, label: str) -> str | None:

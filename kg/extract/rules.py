@@ -89,7 +89,7 @@ NON_ENTITY_HEADS = frozenset(
         "entry", "bridge", "airport", "river", "crossing", "highway", "fact", "found", "study",
         "dialogue", "anniversary", "summit", "conference", "meeting", "award", "prize", "day", "week",
         "war", "protocol", "convention", "resolution", "show", "store", "shop", "warehouse", "pawnshop",
-        "outlet", "expo", "gunshop", "mall", "terminal"
+        "outlet", "expo", "gunshop", "mall", "terminal", "licensee", "dealer"
     }
 )
 #: Lone words that name no particular body ("State" in "Secretary of State", "Division").
