@@ -199,7 +199,8 @@ def _trigger_type(token: Token, words: set[str], sentence: Sentence) -> str | No
     if lemma in MEETING or lower in MEETING:
         press = any(c.lower_ in ("press", "news") for c in token.children)
         unheld = lower == "talks" and token.dep_ != "dobj"
-        return None if press or unheld else "Event"
+        saying = lemma == "testify" and any(c.dep_ == "ccomp" for c in token.children)
+        return None if press or unheld or saying else "Event"
     return None
 
 
@@ -377,13 +378,14 @@ def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
 
 
 def _supply_to_cartel(doc: Doc, sentence: Sentence, position: int) -> list[Candidate]:
-    """Weapons made or sent "for the Cartel del Noreste" / "to the Gulf Cartel" are a smuggling scheme."""
+    """Weapons made or sent "for the Cartel del Noreste" / "to the Gulf Cartel", or "destined for" it,
+    are a smuggling scheme."""
     for group in sentence.of_types(["CriminalGroup"]):
         governed = governing_preposition(doc, group)
         if governed is None or governed[0] not in ("for", "to"):
             continue
         head = governed[1].head
-        objects = [head] + [c for c in head.children if c.dep_ == "dobj"]
+        objects = [head] + [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
         if any(_lemma(t) in WEAPON_WORDS for t in objects) and not _charge_name(head):
             args = smuggling_roles(doc, sentence, head, head)
             return [Candidate("Smuggling", head, head, sentence, args, position)]
