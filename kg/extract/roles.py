@@ -259,6 +259,8 @@ def smuggling_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -
 
 
 def violence_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token, kind: str) -> dict:
+    """Where and with whose guns; an attack also has targets and attackers. The agency that seizes
+    is not an argument of a seizure (the guidelines give it place and weaponFrom only)."""
     args: dict[str, list[ResolvedMention]] = {
         "weaponFrom": sentence.of_types(["Gunmaker"]),
         "occurredIn": event_places(doc, sentence, root),
@@ -270,8 +272,6 @@ def violence_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token, ki
         hit = [m for t in targets for m in _mentions_under(doc, sentence, t, named)]
         args["target"] = [m for m in hit if m.entity.type == "Person"] or hit
         args["perpetrator"] = _subjects(doc, sentence, trigger, {"Person", "CriminalGroup"}, doer=True)
-    else:
-        args["participant"] = _subjects(doc, sentence, trigger, {"GovernmentBody"})
     return args
 
 
