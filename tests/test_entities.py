@@ -271,3 +271,10 @@ def test_shops_licensees_and_model_numbers_are_not_people_or_makers() -> None:
 
 def test_an_organisation_named_of_a_place_keeps_its_whole_name() -> None:
     assert typed("Gun Owners of America opposed the bill.").get("Gun Owners of America") == "Organization"
+
+
+def test_los_groups_and_named_trafficking_organisations_are_criminal_groups() -> None:
+    found = typed("The Beltrán Leyva Organization and Los Pelones were weakened while the Sinaloa Cartel grew.")
+    assert found.get("Beltrán Leyva Organization") == "CriminalGroup"
+    assert found.get("Los Pelones") == "CriminalGroup"
+    assert typed("Officers in Los Mochis arrested Luis Garcia.").get("Los Mochis") == "City"

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from kg.extract.gazetteer import Entry
+from kg.extract.gazetteer import SPAN_KEY, Entry
 from kg.extract.rules import (
     AREA_WORDS,
     CRIME_CONTEXT_WORDS,
     DEMONYMS,
     GENERIC_WORDS,
+    GROUP_ARTICLES,
     NAME_PARTICLES,
     NON_ENTITY_HEADS,
     NON_ENTITY_STARTS,
@@ -83,7 +84,9 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
             continue
         if span.end < len(doc) and doc[span.end].lower_ in ("gang", "cartel"):
             span, kind = doc[span.start : span.end + 1], "CriminalGroup"
-        elif _described_as_group(doc, span) or _trafficking_organization(span, kind):
+        elif _described_as_group(doc, span) or _trafficking_organization(doc, span, kind) or (
+            kind in ("Person", "Organization") and span[0].lower_ in GROUP_ARTICLES
+        ):
             kind = "CriminalGroup"
         elif kind == "Person":
             span = _widen(doc, span, used)
@@ -210,12 +213,14 @@ def _described_as_group(doc: Doc, span: SpacySpan) -> bool:
     return bool(match) and bool(_CRIME_WORDS & set(match.group(0).lower().replace(",", " ").split()))
 
 
-def _trafficking_organization(span: SpacySpan, kind: str) -> bool:
-    """"the Carrillo Fuentes Organization" in a sentence about drugs or cartels is a cartel."""
-    return (
-        kind == "Organization"
-        and span[-1].lower_ in ("organization", "organisation")
-        and bool(CRIME_CONTEXT_WORDS & {t.lower_ for t in span.sent})
+def _trafficking_organization(doc: Doc, span: SpacySpan, kind: str) -> bool:
+    """"the Carrillo Fuentes Organization" in a sentence about drugs or cartels, or beside a known
+    cartel, is a cartel."""
+    if kind != "Organization" or span[-1].lower_ not in ("organization", "organisation"):
+        return False
+    sent = span.sent
+    return bool(CRIME_CONTEXT_WORDS & {t.lower_ for t in sent}) or any(
+        hit.label_ == "CriminalGroup" and sent.start <= hit.start < sent.end for hit in doc.spans[SPAN_KEY]
     )
 
 

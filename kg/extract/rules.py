@@ -21,7 +21,7 @@ GOVERNMENT_WORDS = frozenset(
         "consulate", "government", "legislature", "parliament", "assembly", "force", "corps", "marines",
         "constabulary", "directorate", "gendarmerie", "circuit", "forces", "command", "subcommittee",
         "policía", "policia", "polícia", "ministerio", "ministério", "ejército", "ejercito", "exército",
-        "exercito", "guardia", "gobierno", "governo", "dirección", "direccion", "troopers"
+        "exercito", "guardia", "gobierno", "governo", "dirección", "direccion", "troopers", "unit"
     }
 )
 GUNMAKER_WORDS = frozenset({"arms", "firearms", "armory", "armoury", "munitions", "armaments"})
@@ -33,6 +33,8 @@ LEGISLATIVE_WORDS = frozenset(
 CRIME_CONTEXT_WORDS = frozenset(
     {"cartel", "cartels", "drug", "drugs", "trafficking", "criminal", "gang", "gangs", "narcotics"}
 )
+#: First words of "Los Cachiros", "Las Flores": a group's name, not a person's.
+GROUP_ARTICLES = frozenset({"los", "las"})
 #: Words that make an unlisted name a gun shop, pawn shop or show ("Miller Guns and Ammo", "Guns Unlimited"):
 #: places of sale, not entities. Makers named "... Guns" are in the gazetteer.
 STORE_WORDS = frozenset({"guns", "ammo", "pawn", "outfitters", "sporting", "gunsmith", "gunsmithing", "tactical"})
@@ -144,7 +146,7 @@ BODY_KINDS = (
     "police department", "security ministry", "customs agency", "interior ministry", "ministry of interior",
     "army", "navy", "military", "police", "congress", "senate", "marines", "government",
     "county sheriff's office", "sheriff's office", "sheriff's department", "county sheriff's department",
-    "state police", "highway patrol", "department of public safety", "state prosecutor's office",
+    "state police", "state patrol", "highway patrol", "department of public safety", "state prosecutor's office",
 )
 #: Body words a city, county or state (not a country) can stand before: its own force or office.
 LOCAL_BODY_KINDS = frozenset(
