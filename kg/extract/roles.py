@@ -33,7 +33,8 @@ _JOIN = frozenset({"participate", "join", "attend"})
 _COURT_TITLES = frozenset({"judge", "justice", "magistrate", "prosecutor", "prosecutors"})
 #: Nouns that place an event by the town after "of" ("on the outskirts of Reynosa").
 _VICINITY = frozenset(
-    {"outskirt", "outskirts", "edge", "suburb", "suburbs", "vicinity", "center", "centre", "port", "city", "town"}
+    {"outskirt", "outskirts", "edge", "suburb", "suburbs", "vicinity", "center", "centre"}
+    | {"port", "city", "town", "state", "municipality", "province", "department"}
 )
 
 
