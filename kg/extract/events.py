@@ -119,7 +119,8 @@ _COURT_WORDS = frozenset({"court", "lawsuit", "suit", "complaint", "judge", "cha
 _PRISON_WORDS = frozenset({"prison", "charge", "sentence", "imprisonment", "year", "fine"})
 #: Exports are trade unless the sentence calls them unlawful.
 _ILLEGAL = frozenset({"illegally", "illegal", "unlawfully", "unlawful", "illicitly", "illicit", "smuggle"})
-#: Buying or moving guns is a scheme when the sentence calls it unlawful or reports it from a case.
+#: Buying or moving guns is a scheme when the sentence calls it unlawful or reports it from a case
+#: ("According to the indictment, X bought 30 rifles").
 _ACQUIRE_OR_MOVE = frozenset({"purchase", "buy", "acquire", "obtain", "transport"})
 _START_VERBS = frozenset(["begin", "launch", "start", "create", "establish", "initiate", "found", "announce"])
 #: Verbs that move things; they tell a scheme only when their object is the guns ("shipped them to Kingston").
@@ -183,7 +184,8 @@ def _trigger_type(token: Token, words: set[str], sentence: Sentence) -> str | No
     if lemma == "export" and not words & _ILLEGAL:
         return None
     if lemma in _ACQUIRE_OR_MOVE:
-        return "Smuggling" if words & _ILLEGAL or (lemma == "transport" and words & LAWSUIT) else None
+        cited = "accord" in words and words & (LAWSUIT | _COURT_WORDS)
+        return "Smuggling" if words & _ILLEGAL or cited or (lemma == "transport" and words & LAWSUIT) else None
     if lemma in SMUGGLING or lower in SMUGGLING:
         return "Smuggling"
     if lemma in SEIZURE:
