@@ -278,3 +278,10 @@ def test_los_groups_and_named_trafficking_organisations_are_criminal_groups() ->
     assert found.get("Beltrán Leyva Organization") == "CriminalGroup"
     assert found.get("Los Pelones") == "CriminalGroup"
     assert typed("Officers in Los Mochis arrested Luis Garcia.").get("Los Mochis") == "City"
+
+
+def test_a_quoted_nickname_inside_a_name_is_one_person_and_the_nickname_joins_them() -> None:
+    found = entities_of("Joaquín “El Chapo” Guzmán was extradited in 2017. El Chapo was convicted.")
+    people = [e for e in found if e.type == "Person"]
+    assert len(people) == 1, people
+    assert {m.text for m in people[0].mentions} >= {"Joaquín “El Chapo” Guzmán", "El Chapo"}

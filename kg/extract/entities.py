@@ -259,6 +259,8 @@ def _alias_links(doc: Doc, mentions: list[Mention]) -> dict[str, str]:
     """`X (ACR)` and `X, also known as "Nick"`: the second form names the first."""
     links: dict[str, str] = {}
     for m in mentions:
+        if any(o.key == m.key and o.start <= m.start and m.end < o.end for o in mentions if o.type == "Person"):
+            links.setdefault(m.text, m.key)
         tail = doc[m.end : m.end + 6]
         if len(tail) >= 3 and tail[0].text == "(" and tail[2].text == ")" and _ACRONYM.match(tail[1].text):
             links.setdefault(tail[1].text, m.key)

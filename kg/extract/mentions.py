@@ -58,9 +58,13 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
     `taken` are the tokens of gazetteer mentions, `places` those of place mentions.
     """
     headlines = headline_tokens(doc)
-    out = []
-    used = set(taken)
+    out = _nicknamed_people(doc, taken)
+    nicknamed = {i for m in out for i in range(m.start, m.end)}
+    used = set(taken) | nicknamed
     for ent in doc.ents:
+        ent = _after_nicknamed(doc, ent, nicknamed)
+        if ent is None:
+            continue
         if ent.label_ in MISLABELLED_PEOPLE:
             span = _trim(doc, ent, taken, person=True)
             if span is not None and _person_like(span) and _person_context(doc, span):
@@ -263,6 +267,49 @@ def _name_token(token: Token) -> bool:
     return (token.pos_ == "PROPN" and token.text[:1].isupper() and token.is_alpha) or (
         token.lower_ in NAME_PARTICLES and token.text.islower()
     )
+
+
+_OPEN_QUOTES = frozenset({"'", "‘", "“", '"'})
+_CLOSE_QUOTES = frozenset({"'", "’", "”", '"'})
+
+
+def _nicknamed_people(doc: Doc, taken: set[int]) -> list[Mention]:
+    """"Joaquín “El Chapo” Guzmán": the model cuts such names at the quotes. The whole name is one
+    person, and the nickname on its own is a second mention of them."""
+    out: list[Mention] = []
+    for q in range(1, len(doc) - 3):
+        if doc[q].text not in _OPEN_QUOTES or not _capitalised_name(doc[q - 1]) or q - 1 in taken:
+            continue
+        close = next((k for k in range(q + 2, min(q + 5, len(doc))) if doc[k].text in _CLOSE_QUOTES), None)
+        if close is None or not all(_capitalised_name(t) for t in doc[q + 1 : close]):
+            continue
+        start, end = q - 1, close + 1
+        while start > 0 and _capitalised_name(doc[start - 1]) and start - 1 not in taken:
+            start -= 1
+        while end < len(doc) and _capitalised_name(doc[end]) and end not in taken and end - close <= 3:
+            end += 1
+        if end == close + 1 or (out and start < out[-1].end):
+            continue
+        key = surface_key("Person", f"{doc[start:q].text} {doc[close + 1 : end].text}")
+        out += [Mention(start, end, "Person", key), Mention(q + 1, close, "Person", key)]
+    return out
+
+
+def _after_nicknamed(doc: Doc, ent: SpacySpan, nicknamed: set[int]) -> SpacySpan | None:
+    """The part of a model entity after a nicknamed name it overlaps ("Guzman and Ovidio" -> "Ovidio")."""
+    start = ent.start
+    while start < ent.end and (start in nicknamed or doc[start].is_punct or doc[start].pos_ == "CCONJ"):
+        start += 1
+    if start == ent.start:
+        return ent
+    end = start
+    while end < ent.end and end not in nicknamed:
+        end += 1
+    return SpacySpan(doc, start, end, label=ent.label_) if end > start else None
+
+
+def _capitalised_name(token: Token) -> bool:
+    return token.is_alpha and token.text[:1].isupper() and token.lower_ not in ORG_HINT_WORDS
 
 
 def _unlabelled_people(doc: Doc, used: set[int], headlines: set[int]) -> list[Mention]:
