@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from kg.extract import extract, load_pipeline
 from kg.extract.gazetteer import DATA_DIR, PLACE_FILE, TYPED_FILES, load_gazetteer, read_records
+from kg.records import DocumentInfo
 
 
 def test_every_file_parses_and_every_id_is_unique() -> None:
@@ -64,3 +66,10 @@ def test_agencies_and_groups_resolve_by_any_name() -> None:
     assert gazetteer.organisation("Cártel del Golfo").id == "org:gulf-cartel"
     assert gazetteer.organisation("Caribbean Community").type == "Organization"
     assert gazetteer.by_kind[("MX", "foreign ministry")].id == "org:sre"
+
+
+def test_a_hyphenated_curated_name_also_matches_with_a_space() -> None:
+    info = DocumentInfo("h", "", "2024-01-01", "Members of the Beltrán Leyva Organization bought Kel Tec pistols.")
+    found = {e.label: e.type for e in extract(info, load_pipeline()).entities}
+    assert found.get("Beltrán Leyva Organization") == "CriminalGroup"
+    assert found.get("Kel Tec") == "Gunmaker"

@@ -153,9 +153,12 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
-def _variants(name: str, plural: bool) -> set[str]:
-    """Spellings the matcher should also accept: folded accents, curly apostrophes, plurals."""
+def _variants(name: str, plural: bool, curated: bool = False) -> set[str]:
+    """Spellings the matcher should also accept: folded accents, curly apostrophes, plurals, and for
+    the curated lists hyphens as spaces ("Beltrán-Leyva" is often written "Beltrán Leyva")."""
     out = {name, fold(name) or name}
+    if curated and "-" in name and not any(ch.isdigit() for ch in name):
+        out |= {v.replace("-", " ") for v in out}
     out |= {v.replace("'", "\u2019") for v in out if "'" in v}
     out |= {v.replace(" & ", " and ") for v in out if " & " in v}
     if plural:
@@ -172,7 +175,8 @@ class GazetteerMatcher:
         self.orth = PhraseMatcher(nlp.vocab, attr="ORTH")
         for entry in gazetteer.entries.values():
             plural = entry.type == "WeaponType"
-            names = sorted({v for name in entry.names() for v in _variants(name, plural)})
+            curated = entry.type in _PREFIX
+            names = sorted({v for name in entry.names() for v in _variants(name, plural, curated)})
             self.lower.add(entry.id, list(nlp.tokenizer.pipe(names)))
             if entry.acronyms:
                 acronyms = sorted({v for a in entry.acronyms for v in _variants(a, plural)})
