@@ -486,3 +486,18 @@ def test_statistics_and_habits_stay_out_of_events() -> None:
         "Mexico prioritizes firearms flows in its talks with the United States.",
     ]:
         assert run(text).events() == []
+
+
+def test_court_appearances_acquittals_and_handed_sentences_are_lawsuits() -> None:
+    for text, town in [
+        ("Juan Perez appeared in federal court in Tucson on Monday.", {"Tucson"}),
+        ("Juan Perez made his initial appearance in federal court in Tucson on Monday.", {"Tucson"}),
+        ("Juan Perez was handed a five-year sentence by a federal judge in Phoenix.", {"Phoenix"}),
+        ("A federal jury in Tucson acquitted Juan Perez of smuggling charges.", {"Tucson"}),
+    ]:
+        view = run(text)
+        (case,) = view.events("Lawsuit")
+        assert view.args(case)["defendant"] == {"Juan Perez"}
+        assert view.args(case)["occurredIn"] == town
+    view = run("ATF Director Steven Dettelbach appeared before the House Judiciary Committee in June 2023.")
+    assert [e.type for e in view.events()] == ["Event"]

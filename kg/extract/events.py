@@ -44,6 +44,7 @@ LAWSUIT = frozenset(
         "indictment",
         "arraign",
         "arraignment",
+        "acquit",
         "plead",
         "plea",
         "convict",
@@ -128,7 +129,7 @@ _MOVE = frozenset(["ship", "send", "mail", "carry", "take", "funnel", "run", "mo
 #: Verbs that find things; they tell a seizure only when their object is the guns ("rifles were found").
 _FIND = frozenset(["find", "recover", "discover"])
 #: "received 108 months in prison", "were given terms of 46 to 70 months": a sentencing.
-_GET = frozenset(["receive", "give", "get", "impose", "serve"])
+_GET = frozenset(["receive", "give", "hand", "get", "impose", "serve"])
 _TERMS = frozenset(["month", "year", "term", "sentence", "probation", "imprisonment"])
 #: Collective nouns for a criminal crew: "the ring moved 200 rifles" reports a scheme, not trade.
 _CREW = frozenset({"ring", "network", "scheme", "cell", "gang", "cartel", "organization", "smuggler", "trafficker"})
@@ -177,8 +178,10 @@ def _trigger_type(token: Token, words: set[str], sentence: Sentence) -> str | No
         return "Lawsuit" if words & (_COURT_WORDS if lemma == "file" else _PRISON_WORDS) else None
     if lemma in ("case", "complaint") and token.pos_ == "NOUN":
         return "Lawsuit" if any(c.lower_ == "against" for c in token.children) else None
-    if lemma in ("appear", "release") and token.pos_ == "VERB":
-        return "Event" if _appears_or_releases(token) else None
+    if lemma in ("appear", "appearance"):
+        return _appearance(token)
+    if lemma == "release" and token.pos_ == "VERB":
+        return "Event" if any(c.dep_ == "dobj" and _lemma(c) in _REPORTS for c in token.children) else None
     if lower.startswith("purchas") and token.i > 0 and token.doc[token.i - 1].lower_ == "straw":
         return "Smuggling"
     if lemma == "export" and not words & _ILLEGAL:
@@ -257,11 +260,13 @@ def _authored(token: Token, sentence: Sentence) -> bool:
     return token.dep_ == "nsubj" and token.head.tag_ == "VBD" and any(m and m.entity.type in bodies for m in named)
 
 
-def _appears_or_releases(token: Token) -> bool:
-    """ "appeared before the House Judiciary Committee", "released a report": a hearing, a report's release."""
-    if _lemma(token) == "appear":
-        return any(c.lower_ == "before" for c in token.children)
-    return any(c.dep_ == "dobj" and _lemma(c) in _REPORTS for c in token.children)
+def _appearance(token: Token) -> str | None:
+    """ "appeared in federal court", "appeared before a judge": a court date; "appeared before the
+    House Judiciary Committee": a hearing."""
+    places = [g for c in token.children if c.lower_ in ("in", "before") for g in c.children]
+    if any(_lemma(t) in _COURT_WORDS | {"magistrate"} for p in places for t in p.subtree):
+        return "Lawsuit"
+    return "Event" if any(c.lower_ == "before" for c in token.children) else None
 
 
 def _accuser_is_a_court_party(token: Token) -> bool:

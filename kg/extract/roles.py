@@ -31,6 +31,8 @@ _ALIAS_WORDS = frozenset({"known", "called", "nicknamed", "dubbed", "alias", "ak
 #: "participate in the U.S.-CARICOM Dialogue": who is named in the gathering takes part in it.
 _JOIN = frozenset({"participate", "join", "attend"})
 _COURT_TITLES = frozenset({"judge", "justice", "magistrate", "prosecutor", "prosecutors"})
+#: "a federal judge in Phoenix", "a jury in Tucson": the town of the court.
+_BENCH = frozenset({"court", "judge", "jury"})
 #: Nouns that place an event by the town after "of" ("on the outskirts of Reynosa").
 _VICINITY = frozenset(
     {"outskirt", "outskirts", "edge", "suburb", "suburbs", "vicinity", "center", "centre"}
@@ -127,7 +129,8 @@ def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> 
     parties = {"Person", "Gunmaker", "Organization", "CriminalGroup"}
     lemma = _lemma(trigger)
     passive = _passive(trigger)
-    if lemma in ("sue", "charge", "sentence", "convict", "indict", "prosecute", "find", "accuse") and not passive:
+    takes_object = ("sue", "charge", "sentence", "convict", "acquit", "indict", "prosecute", "find", "accuse")
+    if lemma in takes_object and not passive:
         defendants = _objects(doc, sentence, trigger, parties if lemma in ("sue", "charge") else people)
         if not defendants and lemma == "charge":
             accused = [g for c in trigger.children if c.lower_ == "against" for g in c.children]
@@ -138,6 +141,8 @@ def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> 
     else:
         defendants = _subjects(doc, sentence, trigger, people)
         defendants = defendants or _nominal_parties(doc, sentence, trigger, parties)
+        if lemma == "appearance":
+            defendants = defendants or _bringers(doc, sentence, trigger, people)
     plaintiffs = []
     if lemma in ("sue", "lawsuit", "suit", "case", "complaint") and not passive:
         plaintiffs = _subjects(doc, sentence, trigger, {"Country", "Organization", "Person", "GovernmentBody"})
@@ -214,7 +219,7 @@ def _among_those(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) 
 
 
 def _court_towns(doc: Doc, sentence: Sentence, trigger: Token) -> list[ResolvedMention]:
-    """The town of the court: "in Tucson federal court", "filed in federal court in Yuma", "In San
+    """The town of the court: "in Tucson federal court", "a judge in Phoenix", "filed in federal court in Yuma", "In San
     Antonio, a judge sentenced" (an opening "In X," sets the scene of the whole sentence)."""
     found = []
     for town in sentence.of_types(["City"]):
@@ -223,7 +228,7 @@ def _court_towns(doc: Doc, sentence: Sentence, trigger: Token) -> list[ResolvedM
             continue
         prep = governed[1]
         opening = prep.i == sentence.span.start
-        court = _lemma(prep.head) == "court" or _lemma(phrase_head(head_token(doc, town))) == "court"
+        court = _lemma(prep.head) in _BENCH or _lemma(phrase_head(head_token(doc, town))) == "court"
         court = court or any(_lemma(g) == "court" for c in prep.head.children if c.dep_ == "prep" for g in c.children)
         if opening or court or prep.head.i == trigger.i:
             found.append(town)
