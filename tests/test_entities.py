@@ -285,3 +285,9 @@ def test_a_quoted_nickname_inside_a_name_is_one_person_and_the_nickname_joins_th
     people = [e for e in found if e.type == "Person"]
     assert len(people) == 1, people
     assert {m.text for m in people[0].mentions} >= {"Joaquín “El Chapo” Guzmán", "El Chapo"}
+
+
+def test_a_one_word_town_after_in_is_a_place_even_when_the_model_says_person() -> None:
+    found = typed("The Los Angeles County Sheriff's Department arrested Ricardo Soto in Compton.")
+    assert found.get("Compton") == "City"
+    assert found.get("Ricardo Soto") == "Person"

@@ -123,10 +123,13 @@ def _choose(
 
 
 def _strong_place_cue(doc: Doc, span: SpacySpan) -> bool:
-    """"Katy, Texas" or ", of Katy": cues that beat the model calling the name a person."""
+    """"Katy, Texas", ", of Katy" or "in Compton" (one word, owning nothing): cues that beat the
+    model calling the name a person."""
     nxt = doc[span.end] if span.end < len(doc) else None
     if nxt is not None and nxt.text == "," and _is_place_name(doc, span.end + 1):
         return True
+    if len(span) == 1 and span.start > 0 and doc[span.start - 1].lower_ in ("in", "near", "outside", "through"):
+        return nxt is None or nxt.text not in ("'s", "’s")
     return span.start > 1 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].text == ","
 
 
