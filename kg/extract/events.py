@@ -33,78 +33,9 @@ from kg.extract.roles import (
     smuggling_roles,
     violence_roles,
 )
+from kg.extract.triggers import ILLEGAL, MOVE, WEAK_LAWSUIT, crew_subject, lemma_of, trigger_type
 from kg.records import DocumentInfo, EntityRecord, RelationRecord
 
-LAWSUIT = frozenset(
-    [
-        "sue",
-        "lawsuit",
-        "suit",
-        "indict",
-        "indictment",
-        "arraign",
-        "arraignment",
-        "acquit",
-        "plead",
-        "plea",
-        "convict",
-        "conviction",
-        "sentence",
-        "sentencing",
-        "trial",
-        "prosecute",
-        "prosecution",
-        "verdict",
-        "charge",
-    ]
-)
-SMUGGLING = frozenset(["smuggle", "smuggling", "traffic", "trafficking", "gunrunning", "export", "supply", "deliver"])
-SEIZURE = frozenset(["seize", "seizure", "confiscate", "confiscation", "intercept", "interception"])
-ATTACK = frozenset(
-    ["attack", "ambush", "shoot", "shooting", "kill", "killing", "murder", "assassinate", "assassination", "massacre"]
-)
-POLICY = frozenset(
-    [
-        "enact",
-        "sign",
-        "launch",
-        "deploy",
-        "pass",
-        "adopt",
-        "approve",
-        "declare",
-        "designate",
-        "sanction",
-        "ban",
-        "freeze",
-        "agree",
-    ]
-)
-#: Policy verbs that are also verbs of saying ("declared that ...") or of plain agreement; they need
-#: a government acting and a thing declared or agreed to, not a clause.
-_POLICY_NEEDS_ACTOR = frozenset(["declare", "agree"])
-MEETING = frozenset(
-    [
-        "meet",
-        "meeting",
-        "dialogue",
-        "visit",
-        "summit",
-        "conference",
-        "engagement",
-        "anniversary",
-        "participation",
-        "renew",
-        "publish",
-        "participate",
-        "attend",
-        "host",
-        "hearing",
-        "testify",
-        "talks",
-    ]
-)
-_LAW_WORDS = frozenset(["law", "act", "bill", "order", "decree", "agreement", "treaty"])
 _FUTURE = frozenset(["schedule", "expect", "set", "due"])
 _REPORTING = frozenset(["say", "announce", "tell", "state", "report", "confirm", "add"])
 _STATISTICAL = re.compile(
@@ -116,183 +47,7 @@ _PROGRAMME = re.compile(
 )
 #: Nouns that make a trigger the name of a charge ("one count of trafficking"), not a scheme.
 _CHARGE_NOUNS = frozenset({"count", "charge", "offense", "offence", "penalty", "law", "act", "conviction"})
-_COURT_WORDS = frozenset({"court", "lawsuit", "suit", "complaint", "judge", "charge"})
-_PRISON_WORDS = frozenset({"prison", "charge", "sentence", "imprisonment", "year", "fine"})
-#: Exports are trade unless the sentence calls them unlawful.
-_ILLEGAL = frozenset({"illegally", "illegal", "unlawfully", "unlawful", "illicitly", "illicit", "smuggle"})
-#: Buying or moving guns is a scheme when the sentence calls it unlawful or reports it from a case
-#: ("According to the indictment, X bought 30 rifles").
-_ACQUIRE_OR_MOVE = frozenset({"purchase", "buy", "acquire", "obtain", "transport"})
 _START_VERBS = frozenset(["begin", "launch", "start", "create", "establish", "initiate", "found", "announce"])
-#: Verbs that move things; they tell a scheme only when their object is the guns ("shipped them to Kingston").
-_MOVE = frozenset(["ship", "send", "mail", "carry", "take", "funnel", "run", "move", "haul"])
-#: Verbs that find things; they tell a seizure only when their object is the guns ("rifles were found").
-_FIND = frozenset(["find", "recover", "discover"])
-#: "received 108 months in prison", "were given terms of 46 to 70 months": a sentencing.
-_GET = frozenset(["receive", "give", "hand", "get", "impose", "serve"])
-_TERMS = frozenset(["month", "year", "term", "sentence", "probation", "imprisonment"])
-#: Collective nouns for a criminal crew: "the ring moved 200 rifles" reports a scheme, not trade.
-_CREW = frozenset({"ring", "network", "scheme", "cell", "gang", "cartel", "organization", "smuggler", "trafficker"})
-#: Authored documents; "a report by SEDENA found ..." is the report's release, an Event.
-_REPORTS = frozenset({"report", "study", "audit", "review"})
-#: "admitted that he ...": a plea, but only in a document that reports a case in other words too.
-WEAK_LAWSUIT = frozenset(["admit"])
-
-
-def _lemma(token: Token) -> str:
-    return token.lemma_.lower()
-
-
-def _trigger_type(token: Token, words: set[str], sentence: Sentence) -> str | None:
-    """The event type a word announces in a sentence whose lemmas are `words`, if any."""
-    lemma = _lemma(token)
-    lower = token.lower_
-    if lemma in LAWSUIT or lower in LAWSUIT:
-        if lemma == "charge" and token.pos_ != "VERB" and not any(c.lower_ == "against" for c in token.children):
-            return None
-        if lemma == "sentence" and token.pos_ == "NOUN" and lower != "sentencing":
-            return None
-        return "Lawsuit"
-    if lemma in _GET:
-        return "Lawsuit" if _names_a_term(token) else None
-    if lemma in WEAK_LAWSUIT and token.pos_ == "VERB":
-        return "Lawsuit"
-    if lemma in _MOVE:
-        return "Smuggling" if _handles_guns(token, sentence, pronouns=True) else None
-    if lemma == "arm" and token.pos_ == "VERB":
-        return "Smuggling" if _arms_a_group(token, sentence) else None
-    if lemma in _REPORTS and token.pos_ == "NOUN":
-        return "Event" if _authored(token, sentence) else None
-    if lemma == "find" and any(_lemma(c) == "guilty" for c in token.children):
-        return "Lawsuit"
-    if lemma == "accuse" and token.pos_ == "VERB":
-        return "Lawsuit" if _accuser_is_a_court_party(token) else None
-    if lemma == "open" and any(c.dep_ == "dobj" and c.lower_ == "fire" for c in token.children):
-        return "Attack"
-    if lemma in ("create", "establish") and token.pos_ == "VERB":
-        return "PolicyAction" if _creates_a_body(token, sentence) else None
-    if lemma in _FIND:
-        found_guns = _handles_guns(token, sentence, pronouns=lemma == "recover")
-        return "Seizure" if found_guns and not _verdict(token) else None
-    if lemma in ("file", "face"):
-        return "Lawsuit" if words & (_COURT_WORDS if lemma == "file" else _PRISON_WORDS) else None
-    if lemma in ("case", "complaint") and token.pos_ == "NOUN":
-        return "Lawsuit" if any(c.lower_ == "against" for c in token.children) else None
-    if lemma in ("appear", "appearance"):
-        return _appearance(token)
-    if lemma == "release" and token.pos_ == "VERB":
-        return "Event" if any(c.dep_ == "dobj" and _lemma(c) in _REPORTS for c in token.children) else None
-    if lower.startswith("purchas") and token.i > 0 and token.doc[token.i - 1].lower_ == "straw":
-        return "Smuggling"
-    if lemma == "export" and not words & _ILLEGAL:
-        return None
-    if lemma in _ACQUIRE_OR_MOVE:
-        cited = "accord" in words and words & (LAWSUIT | _COURT_WORDS)
-        return "Smuggling" if words & _ILLEGAL or cited or (lemma == "transport" and words & LAWSUIT) else None
-    if lemma in SMUGGLING or lower in SMUGGLING:
-        return "Smuggling"
-    if lemma in SEIZURE:
-        return "Seizure"
-    if lemma in ATTACK:
-        return "Attack"
-    if lemma in POLICY:
-        if lemma in ("sign", "pass", "adopt", "approve") and not words & _LAW_WORDS:
-            return None
-        if lemma in _POLICY_NEEDS_ACTOR and not _government_acts(token, sentence):
-            return None
-        return "PolicyAction"
-    if lemma in MEETING or lower in MEETING:
-        press = any(c.lower_ in ("press", "news") for c in token.children)
-        unheld = lower == "talks" and token.dep_ != "dobj"
-        saying = lemma == "testify" and any(c.dep_ == "ccomp" for c in token.children)
-        return None if press or unheld or saying else "Event"
-    return None
-
-
-def _government_acts(token: Token, sentence: Sentence) -> bool:
-    """ "Ecuador's President declared a state of emergency", "Peru and Chile agreed to share data":
-    a named actor is the subject and the verb takes a thing or an action, not a reported clause."""
-    if token.pos_ != "VERB" or any(c.dep_ == "ccomp" for c in token.children):
-        return False
-    subjects = [c for c in token.children if c.dep_ == "nsubj"]
-    actors = ("Country", "GovernmentBody", "Person")
-    named = [sentence.mention_at(t) for s in subjects for t in s.subtree]
-    return any(m is not None and m.entity.type in actors for m in named)
-
-
-def _names_a_term(token: Token) -> bool:
-    """ "received 108 months in prison", "imposed the sentence": the object is a prison term."""
-    objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
-    return any(_lemma(t) in _TERMS for o in objects for t in o.subtree)
-
-
-def _handles_guns(token: Token, sentence: Sentence, *, pronouns: bool) -> bool:
-    """The verb's object (or passive subject) is guns: a weapon word, a named maker or model,
-    or with `pronouns` "them" / "Twenty-nine of them" standing for guns just named."""
-    objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
-    if not objects and token.dep_ == "conj":
-        objects = [c for c in token.head.children if c.dep_ in ("dobj", "nsubjpass")]
-    span = sentence.span
-    for phrase in objects:
-        for word in (t for t in phrase.subtree if span.start <= t.i < span.end):
-            mention = sentence.mention_at(word)
-            if _lemma(word) in WEAPON_WORDS or (mention and mention.entity.type in ("WeaponType", "Gunmaker")):
-                return True
-            if pronouns and word.lower_ in ("them", "they") and word.dep_ in ("dobj", "nsubjpass", "pobj"):
-                return True
-    return False
-
-
-def _arms_a_group(token: Token, sentence: Sentence) -> bool:
-    """ "armed the Sinaloa Cartel with rifles": the armed party is a criminal group."""
-    objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
-    named = [sentence.mention_at(t) for o in objects for t in o.subtree]
-    return any(m is not None and m.entity.type == "CriminalGroup" for m in named)
-
-
-def _authored(token: Token, sentence: Sentence) -> bool:
-    """ "a report by SEDENA found", "the GAO's 2021 report concluded": a named body's report that
-    did something, not one only cited ("according to a report")."""
-    authors = [c for c in token.children if c.dep_ == "poss"]
-    authors += [g for c in token.children if c.lower_ == "by" for g in c.children]
-    named = [sentence.mention_at(t) for a in authors for t in a.subtree]
-    bodies = ("GovernmentBody", "Organization")
-    return token.dep_ == "nsubj" and token.head.tag_ == "VBD" and any(m and m.entity.type in bodies for m in named)
-
-
-def _appearance(token: Token) -> str | None:
-    """ "appeared in federal court", "appeared before a judge": a court date; "appeared before the
-    House Judiciary Committee": a hearing."""
-    places = [g for c in token.children if c.lower_ in ("in", "before") for g in c.children]
-    if any(_lemma(t) in _COURT_WORDS | {"magistrate"} for p in places for t in p.subtree):
-        return "Lawsuit"
-    return "Event" if any(c.lower_ == "before" for c in token.children) else None
-
-
-def _accuser_is_a_court_party(token: Token) -> bool:
-    """ "Prosecutors accused X of ...", "the indictment accuses X": an accusation in a case."""
-    subjects = [c for c in token.children if c.dep_ == "nsubj"]
-    return any(_lemma(s) in ("prosecutor", "indictment", "complaint", "lawsuit", "prosecution") for s in subjects)
-
-
-def _creates_a_body(token: Token, sentence: Sentence) -> bool:
-    """ "the government created the National Guard": a new government body is a policy action."""
-    objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
-    named = [sentence.mention_at(t) for o in objects for t in o.subtree]
-    return any(m is not None and m.entity.type == "GovernmentBody" for m in named)
-
-
-def _crew_subject(token: Token) -> bool:
-    """ "The ring moved 200 rifles": a criminal crew is the subject of a verb of moving."""
-    subjects = [c for c in token.children if c.dep_ == "nsubj"]
-    if not subjects and token.dep_ == "conj":
-        subjects = [c for c in token.head.children if c.dep_ == "nsubj"]
-    return any(_lemma(s) in _CREW for s in subjects)
-
-
-def _verdict(token: Token) -> bool:
-    """ "was found guilty", "found dead": a finding about people, not guns."""
-    return any(c.dep_ in ("acomp", "oprd", "ccomp", "xcomp") for c in token.children)
 
 
 def _under_according_to(token: Token) -> bool:
@@ -310,7 +65,7 @@ def _scope(token: Token) -> Token:
 def _charge_name(token: Token) -> bool:
     """ "one count of trafficking in firearms": the name of a charge, a scheme only if it names more."""
     nearby = [token.head, token.head.head, token.head.head.head]
-    return any(_lemma(t) in _CHARGE_NOUNS for t in nearby)
+    return any(lemma_of(t) in _CHARGE_NOUNS for t in nearby)
 
 
 def _past(token: Token) -> bool:
@@ -326,8 +81,8 @@ def _about_guns(token: Token, sentence: Sentence, words: set[str]) -> bool:
     them is only a scheme when it is unlawful or goes to a criminal group."""
     if not (words & WEAPON_WORDS or sentence.of_types(["WeaponType", "Gunmaker"])):
         return False
-    if _lemma(token) in ("supply", "deliver"):
-        return bool(words & _ILLEGAL or sentence.of_types(["CriminalGroup"]))
+    if lemma_of(token) in ("supply", "deliver"):
+        return bool(words & ILLEGAL or sentence.of_types(["CriminalGroup"]))
     return True
 
 
@@ -337,16 +92,16 @@ def _habitual(sentence: Sentence, trigger: Token) -> bool:
         return True
     if trigger.dep_ in ("acl", "amod"):
         return True
-    auxes = [c for c in trigger.children if c.dep_ in ("aux", "auxpass") and _lemma(c) != "have"]
+    auxes = [c for c in trigger.children if c.dep_ in ("aux", "auxpass") and lemma_of(c) != "have"]
     return trigger.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in auxes)
 
 
 def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int) -> list[Candidate]:
     found: list[Candidate] = []
     tentative: list[Candidate] = []
-    words = {_lemma(t) for t in sentence.span}
+    words = {lemma_of(t) for t in sentence.span}
     for token in sentence.span:
-        kind = _trigger_type(token, words, sentence)
+        kind = trigger_type(token, words, sentence)
         if kind is None or _under_according_to(token) or sentence.mention_at(token) is not None:
             continue
         if kind == "Smuggling" and not _about_guns(token, sentence, words):
@@ -359,7 +114,7 @@ def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
             named = args["perpetrator"] or args["participant"]
             if _charge_name(token) and not (args["participant"] or args["occurredIn"]):
                 continue
-            moved = _lemma(token) in _MOVE and not words & _ILLEGAL and not _crew_subject(token)
+            moved = lemma_of(token) in MOVE and not words & ILLEGAL and not crew_subject(token)
             if not named and (moved or _habitual(sentence, token) or not _past(token)):
                 tentative.append(Candidate(kind, token, root, sentence, args, position))
                 continue
@@ -371,8 +126,8 @@ def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
                 continue
         else:
             args = gathering_roles(doc, sentence, token, root, kind)
-        future = any(_lemma(a) in _FUTURE for a in token.ancestors) or any(c.lower_ == "will" for c in token.children)
-        weak = kind == "Lawsuit" and _lemma(token) in WEAK_LAWSUIT
+        future = any(lemma_of(a) in _FUTURE for a in token.ancestors) or any(c.lower_ == "will" for c in token.children)
+        weak = kind == "Lawsuit" and lemma_of(token) in WEAK_LAWSUIT
         found.append(Candidate(kind, token, root, sentence, args, position, future=future, weak=weak))
     cases = [c for c in found if c.kind == "Lawsuit" and any(d.entity.type == "Person" for d in c.args["defendant"])]
     found.extend(t for t in tentative if any(is_within(t.trigger, c.root) for c in cases))
@@ -393,7 +148,7 @@ def _supply_to_cartel(doc: Doc, sentence: Sentence, position: int) -> list[Candi
             continue
         head = governed[1].head
         objects = [head] + [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
-        if any(_lemma(t) in WEAPON_WORDS for t in objects) and not _charge_name(head):
+        if any(lemma_of(t) in WEAPON_WORDS for t in objects) and not _charge_name(head):
             args = smuggling_roles(doc, sentence, head, head)
             return [Candidate("Smuggling", head, head, sentence, args, position)]
     return []
@@ -427,7 +182,7 @@ def _reported_on(sentence: Sentence, mention: DateMention, candidate: Candidate)
         return False
     verb = span.root.head if span.root.dep_ != "pobj" else span.root.head.head
     trigger = candidate.trigger
-    if _lemma(verb) not in _REPORTING or verb.i == trigger.i:
+    if lemma_of(verb) not in _REPORTING or verb.i == trigger.i:
         return False
     if not verb.is_ancestor(trigger):
         return True
@@ -470,7 +225,7 @@ def _one_per_kind(found: list[Candidate]) -> list[Candidate]:
 def _begun_in_apposition(head: Token) -> bool:
     """ "Project X, an investigation that the police began last spring"."""
     appositions = [c for c in head.children if c.dep_ == "appos"]
-    return any(_lemma(v) in _START_VERBS for a in appositions for v in a.children if v.dep_ in ("relcl", "acl"))
+    return any(lemma_of(v) in _START_VERBS for a in appositions for v in a.children if v.dep_ in ("relcl", "acl"))
 
 
 def _programmes(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int) -> list[Candidate]:
@@ -485,7 +240,9 @@ def _programmes(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
             continue
         head = span.root
         dated = [d for d in sentence_dates(sentence.span, info.date) if 0 <= d.start - span.end_char <= 3]
-        started = _lemma(head.head) in _START_VERBS and head.dep_ in ("dobj", "nsubjpass") or _begun_in_apposition(head)
+        started = (
+            lemma_of(head.head) in _START_VERBS and head.dep_ in ("dobj", "nsubjpass") or _begun_in_apposition(head)
+        )
         if started and not dated:
             dated = sentence_dates(sentence.span, info.date)
         args = {
