@@ -141,7 +141,7 @@ def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> 
     else:
         defendants = _subjects(doc, sentence, trigger, people)
         defendants = defendants or _nominal_parties(doc, sentence, trigger, parties)
-        if lemma == "appearance":
+        if lemma in ("appearance", "hearing"):
             defendants = defendants or _bringers(doc, sentence, trigger, people)
     plaintiffs = []
     if lemma in ("sue", "lawsuit", "suit", "case", "complaint") and not passive:

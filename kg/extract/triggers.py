@@ -99,6 +99,8 @@ _GET = frozenset(["receive", "give", "hand", "get", "impose", "serve"])
 _TERMS = frozenset(["month", "year", "term", "sentence", "probation", "imprisonment"])
 #: Collective nouns for a criminal crew: "the ring moved 200 rifles" reports a scheme, not trade.
 _CREW = frozenset({"ring", "network", "scheme", "cell", "gang", "cartel", "organization", "smuggler", "trafficker"})
+#: "a detention hearing", "the sentencing hearing": a step of a court case, not a committee's hearing.
+_COURT_HEARINGS = frozenset({"detention", "sentencing", "sentence", "bond", "plea", "court", "evidentiary", "status"})
 #: Authored documents; "a report by SEDENA found ..." is the report's release, an Event.
 _REPORTS = frozenset({"report", "study", "audit", "review"})
 #: "admitted that he ...": a plea, but only in a document that reports a case in other words too.
@@ -167,6 +169,8 @@ def trigger_type(token: Token, words: set[str], sentence: Sentence) -> str | Non
         if lemma in _POLICY_NEEDS_ACTOR and not _government_acts(token, sentence):
             return None
         return "PolicyAction"
+    if lemma == "hearing" and any(lemma_of(c) in _COURT_HEARINGS for c in token.children):
+        return "Lawsuit"
     if lemma in MEETING or lower in MEETING:
         press = any(c.lower_ in ("press", "news") for c in token.children)
         unheld = lower == "talks" and token.dep_ != "dobj"
