@@ -291,3 +291,9 @@ def test_a_one_word_town_after_in_is_a_place_even_when_the_model_says_person() -
     found = typed("The Los Angeles County Sheriff's Department arrested Ricardo Soto in Compton.")
     assert found.get("Compton") == "City"
     assert found.get("Ricardo Soto") == "Person"
+
+
+def test_a_shop_where_guns_were_bought_and_a_branch_office_are_not_entities() -> None:
+    found = typed("The rifles were bought at Lone Wolf Trading Company in Glendale, Arizona.")
+    assert set(found) == {"Glendale", "Arizona"}, found
+    assert "Tucson Branch Office" not in typed("Maria Vega of the Tucson Branch Office prosecuted the case.")

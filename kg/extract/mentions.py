@@ -29,6 +29,7 @@ from kg.extract.rules import (
     PERSON_AFTER,
     PERSON_BEFORE,
     PERSON_TITLES,
+    PURCHASE_LEMMAS,
     STORE_WORDS,
     classify_org,
 )
@@ -84,6 +85,8 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
         if span is None or not_an_entity(doc, span):
             continue
         kind = _model_type(doc, span, ent.label_)
+        if kind == "Organization" and _bought_at(doc, span):
+            continue
         if kind is None or (span.start in headlines and (kind != "Person" or not _person_context(doc, span))):
             continue
         if span.end < len(doc) and doc[span.end].lower_ in ("gang", "cartel"):
@@ -172,7 +175,7 @@ def _trim(doc: Doc, ent: SpacySpan, taken: set[int], person: bool = False) -> Sp
 
 
 def _skippable_start(token: Token, person: bool) -> bool:
-    return token.lower_ in ("the", "a", "an") or (person and token.lower_.rstrip(".") in PERSON_TITLES)
+    return token.lower_ in ("the", "a", "an", "'s", "’s") or (person and token.lower_.rstrip(".") in PERSON_TITLES)
 
 
 def not_an_entity(doc: Doc, span: SpacySpan) -> bool:
@@ -215,6 +218,13 @@ def _described_as_group(doc: Doc, span: SpacySpan) -> bool:
     tail = doc[span.end : span.end + 8]
     match = _GROUP_APPOSITION.match(tail.text)
     return bool(match) and bool(_CRIME_WORDS & set(match.group(0).lower().replace(",", " ").split()))
+
+
+def _bought_at(doc: Doc, span: SpacySpan) -> bool:
+    """"bought the rifles at Lone Wolf Trading Company": a place of sale, not an organisation."""
+    if span.start == 0 or doc[span.start - 1].lower_ not in ("at", "from"):
+        return False
+    return any(t.lemma_ in PURCHASE_LEMMAS for t in doc[max(span.start - 6, 0) : span.start])
 
 
 def _trafficking_organization(doc: Doc, span: SpacySpan, kind: str) -> bool:

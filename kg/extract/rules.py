@@ -21,7 +21,7 @@ GOVERNMENT_WORDS = frozenset(
         "consulate", "government", "legislature", "parliament", "assembly", "force", "corps", "marines",
         "constabulary", "directorate", "gendarmerie", "circuit", "forces", "command", "subcommittee",
         "policía", "policia", "polícia", "ministerio", "ministério", "ejército", "ejercito", "exército",
-        "exercito", "guardia", "gobierno", "governo", "dirección", "direccion", "troopers", "unit"
+        "exercito", "guardia", "gobierno", "governo", "dirección", "direccion", "troopers", "unit", "cabinet"
     }
 )
 GUNMAKER_WORDS = frozenset({"arms", "firearms", "armory", "armoury", "munitions", "armaments"})
@@ -33,6 +33,8 @@ LEGISLATIVE_WORDS = frozenset(
 CRIME_CONTEXT_WORDS = frozenset(
     {"cartel", "cartels", "drug", "drugs", "trafficking", "criminal", "gang", "gangs", "narcotics"}
 )
+#: Verbs that, a few words before "at X" or "from X", make X a shop ("bought the rifles at Lone Wolf").
+PURCHASE_LEMMAS = frozenset({"buy", "purchase", "sell", "acquire", "order"})
 #: First words of "Los Cachiros", "Las Flores": a group's name, not a person's.
 GROUP_ARTICLES = frozenset({"los", "las"})
 #: Words that make an unlisted name a gun shop, pawn shop or show ("Miller Guns and Ammo", "Guns Unlimited"):
@@ -60,7 +62,7 @@ LOCATION_PREPOSITIONS = frozenset(
     {"in", "from", "to", "near", "at", "into", "outside", "across", "via", "toward", "towards", "through", "around"}
 )
 #: "Houston Division": a sub-unit named after its city is not an entity; the city is.
-SUB_UNIT_WORDS = frozenset({"Division", "Field", "Sector", "Station", "Region"})
+SUB_UNIT_WORDS = frozenset({"Division", "Field", "Sector", "Station", "Region", "Branch"})
 SUB_UNIT_LOWER = frozenset(w.lower() for w in SUB_UNIT_WORDS)
 #: "San Diego County": a place name plus one of these names a wider area (a Region).
 AREA_WORDS = frozenset({"County", "Parish", "Province", "Municipality", "Valley", "Borough"})
