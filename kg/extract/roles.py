@@ -131,7 +131,7 @@ def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> 
     passive = _passive(trigger)
     takes_object = ("sue", "charge", "sentence", "convict", "acquit", "indict", "prosecute", "find", "accuse")
     if lemma in takes_object and not passive:
-        defendants = _objects(doc, sentence, trigger, parties if lemma in ("sue", "charge") else people)
+        defendants = _objects(doc, sentence, trigger, parties if lemma in ("sue", "charge", "accuse") else people)
         if not defendants and lemma == "charge":
             accused = [g for c in trigger.children if c.lower_ == "against" for g in c.children]
             defendants = [m for a in accused for m in _mentions_under(doc, sentence, a, parties)]
