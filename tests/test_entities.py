@@ -297,3 +297,8 @@ def test_a_shop_where_guns_were_bought_and_a_branch_office_are_not_entities() ->
     found = typed("The rifles were bought at Lone Wolf Trading Company in Glendale, Arizona.")
     assert set(found) == {"Glendale", "Arizona"}, found
     assert "Tucson Branch Office" not in typed("Maria Vega of the Tucson Branch Office prosecuted the case.")
+
+
+def test_a_regional_demonym_before_a_body_word_names_no_body() -> None:
+    assert typed("Taurus is the largest supplier to Latin American police.") == {}
+    assert typed("The Mexican Army met.").get("Mexican Army") == "GovernmentBody"

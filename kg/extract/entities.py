@@ -25,6 +25,8 @@ from kg.iris import entity_iri
 from kg.records import DocumentInfo, EntityRecord, Span
 
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,9}$")
+#: "Latin American police", "Central American armies": a demonym of a region names no country's body.
+_WIDER_THAN_A_COUNTRY = frozenset({"latin", "central", "south", "north", "ibero"})
 
 
 @dataclass
@@ -77,7 +79,7 @@ def _body_phrases(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> li
     for i, token in enumerate(doc):
         place = places.get(i)
         code = place.entry.country if place and place.entry else DEMONYMS.get(token.lower_)
-        if not code or i in covered:
+        if not code or i in covered or (i > 0 and not place and doc[i - 1].lower_ in _WIDER_THAN_A_COUNTRY):
             continue
         j = place.end if place else i + 1
         if j < len(doc) and doc[j].text in ("'s", "’s"):
