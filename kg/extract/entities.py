@@ -260,8 +260,12 @@ def _district_offices(mentions: list[Mention]) -> dict[str, str]:
 def _alias_links(doc: Doc, mentions: list[Mention]) -> dict[str, str]:
     """`X (ACR)` and `X, also known as "Nick"`: the second form names the first."""
     links: dict[str, str] = {}
+    people: dict[str, list[Mention]] = {}
     for m in mentions:
-        if any(o.key == m.key and o.start <= m.start and m.end < o.end for o in mentions if o.type == "Person"):
+        if m.type == "Person":
+            people.setdefault(m.key, []).append(m)
+    for m in mentions:
+        if any(o.start <= m.start and m.end < o.end for o in people.get(m.key, ())):
             links.setdefault(m.text, m.key)
         tail = doc[m.end : m.end + 6]
         if len(tail) >= 3 and tail[0].text == "(" and tail[2].text == ")" and _ACRONYM.match(tail[1].text):
