@@ -8,7 +8,7 @@ embedded store and a remote SPARQL server behave the same for `ffkg load`/`expor
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, Self
 
@@ -69,6 +69,10 @@ class BaseStore(ABC):
     @abstractmethod
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple | ox.Quad]) -> int:
         """Atomically make `graph` hold exactly `triples`; returns how many were written."""
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple | ox.Quad]]) -> int:
+        """Replace several graphs, each atomically; backends may write them in fewer transactions."""
+        return sum(self.replace_graph(graph, triples) for graph, triples in graphs.items())
 
     @abstractmethod
     def remove_graph(self, graph: str) -> None: ...
