@@ -185,7 +185,7 @@ def search_entities(
     page = _rows(
         store,
         f"SELECT ?e (SAMPLE(?k) AS ?key) (MIN(?l) AS ?label){group} WHERE {{ {where} }} GROUP BY ?e{group}"
-        f" ORDER BY LCASE(MIN(?l)) ?e LIMIT {int(limit)} OFFSET {int(offset)}",
+        f" ORDER BY LCASE(STR(MIN(?l))) ?e LIMIT {int(limit)} OFFSET {int(offset)}",
         **bound,
     )
     items = [{"iri": r["e"], "key": r["key"], "label": r["label"], "types": types_of(store, r["e"])} for r in page]

@@ -24,13 +24,14 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from servers import fresh, oxigraph_settings, virtuoso_settings  # noqa: F401 - fixtures used by name
 
 from api.app import create_app
 from kg.iris import entity_iri, geonames_iri, local_iri
 from kg.mapping import document_graph, extraction_triples
 from kg.records import DocumentInfo, EntityRecord, Extraction, RelationRecord, Span
 from kg.settings import Settings
-from kg.store import Store
+from kg.store import BaseStore, Store
 
 TOKEN = "test-write-token-3f9a"
 
@@ -166,7 +167,7 @@ def seizure_extraction() -> Extraction:
     return Extraction(info, entities, relations, "test-0")
 
 
-def fill(store: Store, *extractions: Extraction) -> Store:
+def fill(store: BaseStore, *extractions: Extraction) -> BaseStore:
     for extraction in extractions:
         store.replace_graph(document_graph(extraction), extraction_triples(extraction))
     return store
@@ -177,11 +178,18 @@ def world() -> World:
     return World(lawsuit_extraction(), seizure_extraction())
 
 
-@pytest.fixture
-def small_store(world: World) -> Iterator[Store]:
-    """A fresh in-memory store holding the two documents of the small world."""
-    with fill(Store.memory(), world.lawsuit, world.seizure) as store:
-        yield store
+@pytest.fixture(params=["embedded", "oxigraph", "virtuoso"])
+def small_store(request: pytest.FixtureRequest, world: World) -> Iterator[BaseStore]:
+    """A fresh store holding the two documents of the small world, on every backend.
+
+    The API's tests run against the embedded store and, through the remote backend, against a real
+    `oxigraph serve` and a real Virtuoso, so the service works unchanged on a shared SPARQL server.
+    """
+    store = (
+        Store.memory() if request.param == "embedded" else fresh(request.getfixturevalue(f"{request.param}_settings"))
+    )
+    with fill(store, world.lawsuit, world.seizure) as filled:
+        yield filled
 
 
 def app_settings(**overrides: object) -> Settings:

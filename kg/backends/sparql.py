@@ -57,6 +57,9 @@ _N_TRIPLES = "application/n-triples"
 _CREDENTIALS_HINT = "check FFKG_SPARQL_AUTH, FFKG_SPARQL_USER and FFKG_SPARQL_PASSWORD"
 
 
+_FETCHES = re.compile(r"\b(LOAD|SERVICE)\b", re.IGNORECASE)
+
+
 class SparqlStore(BaseStore):
     """The store on a SPARQL 1.1 server (Oxigraph, Virtuoso, GraphDB, ...); open with `connect`."""
 
@@ -129,14 +132,17 @@ class SparqlStore(BaseStore):
         Only the four query forms are sent: some servers (Virtuoso) would run an update sent as a query.
         """
         text = with_options(sparql, options)
-        form = QUERY_FORM.match(text)
-        if form is None:
-            raise SyntaxError("expected a SPARQL query (SELECT, CONSTRUCT, DESCRIBE or ASK) after the prologue")
-        params = {"query": text, **self._dataset_params(options)}
-        if form.group(1).upper() in ("CONSTRUCT", "DESCRIBE"):
-            response = self._send("POST", self.query_url, "query", data=params, accept=_N_TRIPLES, user_input=True)
-            return _as_query_triples(_parse_triples(response))
-        return self._results(params, user_input=True)
+        try:
+            form = QUERY_FORM.match(text)
+            if form is None:
+                raise SyntaxError("expected a SPARQL query (SELECT, CONSTRUCT, DESCRIBE or ASK) after the prologue")
+            params = {"query": text, **self._dataset_params(options)}
+            if form.group(1).upper() in ("CONSTRUCT", "DESCRIBE"):
+                response = self._send("POST", self.query_url, "query", data=params, accept=_N_TRIPLES, user_input=True)
+                return _as_query_triples(_parse_triples(response))
+            return self._results(params, user_input=True)
+        except SyntaxError as rejected:
+            raise located(sparql, rejected, update=False) from None
 
     def graphs(self) -> list[str]:
         return [graph for graph in self._registered() if graph != DEFAULT_GRAPH]
@@ -203,10 +209,19 @@ class SparqlStore(BaseStore):
         and `DELETE DATA` without a graph go to ffkg's stand-in for it; other updates should
         name their graph with `GRAPH`, `INTO` or `WITH`.
         """
-        if QUERY_FORM.match(sparql):
-            raise SyntaxError("expected a SPARQL Update, got a query")
+        try:
+            if QUERY_FORM.match(sparql):
+                raise SyntaxError("expected a SPARQL Update, got a query")
+            self._send(
+                "POST",
+                self.update_url,
+                "update",
+                data={"update": into_default_graph(sparql, DEFAULT_GRAPH)},
+                user_input=True,
+            )
+        except SyntaxError as rejected:
+            raise located(sparql, rejected, update=True) from None
         sparql = into_default_graph(sparql, DEFAULT_GRAPH)
-        self._send("POST", self.update_url, "update", data={"update": sparql}, user_input=True)
         named = sorted({iri for iri in MENTIONED_GRAPH.findall(sparql) if not _is_bookkeeping(iri)})
         if not named:
             self._write("")
@@ -453,3 +468,25 @@ def _as_query_triples(triples: list[ox.Triple]) -> ox.QueryTriples:
 def _excerpt(text: str) -> str:
     plain = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
     return plain[:300] or "(empty answer)"
+
+
+def located(sparql: str, rejected: SyntaxError, *, update: bool) -> SyntaxError:
+    """The server's rejection, or our own parser's error with its line and column where it finds one.
+
+    Servers word syntax errors their own way (Virtuoso gives a line, no column); the embedded
+    engine's parser, run on an empty in-memory store, reports the position the embedded backend
+    does. Text that could fetch from elsewhere (LOAD, SERVICE) is never run there.
+    """
+    if _FETCHES.search(sparql):
+        return rejected
+    probe = ox.Store()
+    try:
+        if update:
+            probe.update(sparql)
+        else:
+            probe.query(sparql)
+    except SyntaxError as local:
+        return local
+    except (OSError, RuntimeError, ValueError):
+        return rejected
+    return rejected
