@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from servers import fresh, oxigraph_settings, virtuoso_settings  # noqa: F401 (fixtures)
 
 from kg.cli import main
 from kg.extract import load_pipeline
 from kg.ingest import ingest_paths, remove_document
 from kg.iris import graph_iri
-from kg.store import Store
+from kg.store import BaseStore, Store
 from kg.validate import validate_store
 
 ARTICLE = """date 2023-03-14 Straw buyers sentenced in Tucson
@@ -32,14 +33,21 @@ def nlp():
     return load_pipeline()
 
 
+@pytest.fixture(params=["embedded", "oxigraph", "virtuoso"])
+def store(request: pytest.FixtureRequest) -> BaseStore:
+    """An empty store on each backend: ingest must behave the same on a shared SPARQL server."""
+    if request.param == "embedded":
+        return Store.memory()
+    return fresh(request.getfixturevalue(f"{request.param}_settings"))
+
+
 def write(folder: Path, name: str, text: str | bytes) -> Path:
     path = folder / name
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     return path
 
 
-def test_reingesting_the_same_content_changes_nothing(tmp_path: Path, nlp) -> None:
-    store = Store.memory()
+def test_reingesting_the_same_content_changes_nothing(tmp_path: Path, nlp, store: BaseStore) -> None:
     article = write(tmp_path, "tucson.txt", ARTICLE)
     first = ingest_paths(store, [article], nlp, max_bytes=MAX_BYTES)
     assert first.outcomes["added"] == [str(article)]
@@ -50,8 +58,7 @@ def test_reingesting_the_same_content_changes_nothing(tmp_path: Path, nlp) -> No
     assert store.revision() == revision
 
 
-def test_changed_content_replaces_only_that_document(tmp_path: Path, nlp) -> None:
-    store = Store.memory()
+def test_changed_content_replaces_only_that_document(tmp_path: Path, nlp, store: BaseStore) -> None:
     article = write(tmp_path, "tucson.txt", ARTICLE)
     other = write(tmp_path, "laredo.txt", OTHER)
     ingest_paths(store, [article, other], nlp, max_bytes=MAX_BYTES)
@@ -69,8 +76,7 @@ def test_changed_content_replaces_only_that_document(tmp_path: Path, nlp) -> Non
     assert validate_store(store).conforms
 
 
-def test_remove_drops_a_document_and_its_facts(tmp_path: Path, nlp) -> None:
-    store = Store.memory()
+def test_remove_drops_a_document_and_its_facts(tmp_path: Path, nlp, store: BaseStore) -> None:
     ingest_paths(
         store, [write(tmp_path, "tucson.txt", ARTICLE), write(tmp_path, "laredo.txt", OTHER)], nlp, max_bytes=MAX_BYTES
     )
@@ -79,8 +85,7 @@ def test_remove_drops_a_document_and_its_facts(tmp_path: Path, nlp) -> None:
     assert not bool(store.query("ASK { ?d <https://w3id.org/ffkg/ontology#title> 'Straw buyers sentenced in Tucson' }"))
 
 
-def test_a_batch_goes_on_past_bad_files_and_reports_them(tmp_path: Path, nlp) -> None:
-    store = Store.memory()
+def test_a_batch_goes_on_past_bad_files_and_reports_them(tmp_path: Path, nlp, store: BaseStore) -> None:
     ingest_paths(store, [write(tmp_path, "laredo.txt", OTHER)], nlp, max_bytes=MAX_BYTES)
     before = set(store.quads())
     batch = tmp_path / "batch"
