@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from kg.extract.base import ResolvedMention
-from kg.extract.context import Sentence, is_within, sentences, unique
+from kg.extract.context import Sentence, doc_text, is_within, sentences, unique
 from kg.extract.flows import WEAPON_WORDS
 from kg.extract.roles import is_court_officer
 from kg.iris import local_iri
@@ -347,9 +347,9 @@ def build_events(
         scheme.lawsuit = next(
             (c for c in lawsuits if c.sentence is scheme.sentence and is_within(scheme.trigger, c.root)), None
         )
-    headline_end = doc.text.find("\n\n")
-    lede_end = doc.text.find("\n\n", headline_end + 2) if headline_end >= 0 else -1
-    cases = _merge_lawsuits(lawsuits, _co_parties(doc, mentions), lede_end if lede_end >= 0 else len(doc.text))
+    headline_end = doc_text(doc).find("\n\n")
+    lede_end = doc_text(doc).find("\n\n", headline_end + 2) if headline_end >= 0 else -1
+    cases = _merge_lawsuits(lawsuits, _co_parties(doc, mentions), lede_end if lede_end >= 0 else len(doc_text(doc)))
     if len(cases) == 1:
         parties = cases[0].ids(*_PARTY_ROLES)
         officers = [m for m in _court_officers(doc, mentions) if m.entity.id not in parties]
@@ -357,7 +357,7 @@ def build_events(
     for case in cases:
         if dateline is not None and not case.args.get("occurredIn"):
             case.args["occurredIn"] = [dateline]
-    groups = cases + _merge_smuggling(schemes, cases, doc.text)
+    groups = cases + _merge_smuggling(schemes, cases, doc_text(doc))
     groups += _merge_others([c for c in candidates if c.kind not in ("Lawsuit", "Smuggling")], headline_end)
     makers = _makers_of_models(mentions)
     following = dict(enumerate(sentences(doc, mentions)))

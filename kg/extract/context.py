@@ -21,6 +21,14 @@ BODY_TYPES = frozenset({"Organization", "GovernmentBody", "CriminalGroup"})
 CONTAINERS = {"City": ("Region", "Country"), "Region": ("Country",)}
 
 
+def doc_text(doc: Doc) -> str:
+    """The document text, built once: spaCy rebuilds `Doc.text` from its tokens on every access."""
+    text = doc.user_data.get("ffkg_text")
+    if text is None:
+        text = doc.user_data["ffkg_text"] = doc.text
+    return text
+
+
 @dataclass
 class Sentence:
     """One parsed sentence with the resolved mentions inside it."""

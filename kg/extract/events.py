@@ -18,6 +18,7 @@ from kg.extract.base import ResolvedMention
 from kg.extract.cases import Candidate, build_events
 from kg.extract.context import (
     Sentence,
+    doc_text,
     governing_preposition,
     in_phrase,
     is_within,
@@ -273,7 +274,7 @@ def extract_events(
 
 def _dateline(doc: Doc, mentions: list[ResolvedMention]) -> ResolvedMention | None:
     """The city of a dateline ("EL PASO – A federal jury ..."), where a court release is issued."""
-    text = doc.text
+    text = doc_text(doc)
     for mention in mentions:
         line_start = text.rfind("\n", 0, mention.start_char) + 1
         if mention.entity.type == "City" and not text[line_start : mention.start_char].strip():

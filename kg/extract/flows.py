@@ -20,6 +20,7 @@ from kg.extract.base import ResolvedMention
 from kg.extract.context import (
     PLACE_TYPES,
     Sentence,
+    doc_text,
     governing_preposition,
     head_token,
     inside_another,
@@ -178,7 +179,7 @@ def find_route(doc: Doc, sentence: Sentence) -> Route:
     text, offset = sentence.span.text, sentence.span.start_char
     places = sentence.of_types(PLACE_TYPES)
     for previous, place in zip([None, *places], places, strict=False):
-        if locates_previous(previous, place, doc.text) or inside_another(sentence, place):
+        if locates_previous(previous, place, doc_text(doc)) or inside_another(sentence, place):
             continue
         phrase = phrase_head(head_token(doc, place))
         if _lemma(phrase) in _SOURCE_NOUNS or _ORIGIN_SUFFIX.match(text, place.end_char - offset):

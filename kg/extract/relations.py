@@ -13,7 +13,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from kg.extract.base import ResolvedMention
-from kg.extract.context import BODY_TYPES, CONTAINERS, PLACE_TYPES, Sentence, sentences
+from kg.extract.context import BODY_TYPES, CONTAINERS, PLACE_TYPES, Sentence, doc_text, sentences
 from kg.extract.flows import extract_flows
 from kg.iris import entity_iri
 from kg.records import DocumentInfo, EntityRecord, RelationRecord, Span
@@ -371,7 +371,7 @@ def extract_relations(
     relations: list[RelationRecord] = []
     makers = list({m.entity.id: m.entity for m in mentions if m.entity.type == "Gunmaker"}.values())
     weapons = {m.entity.label.lower(): m.entity for m in mentions if m.entity.type == "WeaponType"}
-    text = doc.text
+    text = doc_text(doc)
     for sentence in sentences(doc, mentions):
         relations.extend(affiliations(doc, sentence))
         relations.extend(_locations(doc, sentence, text))
