@@ -21,8 +21,9 @@ from kg.errors import BadInputError, NotFoundError
 router = APIRouter()
 
 MAX_PAGE = 1000
-#: The engine reads OFFSET as an unsigned 64-bit number; far past any real dataset, far below that.
-MAX_OFFSET = 10**12
+#: Paging deeper than this is a job for /sparql or an export. Each page sorts OFFSET + LIMIT rows on the
+#: server, and a shared Virtuoso refuses (past MaxSortedTopRows) or even fails on offsets in the millions.
+MAX_OFFSET = 100_000
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]
 _LITERAL = re.compile(
