@@ -209,20 +209,14 @@ class SparqlStore(BaseStore):
         and `DELETE DATA` without a graph go to ffkg's stand-in for it; other updates should
         name their graph with `GRAPH`, `INTO` or `WITH`.
         """
+        sent = into_default_graph(sparql, DEFAULT_GRAPH)
         try:
             if QUERY_FORM.match(sparql):
                 raise SyntaxError("expected a SPARQL Update, got a query")
-            self._send(
-                "POST",
-                self.update_url,
-                "update",
-                data={"update": into_default_graph(sparql, DEFAULT_GRAPH)},
-                user_input=True,
-            )
+            self._send("POST", self.update_url, "update", data={"update": sent}, user_input=True)
         except SyntaxError as rejected:
             raise located(sparql, rejected, update=True) from None
-        sparql = into_default_graph(sparql, DEFAULT_GRAPH)
-        named = sorted({iri for iri in MENTIONED_GRAPH.findall(sparql) if not _is_bookkeeping(iri)})
+        named = sorted({iri for iri in MENTIONED_GRAPH.findall(sent) if not _is_bookkeeping(iri)})
         if not named:
             self._write("")
             return
