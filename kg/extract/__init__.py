@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from kg.extract import gazetteer as _gazetteer  # noqa: F401  (registers the spaCy factory)
+from kg.extract.context import attach_text
 from kg.extract.entities import resolve_entities
 from kg.extract.events import extract_events
 from kg.extract.relations import extract_relations
@@ -75,6 +76,7 @@ def _chunks(text: str, size: int) -> Iterator[str]:
 
 def _from_doc(doc: Doc, info: DocumentInfo, nlp: Language) -> Extraction:
     gazetteer = nlp.get_pipe(GAZETTEER_PIPE).gazetteer
+    attach_text(doc, info.text)
     entities, mentions = resolve_entities(doc, info, gazetteer)
     more_entities, relations = extract_relations(doc, mentions, info)
     event_entities, event_relations = extract_events(doc, mentions, info)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from kg.extract.base import ResolvedMention
+from kg.extract.context import doc_text
 from kg.extract.gazetteer import SPAN_KEY, Entry, Gazetteer, fold
 from kg.extract.mentions import Mention, model_mentions, strip_the
 from kg.extract.readings import TYPE_RANK, gazetteer_mentions
@@ -314,7 +315,7 @@ def _name_part(short: list[str], full: str) -> bool:
 def _records(doc: Doc, entities: list[_Entity]) -> tuple[list[EntityRecord], list[ResolvedMention]]:
     records: list[EntityRecord] = []
     resolved: list[ResolvedMention] = []
-    text = doc.text
+    text = doc_text(doc)
     for entity in sorted(entities, key=lambda e: e.mentions[0].start):
         label = _label(entity)
         record = EntityRecord(
