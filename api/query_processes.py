@@ -144,13 +144,6 @@ def rebuild(parts: tuple[type[BaseException], tuple[Any, ...], dict[str, Any]]) 
     return error
 
 
-def _dataset(options: dict[str, Any]) -> dict[str, Any]:
-    """As `kg.store.Store.query`: without explicit dataset options the default graph is the union."""
-    if "default_graph" in options or "named_graphs" in options:
-        return options
-    return {**options, "use_default_graph_as_union": True}
-
-
 def serve(fd: int) -> None:
     """A worker process: answer the requests that come over `fd` one by one until the server hangs up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which kills us itself
@@ -166,7 +159,7 @@ def serve(fd: int) -> None:
             if engine is None or opened_at != (request.path, request.revision):
                 engine = None  # let go of the old snapshot before opening the new one
                 engine, opened_at = ox.Store.read_only(request.path), (request.path, request.revision)
-            results = engine.query(request.sparql, **_dataset(request.options))
+            results = engine.query(request.sparql, **request.options)
         except (SyntaxError, RuntimeError) as error:
             conn.send(("refused", None, portable(error)))
             continue

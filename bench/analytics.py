@@ -76,12 +76,12 @@ def run(datasets: Mapping[str, list[ox.Quad]], workdir: Path, *, seed: int = 0) 
     )
     timings: dict[str, list[float | None]] = {}
     with Store.open(workdir / "analytics-warm-up") as store:  # first-call costs (lazy imports) are not the graph's
-        store.engine.bulk_extend(generate_dataset(2_000, seed=seed))
+        store.write_quads(generate_dataset(2_000, seed=seed))
         _served(store, settings, seed)
         _backends(store, settings, seed)
     for label, quads in datasets.items():
         with Store.open(workdir / f"analytics-{label}") as store:
-            store.engine.bulk_extend(quads)
+            store.write_quads(quads)
             row = _served(store, settings, seed)
             served.add(label, f"{len(quads):,}", *row["cells"])
             timings[label] = row["seconds"]

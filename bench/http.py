@@ -109,7 +109,7 @@ def servers(quads: list[ox.Quad], workdir: Path, label: str) -> Iterator[dict[st
     ox.serialize(quads, str(source), ox.RdfFormat.N_QUADS)
     data_dir = workdir / f"http-{label}"
     with Store.open(data_dir / "store") as store:
-        store.engine.bulk_extend(quads)
+        store.write_quads(quads)
     ours, theirs = free_port(), free_port()
     urls = {"ffkg": f"http://127.0.0.1:{ours}/sparql", "rdflib-endpoint": f"http://127.0.0.1:{theirs}/"}
     rdflib_endpoint = [str(Path(FFKG).with_name("rdflib-endpoint")), "serve", "--host", "127.0.0.1",
@@ -145,10 +145,10 @@ def alternate(
 
 def run(quads: list[ox.Quad], workdir: Path, *, label: str, repeats: int) -> list[Table]:
     """p50/p99 and requests/s of both servers per query and concurrency, over `repeats` alternating batches."""
-    engine = ox.Store()
-    engine.extend(quads)
-    queries = research_queries(Store(engine))
-    inprocess = interleaved_medians({"trivial": lambda: pyoxigraph_query(engine, queries["trivial ASK"])},
+    store = Store.memory()
+    store.write_quads(quads)
+    queries = research_queries(store)
+    inprocess = interleaved_medians({"trivial": lambda: pyoxigraph_query(store.engine, queries["trivial ASK"])},
                                     repeats=max(3, repeats))["trivial"]
     table = Table(
         f"SPARQL over HTTP, {label} ({len(quads):,} quads): `ffkg serve` vs rdflib-endpoint",

@@ -4,6 +4,13 @@ The pyoxigraph `Store` is the engine: SPARQL goes straight to it, and results ca
 serialised by it without passing through rdflib terms. `Store.dataset` gives the same
 data through rdflib's Dataset API (oxrdflib) for code that wants rdflib.
 
+The default graph holds the union of the named graphs *as a set*, written alongside
+every write. Oxigraph's own union default graph is a bag: a triple stated by N documents
+(every document restates the type and label of the entities it mentions) matched N
+times, so joins over shared entities multiplied rows and counts without DISTINCT came
+out inflated. Triples written straight into the default graph (a SPARQL Update without
+GRAPH) live there too; they are what `quads()` and backups keep of the default graph.
+
 Writes of a source are all-or-nothing: a file is parsed completely before anything is
 written, and replacing a graph is one engine transaction, so a crash leaves either the
 old or the new version and a concurrent reader never sees both.
@@ -11,6 +18,7 @@ old or the new version and a concurrent reader never sees both.
 
 from __future__ import annotations
 
+import re
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
@@ -30,6 +38,32 @@ from kg.settings import Settings
 __all__ = ["STAGING_PREFIX", "BaseStore", "Store", "file_graph_iri", "open_store", "parse_rdf"]
 
 REVISION_FILE = "REVISION"
+#: Marks a data dir whose default graph holds the set union; older ones get it built on open.
+LAYOUT_FILE = "LAYOUT"
+LAYOUT = "union-default-graph 1"
+#: Quads per transaction when many new graphs are written at once (ingest batches, `ffkg load`).
+TRANSACTION_QUADS = 200_000
+
+_UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+_UNION_MISSING = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
+_UNSTATE = "DELETE { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+#: An update that names a graph, or that can delete: the union has to be brought back in step after it.
+_NAMES_GRAPHS = re.compile(r"\b(GRAPH|WITH|USING|DROP|CLEAR|CREATE|LOAD|ADD|MOVE|COPY)\b", re.IGNORECASE)
+_REMOVES = re.compile(r"\b(DELETE|DROP|CLEAR|MOVE|COPY|WHERE)\b", re.IGNORECASE)
+_TRAILING_SEPARATOR = re.compile(r";(\s|#[^\n]*)*$")
+
+
+def _retract(graph: str) -> str:
+    """Update text removing from the union the triples only `graph` states."""
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != <{graph}>) }} }}"
+    )
+
+
+def _with_union(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """Named-graph quads plus the same triples in the default graph (the engine keeps sets)."""
+    return quads + [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
 
 
 class Store(BaseStore):
@@ -42,6 +76,7 @@ class Store(BaseStore):
         self._revision = 0
         self._dataset: rdflib.Dataset | None = None
         self._drop_staging_graphs()
+        self._ensure_union_layout()
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -70,17 +105,16 @@ class Store(BaseStore):
 
     @property
     def dataset(self) -> rdflib.Dataset:
-        """The same data through rdflib's API; queries see the union of the named graphs."""
+        """The same data through rdflib's API; its default graph is the union of the named graphs."""
         if self._dataset is None:
-            self._dataset = rdflib.Dataset(store=OxigraphStore(store=self.engine), default_union=True)
+            self._dataset = rdflib.Dataset(store=OxigraphStore(store=self.engine), default_union=False)
         return self._dataset
 
     # -- reading -----------------------------------------------------------------------------------------
 
     def query(self, sparql: str, **options: Any) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run SPARQL on the engine; without explicit dataset options the default graph is the union."""
-        if "default_graph" not in options and "named_graphs" not in options:
-            options.setdefault("use_default_graph_as_union", True)
+        """Run SPARQL on the engine; without explicit dataset options the default graph is the union
+        (the set the store keeps there, not the engine's bag union)."""
         return self.engine.query(sparql, **options)
 
     def graphs(self) -> list[str]:
@@ -95,8 +129,20 @@ class Store(BaseStore):
         return self.engine.contains_named_graph(ox.NamedNode(graph))
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
-        graph_node = None if graph is None else ox.NamedNode(graph)
-        yield from self.engine.quads_for_pattern(None, None, None, graph_node)
+        """Quads of one graph, or the whole dataset: the union's copies in the default graph are left
+        out (they are derived), triples written straight into the default graph are kept."""
+        if graph is not None:
+            yield from self.engine.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+            return
+        for quad in self.engine.quads_for_pattern(None, None, None, None):
+            if not isinstance(quad.graph_name, ox.DefaultGraph) or not self._stated_in_a_graph(quad):
+                yield quad
+
+    def _stated_in_a_graph(self, quad: ox.Quad) -> bool:
+        return any(
+            not isinstance(q.graph_name, ox.DefaultGraph)
+            for q in self.engine.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
+        )
 
     def revision(self) -> int:
         """A number that grows with every write, seen by every process on the same data dir.
@@ -111,7 +157,7 @@ class Store(BaseStore):
             return 0
 
     def _count_quads(self) -> int:
-        return len(self.engine)
+        return sum(1 for _ in self.quads())
 
     # -- writing -----------------------------------------------------------------------------------------
 
@@ -136,40 +182,46 @@ class Store(BaseStore):
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple | ox.Quad]) -> int:
         """Atomically make `graph` hold exactly `triples`; returns how many were written.
 
-        A graph the store does not hold yet is written by one atomic `extend`. An existing one is
-        swapped by one SPARQL Update (drop, then insert the data), which the engine runs as one
-        transaction: a staging graph moved into place would be visible to readers of the union
-        default graph next to the old content until the `MOVE`.
+        A graph the store does not hold yet is written by one atomic `extend`, with its triples'
+        copies in the union. An existing one is swapped by one SPARQL Update (take out of the union
+        what only this graph stated, drop it, insert the new data in the graph and the union), which
+        the engine runs as one transaction, so readers see the old version or the new one.
         """
         target = ox.NamedNode(graph)
         rows = [(t.subject, t.predicate, t.object) for t in triples]
         with self._writing():
             if rows and not self.engine.contains_named_graph(target):
-                self.engine.extend([ox.Quad(*row, target) for row in rows])
+                self.engine.extend(_with_union([ox.Quad(*row, target) for row in rows]))
             else:
                 data = ox.serialize([ox.Triple(*row) for row in rows], format=ox.RdfFormat.N_TRIPLES) or b""
+                text = data.decode()
                 self.engine.update(
-                    f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{ {data.decode()} }} }}"
+                    f"{_retract(graph)} ; DROP SILENT GRAPH <{graph}> ; "
+                    f"INSERT DATA {{ GRAPH <{graph}> {{ {text} }} {text} }}"
                 )
         return len(rows)
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple | ox.Quad]]) -> int:
-        """Write graphs the store does not hold yet in one transaction and one revision bump.
+        """Write graphs the store does not hold yet in few transactions and one revision bump.
 
-        Ingest writes documents in batches this way: a transaction per document cost a tenth of
-        its time. Graphs that already exist are swapped one by one, as `replace_graph` does.
+        Ingest and `ffkg load` write many graphs this way: a transaction per document cost a
+        tenth of ingest time. Each transaction holds whole graphs, up to `TRANSACTION_QUADS`
+        quads. Graphs that already exist are swapped one by one, as `replace_graph` does.
         """
         written = 0
         existing = {}
         with self._writing():
-            quads = []
+            quads: list[ox.Quad] = []
             for graph, triples in graphs.items():
                 target = ox.NamedNode(graph)
                 if self.engine.contains_named_graph(target):
                     existing[graph] = triples
                     continue
                 quads += [ox.Quad(t.subject, t.predicate, t.object, target) for t in triples]
-            self.engine.extend(quads)
+                if len(quads) >= TRANSACTION_QUADS:
+                    self.engine.extend(_with_union(quads))
+                    written, quads = written + len(quads), []
+            self.engine.extend(_with_union(quads))
             written += len(quads)
         for graph, triples in existing.items():
             written += self.replace_graph(graph, triples)
@@ -179,12 +231,43 @@ class Store(BaseStore):
         if not self.has_graph(graph):
             raise NotFoundError(f"no graph {graph} in the store; `ffkg stats` lists what is there")
         with self._writing():
-            self.engine.update(f"DROP SILENT GRAPH <{graph}>")
+            self.engine.update(f"{_retract(graph)} ; DROP SILENT GRAPH <{graph}>")
 
     def update(self, sparql: str) -> None:
-        """Run a SPARQL Update in one transaction."""
+        """Run a SPARQL Update in one transaction, keeping the union in the default graph in step.
+
+        An update that can delete or match patterns runs with the union taken out of the default
+        graph, so it sees and changes only triples written there directly, as on any store whose
+        default graph is a graph of its own; the union is written back in the same transaction.
+        That costs a pass over the store. Pure inserts only add what named graphs gained.
+        """
+        operations = _TRAILING_SEPARATOR.sub("", sparql)
+        if _REMOVES.search(sparql):
+            text = f"{_UNSTATE} ;\n{operations}\n; {_UNION}"
+        elif _NAMES_GRAPHS.search(sparql):
+            text = f"{operations}\n; {_UNION_MISSING}"
+        else:
+            text = sparql
         with self._writing():
-            self.engine.update(sparql)
+            try:
+                self.engine.update(text)
+            except SyntaxError:
+                ox.Store().update(sparql)  # the position of the error in the text the user sent
+                raise
+
+    def write_quads(self, quads: list[ox.Quad]) -> None:
+        """As `BaseStore.write_quads`; into a store with no graphs yet, through the engine's bulk
+        loader (no transaction: a failed load of a fresh store leaves a store to delete, not to repair)."""
+        if next(iter(self.engine.named_graphs()), None) is not None or not self._write_lock.acquire(blocking=False):
+            super().write_quads(quads)
+            return
+        try:
+            named = [q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)]
+            self.engine.bulk_extend(dict.fromkeys(quads))
+            self.engine.bulk_extend(dict.fromkeys(ox.Quad(q.subject, q.predicate, q.object) for q in named))
+            self._bump_revision()
+        finally:
+            self._write_lock.release()
 
     def _add_default_quads(self, quads: list[ox.Quad]) -> None:
         with self._writing():
@@ -194,6 +277,15 @@ class Store(BaseStore):
         with self._writing():
             self.engine.update("DROP ALL")
             self.engine.extend(quads)
+            self.engine.update(_UNION)
+
+    def _ensure_union_layout(self) -> None:
+        """Build the set union in the default graph of a data dir written before it was kept there."""
+        if self.path is None or (self.path / LAYOUT_FILE).exists():
+            return
+        if next(iter(self.engine.named_graphs()), None) is not None:
+            self.engine.update(_UNION)
+        (self.path / LAYOUT_FILE).write_text(LAYOUT + "\n")
 
     def _drop_staging_graphs(self) -> None:
         """Remove half-written staging graphs a crashed writer left behind."""

@@ -122,22 +122,21 @@ class BaseStore(ABC):
         target = graph or file_graph_iri(path)
         parsed = parse_rdf(path.read_bytes(), fmt, source=str(path), base_iri=path.resolve().as_uri())
         if fmt.quads and graph is None:
-            self._load_quads(parsed)
+            self.write_quads(parsed)
         else:
             self.replace_graph(target, parsed)
         return target, len(parsed)
 
-    def _load_quads(self, quads: list[ox.Quad]) -> None:
+    def write_quads(self, quads: list[ox.Quad]) -> None:
         """Quads that name their own graphs replace each of those graphs; default-graph ones are added."""
         by_graph: dict[str, list[ox.Quad]] = {}
         for quad in quads:
             key = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
             by_graph.setdefault(key, []).append(quad)
-        for graph, members in by_graph.items():
-            if graph:
-                self.replace_graph(graph, members)
-            else:
-                self._add_default_quads(members)
+        direct = by_graph.pop("", [])
+        self.replace_graphs(by_graph)
+        if direct:
+            self._add_default_quads(direct)
 
     def export(self, out: IO[bytes], format_name: str = "nquads", *, graph: str | None = None) -> None:
         """Write the dataset (or one graph) in the given format; triple formats need `graph`."""
