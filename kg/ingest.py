@@ -17,7 +17,7 @@ from spacy.language import Language
 
 from kg.documents import iter_documents
 from kg.errors import DocumentError, FfkgError, NotFoundError
-from kg.extract import extract_many
+from kg.extract import ExtractionFailure, extract_each
 from kg.iris import GRAPH, document_iri, graph_iri
 from kg.mapping import document_graph, extraction_triples, ffkg
 from kg.records import DocumentInfo, Extraction
@@ -114,10 +114,14 @@ def ingest_paths(
         notify(failed, "failed")
 
     processes = n_process if len(pending) >= PARALLEL_THRESHOLD else 1
-    extractions = extract_many([info for info, _ in pending], nlp, n_process=processes)
-    batch: list[tuple[DocumentInfo, Outcome, Extraction]] = []
-    for (info, outcome), extraction in zip(pending, extractions, strict=True):
-        batch.append((info, outcome, extraction))
+    results = extract_each([info for info, _ in pending], nlp, n_process=processes)
+    batch: list[tuple[DocumentInfo, Outcome, list[ox.Triple]]] = []
+    for (info, outcome), result in zip(pending, results, strict=True):
+        if isinstance(result, ExtractionFailure):
+            report.record("failed", info.source, result.message)
+            notify(info.source, "failed")
+            continue
+        batch.append((info, outcome, extraction_triples(result)))
         if len(batch) == WRITE_BATCH:
             _write_batch(store, batch, report, notify)
             batch = []
@@ -127,7 +131,7 @@ def ingest_paths(
 
 def _write_batch(
     store: Store,
-    batch: list[tuple[DocumentInfo, Outcome, Extraction]],
+    batch: list[tuple[DocumentInfo, Outcome, list[ox.Triple]]],
     report: IngestReport,
     notify: Callable[[str, Outcome], None],
 ) -> None:
@@ -135,7 +139,7 @@ def _write_batch(
     if not batch:
         return
     try:
-        store.replace_graphs({document_graph(e): extraction_triples(e) for _, _, e in batch})
+        store.replace_graphs({graph_iri(info.id): triples for info, _, triples in batch})
     except FfkgError as error:
         for info, _, _ in batch:
             report.record("failed", info.source, f"{info.source}: {error}")

