@@ -12,6 +12,8 @@ needs pyoxigraph and the negotiation table, so a fresh worker starts in a fracti
 
 from __future__ import annotations
 
+import asyncio
+import os
 import signal
 import socket
 import subprocess
@@ -19,7 +21,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from multiprocessing.connection import Connection
 from typing import Any, NamedTuple
 
@@ -30,8 +32,6 @@ from kg.errors import ResultTooLargeError
 
 STREAM_AFTER = 1 << 20
 STREAM_CHUNK = 1 << 18
-#: How often a waiting request looks whether its client gave up, in seconds.
-POLL = 0.1
 #: Messages after which a worker waits for its next request.
 FINAL = frozenset({"whole", "done", "refused", "error"})
 WORKER_PROGRAM = "import sys\nfrom api.query_processes import serve\nserve(int(sys.argv[1]))\n"
@@ -173,6 +173,22 @@ def serve(fd: int) -> None:
             conn.send(("error", None, portable(error)))
 
 
+async def _readable(conn: Connection, deadline: float) -> None:
+    """Wait on the event loop until `conn` has a message; `TimeoutError` once `deadline` passes."""
+    if conn.poll(0):
+        return
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    fd = conn.fileno()
+    loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+    try:
+        async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+            await ready
+    finally:
+        loop.remove_reader(fd)
+        os.set_blocking(fd, True)  # uvloop made it non-blocking; `recv` reads a whole message
+
+
 class _Worker:
     """One worker process and our end of its socket."""
 
@@ -205,22 +221,22 @@ class WorkerPool:
         for _ in range(size):
             self._add()
 
-    def run(self, request: Request, deadline: float, cancelled: threading.Event) -> Iterator[Message]:
-        """The worker's messages for `request`; the worker is killed if the deadline passes or `cancelled` is set.
+    async def run(self, request: Request, deadline: float) -> AsyncIterator[Message]:
+        """The worker's messages for `request`, awaited on the event loop without a relay thread.
 
-        Raises `WorkersBusy` when no worker is free before the deadline.
+        The worker is killed and replaced if the caller stops listening (a client that went away,
+        an error) or the deadline passes (`TimeoutError`). Raises `WorkersBusy` when no worker is
+        free before the deadline.
         """
-        worker = self._take(deadline)
+        worker = self._pop_free() or await asyncio.to_thread(self._take, deadline)
         finished = False
         try:
             worker.conn.send(request)
-            while not cancelled.is_set() and (left := deadline - time.monotonic()) > 0:
-                if worker.conn.poll(min(left, POLL)):
-                    message: Message = worker.conn.recv()
-                    finished = message[0] in FINAL
-                    yield message
-                    if finished:
-                        return
+            while not finished:
+                await _readable(worker.conn, deadline)
+                message: Message = worker.conn.recv()
+                finished = message[0] in FINAL
+                yield message
         finally:
             if finished:
                 with self._freed:
@@ -245,6 +261,10 @@ class WorkerPool:
         """Process ids of the running workers."""
         with self._freed:
             return sorted(worker.process.pid for worker in self._workers)
+
+    def _pop_free(self) -> _Worker | None:
+        with self._freed:
+            return self._free.pop() if self._free else None
 
     def _take(self, deadline: float) -> _Worker:
         with self._freed:

@@ -20,6 +20,7 @@ import re
 import threading
 import time
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import Any
 
 from fastapi import Response
@@ -86,15 +87,18 @@ class _Job:
             item = await asyncio.wait_for(self._queue.get(), timeout=self.deadline - time.monotonic())
         except TimeoutError:
             self.cancel()
-            raise QueryTimeoutError(
-                f"the query ran past the {limit:g} s limit (query_timeout); make it more selective or raise "
-                "FFKG_QUERY_TIMEOUT",
-                "query_timeout",
-                limit,
-            ) from None
+            raise timed_out(limit) from None
         if isinstance(item, BaseException):
             raise item
         return item
+
+
+def timed_out(limit: float) -> QueryTimeoutError:
+    return QueryTimeoutError(
+        f"the query ran past the {limit:g} s limit (query_timeout); make it more selective or raise FFKG_QUERY_TIMEOUT",
+        "query_timeout",
+        limit,
+    )
 
 
 class QueryRunner:
@@ -125,50 +129,61 @@ class QueryRunner:
 
     async def respond(self, store: BaseStore, sparql: str, options: dict[str, Any], accept: str | None) -> Response:
         """Evaluate `sparql` and answer in the negotiated format, as the engine serialises it."""
-        job = _Job(asyncio.get_running_loop(), time.monotonic() + self.timeout)
+        deadline = time.monotonic() + self.timeout
         path = getattr(store, "path", None)
         if path is None:
-            work, args = self._in_thread, (job, store, sparql, options, accept)
+            job = _Job(asyncio.get_running_loop(), deadline)
+            threading.Thread(target=self._in_thread, args=(job, store, sparql, options, accept), daemon=True).start()
+            messages = self._from_thread(job)
         else:
             request = Request(str(path), store.revision(), sparql, options, accept, self.max_rows)
-            work, args = self._in_process, (job, self.pool, request)
-        threading.Thread(target=work, args=args, daemon=True).start()
+            messages = self._from_process(request, deadline)
         try:
-            kind, content_type, body = await job.next(self.timeout)
+            kind, content_type, body = await anext(messages)
         except BaseException:
-            job.cancel()
+            await messages.aclose()
             raise
         headers = {"Vary": "Accept"}
         if kind == "whole":
+            await messages.aclose()
             return Response(body, media_type=content_type, headers=headers)
-        return StreamingResponse(self._rest(job, body), media_type=content_type, headers=headers)
+        return StreamingResponse(self._rest(body, messages), media_type=content_type, headers=headers)
 
-    async def _rest(self, job: _Job, head: bytes) -> AsyncIterator[bytes]:
-        try:
+    @staticmethod
+    async def _rest(head: bytes, messages: AsyncIterator[Message]) -> AsyncIterator[bytes]:
+        async with aclosing(messages):
             yield head
-            while (message := await job.next(self.timeout))[0] != "done":
-                yield message[2]
-        finally:
-            job.cancel()
+            async for kind, _, body in messages:
+                if kind == "done":
+                    return
+                yield body
 
     def _busy(self) -> LimitError:
         busy = f"all {self.workers} query workers are busy (query_workers); try again shortly"
         return LimitError(busy, "query_workers", self.workers)
 
-    def _in_process(self, job: _Job, pool: WorkerPool, request: Request) -> None:
-        """Relay a worker process's messages; the pool kills the worker if the job outlives its deadline."""
+    async def _from_thread(self, job: _Job) -> AsyncIterator[Message]:
+        """Messages of a query evaluated in a thread; stops the thread's job when the caller stops listening."""
         try:
-            for kind, content_type, body in pool.run(request, job.deadline, job.cancelled):
-                if kind == "refused":
-                    job.put(refusal(rebuild(body), request.sparql))
-                elif kind == "error":
-                    job.put(rebuild(body))
-                else:
-                    job.put((kind, content_type, body))
+            while True:
+                yield await job.next(self.timeout)
+        finally:
+            job.cancel()
+
+    async def _from_process(self, request: Request, deadline: float) -> AsyncIterator[Message]:
+        """Messages of a query evaluated by a worker process, with its refusals and errors raised as ours."""
+        try:
+            async with aclosing(self.pool.run(request, deadline)) as messages:
+                async for kind, content_type, body in messages:
+                    if kind == "refused":
+                        raise refusal(rebuild(body), request.sparql)
+                    if kind == "error":
+                        raise rebuild(body)
+                    yield kind, content_type, body
         except WorkersBusy:
-            job.put(self._busy())
-        except Exception as error:  # a worker that died or was shut down: logged as a 500 by the request
-            job.put(error)
+            raise self._busy() from None
+        except TimeoutError:
+            raise timed_out(self.timeout) from None
 
     def _in_thread(self, job: _Job, store: BaseStore, sparql: str, options: dict[str, Any], accept: str | None) -> None:
         """Evaluate in this thread, for stores no other process can open."""
