@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from bench import analytics, bulk, http, ingest, sparql_inprocess
 from bench.generate import SIZES, generate_dataset
+from bench.sparql_inprocess import RDFLIB_MAX_TRIPLES
 from bench.table import Table
 
 BENCHMARKS = ("inprocess", "load", "http", "analytics", "ingest")
@@ -66,7 +67,9 @@ def merge(document: str, key: str, new_block: str) -> str:
     return document.rstrip("\n") + "\n\n" + new_block
 
 
-def plan(sizes: list[str], only: list[str], repeats: int, workdir: Path) -> list[tuple[str, Callable[[], list[Table]]]]:
+def plan(
+    sizes: list[str], only: list[str], repeats: int, workdir: Path, rdflib_max: int = RDFLIB_MAX_TRIPLES
+) -> list[tuple[str, Callable[[], list[Table]]]]:
     """(block key, benchmark) pairs in the order they run; datasets are generated once per size."""
     datasets: dict[str, list[ox.Quad]] = {}
 
@@ -79,9 +82,9 @@ def plan(sizes: list[str], only: list[str], repeats: int, workdir: Path) -> list
     for size in sizes:
         if "inprocess" in only:
             steps.append((f"inprocess-{size}", lambda s=size: sparql_inprocess.run(
-                data(s), workdir, label=s, repeats=repeats)))
+                data(s), workdir, label=s, repeats=repeats, rdflib_max=rdflib_max)))
         if "load" in only:
-            steps.append((f"load-{size}", lambda s=size: bulk.run(data(s), workdir, label=s)))
+            steps.append((f"load-{size}", lambda s=size: bulk.run(data(s), workdir, label=s, rdflib_max=rdflib_max)))
         if "http" in only:
             steps.append((f"http-{size}", lambda s=size: http.run(data(s), workdir, label=s, repeats=repeats)))
     if "analytics" in only:
@@ -98,11 +101,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5, help="rounds per measurement (medians over them)")
     parser.add_argument("--smoke", action="store_true", help="smallest size, one repetition")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="Markdown file to update")
+    parser.add_argument("--rdflib-max-triples", type=int, default=RDFLIB_MAX_TRIPLES,
+                        help="largest dataset rdflib is loaded and queried on (it takes minutes and GBs at 1M)")
     args = parser.parse_args(argv)
     sizes, repeats = (["10k"], 1) if args.smoke else (args.sizes, args.repeats)
     command = "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv)
     with tempfile.TemporaryDirectory(prefix="ffkg-bench-") as scratch:
-        for key, step in plan(sizes, args.only, repeats, Path(scratch)):
+        for key, step in plan(sizes, args.only, repeats, Path(scratch), args.rdflib_max_triples):
             tables = step()
             document = args.output.read_text() if args.output.exists() else "# Benchmarks\n"
             args.output.write_text(merge(document, key, block(key, tables, command)))

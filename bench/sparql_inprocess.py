@@ -144,11 +144,13 @@ def _rdflib_rows(dataset: rdflib.Dataset, sparql: str) -> int:
     return int(bool(result.askAnswer)) if result.type == "ASK" else len(result)
 
 
-def run(quads: list[ox.Quad], workdir: Path, *, label: str, repeats: int) -> list[Table]:
+def run(
+    quads: list[ox.Quad], workdir: Path, *, label: str, repeats: int, rdflib_max: int = RDFLIB_MAX_TRIPLES
+) -> list[Table]:
     """Median latency of every research query on `quads`, loaded into on-disk stores in `workdir`."""
     with Store.open(workdir / f"inprocess-{label}") as store:
         store.write_quads(quads)
-        dataset = rdflib_dataset(quads) if len(quads) <= RDFLIB_MAX_TRIPLES else None
+        dataset = rdflib_dataset(quads) if len(quads) <= rdflib_max else None
         api_path = ApiQueryPath(store)
         table = Table(
             f"SPARQL in process, {label} ({len(quads):,} quads), median of {repeats}",
@@ -180,7 +182,7 @@ def run(quads: list[ox.Quad], workdir: Path, *, label: str, repeats: int) -> lis
         )
         if dataset is None:
             table.notes.append(
-                f"rdflib not run above {RDFLIB_MAX_TRIPLES:,} triples: parsing 1M quads into its memory store takes "
+                f"rdflib not run above {rdflib_max:,} triples: parsing 1M quads into its memory store takes "
                 "minutes and over a gigabyte, and its slowest queries here take tens of seconds each."
             )
         api_path.close()

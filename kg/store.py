@@ -262,9 +262,9 @@ class Store(BaseStore):
             super().write_quads(quads)
             return
         try:
-            named = [q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)]
-            self.engine.bulk_extend(dict.fromkeys(quads))
-            self.engine.bulk_extend(dict.fromkeys(ox.Quad(q.subject, q.predicate, q.object) for q in named))
+            self.engine.bulk_extend(quads)
+            named = (q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
+            self.engine.bulk_extend([ox.Quad(q.subject, q.predicate, q.object) for q in named])
             self._bump_revision()
         finally:
             self._write_lock.release()
