@@ -88,7 +88,7 @@ def _co_parties(doc: Doc, mentions: list[ResolvedMention]) -> dict[str, str]:
         return key
 
     for sentence in sentences(doc, mentions):
-        if _CO_PARTY.search(sentence.span.text):
+        if _CO_PARTY.search(sentence.text):
             people = [find(m.entity.id) for m in sentence.of_types(["Person"])]
             for other in people[1:]:
                 component[find(other)] = people[0]
@@ -120,7 +120,7 @@ def _merge_lawsuits(lawsuits: list[Candidate], co_parties: dict[str, str], lede_
                 pending.append(candidate)
             continue
         target = next((g for g in groups if case_keys(g) & parties), None)
-        if target is None and groups and _BACK_REFERENCE.search(candidate.sentence.span.text):
+        if target is None and groups and _BACK_REFERENCE.search(candidate.sentence.text):
             target = groups[-1]
         if target is None:
             groups.append(candidate)

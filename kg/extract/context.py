@@ -22,6 +22,7 @@ CONTAINERS = {"City": ("Region", "Country"), "Region": ("Country",)}
 
 
 _TEXT_KEY = "ffkg_text"
+_LINES_KEY = "ffkg_lines"
 
 
 def doc_text(doc: Doc) -> str:
@@ -43,12 +44,14 @@ class Sentence:
     """One parsed sentence with the resolved mentions inside it."""
 
     span: SpacySpan
+    #: `span.text`, cut from the document text once (spaCy joins the tokens again on each access).
+    text: str
     mentions: list[ResolvedMention]
     by_token: dict[int, ResolvedMention] = field(default_factory=dict)
 
     @property
     def evidence(self) -> Span:
-        return Span(self.span.start_char, self.span.end_char, self.span.text)
+        return Span(self.span.start_char, self.span.end_char, self.text)
 
     def mention_at(self, token: Token) -> ResolvedMention | None:
         return self.by_token.get(token.i)
@@ -88,9 +91,14 @@ def _ends_sentence(token: Token) -> bool:
 
 def sentences(doc: Doc, mentions: list[ResolvedMention]) -> Iterator[Sentence]:
     """The doc's sentences in order, each with its mentions (mentions sorted by position)."""
+    bounds = doc.user_data.get(_LINES_KEY)
+    if bounds is None:  # every rule stage walks the sentences: find them once per document
+        bounds = doc.user_data[_LINES_KEY] = [(line.start, line.end) for line in _lines(doc)]
+    text = doc_text(doc)
     ordered = sorted(mentions, key=lambda m: m.token_start)
     index = 0
-    for sent in _lines(doc):
+    for start, end in bounds:
+        sent = doc[start:end]
         while index < len(ordered) and ordered[index].token_start < sent.start:
             index += 1
         inside = []
@@ -99,7 +107,7 @@ def sentences(doc: Doc, mentions: list[ResolvedMention]) -> Iterator[Sentence]:
             inside.append(ordered[cursor])
             cursor += 1
         by_token = {i: m for m in inside for i in range(m.token_start, min(m.token_end, sent.end))}
-        yield Sentence(sent, inside, by_token)
+        yield Sentence(sent, text[sent.start_char : sent.end_char], inside, by_token)
 
 
 def head_token(doc: Doc, mention: ResolvedMention) -> Token:

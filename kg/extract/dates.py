@@ -235,11 +235,12 @@ def resolve_date(expression: str, doc_date: str | None) -> str | None:
     return None
 
 
-def sentence_dates(sentence: SpacySpan, doc_date: str | None) -> list[DateMention]:
-    """The date expressions of one sentence, with document character offsets."""
+def sentence_dates(sentence: SpacySpan, doc_date: str | None, text: str | None = None) -> list[DateMention]:
+    """The date expressions of one sentence, with document character offsets; `text` is
+    `sentence.text` when the caller has it already."""
     spans = tuple(
         (ent.start_char - sentence.start_char, ent.end_char - sentence.start_char)
         for ent in sentence.ents
         if ent.label_ == "DATE"
     )
-    return find_dates(sentence.text, doc_date, offset=sentence.start_char, year_spans=spans)
+    return find_dates(sentence.text if text is None else text, doc_date, offset=sentence.start_char, year_spans=spans)

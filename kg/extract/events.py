@@ -89,7 +89,7 @@ def _about_guns(token: Token, sentence: Sentence, words: set[str]) -> bool:
 
 def _habitual(sentence: Sentence, trigger: Token) -> bool:
     """Statistics and present-tense generalities are flows, not events."""
-    if _STATISTICAL.search(sentence.span.text):
+    if _STATISTICAL.search(sentence.text):
         return True
     if trigger.dep_ in ("acl", "amod"):
         return True
@@ -158,7 +158,9 @@ def _supply_to_cartel(doc: Doc, sentence: Sentence, position: int) -> list[Candi
 def _date(found: list[Candidate], sentence: Sentence, info: DocumentInfo) -> None:
     """A date under the trigger's phrase dates it; else the sentence's first date no case claimed
     and no reporting verb holds ("..., the office said Wednesday" dates the statement)."""
-    dates = sentence_dates(sentence.span, info.date)
+    if not found:
+        return
+    dates = sentence_dates(sentence.span, info.date, sentence.text)
     claimed: set[int] = set()
     for candidate in found:
         for mention in dates:
@@ -232,7 +234,8 @@ def _begun_in_apposition(head: Token) -> bool:
 def _programmes(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int) -> list[Candidate]:
     """Named programmes and operations ("Project Gunrunner") are PolicyAction events named for themselves."""
     found = []
-    text = sentence.span.text
+    text = sentence.text
+    dates: list[DateMention] | None = None
     for match in _PROGRAMME.finditer(text):
         name = re.sub(r"^(?:The|A|An)\s+", "", match.group()).strip()
         start = sentence.span.start_char + match.start()
@@ -240,12 +243,14 @@ def _programmes(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
         if span is None:
             continue
         head = span.root
-        dated = [d for d in sentence_dates(sentence.span, info.date) if 0 <= d.start - span.end_char <= 3]
+        if dates is None:
+            dates = sentence_dates(sentence.span, info.date, text)
+        dated = [d for d in dates if 0 <= d.start - span.end_char <= 3]
         started = (
             lemma_of(head.head) in _START_VERBS and head.dep_ in ("dobj", "nsubjpass") or _begun_in_apposition(head)
         )
         if started and not dated:
-            dated = sentence_dates(sentence.span, info.date)
+            dated = dates
         args = {
             "participant": programme_runners(doc, sentence, head, started),
             "occurredIn": [p for p in event_places(doc, sentence, head.head) if p.entity.type == "City"]

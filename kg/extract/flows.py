@@ -176,7 +176,7 @@ def find_route(doc: Doc, sentence: Sentence) -> Route:
         return route
     acquiring = any(_lemma(t) in _ACQUISITION for t in tokens)
     tracing = any(_lemma(t) == "trace" for t in triggers)
-    text, offset = sentence.span.text, sentence.span.start_char
+    text, offset = sentence.text, sentence.span.start_char
     places = sentence.of_types(PLACE_TYPES)
     for previous, place in zip([None, *places], places, strict=False):
         if locates_previous(previous, place, doc_text(doc)) or inside_another(sentence, place):
@@ -249,8 +249,8 @@ def extract_flows(
         route = find_route(doc, sentence)
         if not route.origins or not route.destinations:
             continue
-        attributes = _attributes(sentence.span.text)
-        dates = sentence_dates(sentence.span, info.date)
+        attributes = _attributes(sentence.text)
+        dates = sentence_dates(sentence.span, info.date, sentence.text)
         if dates:
             attributes["period"] = dates[0].value
         evidence = sentence.evidence

@@ -287,11 +287,16 @@ def _weapon_label(doc: Doc, maker: ResolvedMention, start: int, end: int) -> str
 
 
 def _makers(
-    doc: Doc, sentence: Sentence, known_makers: list[EntityRecord], known_weapons: dict[str, EntityRecord]
+    doc: Doc,
+    sentence: Sentence,
+    known_makers: list[EntityRecord],
+    known_weapons: dict[str, EntityRecord],
+    made_heads: set[int],
 ) -> tuple[list[EntityRecord], list[RelationRecord]]:
     """Gunmaker -> weapon when the text writes them together or names the maker in the model.
 
-    A weapon the entity layer already resolved elsewhere in the document keeps its id.
+    A weapon the entity layer already resolved elsewhere in the document keeps its id;
+    `made_heads` are the tokens a "made by" clause hangs off (`_made_heads`).
     """
     weapons: dict[str, EntityRecord] = {}
 
@@ -332,6 +337,8 @@ def _makers(
             if any(weapon.text.lower().startswith(name.lower() + " ") for name in names):
                 found.append(_relation(maker.id, "manufactures", weapon.entity.id, 0.85, sentence))
     for head in sentence.span:
+        if head.i not in made_heads:
+            continue
         made = [c for c in head.children if c.lemma_ in _MAKER_PASSIVE and c.dep_ in ("acl", "relcl")]
         named = sentence.by_token.get(head.i) or _model_before(sentence, head)
         if not made or not (head.lemma_.lower() in WEAPON_NOUNS or (named and named.entity.type == "WeaponType")):
@@ -342,6 +349,12 @@ def _makers(
                 target = named.entity if named else weapon_at(head.lemma_.lower(), head.i, head.i + 1)
                 found.append(_relation(maker.entity.id, "manufactures", target.id, 0.75, sentence))
     return list(weapons.values()), found
+
+
+def _made_heads(doc: Doc) -> set[int]:
+    """Tokens with a "made" / "manufactured" clause below them ("pistols made by FN"), found in one
+    pass over the document rather than by asking every token of every sentence for its children."""
+    return {t.head.i for t in doc if t.lemma_ in _MAKER_PASSIVE and t.dep_ in ("acl", "relcl") and t.head.i != t.i}
 
 
 def _model_before(sentence: Sentence, head: Token) -> ResolvedMention | None:
@@ -372,10 +385,11 @@ def extract_relations(
     makers = list({m.entity.id: m.entity for m in mentions if m.entity.type == "Gunmaker"}.values())
     weapons = {m.entity.label.lower(): m.entity for m in mentions if m.entity.type == "WeaponType"}
     text = doc_text(doc)
+    made_heads = _made_heads(doc)
     for sentence in sentences(doc, mentions):
         relations.extend(affiliations(doc, sentence))
         relations.extend(_locations(doc, sentence, text))
-        found, made = _makers(doc, sentence, makers, weapons)
+        found, made = _makers(doc, sentence, makers, weapons, made_heads)
         entities.extend(found)
         relations.extend(made)
     flow_entities, flow_relations = extract_flows(doc, mentions, info)
