@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -23,35 +24,42 @@ SKOS_ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
 GEO_LAT = ox.NamedNode("http://www.w3.org/2003/01/geo/wgs84_pos#lat")
 GEO_LONG = ox.NamedNode("http://www.w3.org/2003/01/geo/wgs84_pos#long")
 XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_INTEGER = ox.NamedNode(XSD + "integer")
+XSD_DECIMAL = ox.NamedNode(XSD + "decimal")
+XSD_DATE = ox.NamedNode(XSD + "date")
+XSD_GYEAR = ox.NamedNode(XSD + "gYear")
+XSD_GYEARMONTH = ox.NamedNode(XSD + "gYearMonth")
 
 _FLOW_LITERALS = ("method", "share", "quantity", "period")
 
 
+@lru_cache(maxsize=512)
 def ffkg(name: str) -> ox.NamedNode:
+    """The ontology term `name` (built once: a document's triples name a few dozen terms thousands of times)."""
     return ox.NamedNode(ONTOLOGY + name)
 
 
 def date_literal(value: str) -> ox.Literal:
     """A date at the precision the text gives: xsd:gYear, xsd:gYearMonth or xsd:date."""
     if re.fullmatch(r"\d{4}", value):
-        return ox.Literal(value, datatype=ox.NamedNode(XSD + "gYear"))
+        return ox.Literal(value, datatype=XSD_GYEAR)
     if re.fullmatch(r"\d{4}-\d{2}", value):
-        return ox.Literal(value, datatype=ox.NamedNode(XSD + "gYearMonth"))
-    return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+        return ox.Literal(value, datatype=XSD_GYEARMONTH)
+    return ox.Literal(value, datatype=XSD_DATE)
 
 
 def start_date(value: str) -> ox.Literal:
     """The first day a date of any precision allows, for range filters."""
     padded = value + "-01-01"[len(value) - 4 :] if len(value) < 10 else value
-    return ox.Literal(padded, datatype=ox.NamedNode(XSD + "date"))
+    return ox.Literal(padded, datatype=XSD_DATE)
 
 
 def _integer(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    return ox.Literal(str(value), datatype=XSD_INTEGER)
 
 
 def _decimal(value: float) -> ox.Literal:
-    return ox.Literal(str(Decimal(str(round(value, 4)))), datatype=ox.NamedNode(XSD + "decimal"))
+    return ox.Literal(str(Decimal(str(round(value, 4)))), datatype=XSD_DECIMAL)
 
 
 def _offsets(node: ox.NamedNode, span: Span) -> list[ox.Triple]:
