@@ -61,6 +61,10 @@ def _retract(graph: str) -> str:
     )
 
 
+def _n_triples(triples: list[ox.Triple]) -> str:
+    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+
+
 def _with_union(quads: list[ox.Quad]) -> list[ox.Quad]:
     """Named-graph quads plus the same triples in the default graph (the engine keeps sets)."""
     return quads + [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
@@ -193,8 +197,7 @@ class Store(BaseStore):
             if rows and not self.engine.contains_named_graph(target):
                 self.engine.extend(_with_union([ox.Quad(*row, target) for row in rows]))
             else:
-                data = ox.serialize([ox.Triple(*row) for row in rows], format=ox.RdfFormat.N_TRIPLES) or b""
-                text = data.decode()
+                text = _n_triples([ox.Triple(*row) for row in rows])
                 self.engine.update(
                     f"{_retract(graph)} ; DROP SILENT GRAPH <{graph}> ; "
                     f"INSERT DATA {{ GRAPH <{graph}> {{ {text} }} {text} }}"
@@ -274,10 +277,22 @@ class Store(BaseStore):
             self.engine.extend(quads)
 
     def _replace_all(self, quads: list[ox.Quad]) -> None:
+        """One transaction: a crash mid-restore leaves the old dataset, never half of each."""
+        by_graph: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[ox.Triple]] = {}
+        for quad in quads:
+            by_graph.setdefault(quad.graph_name, []).append(ox.Triple(quad.subject, quad.predicate, quad.object))
+        blocks = [
+            _n_triples(triples) if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{ {_n_triples(triples)} }}"
+            for graph, triples in by_graph.items()
+        ]
+        union = [
+            triple
+            for graph, triples in by_graph.items()
+            if not isinstance(graph, ox.DefaultGraph)
+            for triple in triples
+        ]
         with self._writing():
-            self.engine.update("DROP ALL")
-            self.engine.extend(quads)
-            self.engine.update(_UNION)
+            self.engine.update(f"DROP ALL ; INSERT DATA {{ {' '.join(blocks)} {_n_triples(union)} }}")
 
     def _ensure_union_layout(self) -> None:
         """Build the set union in the default graph of a data dir written before it was kept there."""
