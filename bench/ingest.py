@@ -66,11 +66,18 @@ def run(workdir: Path, *, repeats: int, documents: int = 72) -> list[Table]:
         ["processes", "bare nlp.pipe docs/s", "bare words/s", "ffkg ingest docs/s", "ffkg words/s", "ffkg / bare"],
     )
     for processes in (1, 2):
-        medians = interleaved_medians({"bare": lambda p=processes: pipe(p), "ffkg": lambda p=processes: ingest(p)},
-                                      repeats=repeats)
+        medians = interleaved_medians(
+            {"bare": lambda p=processes: pipe(p), "ffkg": lambda p=processes: ingest(p)}, repeats=repeats
+        )
         bare_s, ffkg_s = medians["bare"], medians["ffkg"]
-        table.add(processes, f"{len(files) / bare_s:,.1f}", f"{words / bare_s:,.0f}", f"{len(files) / ffkg_s:,.1f}",
-                  f"{words / ffkg_s:,.0f}", ratio(bare_s / ffkg_s))
+        table.add(
+            processes,
+            f"{len(files) / bare_s:,.1f}",
+            f"{words / bare_s:,.0f}",
+            f"{len(files) / ffkg_s:,.1f}",
+            f"{words / ffkg_s:,.0f}",
+            ratio(bare_s / ffkg_s),
+        )
     table.notes += [
         "Target: ffkg / bare >= 0.9 (throughput ratio).",
         f"ffkg ingest only starts a second process from {PARALLEL_THRESHOLD} pending documents "
@@ -101,6 +108,8 @@ def profile(files: list[Path], nlp: Language, bare: Language, workdir: Path) -> 
     table = Table(f"Where ingest time goes ({len(files)} documents, one process)", ["stage", "seconds", "share"])
     for name, seconds in stages:
         table.add(name, f"{seconds:.2f}", f"{seconds / total:.0%}")
-    table.notes.append("Each stage timed once on its own (model-only, model+gazetteer, full extraction, ...); "
-                       "gazetteer and rules are differences of those passes, so they carry their noise.")
+    table.notes.append(
+        "Each stage timed once on its own (model-only, model+gazetteer, full extraction, ...); "
+        "gazetteer and rules are differences of those passes, so they carry their noise."
+    )
     return table

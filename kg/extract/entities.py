@@ -38,9 +38,9 @@ class _Entity:
     mentions: list[Mention] = field(default_factory=list)
 
 
-def resolve_entities(doc: Doc, info: DocumentInfo, gazetteer: Gazetteer) -> tuple[
-    list[EntityRecord], list[ResolvedMention]
-]:
+def resolve_entities(
+    doc: Doc, info: DocumentInfo, gazetteer: Gazetteer
+) -> tuple[list[EntityRecord], list[ResolvedMention]]:
     """Type every named mention of `doc` and group the mentions into entities.
 
     `doc` must come from the pipeline of `kg.extract.load_pipeline` run on `info.text`,
@@ -67,7 +67,7 @@ def resolve_entities(doc: Doc, info: DocumentInfo, gazetteer: Gazetteer) -> tupl
 
 
 def _body_phrases(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
-    """"Mexico's foreign ministry", "the Mexican Attorney General", "Tucson police".
+    """ "Mexico's foreign ministry", "the Mexican Attorney General", "Tucson police".
 
     A country (or its demonym) followed by a generic body word is that country's body,
     and followed by "government" the country itself; a city or state followed by
@@ -104,14 +104,15 @@ def _body_phrases(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> li
             break
     inside = {i for e in extra if e.type == "GovernmentBody" for i in range(e.start, e.end)}
     kept = [
-        m for m in mentions
+        m
+        for m in mentions
         if m.start not in skip and (m.type in TYPE_RANK or not inside.issuperset(range(m.start, m.end)))
     ]
     return sorted(kept + extra, key=lambda m: (m.start, -m.end))
 
 
 def _place_cartels(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
-    """"the Sinaloa and Jalisco cartels", "the Los Lunas gang": places named as criminal groups."""
+    """ "the Sinaloa and Jalisco cartels", "the Los Lunas gang": places named as criminal groups."""
     places = {m.start: m for m in mentions if m.type in ("Region", "City")}
     out = []
     for m in mentions:
@@ -129,7 +130,7 @@ def _place_cartels(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> l
 
 
 def _org_places(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
-    """"controls Tijuana": a name the model calls ORG that the gazetteer only knows as a place
+    """ "controls Tijuana": a name the model calls ORG that the gazetteer only knows as a place
     is that place, even without the cue a bare city name otherwise needs."""
     places: dict[tuple[int, int], Entry] = {}
     for span in doc.spans[SPAN_KEY]:
@@ -145,7 +146,7 @@ def _org_places(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list
 
 
 def _committees(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """"Senate Banking Committee": a legislature followed by a committee name is one body, the committee."""
+    """ "Senate Banking Committee": a legislature followed by a committee name is one body, the committee."""
     out: list[Mention] = []
     for m in mentions:
         prev = out[-1] if out else None
@@ -164,20 +165,25 @@ def _committees(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 
 
 def _paren_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """"the National Anti-Drug Secretariat (SENAD)": the acronym, there and wherever else it stands,
+    """ "the National Anti-Drug Secretariat (SENAD)": the acronym, there and wherever else it stands,
     names the body before it, even when nothing else found it."""
     covered = {i for m in mentions for i in range(m.start, m.end)}
     named: dict[str, Mention] = {}
     for m in mentions:
         k = m.end + 1
         if (
-            m.type not in ("Person", "WeaponType") and k + 1 < len(doc) and doc[m.end].text == "("
-            and doc[k + 1].text == ")" and _ACRONYM.match(doc[k].text) and k not in covered
+            m.type not in ("Person", "WeaponType")
+            and k + 1 < len(doc)
+            and doc[m.end].text == "("
+            and doc[k + 1].text == ")"
+            and _ACRONYM.match(doc[k].text)
+            and k not in covered
         ):
             named.setdefault(doc[k].text, m)
     extra = [
         Mention(t.i, t.i + 1, named[t.text].type, named[t.text].key, named[t.text].entry)
-        for t in doc if t.text in named and t.i not in covered
+        for t in doc
+        if t.text in named and t.i not in covered
     ]
     return sorted(mentions + extra, key=lambda m: (m.start, -m.end))
 
@@ -212,7 +218,9 @@ def _drop_excluded_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     excluded = {
         doc[i + 1].text
         for i in range(1, len(doc) - 2)
-        if doc[i].text == "(" and doc[i + 2].text.startswith(")") and _ACRONYM.match(doc[i + 1].text)
+        if doc[i].text == "("
+        and doc[i + 2].text.startswith(")")
+        and _ACRONYM.match(doc[i + 1].text)
         and doc[i - 1].lower_.rstrip("s") in NON_ENTITY_HEADS
     }
     return [m for m in mentions if m.entry is not None or doc[m.start : m.end].text not in excluded]
@@ -281,9 +289,11 @@ def _alias_links(doc: Doc, mentions: list[Mention]) -> dict[str, str]:
 def _full_name(m: Mention, people: dict[str, list[Mention]]) -> Mention | None:
     """The full-name Person a shorter name belongs to: nearest one before, else after."""
     short = [p for p in fold(m.text).lower().split() if not re.fullmatch(r"[a-z]\.", p)]
-    candidates = [
-        p for p in people.get(short[-1], []) if len(p.text) > len(m.text) and _name_part(short, fold(p.text).lower())
-    ] if short else []
+    candidates = (
+        [p for p in people.get(short[-1], []) if len(p.text) > len(m.text) and _name_part(short, fold(p.text).lower())]
+        if short
+        else []
+    )
     if not candidates:
         return None
     before = [p for p in candidates if p.start < m.start]

@@ -91,8 +91,10 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
             continue
         if span.end < len(doc) and doc[span.end].lower_ in ("gang", "cartel"):
             span, kind = doc[span.start : span.end + 1], "CriminalGroup"
-        elif _described_as_group(doc, span) or _trafficking_organization(doc, span, kind) or (
-            kind in ("Person", "Organization") and span[0].lower_ in GROUP_ARTICLES
+        elif (
+            _described_as_group(doc, span)
+            or _trafficking_organization(doc, span, kind)
+            or (kind in ("Person", "Organization") and span[0].lower_ in GROUP_ARTICLES)
         ):
             kind = "CriminalGroup"
         elif kind == "Person":
@@ -120,10 +122,8 @@ def headline_tokens(doc: Doc) -> set[int]:
     return out
 
 
-def _place_named(
-    doc: Doc, ent: SpacySpan, taken: set[int], places: set[int]
-) -> tuple[SpacySpan, str] | None:
-    """"Georgia Bureau of Investigation", "Tucson Police Department", "Parliament of Jamaica": a
+def _place_named(doc: Doc, ent: SpacySpan, taken: set[int], places: set[int]) -> tuple[SpacySpan, str] | None:
+    """ "Georgia Bureau of Investigation", "Tucson Police Department", "Parliament of Jamaica": a
     place and a body's name; "San Diego County": a place, then an area word, is a Region."""
     start = ent.start + (doc[ent.start].lower_ == "the")
     tail = ent.end
@@ -140,8 +140,12 @@ def _place_named(
         and classify_org(head.text) == "GovernmentBody"
     ):
         return doc[start : ent.end], "GovernmentBody"
-    if tail < ent.end and ent.label_ == "ORG" and len(head) > 1 and doc[tail - 1].lower_ == "of" and not (
-        taken.intersection(range(start, tail - 1)) or not_an_entity(doc, head)
+    if (
+        tail < ent.end
+        and ent.label_ == "ORG"
+        and len(head) > 1
+        and doc[tail - 1].lower_ == "of"
+        and not (taken.intersection(range(start, tail - 1)) or not_an_entity(doc, head))
     ):
         return doc[start : ent.end], classify_org(head.text) or "Organization"
     split = start
@@ -214,21 +218,21 @@ _CRIME_WORDS = frozenset({"trafficking", "criminal", "crime", "gang", "cartel", 
 
 
 def _described_as_group(doc: Doc, span: SpacySpan) -> bool:
-    """"Los Salazar, a trafficking group allied with ...": the apposition says criminal group."""
+    """ "Los Salazar, a trafficking group allied with ...": the apposition says criminal group."""
     tail = doc[span.end : span.end + 8]
     match = _GROUP_APPOSITION.match(tail.text)
     return bool(match) and bool(_CRIME_WORDS & set(match.group(0).lower().replace(",", " ").split()))
 
 
 def _bought_at(doc: Doc, span: SpacySpan) -> bool:
-    """"bought the rifles at Lone Wolf Trading Company": a place of sale, not an organisation."""
+    """ "bought the rifles at Lone Wolf Trading Company": a place of sale, not an organisation."""
     if span.start == 0 or doc[span.start - 1].lower_ not in ("at", "from"):
         return False
     return any(t.lemma_ in PURCHASE_LEMMAS for t in doc[max(span.start - 6, 0) : span.start])
 
 
 def _trafficking_organization(doc: Doc, span: SpacySpan, kind: str) -> bool:
-    """"the Carrillo Fuentes Organization" in a sentence about drugs or cartels, or beside a known
+    """ "the Carrillo Fuentes Organization" in a sentence about drugs or cartels, or beside a known
     cartel, is a cartel."""
     if kind != "Organization" or span[-1].lower_ not in ("organization", "organisation"):
         return False
@@ -260,7 +264,7 @@ def _person_context(doc: Doc, span: SpacySpan) -> bool:
 
 
 def _widen(doc: Doc, span: SpacySpan, used: set[int]) -> SpacySpan:
-    """"Jesus Esquivel" -> "Jaime Jesus Esquivel" when the model cut a name short."""
+    """ "Jesus Esquivel" -> "Jaime Jesus Esquivel" when the model cut a name short."""
     start, end = span.start, span.end
     while start > 0 and _name_token(doc[start - 1]) and (start - 1) not in used and not doc[start - 1].ent_type_:
         start -= 1
@@ -284,7 +288,7 @@ _CLOSE_QUOTES = frozenset({"'", "’", "”", '"'})
 
 
 def _nicknamed_people(doc: Doc, taken: set[int]) -> list[Mention]:
-    """"Joaquín “El Chapo” Guzmán": the model cuts such names at the quotes. The whole name is one
+    """ "Joaquín “El Chapo” Guzmán": the model cuts such names at the quotes. The whole name is one
     person, and the nickname on its own is a second mention of them."""
     out: list[Mention] = []
     for q in range(1, len(doc) - 3):

@@ -64,9 +64,7 @@ def _inside_person(ent_at: dict[int, SpacySpan], start: int, end: int) -> bool:
     return person is not None and person.label_ == "PERSON" and end <= person.end and len(person) > end - start
 
 
-def _names_inside(
-    doc: Doc, chosen: list[Mention], gazetteer: Gazetteer, senses: dict[str, Entry]
-) -> list[Mention]:
+def _names_inside(doc: Doc, chosen: list[Mention], gazetteer: Gazetteer, senses: dict[str, Entry]) -> list[Mention]:
     """Names inside names are mentions too: the place in "Mexico City police" or "U.S. Army",
     the maker in "Barrett M82"."""
     outer_at = {i: m for m in chosen if m.type in NESTING for i in range(m.start, m.end)}
@@ -74,16 +72,14 @@ def _names_inside(
     for span in doc.spans[SPAN_KEY]:
         entry = gazetteer.entries[span.kb_id_]
         o = outer_at.get(span.start)
-        inside = (
-            o is not None and span.end <= o.end and o.end - o.start > len(span) and entry.type in NESTING[o.type]
-        )
+        inside = o is not None and span.end <= o.end and o.end - o.start > len(span) and entry.type in NESTING[o.type]
         if not inside or (entry.type == "City" and len(span) == 1):
             continue
         known = inner.get((span.start, span.end))
         sense = senses.get(_surface(doc, span.start, span.end))
-        if known is None or (known is not sense and (
-            entry is sense or TYPE_RANK.get(entry.type, 9) < TYPE_RANK.get(known.type, 9)
-        )):
+        if known is None or (
+            known is not sense and (entry is sense or TYPE_RANK.get(entry.type, 9) < TYPE_RANK.get(known.type, 9))
+        ):
             inner[(span.start, span.end)] = entry
     return _longest_first([Mention(s, e, p.type, p.id, p) for (s, e), p in inner.items()])
 
@@ -123,7 +119,7 @@ def _choose(
 
 
 def _strong_place_cue(doc: Doc, span: SpacySpan) -> bool:
-    """"Katy, Texas", ", of Katy" or "in Compton" (one word, owning nothing): cues that beat the
+    """ "Katy, Texas", ", of Katy" or "in Compton" (one word, owning nothing): cues that beat the
     model calling the name a person."""
     nxt = doc[span.end] if span.end < len(doc) else None
     if nxt is not None and nxt.text == "," and _is_place_name(doc, span.end + 1):
@@ -165,7 +161,7 @@ def _place_reading(doc: Doc, span: SpacySpan, types: set[str], capital: bool) ->
 
 
 def _listed_with_regions(doc: Doc, span: SpacySpan) -> bool:
-    """"Florida and Georgia": next to a state with only "and", "or" or a comma between."""
+    """ "Florida and Georgia": next to a state with only "and", "or" or a comma between."""
     starts, ends = _hit_index(doc)
     links = ("and", "or", ",")
     before = span.start >= 2 and doc[span.start - 1].lower_ in links and "Region" in ends.get(span.start - 1, ())
@@ -260,7 +256,7 @@ _DISTRICT = re.compile(
 
 
 def _extend_districts(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """"U.S. Attorney's Office for the Southern District of Texas" is its own body."""
+    """ "U.S. Attorney's Office for the Southern District of Texas" is its own body."""
     out = []
     for m in mentions:
         after = doc[m.end - 1].idx + len(doc[m.end - 1])

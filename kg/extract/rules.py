@@ -11,6 +11,8 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc
 
+# Word tables stay packed, many words a line: one word a line would triple this file.
+# fmt: off
 CRIMINAL_WORDS = frozenset({"cartel", "cartels", "cártel", "gang", "gangs", "mara", "posse", "mafia", "syndicate"})
 GOVERNMENT_WORDS = frozenset(
     {
@@ -150,14 +152,14 @@ BODY_KINDS = (
     "county sheriff's office", "sheriff's office", "sheriff's department", "county sheriff's department",
     "state police", "state patrol", "highway patrol", "department of public safety", "state prosecutor's office",
 )
+# fmt: on
 #: Body words a city, county or state (not a country) can stand before: its own force or office.
 LOCAL_BODY_KINDS = frozenset(
-    kind for kind in BODY_KINDS
+    kind
+    for kind in BODY_KINDS
     if kind.startswith(("police", "state ", "county", "sheriff", "highway", "department of"))
 )
-_KIND_TOKENS = sorted(
-    ((kind, kind.replace("'s", " 's").split()) for kind in BODY_KINDS), key=lambda kt: -len(kt[1])
-)
+_KIND_TOKENS = sorted(((kind, kind.replace("'s", " 's").split()) for kind in BODY_KINDS), key=lambda kt: -len(kt[1]))
 
 
 def classify_org(text: str) -> str | None:
