@@ -26,7 +26,7 @@ import httpx
 import pyoxigraph as ox
 
 from bench.server import FFKG, ffkg_serve, free_port, running
-from bench.sparql_inprocess import pyoxigraph_query, research_queries
+from bench.sparql_inprocess import WORKER_START_SECONDS, pyoxigraph_query, research_queries
 from bench.table import Table, ms, ratio
 from bench.timing import interleaved_medians
 from kg.store import Store
@@ -117,6 +117,7 @@ def servers(quads: list[ox.Quad], workdir: Path, label: str) -> Iterator[dict[st
     ready = "?query=ASK%7B%7D"
     with running(ffkg_serve(data_dir, ours), urls["ffkg"] + ready), \
             running(rdflib_endpoint, urls["rdflib-endpoint"] + ready):
+        time.sleep(WORKER_START_SECONDS)  # the readiness probe started ffkg's query workers
         yield urls
 
 
