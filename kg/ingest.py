@@ -8,6 +8,7 @@ or a failed file never leaves a half-written document behind.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -115,39 +116,78 @@ def ingest_paths(
 
     processes = n_process if len(pending) >= PARALLEL_THRESHOLD else 1
     results = extract_each([info for info, _ in pending], nlp, n_process=processes)
-    batch: list[tuple[DocumentInfo, Outcome, list[ox.Triple]]] = []
-    for (info, outcome), result in zip(pending, results, strict=True):
-        if isinstance(result, ExtractionFailure):
-            report.record("failed", info.source, result.message)
-            notify(info.source, "failed")
-            continue
-        batch.append((info, outcome, extraction_triples(result)))
-        if len(batch) == WRITE_BATCH:
-            _write_batch(store, batch, report, notify)
-            batch = []
-    _write_batch(store, batch, report, notify)
+    with _BatchWriter(store, report, notify) as writer:
+        for (info, outcome), result in zip(pending, results, strict=True):
+            if isinstance(result, ExtractionFailure):
+                report.record("failed", info.source, result.message)
+                notify(info.source, "failed")
+            else:
+                writer.add(info, outcome, result)
     return report
 
 
-def _write_batch(
-    store: Store,
-    batch: list[tuple[DocumentInfo, Outcome, list[ox.Triple]]],
-    report: IngestReport,
-    notify: Callable[[str, Outcome], None],
-) -> None:
+Batch = list[tuple[DocumentInfo, Outcome, Extraction]]
+
+
+class _BatchWriter:
+    """Maps and writes batches of documents on a thread of its own, one batch in flight.
+
+    pyoxigraph lets go of the GIL while it writes, so the store write of one batch overlaps
+    the extraction of the next instead of adding to it. Outcomes are still recorded here, on
+    the caller's thread, in document order.
+    """
+
+    def __init__(self, store: Store, report: IngestReport, notify: Callable[[str, Outcome], None]) -> None:
+        self._store = store
+        self._report = report
+        self._notify = notify
+        self._batch: Batch = []
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ffkg-ingest-writer")
+        self._in_flight: tuple[Batch, Future[None]] | None = None
+
+    def __enter__(self) -> _BatchWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if exc[0] is None:
+                self._submit()
+            self._settle()
+        finally:
+            self._executor.shutdown(wait=True)
+
+    def add(self, info: DocumentInfo, outcome: Outcome, extraction: Extraction) -> None:
+        self._batch.append((info, outcome, extraction))
+        if len(self._batch) == WRITE_BATCH:
+            self._submit()
+
+    def _submit(self) -> None:
+        self._settle()
+        if self._batch:
+            batch, self._batch = self._batch, []
+            self._in_flight = (batch, self._executor.submit(_write_batch, self._store, batch))
+
+    def _settle(self) -> None:
+        """Wait for the batch in flight and record how each of its documents went."""
+        if self._in_flight is None:
+            return
+        batch, future = self._in_flight
+        self._in_flight = None
+        try:
+            future.result()
+        except FfkgError as error:
+            for info, _, _ in batch:
+                self._report.record("failed", info.source, f"{info.source}: {error}")
+                self._notify(info.source, "failed")
+            return
+        for info, outcome, _ in batch:
+            self._report.record(outcome, info.source)
+            self._notify(info.source, outcome)
+
+
+def _write_batch(store: Store, batch: Batch) -> None:
     """Write a batch of documents' graphs together; each document is still whole or absent."""
-    if not batch:
-        return
-    try:
-        store.replace_graphs({graph_iri(info.id): triples for info, _, triples in batch})
-    except FfkgError as error:
-        for info, _, _ in batch:
-            report.record("failed", info.source, f"{info.source}: {error}")
-            notify(info.source, "failed")
-        return
-    for info, outcome, _ in batch:
-        report.record(outcome, info.source)
-        notify(info.source, outcome)
+    store.replace_graphs({graph_iri(info.id): extraction_triples(extraction) for info, _, extraction in batch})
 
 
 def document_graph_for(key: str) -> str:

@@ -13,6 +13,7 @@ from servers import fresh, oxigraph_settings, virtuoso_settings  # noqa: F401 (f
 import kg.extract
 import kg.ingest
 from kg.cli import main
+from kg.errors import StoreBusyError
 from kg.extract import ExtractionFailure, extract_each, load_pipeline
 from kg.ingest import ingest_paths, remove_document
 from kg.iris import graph_iri
@@ -188,3 +189,29 @@ def test_abandoning_a_batch_extraction_stops_its_worker_processes(nlp) -> None:
     assert multiprocessing.active_children()
     results.close()
     assert not multiprocessing.active_children()
+
+
+def test_a_batch_the_store_refuses_fails_its_documents_and_later_batches_are_stored(
+    tmp_path: Path, nlp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches are written on a writer thread; a refused write still fails exactly its own documents."""
+    monkeypatch.setattr(kg.ingest, "WRITE_BATCH", 1)
+    first, second = write(tmp_path, "a-tucson.txt", ARTICLE), write(tmp_path, "b-laredo.txt", OTHER)
+    store = Store.memory()
+    real_replace_graphs = store.replace_graphs
+    calls = []
+
+    def refuse_first(graphs):
+        calls.append(list(graphs))
+        if len(calls) == 1:
+            raise StoreBusyError("another write to the store has been running for over a minute")
+        return real_replace_graphs(graphs)
+
+    monkeypatch.setattr(store, "replace_graphs", refuse_first)
+    seen = []
+    report = ingest_paths(store, [tmp_path], nlp, max_bytes=MAX_BYTES, on_document=lambda n, o: seen.append((n, o)))
+    assert report.outcomes["failed"] == [str(first)]
+    assert report.outcomes["added"] == [str(second)]
+    assert "another write" in report.errors[0] and str(first) in report.errors[0]
+    assert seen == [(str(first), "failed"), (str(second), "added")]
+    assert store.graphs() == [calls[1][0]]
