@@ -2,11 +2,13 @@
 
 pyoxigraph cannot stop a query that aggregates or sorts: it serialises nothing until the end, so
 no deadline check in a serialiser ever runs. A thread cannot be killed either, so on an on-disk
-store each query runs in one of a few worker processes that open the store read-only; one that
-runs past its deadline is killed and replaced, and the runaway query costs nobody else anything.
+store each query runs in one of a few worker processes that open a snapshot of the store
+read-only; one that runs past its deadline is killed and replaced, and the runaway query costs
+nobody else anything.
 
-A worker re-opens its read-only handle whenever the store's revision (a file every write bumps)
-differs from the one it opened at, so a query sent after a write sees the write. This module only
+Workers never open the live store: pyoxigraph's read-only open is undefined while the server
+process writes it. Each request names the snapshot (`Store.snapshot`, one per revision) to read,
+so a query sent after a write sees the write. This module only
 needs pyoxigraph and the negotiation table, so a fresh worker starts in a fraction of a second.
 """
 
@@ -120,7 +122,7 @@ class AnswerWriter:
 
 
 class Request(NamedTuple):
-    """One query for a worker: where the store is and at which revision, and how to answer."""
+    """One query for a worker: the snapshot to read and its revision, and how to answer."""
 
     path: str
     revision: int

@@ -29,7 +29,7 @@ from fastapi.responses import StreamingResponse
 from api.query_processes import AnswerWriter, Cancelled, Message, Request, WorkerPool, WorkersBusy, rebuild
 from kg.errors import BadInputError, FfkgError, LimitError, QueryTimeoutError, SparqlSyntaxError
 from kg.settings import Settings
-from kg.store import BaseStore
+from kg.store import BaseStore, Store
 
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 _UPDATE_START = re.compile(
@@ -130,14 +130,16 @@ class QueryRunner:
     async def respond(self, store: BaseStore, sparql: str, options: dict[str, Any], accept: str | None) -> Response:
         """Evaluate `sparql` and answer in the negotiated format, as the engine serialises it."""
         deadline = time.monotonic() + self.timeout
-        path = getattr(store, "path", None)
-        if path is None:
+        if isinstance(store, Store) and store.path is not None:
+            snapshot = store.current_snapshot() or await asyncio.to_thread(
+                store.snapshot, keep_superseded_for=2 * self.timeout + 5
+            )
+            request = Request(str(snapshot), store.revision(), sparql, options, accept, self.max_rows)
+            messages = self._from_process(request, deadline)
+        else:
             job = _Job(asyncio.get_running_loop(), deadline)
             threading.Thread(target=self._in_thread, args=(job, store, sparql, options, accept), daemon=True).start()
             messages = self._from_thread(job)
-        else:
-            request = Request(str(path), store.revision(), sparql, options, accept, self.max_rows)
-            messages = self._from_process(request, deadline)
         try:
             kind, content_type, body = await anext(messages)
         except BaseException:

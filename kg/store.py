@@ -19,7 +19,9 @@ old or the new version and a concurrent reader never sees both.
 from __future__ import annotations
 
 import re
+import shutil
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -61,6 +63,11 @@ def _retract(graph: str) -> str:
     )
 
 
+def _snapshot_root(path: Path) -> Path:
+    """Where the read-only snapshots of the store at `path` go: beside it, not inside its files."""
+    return path.with_name(path.name + ".snapshots")
+
+
 def _n_triples(triples: list[ox.Triple]) -> str:
     return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
 
@@ -77,6 +84,9 @@ class Store(BaseStore):
         self.engine = engine
         self.path = path
         self._write_lock = threading.Lock()
+        self._snapshot_lock = threading.Lock()
+        #: revision -> (snapshot directory, when a newer one superseded it)
+        self._snapshots: dict[int, tuple[Path, float | None]] = {}
         self._revision = 0
         self._dataset: rdflib.Dataset | None = None
         self._drop_staging_graphs()
@@ -95,6 +105,7 @@ class Store(BaseStore):
                     "ingest); stop it or point --data-dir elsewhere"
                 ) from None
             raise
+        shutil.rmtree(_snapshot_root(path), ignore_errors=True)  # left by a server that crashed
         return cls(engine, path=path)
 
     @classmethod
@@ -106,6 +117,42 @@ class Store(BaseStore):
         self.engine.flush()
         self._dataset = None
         del self.engine
+        if self.path is not None:
+            shutil.rmtree(_snapshot_root(self.path), ignore_errors=True)
+
+    # -- snapshots for reader processes ----------------------------------------------------------------
+
+    def current_snapshot(self) -> Path | None:
+        """The snapshot of the current revision, if one was taken already (a cheap check)."""
+        entry = self._snapshots.get(self.revision())
+        return entry[0] if entry else None
+
+    def snapshot(self, *, keep_superseded_for: float) -> Path:
+        """A read-only copy of the data as of now, for other processes to open with `Store.read_only`.
+
+        pyoxigraph's read-only open is undefined behaviour while another process writes the same
+        store, and it did misread live data here (an aggregate grew to 24 GB). A checkpoint (hard
+        links, about 12 ms at 1M triples) is a store nobody writes. One is taken per revision;
+        superseded ones are deleted after `keep_superseded_for` seconds, when no query reads them.
+        """
+        if self.path is None:
+            raise ValueError("an in-memory store has no files for other processes to open")
+        with self._snapshot_lock:
+            revision = self.revision()
+            if revision in self._snapshots:
+                return self._snapshots[revision][0]
+            target = _snapshot_root(self.path) / f"{revision}-{uuid.uuid4().hex}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.engine.backup(str(target))
+            now = time.monotonic()
+            for old, (path, superseded) in list(self._snapshots.items()):
+                if superseded is None:
+                    self._snapshots[old] = (path, now)
+                elif now - superseded > keep_superseded_for:
+                    shutil.rmtree(path, ignore_errors=True)
+                    del self._snapshots[old]
+            self._snapshots[revision] = (target, None)
+            return target
 
     @property
     def dataset(self) -> rdflib.Dataset:

@@ -272,3 +272,22 @@ def test_loading_quads_into_a_fresh_store_builds_the_union(tmp_path: Path) -> No
         assert store.graphs() == [EX + "doc1", EX + "doc2"]
         store.load_file(source)  # a second load replaces the graphs through transactions
         assert len(union_rows(store)) == 2
+
+
+def test_snapshots_are_per_revision_and_superseded_ones_go(tmp_path: Path) -> None:
+    """Reader processes open snapshots, never the store this process writes."""
+    with Store.open(tmp_path / "store") as store:
+        store.replace_graph(EX + "doc1", [SHARED])
+        first = store.snapshot(keep_superseded_for=0)
+        assert store.snapshot(keep_superseded_for=0) == first == store.current_snapshot()
+        store.replace_graph(EX + "doc2", [own("two")])
+        assert store.current_snapshot() is None
+        second = store.snapshot(keep_superseded_for=0)
+        reader = ox.Store.read_only(str(first))
+        assert len(list(reader.query("SELECT * { ?s ?p ?o }"))) == 1  # as of its revision
+        del reader
+        assert len(list(ox.Store.read_only(str(second)).query("SELECT * { ?s ?p ?o }"))) == 2
+        store.update(f"INSERT DATA {{ GRAPH <{EX}doc3> {{ <{EX}a> <{EX}b> 'c' }} }}")
+        store.snapshot(keep_superseded_for=0)
+        assert not first.exists() and second.exists()  # superseded twice ago: gone
+    assert not second.parent.exists()  # closing the store removes them all
