@@ -19,7 +19,7 @@ import asyncio
 import re
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
 from typing import Any
 
@@ -131,11 +131,10 @@ class QueryRunner:
         """Evaluate `sparql` and answer in the negotiated format, as the engine serialises it."""
         deadline = time.monotonic() + self.timeout
         if isinstance(store, Store) and store.path is not None:
-            snapshot = store.current_snapshot() or await asyncio.to_thread(
-                store.snapshot, keep_superseded_for=2 * self.timeout + 5
-            )
+            fresh = store.has_current_snapshot()
+            snapshot = store.acquire_snapshot() if fresh else await asyncio.to_thread(store.acquire_snapshot)
             request = Request(str(snapshot), store.revision(), sparql, options, accept, self.max_rows)
-            messages = self._from_process(request, deadline)
+            messages = self._from_process(request, deadline, lambda: store.release_snapshot(snapshot))
         else:
             job = _Job(asyncio.get_running_loop(), deadline)
             threading.Thread(target=self._in_thread, args=(job, store, sparql, options, accept), daemon=True).start()
@@ -172,8 +171,11 @@ class QueryRunner:
         finally:
             job.cancel()
 
-    async def _from_process(self, request: Request, deadline: float) -> AsyncIterator[Message]:
-        """Messages of a query evaluated by a worker process, with its refusals and errors raised as ours."""
+    async def _from_process(
+        self, request: Request, deadline: float, done: Callable[[], None]
+    ) -> AsyncIterator[Message]:
+        """Messages of a query evaluated by a worker process, with its refusals and errors raised as ours;
+        `done` is called when the worker has stopped reading the snapshot."""
         try:
             async with aclosing(self.pool.run(request, deadline)) as messages:
                 async for kind, content_type, body in messages:
@@ -186,6 +188,8 @@ class QueryRunner:
             raise self._busy() from None
         except TimeoutError:
             raise timed_out(self.timeout) from None
+        finally:
+            done()
 
     def _in_thread(self, job: _Job, store: BaseStore, sparql: str, options: dict[str, Any], accept: str | None) -> None:
         """Evaluate in this thread, for stores no other process can open."""

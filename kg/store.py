@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 import shutil
 import threading
-import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -85,8 +84,8 @@ class Store(BaseStore):
         self.path = path
         self._write_lock = threading.Lock()
         self._snapshot_lock = threading.Lock()
-        #: revision -> (snapshot directory, when a newer one superseded it)
-        self._snapshots: dict[int, tuple[Path, float | None]] = {}
+        self._snapshot_of: dict[int, Path] = {}  # the current revision's snapshot, once taken
+        self._readers: dict[Path, int] = {}  # snapshot -> readers holding it
         self._revision = 0
         self._dataset: rdflib.Dataset | None = None
         self._drop_staging_graphs()
@@ -122,37 +121,44 @@ class Store(BaseStore):
 
     # -- snapshots for reader processes ----------------------------------------------------------------
 
-    def current_snapshot(self) -> Path | None:
-        """The snapshot of the current revision, if one was taken already (a cheap check)."""
-        entry = self._snapshots.get(self.revision())
-        return entry[0] if entry else None
+    def has_current_snapshot(self) -> bool:
+        """Whether a snapshot of the current revision exists already (then acquiring it does no I/O)."""
+        return self.revision() in self._snapshot_of
 
-    def snapshot(self, *, keep_superseded_for: float) -> Path:
-        """A read-only copy of the data as of now, for other processes to open with `Store.read_only`.
+    def acquire_snapshot(self) -> Path:
+        """A read-only copy of the data as of now, for another process to open with `Store.read_only`;
+        hand it back with `release_snapshot` when that process is done reading.
 
         pyoxigraph's read-only open is undefined behaviour while another process writes the same
         store, and it did misread live data here (an aggregate grew to 24 GB). A checkpoint (hard
-        links, about 12 ms at 1M triples) is a store nobody writes. One is taken per revision;
-        superseded ones are deleted after `keep_superseded_for` seconds, when no query reads them.
+        links, about 12 ms at 1M triples) is a store nobody writes. One is taken per revision, and
+        a superseded one is deleted as soon as no reader holds it.
         """
         if self.path is None:
             raise ValueError("an in-memory store has no files for other processes to open")
         with self._snapshot_lock:
             revision = self.revision()
-            if revision in self._snapshots:
-                return self._snapshots[revision][0]
-            target = _snapshot_root(self.path) / f"{revision}-{uuid.uuid4().hex}"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.engine.backup(str(target))
-            now = time.monotonic()
-            for old, (path, superseded) in list(self._snapshots.items()):
-                if superseded is None:
-                    self._snapshots[old] = (path, now)
-                elif now - superseded > keep_superseded_for:
-                    shutil.rmtree(path, ignore_errors=True)
-                    del self._snapshots[old]
-            self._snapshots[revision] = (target, None)
-            return target
+            if revision not in self._snapshot_of:
+                target = _snapshot_root(self.path) / f"{revision}-{uuid.uuid4().hex}"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self.engine.backup(str(target))
+                superseded = list(self._snapshot_of.values())
+                self._snapshot_of = {revision: target}
+                for path in superseded:
+                    self._forget_if_unread(path)
+            path = self._snapshot_of[revision]
+            self._readers[path] = self._readers.get(path, 0) + 1
+            return path
+
+    def release_snapshot(self, path: Path) -> None:
+        with self._snapshot_lock:
+            self._readers[path] -= 1
+            self._forget_if_unread(path)
+
+    def _forget_if_unread(self, path: Path) -> None:
+        if self._readers.get(path, 0) == 0 and path not in self._snapshot_of.values():
+            self._readers.pop(path, None)
+            shutil.rmtree(path, ignore_errors=True)
 
     @property
     def dataset(self) -> rdflib.Dataset:

@@ -240,3 +240,26 @@ def test_an_oversized_body_is_413_and_changes_nothing(small_store: Store) -> Non
         )
         assert assert_problem(response, 413)["limit"] == "max_body_bytes"
         assert not small_store.has_graph(NEW_GRAPH)
+
+
+def test_queries_after_writes_on_disk_see_each_write_and_leave_one_snapshot(tmp_path) -> None:
+    """Worker processes read per-revision snapshots; superseded ones are deleted once unread."""
+    store = Store.open(tmp_path / "store")
+    settings = app_settings(in_memory=False, data_dir=tmp_path, write_token=TOKEN)
+    with TestClient(create_app(settings, store)) as client:
+        for round_ in range(5):
+            put = client.put(
+                f"/graph-store?graph={NEW_GRAPH}{round_}",
+                content=f'<urn:x> <urn:round> "{round_}" .',
+                headers={**AUTH, "content-type": "application/n-triples"},
+            )
+            assert put.status_code in (201, 204)
+            answer = client.get(
+                "/sparql",
+                params={"query": "SELECT (COUNT(*) AS ?n) { ?s <urn:round> ?o }"},
+                headers={"accept": "application/sparql-results+json"},
+            )
+            assert answer.json()["results"]["bindings"][0]["n"]["value"] == str(round_ + 1)
+        snapshots = list((tmp_path / "store.snapshots").iterdir())
+        assert len(snapshots) == 1
+    store.close()

@@ -274,20 +274,22 @@ def test_loading_quads_into_a_fresh_store_builds_the_union(tmp_path: Path) -> No
         assert len(union_rows(store)) == 2
 
 
-def test_snapshots_are_per_revision_and_superseded_ones_go(tmp_path: Path) -> None:
+def test_snapshots_are_per_revision_and_go_when_superseded_and_unread(tmp_path: Path) -> None:
     """Reader processes open snapshots, never the store this process writes."""
     with Store.open(tmp_path / "store") as store:
         store.replace_graph(EX + "doc1", [SHARED])
-        first = store.snapshot(keep_superseded_for=0)
-        assert store.snapshot(keep_superseded_for=0) == first == store.current_snapshot()
+        assert not store.has_current_snapshot()
+        first = store.acquire_snapshot()
+        assert store.acquire_snapshot() == first and store.has_current_snapshot()
         store.replace_graph(EX + "doc2", [own("two")])
-        assert store.current_snapshot() is None
-        second = store.snapshot(keep_superseded_for=0)
-        reader = ox.Store.read_only(str(first))
-        assert len(list(reader.query("SELECT * { ?s ?p ?o }"))) == 1  # as of its revision
-        del reader
+        assert not store.has_current_snapshot()
+        second = store.acquire_snapshot()
+        assert len(list(ox.Store.read_only(str(first)).query("SELECT * { ?s ?p ?o }"))) == 1  # as of its revision
         assert len(list(ox.Store.read_only(str(second)).query("SELECT * { ?s ?p ?o }"))) == 2
-        store.update(f"INSERT DATA {{ GRAPH <{EX}doc3> {{ <{EX}a> <{EX}b> 'c' }} }}")
-        store.snapshot(keep_superseded_for=0)
-        assert not first.exists() and second.exists()  # superseded twice ago: gone
+        store.release_snapshot(first)
+        assert first.exists()  # one reader still holds it
+        store.release_snapshot(first)
+        assert not first.exists()  # superseded and unread
+        store.release_snapshot(second)
+        assert second.exists()  # unread, but still the current revision's
     assert not second.parent.exists()  # closing the store removes them all
