@@ -23,7 +23,7 @@ from api.query_runner import QueryRunner
 from api.routers import analytics, graph_store, query_page, rest, sparql, views
 from kg import __version__
 from kg.settings import Settings
-from kg.store import BaseStore, open_store
+from kg.store import BaseStore, Store, open_store
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 ROUTERS = (sparql.router, graph_store.router, rest.router, analytics.router, query_page.router, views.router)
@@ -48,22 +48,33 @@ class ReadCORS:
             await self.app(scope, receive, send)
 
 
+def _drop_snapshots(store: BaseStore) -> None:
+    """The query workers are gone: their snapshots can go now, even if the process is then killed
+    by the signal uvicorn re-raises after shutting down, before whoever opened the store closes it."""
+    if isinstance(store, Store):
+        store.drop_snapshots()
+
+
 def create_app(settings: Settings, store: BaseStore | None = None) -> FastAPI:
     """Build the service; with no `store` the lifespan opens the one `settings` names and closes it after."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        with closing(app.state.runner):
-            if store is not None:
-                yield
-                return
-            opened = open_store(settings)
-            app.state.store = opened
+        if store is not None:
             try:
-                yield
+                with closing(app.state.runner):
+                    yield
             finally:
-                app.state.store = None
-                opened.close()
+                _drop_snapshots(store)
+            return
+        opened = open_store(settings)
+        app.state.store = opened
+        try:
+            with closing(app.state.runner):
+                yield
+        finally:
+            app.state.store = None
+            opened.close()
 
     app = FastAPIOffline(
         title="ffkg",

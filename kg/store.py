@@ -116,10 +116,17 @@ class Store(BaseStore):
         self.engine.flush()
         self._dataset = None
         del self.engine
-        if self.path is not None:
-            shutil.rmtree(_snapshot_root(self.path), ignore_errors=True)
+        self.drop_snapshots()
 
     # -- snapshots for reader processes ----------------------------------------------------------------
+
+    def drop_snapshots(self) -> None:
+        """Delete every snapshot; for when no reader process is left (server shutdown, close)."""
+        if self.path is None:
+            return
+        with self._snapshot_lock:
+            self._snapshot_of, self._readers = {}, {}
+            shutil.rmtree(_snapshot_root(self.path), ignore_errors=True)
 
     def has_current_snapshot(self) -> bool:
         """Whether a snapshot of the current revision exists already (then acquiring it does no I/O)."""

@@ -262,4 +262,5 @@ def test_queries_after_writes_on_disk_see_each_write_and_leave_one_snapshot(tmp_
             assert answer.json()["results"]["bindings"][0]["n"]["value"] == str(round_ + 1)
         snapshots = list((tmp_path / "store.snapshots").iterdir())
         assert len(snapshots) == 1
+    assert not (tmp_path / "store.snapshots").exists()  # shutdown removes them, before the store closes
     store.close()
