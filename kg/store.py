@@ -48,8 +48,9 @@ TRANSACTION_QUADS = 200_000
 _UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 _UNION_MISSING = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
 _UNSTATE = "DELETE { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-#: An update that names a graph, or that can delete: the union has to be brought back in step after it.
+#: An update that may add to named graphs: the union gains what they gained, after it.
 _NAMES_GRAPHS = re.compile(r"\b(GRAPH|WITH|USING|DROP|CLEAR|CREATE|LOAD|ADD|MOVE|COPY)\b", re.IGNORECASE)
+#: An update that may delete, or whose WHERE would read the union: it runs with the union set aside.
 _REMOVES = re.compile(r"\b(DELETE|DROP|CLEAR|MOVE|COPY|WHERE)\b", re.IGNORECASE)
 _TRAILING_SEPARATOR = re.compile(r";(\s|#[^\n]*)*$")
 
