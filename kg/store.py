@@ -53,6 +53,8 @@ _NAMES_GRAPHS = re.compile(r"\b(GRAPH|WITH|USING|DROP|CLEAR|CREATE|LOAD|ADD|MOVE
 #: An update that may delete, or whose WHERE would read the union: it runs with the union set aside.
 _REMOVES = re.compile(r"\b(DELETE|DROP|CLEAR|MOVE|COPY|WHERE)\b", re.IGNORECASE)
 _TRAILING_SEPARATOR = re.compile(r";(\s|#[^\n]*)*$")
+#: `INSERT DATA` / `DELETE DATA` up to this size are parsed to keep the union in step triple by triple.
+DATA_UPDATE_MAX_CHARS = 100_000
 
 
 def _retract(graph: str) -> str:
@@ -75,6 +77,64 @@ def _n_triples(triples: list[ox.Triple]) -> str:
 def _with_union(quads: list[ox.Quad]) -> list[ox.Quad]:
     """Named-graph quads plus the same triples in the default graph (the engine keeps sets)."""
     return quads + [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
+
+
+def _in_step_with_union(sparql: str) -> str:
+    """The update followed (or surrounded) by what keeps the union in the default graph in step."""
+    if not (_REMOVES.search(sparql) or _NAMES_GRAPHS.search(sparql)):
+        return sparql
+    operations = _TRAILING_SEPARATOR.sub("", sparql)
+    steps = _data_update_steps(sparql)
+    if steps is not None:
+        return f"{operations}\n; {steps}" if steps else sparql
+    if _REMOVES.search(sparql):
+        return f"{_UNSTATE} ;\n{operations}\n; {_UNION}"
+    return f"{operations}\n; {_UNION_MISSING}"
+
+
+def _data_update_steps(sparql: str) -> str | None:
+    """For an update made only of `INSERT DATA` / `DELETE DATA`, the steps that keep the union in step
+    with the triples it names, judged on the state after it; None when that cannot be told (other
+    operations, blank nodes, unparsable or long text), and the caller falls back to a whole pass."""
+    if len(sparql) > DATA_UPDATE_MAX_CHARS:
+        return None
+    from rdflib.plugins.sparql.algebra import translateUpdate  # noqa: PLC0415 - only updates need the parser
+    from rdflib.plugins.sparql.parser import parseUpdate  # noqa: PLC0415
+
+    try:
+        operations = translateUpdate(parseUpdate(sparql)).algebra
+    except Exception:  # rdflib reads less than the engine does; the engine has the last word
+        return None
+    steps = []
+    for operation in operations:
+        if operation.name not in ("InsertData", "DeleteData"):
+            return None
+        named = [triple for triples in (operation.get("quads") or {}).values() for triple in triples]
+        direct = list(operation.get("triples") or [])
+        if any(isinstance(term, rdflib.BNode) for triple in named + direct for term in triple):
+            return None
+        for triple in named:
+            pattern = " ".join(_nt_term(term) for term in triple)
+            if operation.name == "InsertData":
+                steps.append(f"INSERT {{ {pattern} }} WHERE {{ GRAPH ?g {{ {pattern} }} }}")
+            else:
+                steps.append(f"DELETE {{ {pattern} }} WHERE {{ FILTER NOT EXISTS {{ GRAPH ?g {{ {pattern} }} }} }}")
+        if operation.name == "DeleteData":  # a direct delete must not take a stated triple out of the union
+            steps += [
+                f"INSERT {{ {pattern} }} WHERE {{ GRAPH ?g {{ {pattern} }} }}"
+                for pattern in (" ".join(_nt_term(term) for term in triple) for triple in direct)
+            ]
+    return " ;\n".join(steps)
+
+
+def _nt_term(term: rdflib.term.Node) -> str:
+    """An rdflib IRI or literal in N-Triples syntax, as pyoxigraph writes it (valid in SPARQL too)."""
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return str(ox.Literal(str(term), language=term.language))
+        datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
+        return str(ox.Literal(str(term), datatype=datatype))
+    return str(ox.NamedNode(str(term)))
 
 
 class Store(BaseStore):
@@ -300,18 +360,13 @@ class Store(BaseStore):
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update in one transaction, keeping the union in the default graph in step.
 
-        An update that can delete or match patterns runs with the union taken out of the default
-        graph, so it sees and changes only triples written there directly, as on any store whose
-        default graph is a graph of its own; the union is written back in the same transaction.
-        That costs a pass over the store. Pure inserts only add what named graphs gained.
+        `INSERT DATA` / `DELETE DATA` are followed by steps for exactly the triples they name.
+        Any other update that can delete or match patterns runs with the union taken out of the
+        default graph, so it sees and changes only triples written there directly, as on any store
+        whose default graph is a graph of its own; the union is written back in the same
+        transaction, which costs a pass over the store. Other inserts add what named graphs gained.
         """
-        operations = _TRAILING_SEPARATOR.sub("", sparql)
-        if _REMOVES.search(sparql):
-            text = f"{_UNSTATE} ;\n{operations}\n; {_UNION}"
-        elif _NAMES_GRAPHS.search(sparql):
-            text = f"{operations}\n; {_UNION_MISSING}"
-        else:
-            text = sparql
+        text = _in_step_with_union(sparql)
         with self._writing():
             try:
                 self.engine.update(text)

@@ -293,3 +293,23 @@ def test_snapshots_are_per_revision_and_go_when_superseded_and_unread(tmp_path: 
         store.release_snapshot(second)
         assert second.exists()  # unread, but still the current revision's
     assert not second.parent.exists()  # closing the store removes them all
+
+
+def test_data_updates_keep_the_union_in_step_triple_by_triple(tmp_path: Path) -> None:
+    """INSERT DATA / DELETE DATA get steps for the triples they name, judged after the whole update."""
+    with Store.open(tmp_path / "store") as store:
+        store.replace_graphs({EX + "doc1": [SHARED], EX + "doc2": [SHARED, own("two")]})
+        store.update(f"DELETE DATA {{ GRAPH <{EX}doc1> {{ <{EX}colt> <{EX}label> 'Colt' }} }}")
+        assert (EX + "colt", EX + "label", "Colt") in union_rows(store)  # doc2 still states it
+        store.update(
+            f"PREFIX ex: <{EX}> INSERT DATA {{ GRAPH ex:doc3 {{ ex:a ex:b 'temp'@en, 7 }} }} ;"
+            f" DELETE DATA {{ GRAPH ex:doc3 {{ ex:a ex:b 'temp'@en }} }}"
+        )
+        rows = union_rows(store)
+        assert (EX + "a", EX + "b", "7") in rows and (EX + "a", EX + "b", "temp") not in rows
+        store.update(f'DELETE DATA {{ <{EX}two> <{EX}in> "two" }}')  # direct delete of a stated triple
+        assert (EX + "two", EX + "in", "two") in union_rows(store)
+        store.update(f'INSERT DATA {{ GRAPH <{EX}doc4> {{ _:x <{EX}b> "blank" }} }}')  # blank node: whole pass
+        assert (EX + "b", "blank") in [(p, o) for _, p, o in union_rows(store)]
+        store.update(f"DELETE DATA {{ GRAPH <{EX}doc2> {{ <{EX}colt> <{EX}label> 'Colt' }} }}")
+        assert (EX + "colt", EX + "label", "Colt") not in union_rows(store)
