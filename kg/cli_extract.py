@@ -78,7 +78,8 @@ def _print_extraction(result: Extraction) -> None:
         entities.add_row(entity.type, entity.label, str(len(entity.mentions)), entity.id)
     relations = Table("subject", "predicate", "object", "confidence", title="relations")
     for r in result.relations:
-        relations.add_row(names.get(r.subject, r.subject), r.predicate, names.get(r.object, r.object),
-                          f"{r.confidence:.2f}")
+        relations.add_row(
+            names.get(r.subject, r.subject), r.predicate, names.get(r.object, r.object), f"{r.confidence:.2f}"
+        )
     console.print(entities)
     console.print(relations)

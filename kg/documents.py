@@ -47,9 +47,7 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
     return parse_document(path.read_bytes(), name=path.name, source=str(path), max_bytes=max_bytes)
 
 
-def parse_document(
-    raw: bytes, *, name: str, source: str = "", max_bytes: int = DEFAULT_MAX_BYTES
-) -> DocumentInfo:
+def parse_document(raw: bytes, *, name: str, source: str = "", max_bytes: int = DEFAULT_MAX_BYTES) -> DocumentInfo:
     """Turn the raw bytes of a file or upload called `name` into a `DocumentInfo`."""
     where = source or name
     if len(raw) > max_bytes:
@@ -69,7 +67,7 @@ def parse_document(
         return DocumentInfo(stem, title, date, f"{title}\n\n{body}", source, digest)
     header = _HEADER.match(text)
     if header:
-        body = text[header.end():]
+        body = text[header.end() :]
         title = body.split("\n", 1)[0].strip()
         return DocumentInfo(stem, title or stem, header.group(1), body, source, digest)
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), stem)

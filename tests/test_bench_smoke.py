@@ -33,8 +33,9 @@ def test_generator_is_seeded_and_shaped_like_extractions(quads: list[ox.Quad]) -
         "GROUP BY ?e ORDER BY DESC(?n) LIMIT 1"
     )
     assert int(next(iter(shared))["n"].value) > 1, "entities must be shared across document graphs"
-    evidence = store.query("ASK { ?ev a <https://w3id.org/ffkg/ontology#Evidence> ; "
-                           "<https://w3id.org/ffkg/ontology#sentence> ?s }")
+    evidence = store.query(
+        "ASK { ?ev a <https://w3id.org/ffkg/ontology#Evidence> ; <https://w3id.org/ffkg/ontology#sentence> ?s }"
+    )
     assert bool(evidence)
 
 

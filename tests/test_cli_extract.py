@@ -24,8 +24,11 @@ def test_extract_prints_the_json_contract(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert set(data) == {"document", "entities", "relations"}
-    assert data["document"] == {"id": "tucson-rifles", "title": "Rifles bound for the Sinaloa Cartel seized in Arizona",
-                                "date": "2023-04-18"}
+    assert data["document"] == {
+        "id": "tucson-rifles",
+        "title": "Rifles bound for the Sinaloa Cartel seized in Arizona",
+        "date": "2023-04-18",
+    }
     text = ARTICLE.split(" ", 2)[2]
     for entity in data["entities"]:
         assert set(entity) >= {"id", "label", "type", "mentions"}
@@ -35,8 +38,13 @@ def test_extract_prints_the_json_contract(tmp_path: Path) -> None:
     for relation in data["relations"]:
         assert set(relation) == {"subject", "predicate", "object", "confidence", "evidence"}
     named = {(e["label"], e["type"]) for e in data["entities"] if e["type"] in ENTITY_TYPES}
-    assert {("Sinaloa Cartel", "CriminalGroup"), ("Tucson", "City"), ("Colt", "Gunmaker"),
-            ("Homeland Security Investigations", "GovernmentBody"), ("Marta Ibarra", "Person")} <= named
+    assert {
+        ("Sinaloa Cartel", "CriminalGroup"),
+        ("Tucson", "City"),
+        ("Colt", "Gunmaker"),
+        ("Homeland Security Investigations", "GovernmentBody"),
+        ("Marta Ibarra", "Person"),
+    } <= named
 
 
 def test_extract_reads_stdin_and_prints_a_table() -> None:

@@ -40,11 +40,17 @@ def find(entities: list[EntityRecord], label: str) -> EntityRecord:
         ("Police say the Gulf Cartel paid for the shipment.", "Gulf Cartel", "CriminalGroup"),
         ("A CJNG cell received the rifles in Guadalajara.", "Cartel Jalisco Nueva Generación", "CriminalGroup"),
         ("Members of MS-13 were charged in Maryland.", "MS-13", "CriminalGroup"),
-        ("The Drug Enforcement Administration joined the inquiry.", "Drug Enforcement Administration",
-         "GovernmentBody"),
+        (
+            "The Drug Enforcement Administration joined the inquiry.",
+            "Drug Enforcement Administration",
+            "GovernmentBody",
+        ),
         ("Officers of the U.S. Border Patrol stopped the truck.", "U.S. Border Patrol", "GovernmentBody"),
-        ("Delegates of the Organization of American States met on Monday.", "Organization of American States",
-         "Organization"),
+        (
+            "Delegates of the Organization of American States met on Monday.",
+            "Organization of American States",
+            "Organization",
+        ),
         ("The guns crossed from Nogales into Sonora.", "Sonora", "Region"),
         ("Officials in Tamaulipas reported the seizure.", "Tamaulipas", "Region"),
         ("Leaders from Jamaica and Barbados discussed smuggling.", "Barbados", "Country"),
@@ -155,8 +161,13 @@ def test_what_the_guidelines_exclude_is_not_extracted() -> None:
         "were discussed. The BSCA raised penalties."
     )
     labels = set(typed(text))
-    assert not labels & {"Mexican", "Operation Fast and Furious", "Fast and Furious", "BSCA",
-                         "Bipartisan Safer Communities Act"}
+    assert not labels & {
+        "Mexican",
+        "Operation Fast and Furious",
+        "Fast and Furious",
+        "BSCA",
+        "Bipartisan Safer Communities Act",
+    }
 
 
 def test_a_sub_unit_named_after_a_city_yields_the_city_only() -> None:
@@ -238,8 +249,12 @@ def test_legislative_committees_and_local_forces_are_one_body_each() -> None:
         "The Senate Banking Committee and the House Oversight Committee heard from the "
         "Maricopa County Sheriff's Office and the New Mexico State Police."
     )
-    for name in ("Senate Banking Committee", "House Oversight Committee", "Maricopa County Sheriff's Office",
-                 "New Mexico State Police"):
+    for name in (
+        "Senate Banking Committee",
+        "House Oversight Committee",
+        "Maricopa County Sheriff's Office",
+        "New Mexico State Police",
+    ):
         assert found.get(name) == "GovernmentBody", (name, found)
     assert "U.S. Senate" not in found
 

