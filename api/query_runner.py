@@ -131,9 +131,8 @@ class QueryRunner:
         """Evaluate `sparql` and answer in the negotiated format, as the engine serialises it."""
         deadline = time.monotonic() + self.timeout
         if isinstance(store, Store) and store.path is not None:
-            fresh = store.has_current_snapshot()
-            snapshot = store.acquire_snapshot() if fresh else await asyncio.to_thread(store.acquire_snapshot)
-            request = Request(str(snapshot), store.revision(), sparql, options, accept, self.max_rows)
+            snapshot = store.acquire_taken_snapshot() or await asyncio.to_thread(store.acquire_snapshot)
+            request = Request(str(snapshot.path), snapshot.revision, sparql, options, accept, self.max_rows)
             messages = self._from_process(request, deadline, lambda: store.release_snapshot(snapshot))
         else:
             job = _Job(asyncio.get_running_loop(), deadline)

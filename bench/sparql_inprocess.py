@@ -50,12 +50,10 @@ def research_queries(store: Store) -> dict[str, str]:
     top = next(iter(store.query(
         PREFIXES + "SELECT ?e (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?e a ffkg:Person } } "
         "GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 1",
-        use_default_graph_as_union=False,
     )))
     entity = top["e"].value
     found = next(iter(store.query(
         PREFIXES + f"SELECT ?label ?g WHERE {{ GRAPH ?g {{ <{entity}> rdfs:label ?label }} }} ORDER BY ?g LIMIT 1",
-        use_default_graph_as_union=False,
     )))
     label, graph = found["label"].value, found["g"].value
     queries = {
