@@ -187,7 +187,7 @@ class _BatchWriter:
 
 def _write_batch(store: Store, batch: Batch) -> None:
     """Write a batch of documents' graphs together; each document is still whole or absent."""
-    store.replace_graphs({graph_iri(info.id): extraction_triples(extraction) for info, _, extraction in batch})
+    store.replace_graphs({document_graph(extraction): extraction_triples(extraction) for _, _, extraction in batch})
 
 
 def document_graph_for(key: str) -> str:
