@@ -1,6 +1,6 @@
 """Ingest: `kg.ingest.ingest_paths` (what `ffkg ingest` runs) vs bare spaCy `nlp.pipe`, one and two processes.
 
-The corpus is the development texts (`/work/shared/corpus/*.txt`) copied under distinct
+The corpus is the development texts (`../shared/corpus/*.txt`, beside the repository root) copied under distinct
 names until it holds `documents` files, so every copy is a new document to ingest.
 The baseline is the plain English model (`spacy.load`) piping the same texts; ffkg adds
 its gazetteer component, its rules, the RDF mapping and the on-disk store write. A
@@ -25,7 +25,7 @@ from kg.mapping import extraction_triples
 from kg.settings import Settings
 from kg.store import Store
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 
 def build_corpus(target: Path, documents: int) -> list[Path]:

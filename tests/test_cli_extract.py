@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from shared_data import shared_path
 
 from kg.cli import main
 from kg.records import ENTITY_TYPES
@@ -69,7 +70,7 @@ def test_extract_rejects_an_unknown_format() -> None:
 
 def test_eval_prints_a_table_and_json(tmp_path: Path) -> None:
     name = "2022-01-27-us-embassy-salazar-arms-trafficking-statement"
-    corpus = Path("/work/shared/corpus")
+    corpus = shared_path("corpus")
     for suffix in (".txt", ".gold.json"):
         (tmp_path / (name + suffix)).write_bytes((corpus / (name + suffix)).read_bytes())
     table = CliRunner().invoke(main, ["eval", str(tmp_path)])

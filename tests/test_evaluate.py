@@ -7,11 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from shared_data import shared_path
 
 from kg.evaluate import evaluate, evaluate_with_pipeline, normalise, score_file, variants
 from kg.records import DocumentInfo, EntityRecord, Extraction, RelationRecord, Span
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = shared_path("corpus")
 TEXT = "Mexico sued Colt in Boston. The U.S. said guns flow from the United States to Mexico."
 
 

@@ -24,12 +24,13 @@ from fastapi.testclient import TestClient
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.query import Result
+from shared_data import shared_path
 
 from api.app import create_app
 from kg import formats
 from kg.store import Store, parse_rdf
 
-SUITE = Path("/work/shared/w3c-sparql11")
+SUITE = shared_path("w3c-sparql11")
 EVALUATION_DIRECTORIES = (
     "aggregates",
     "bind",
