@@ -9,16 +9,18 @@ the views all render. Names and search text reach the engine as bound values
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import pyoxigraph as ox
+from rapidfuzz import fuzz, process, utils
 
 from kg.errors import AmbiguousNameError, BadInputError, NotFoundError
 from kg.iris import ONTOLOGY, document_iri, key_of, normalise_key
 from kg.ontology import node_classes, superclasses
+from kg.revision_cache import RevisionCache
 from kg.store import BaseStore
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -30,6 +32,9 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 #: Edges that are bookkeeping rather than facts about the world.
 _NOT_RELATIONS = (RDF + "type", ONTOLOGY + "mentionedIn", ONTOLOGY + "refersTo", ONTOLOGY + "document")
 CLOSE_MATCHES = 5
+#: Least similarity (rapidfuzz ratio, 0-100) of a name offered as a close match.
+CLOSE_MATCH_SCORE = 60
+_indexes = RevisionCache(limit=1)
 
 
 def _value(term: Any) -> Any:
@@ -98,13 +103,52 @@ def summary(store: BaseStore, iri: str) -> dict[str, Any]:
 # -- naming ---------------------------------------------------------------------------------------------
 
 
-def _names(store: BaseStore) -> list[dict[str, Any]]:
-    """Every (entity, key, label, name) where name is its label or one of its aliases."""
-    return _rows(
+@dataclass(frozen=True)
+class NameIndex:
+    """Every way entities are named, read once per store revision instead of once per lookup."""
+
+    by_key: dict[str, frozenset[str]]
+    by_fold: dict[str, frozenset[str]]
+    names: list[str]
+
+
+def _read_index(store: BaseStore) -> NameIndex:
+    rows = _rows(
         store,
-        "SELECT DISTINCT ?e ?key ?label ?name WHERE { ?e ffkg:key ?key ; rdfs:label ?label ."
+        "SELECT DISTINCT ?e ?key ?name WHERE { ?e ffkg:key ?key ; rdfs:label ?label ."
         " { ?e rdfs:label ?name } UNION { ?e skos:altLabel ?name } }",
     )
+    by_key: dict[str, set[str]] = defaultdict(set)
+    by_fold: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
+    for row in rows:
+        by_key[row["key"]].add(row["e"])
+        by_fold[_fold(row["name"])].add(row["e"])
+        by_fold[_fold(row["key"].rsplit("/", 1)[-1])].add(row["e"])
+        names.setdefault(row["name"].lower(), row["name"])
+    return NameIndex(
+        {k: frozenset(v) for k, v in by_key.items()},
+        {k: frozenset(v) for k, v in by_fold.items()},
+        list(names.values()),
+    )
+
+
+def name_index(store: BaseStore) -> NameIndex:
+    """The store's `NameIndex` for its current revision."""
+    return _indexes.get(store, "names", lambda: _read_index(store))
+
+
+def close_names(index: NameIndex, name: str) -> list[str]:
+    """Up to `CLOSE_MATCHES` known names that look like `name`, most alike first."""
+    found = process.extract(
+        name,
+        index.names,
+        scorer=fuzz.ratio,
+        processor=utils.default_process,
+        limit=CLOSE_MATCHES,
+        score_cutoff=CLOSE_MATCH_SCORE,
+    )
+    return [match for match, _, _ in found]
 
 
 def _fold(name: str) -> str:
@@ -128,18 +172,16 @@ def resolve_entity(store: BaseStore, name: str) -> str:
         except ValueError:
             raise BadInputError(f"{name!r} is not a valid IRI") from None
         raise NotFoundError(f"no entity {name} in the store")
-    by_key = _rows(store, "SELECT DISTINCT ?e ?key WHERE { ?e ffkg:key ?key ; rdfs:label ?l }", key=ox.Literal(name))
+    index = name_index(store)
+    by_key = index.by_key.get(name, frozenset())
     if len(by_key) == 1:
-        return by_key[0]["e"]
-    folded = _fold(name)
-    names = _names(store)
-    found = sorted({row["e"] for row in names if folded in (_fold(row["name"]), _fold(row["key"].rsplit("/", 1)[-1]))})
+        return next(iter(by_key))
+    found = sorted(index.by_fold.get(_fold(name), frozenset()))
     if len(found) == 1:
         return found[0]
     if found:
         raise AmbiguousNameError(name, [summary(store, iri) for iri in found])
-    known = {row["name"].lower(): row["name"] for row in names}
-    close = [known[m] for m in difflib.get_close_matches(name.lower(), list(known), n=CLOSE_MATCHES)]
+    close = close_names(index, name)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "; GET /api/entities?q= searches"
     raise NotFoundError(f"no entity is called {name!r}{hint}")
 
