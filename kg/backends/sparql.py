@@ -29,10 +29,11 @@ import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 
 from kg.backends.base import STAGING_PREFIX, BaseStore, QueryResult
-from kg.backends.sparql_text import MENTIONED_GRAPH, ORDER_BY, QUERY_FORM, into_default_graph, with_options
+from kg.backends.sparql_text import into_default_graph, with_options
 from kg.errors import NotFoundError, RemoteStoreError
 from kg.iris import GRAPH
 from kg.settings import Settings
+from kg.sparql_syntax import classify
 
 STORE_NS = "https://w3id.org/ffkg/store#"
 #: The bookkeeping graph: which graphs are ours, and the revision.
@@ -55,9 +56,6 @@ _VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")node
 _RESULTS_JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
 _CREDENTIALS_HINT = "check FFKG_SPARQL_AUTH, FFKG_SPARQL_USER and FFKG_SPARQL_PASSWORD"
-
-
-_FETCHES = re.compile(r"\b(LOAD|SERVICE)\b", re.IGNORECASE)
 
 
 class SparqlStore(BaseStore):
@@ -133,11 +131,11 @@ class SparqlStore(BaseStore):
         """
         text = with_options(sparql, options)
         try:
-            form = QUERY_FORM.match(text)
-            if form is None:
+            shape = classify(text)
+            if shape.kind != "query":
                 raise SyntaxError("expected a SPARQL query (SELECT, CONSTRUCT, DESCRIBE or ASK) after the prologue")
             params = {"query": text, **self._dataset_params(options)}
-            if form.group(1).upper() in ("CONSTRUCT", "DESCRIBE"):
+            if shape.form in ("CONSTRUCT", "DESCRIBE"):
                 response = self._send("POST", self.query_url, "query", data=params, accept=_N_TRIPLES, user_input=True)
                 return _as_query_triples(_parse_triples(response))
             return self._results(params, user_input=True)
@@ -210,13 +208,14 @@ class SparqlStore(BaseStore):
         name their graph with `GRAPH`, `INTO` or `WITH`.
         """
         sent = into_default_graph(sparql, DEFAULT_GRAPH)
+        shape = classify(sent)
         try:
-            if QUERY_FORM.match(sparql):
+            if shape.kind == "query":
                 raise SyntaxError("expected a SPARQL Update, got a query")
             self._send("POST", self.update_url, "update", data={"update": sent}, user_input=True)
         except SyntaxError as rejected:
             raise located(sparql, rejected, update=True) from None
-        named = sorted({iri for iri in MENTIONED_GRAPH.findall(sent) if not _is_bookkeeping(iri)})
+        named = sorted({iri for iri in shape.named_graphs if not _is_bookkeeping(iri)})
         if not named:
             self._write("")
             return
@@ -331,8 +330,8 @@ class SparqlStore(BaseStore):
         """
         limit = int(cut.headers["x-sparql-maxrows"])
         text = params["query"]
-        form = QUERY_FORM.match(text)
-        if form is None or form.group(1).upper() != "SELECT" or ORDER_BY.search(text):
+        shape = classify(text)
+        if shape.form != "SELECT" or shape.ordered:
             raise RemoteStoreError(
                 self.query_url,
                 f"the server cut the result at {limit} rows and an ordered query cannot be read in pages; "
@@ -342,8 +341,8 @@ class SparqlStore(BaseStore):
         variables = " ".join(f"?{name}" for name in names)
         rows = self._rows(
             variables,
-            f"{{ {text[form.start(1) :]} }}",
-            prologue=text[: form.start(1)],
+            f"{{ {text[shape.body_start :]} }}",
+            prologue=text[: shape.body_start],
             dataset={key: value for key, value in params.items() if key != "query"},
             page_size=min(limit, self.page_size),
         )
@@ -471,7 +470,7 @@ def located(sparql: str, rejected: SyntaxError, *, update: bool) -> SyntaxError:
     engine's parser, run on an empty in-memory store, reports the position the embedded backend
     does. Text that could fetch from elsewhere (LOAD, SERVICE) is never run there.
     """
-    if _FETCHES.search(sparql):
+    if classify(sparql).fetches:
         return rejected
     probe = ox.Store()
     try:

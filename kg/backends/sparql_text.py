@@ -1,38 +1,24 @@
 """The SPARQL text a remote store has to look into or rewrite, since the protocol has no parameter for it.
 
 Query options of the embedded engine (prefixes, base IRI, substitutions) become SPARQL text,
-and a default-graph data update is aimed at a named graph. No full parser: a prologue-aware
-look at how the text starts, and a brace matcher that skips strings, IRIs and comments.
+and a default-graph data update is aimed at a named graph. No full parser: the scanner of
+`kg.sparql_syntax` finds the groups, skipping strings, IRIs and comments.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-_PROLOGUE = r"(?:\s+|#[^\n]*(?:\n|$)|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*"
-QUERY_FORM = re.compile(_PROLOGUE + r"(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
-#: Where substituted variables are bound: first in the WHERE group, as Virtuoso takes no trailing VALUES.
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-#: A group that is only a sub-SELECT takes nothing beside it, so VALUES then goes around it.
-_SUBSELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)
-_TOKENS = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{}]'
-)
-ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
-_DATA_UPDATE = re.compile(_PROLOGUE + r"(?:INSERT|DELETE)\s+DATA\s*\{", re.IGNORECASE)
-MENTIONED_GRAPH = re.compile(r"\b(?:GRAPH|INTO|WITH|TO)\s*<([^>]+)>", re.IGNORECASE)
+from kg.sparql_syntax import data_block, first_keyword, group_end, where_group
 
 
 def into_default_graph(update: str, default_graph: str) -> str:
     """One `INSERT DATA`/`DELETE DATA` that names no graph, aimed at `default_graph` instead."""
-    data = _DATA_UPDATE.match(update)
-    if data is None or re.search(r"\bGRAPH\b", update[data.end() :], re.IGNORECASE):
+    block = data_block(update)
+    if block is None:
         return update
-    end = _group_end(update, data.end())
-    if update[end + 1 :].strip():
-        return update
-    return f"{update[: data.end()]} GRAPH <{default_graph}> {{ {update[data.end() : end]} }} }}"
+    start, end = block
+    return f"{update[:start]} GRAPH <{default_graph}> {{ {update[start:end]} }} }}"
 
 
 def with_options(sparql: str, options: dict[str, Any]) -> str:
@@ -49,20 +35,11 @@ def with_options(sparql: str, options: dict[str, Any]) -> str:
         return prologue + sparql
     names = " ".join(str(variable) for variable in substitutions)
     values = " ".join(str(term) for term in substitutions.values())
-    where = _WHERE.search(sparql)
-    cut = where.end() if where else sparql.find("{") + 1
+    cut = where_group(sparql)
+    if cut is None:
+        raise SyntaxError("substitutions need a query with a WHERE group")
     bind = f" VALUES ({names}) {{ ({values}) }} "
-    if not _SUBSELECT.match(sparql, cut):
+    if first_keyword(sparql, cut) != "SELECT":
         return f"{prologue}{sparql[:cut]}{bind}{sparql[cut:]}"
-    end = _group_end(sparql, cut)
+    end = group_end(sparql, cut)
     return f"{prologue}{sparql[:cut]}{bind}{{ {sparql[cut:end]} }}{sparql[end:]}"
-
-
-def _group_end(text: str, start: int) -> int:
-    """Where the group opened just before `start` closes, skipping braces in strings, IRIs and comments."""
-    depth = 1
-    for token in _TOKENS.finditer(text, start):
-        depth += {"{": 1, "}": -1}.get(token.group(), 0)
-        if depth == 0:
-            return token.start()
-    raise SyntaxError("unbalanced braces in the query")

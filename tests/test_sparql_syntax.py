@@ -1,0 +1,111 @@
+"""The SPARQL text classifier: right about what text is, and linear on text built to make it slow."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.classify import PIECES, hostile
+from kg.sparql_syntax import classify, data_block, group_end, where_group
+
+#: The bound the issue sets: the old patterns took hours on such bodies.
+SECONDS_PER_100_KB = 1.0
+BODY_LIMIT = 200_000
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "form"),
+    [
+        ("SELECT * { ?s ?p ?o }", "query", "SELECT"),
+        ("  # a banner\n##########\nPREFIX ex: <http://e/>\n  PREFIX : <u:>\nask {}", "query", "ASK"),
+        ("BASE <http://b/> PREFIX x:<y>CONSTRUCT WHERE { ?s ?p ?o }", "query", "CONSTRUCT"),
+        ("DESCRIBE <x>", "query", "DESCRIBE"),
+        ("#" * 30 + "\n" + "#" * 30 + "\nINSERT DATA { <a> <b> <c> }", "update", "INSERT"),
+        ("PREFIX p: <x> WITH <g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "update", "WITH"),
+        ("load <http://example.org/data.ttl>", "update", "LOAD"),
+        ("", None, None),
+        ("# nothing but a comment", None, None),
+        ("PREFIX broken SELECT * {}", None, None),
+        ("?s ?p ?o", None, None),
+    ],
+)
+def test_kind_and_form_after_the_prologue(text: str, kind: str | None, form: str | None) -> None:
+    shape = classify(text)
+    assert (shape.kind, shape.form) == (kind, form)
+
+
+def test_the_prologue_ends_where_the_form_starts() -> None:
+    text = "PREFIX a: <x> # c\nBASE <y>\nSELECT ?s {}"
+    assert text[classify(text).body_start :].startswith("SELECT")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT * { ?s ?p "LOAD <http://x> SERVICE" }',
+        "SELECT * { ?s ?p '''SERVICE\n<x>''' } # SERVICE <http://y> {}",
+        "SELECT * { ?s <http://e/SERVICE> ?service . ?s ex:LOAD ex:x.SERVICE }",
+        'INSERT DATA { <a> <b> """a "" SERVICE""" }',
+    ],
+)
+def test_keywords_in_strings_iris_comments_and_names_do_not_count(text: str) -> None:
+    assert classify(text).fetches == []
+
+
+def test_load_and_service_used_as_keywords_are_found() -> None:
+    assert classify("LOAD <http://x> INTO GRAPH <g>").fetches == ["LOAD"]
+    assert classify("INSERT { ?s ?p ?o } WHERE { service <http://x> { ?s ?p ?o } }").fetches == ["SERVICE"]
+
+
+def test_named_graphs_order_and_dataset_clauses() -> None:
+    shape = classify("WITH <urn:g1> DELETE { ?s ?p ?o } USING <urn:u> WHERE { GRAPH <urn:g2> { ?s ?p ?o } }")
+    assert shape.named_graphs == ("urn:g1", "urn:g2")
+    assert shape.dataset_clauses == ["USING", "WITH"]
+    assert classify("SELECT * {} ORDER  # why\n BY ?s").ordered
+    assert not classify('SELECT * { ?s ?p "ORDER BY" }').ordered
+
+
+def test_groups_and_data_blocks() -> None:
+    text = 'CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p "}" . { ?s ?p """{""" } # }\n } LIMIT 1'
+    inside = where_group(text)
+    assert inside is not None and text[inside - 7 : inside] == "WHERE {"
+    assert text[group_end(text, inside) :] == "} LIMIT 1"
+    update = "PREFIX x: <y> INSERT DATA { <a> <b> '}' }"
+    start, end = data_block(update) or (0, 0)
+    assert update[start:end] == " <a> <b> '}' "
+    assert data_block("INSERT DATA { GRAPH <g> { <a> <b> <c> } }") is None
+    assert data_block("INSERT DATA { <a> <b> <c> } ; CLEAR DEFAULT") is None
+    with pytest.raises(SyntaxError):
+        group_end("SELECT * { { ?s ?p ?o }", 10)
+
+
+def bound(text: str) -> float:
+    return SECONDS_PER_100_KB * max(1.0, len(text) / 100_000)
+
+
+def classified_in(text: str) -> float:
+    start = time.perf_counter()
+    classify(text)
+    return time.perf_counter() - start
+
+
+@pytest.mark.parametrize("piece", PIECES)
+def test_each_hostile_run_of_100_kb_is_classified_within_a_second(piece: str) -> None:
+    text = hostile(piece, 100_000)
+    assert classified_in(text) < bound(text)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(PIECES) | st.text(max_size=8), st.integers(min_value=1, max_value=BODY_LIMIT)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_mixed_hostile_bodies_up_to_the_body_limit_stay_linear(runs: list[tuple[str, int]]) -> None:
+    text = "".join(piece * (count // max(1, len(piece))) for piece, count in runs)[:BODY_LIMIT]
+    assert classified_in(text) < bound(text)
