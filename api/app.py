@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import problems
 from api.query_runner import QueryRunner
+from api.reads import ReadRunner
 from api.routers import analytics, graph_store, query_page, rest, sparql, views
 from kg import __version__
 from kg.settings import Settings
@@ -85,6 +86,7 @@ def create_app(settings: Settings, store: BaseStore | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.runner = QueryRunner(settings)
+    app.state.reads = ReadRunner(settings)
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)

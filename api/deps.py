@@ -1,4 +1,4 @@
-"""What routes depend on: the app's settings, store and query runner, the write guard, bounded bodies."""
+"""What routes depend on: the app's settings, store, query and read runners, the write guard, bounded bodies."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.query_runner import QueryRunner
+from api.reads import ReadRunner
 from kg.errors import ForbiddenError, PayloadTooLargeError, UnauthorizedError
 from kg.settings import Settings
 from kg.store import BaseStore
@@ -25,9 +26,14 @@ async def get_runner(request: Request) -> QueryRunner:
     return request.app.state.runner
 
 
+async def get_reads(request: Request) -> ReadRunner:
+    return request.app.state.reads
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[BaseStore, Depends(get_store)]
 RunnerDep = Annotated[QueryRunner, Depends(get_runner)]
+ReadsDep = Annotated[ReadRunner, Depends(get_reads)]
 
 
 async def require_writer(request: Request, settings: SettingsDep) -> None:

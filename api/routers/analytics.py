@@ -11,7 +11,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import ReadsDep, SettingsDep, StoreDep
+from api.reads import READ_RESPONSES
 from kg.analytics.centrality import METRICS
 from kg.analytics.reports import (
     Filters,
@@ -23,6 +24,8 @@ from kg.analytics.reports import (
 )
 
 router = APIRouter(prefix="/api", tags=["Analytics"])
+#: Most items (nodes, communities, members) one answer lists: the row cap of the analytics routes.
+MAX_ITEMS = 10_000
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {
@@ -30,6 +33,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     },
     404: {"description": "No entity by that name; the problem lists close matches."},
     409: {"description": "The name fits several entities; the problem lists them to choose from."},
+    **READ_RESPONSES,
 }
 DateFrom = Annotated[str | None, Query(description="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")]
 DateTo = Annotated[str | None, Query(description="Latest date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive).")]
@@ -64,8 +68,9 @@ EvidenceFilters = Annotated[Filters, Depends(evidence_filters)]
 
 
 @router.get("/paths", responses=_ERRORS, summary="Shortest paths between two entities, with evidence per hop")
-def paths(
+async def paths(
     store: StoreDep,
+    reads: ReadsDep,
     settings: SettingsDep,
     filters: NetworkFilters,
     source: Annotated[str, Query(description="IRI, key or label of the start.")],
@@ -74,55 +79,65 @@ def paths(
 ) -> dict[str, Any]:
     """The `k` shortest paths; each hop lists its relations, their direction and the sentences behind them.
     No path is an empty `paths` with a `message`, not an error."""
-    return path_report(store, settings, source, target, k=k, filters=filters)
+    return await reads.run(path_report, store, settings, source, target, k=k, filters=filters)
 
 
 @router.get("/centrality", responses=_ERRORS, summary="The most central nodes by a metric")
-def centrality(
+async def centrality(
     store: StoreDep,
+    reads: ReadsDep,
     settings: SettingsDep,
     filters: EvidenceFilters,
     metric: Annotated[str, Query(description=f"One of: {', '.join(METRICS)}.")] = "pagerank",
     type: Annotated[str | None, Query(description="Rank only nodes of this class, e.g. Gunmaker.")] = None,
-    limit: Annotated[int, Query(ge=1, le=10_000, description="How many nodes to return.")] = 20,
+    limit: Annotated[int, Query(ge=1, le=MAX_ITEMS, description="How many nodes to return.")] = 20,
     seed: Seed = 0,
 ) -> dict[str, Any]:
     """Scores are computed on the whole (filtered) network; `exact` and `k` say whether betweenness was sampled."""
-    return centrality_report(store, settings, metric=metric, type=type, limit=limit, seed=seed, filters=filters)
+    return await reads.run(
+        centrality_report, store, settings, metric=metric, type=type, limit=limit, seed=seed, filters=filters
+    )
 
 
 @router.get("/communities", responses=_ERRORS, summary="Louvain communities, largest first")
-def communities(
+async def communities(
     store: StoreDep,
+    reads: ReadsDep,
     filters: NetworkFilters,
     seed: Seed = 0,
     resolution: Annotated[float, Query(gt=0, description="Above 1 favours smaller communities.")] = 1.0,
-    limit: Annotated[int, Query(ge=1, description="How many communities to return.")] = 20,
-    members: Annotated[int, Query(ge=1, description="Most members listed per community.")] = 50,
+    limit: Annotated[int, Query(ge=1, le=MAX_ITEMS, description="How many communities to return.")] = 20,
+    members: Annotated[int, Query(ge=1, le=MAX_ITEMS, description="Most members listed per community.")] = 50,
 ) -> dict[str, Any]:
-    return communities_report(store, seed=seed, resolution=resolution, limit=limit, members=members, filters=filters)
+    return await reads.run(
+        communities_report, store, seed=seed, resolution=resolution, limit=limit, members=members, filters=filters
+    )
 
 
 @router.get("/neighbors/{name:path}", responses=_ERRORS, summary="The neighbourhood of an entity")
-def neighbors(
+async def neighbors(
     store: StoreDep,
+    reads: ReadsDep,
     settings: SettingsDep,
     filters: NetworkFilters,
     name: str,
     depth: Annotated[int, Query(description="Hops out (at most max_depth).")] = 1,
-    limit: Annotated[int, Query(ge=1, description="Most nodes returned, nearest first.")] = 500,
+    limit: Annotated[int, Query(ge=1, le=MAX_ITEMS, description="Most nodes returned, nearest first.")] = 500,
 ) -> dict[str, Any]:
     """The ego graph of the entity named by key, IRI or label: nodes with their distance, and the relations."""
-    return neighbors_report(store, settings, name, depth=depth, limit=limit, filters=filters)
+    return await reads.run(neighbors_report, store, settings, name, depth=depth, limit=limit, filters=filters)
 
 
 @router.get("/flows", responses=_ERRORS, summary="Firearms-flow routes, best attested first")
-def flows(
+async def flows(
     store: StoreDep,
+    reads: ReadsDep,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     country: Annotated[str | None, Query(description="Only routes touching this place or anything in it.")] = None,
     min_documents: MinDocuments = 1,
 ) -> dict[str, Any]:
     """Origin -> destination routes with via places, methods, shares, quantities, documents and first/last date."""
-    return flows_report(store, country=country, date_from=date_from, date_to=date_to, min_documents=min_documents)
+    return await reads.run(
+        flows_report, store, country=country, date_from=date_from, date_to=date_to, min_documents=min_documents
+    )

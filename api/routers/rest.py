@@ -14,9 +14,11 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
+from api.deps import ReadsDep, StoreDep
+from api.reads import READ_RESPONSES, cached_stats, figures
 from kg import __version__, lookup
 from kg.errors import BadInputError, NotFoundError
+from kg.store import BaseStore
 
 router = APIRouter()
 
@@ -71,42 +73,65 @@ class TriplePage(BaseModel):
     triples: list[dict[str, dict[str, str]]] = Field(description="Terms as in SPARQL JSON results.")
 
 
-@router.get("/api/entities", response_model=EntityPage, tags=["REST"], summary="Search entities by name and type")
-def entities(
+@router.get(
+    "/api/entities",
+    response_model=EntityPage,
+    tags=["REST"],
+    summary="Search entities by name and type",
+    responses=READ_RESPONSES,
+)
+async def entities(
     store: StoreDep,
+    reads: ReadsDep,
     q: Annotated[str | None, Query(description="Substring of a label or alias, any case.")] = None,
     type: Annotated[str | None, Query(description="Ontology class, e.g. Gunmaker; subclasses count.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    return lookup.search_entities(store, text=q or None, type_name=type or None, limit=limit, offset=offset)
+    return await reads.run(
+        lookup.search_entities, store, text=q or None, type_name=type or None, limit=limit, offset=offset
+    )
 
 
 @router.get(
     "/api/entities/{name:path}",
     tags=["REST"],
     summary="One entity: types, labels, relations in and out, events, documents and evidence",
-    responses={404: {"description": "Unknown name (with close matches)."}, 409: {"description": "Ambiguous label."}},
+    responses={
+        404: {"description": "Unknown name (with close matches)."},
+        409: {"description": "Ambiguous label."},
+        **READ_RESPONSES,
+    },
 )
-def entity(
-    store: StoreDep, name: Annotated[str, Path(description="IRI, key (org/smith-wesson) or label/alias.")]
+async def entity(
+    store: StoreDep,
+    reads: ReadsDep,
+    name: Annotated[str, Path(description="IRI, key (org/smith-wesson) or label/alias.")],
 ) -> dict[str, Any]:
-    return lookup.entity_card(store, lookup.resolve_entity(store, name))
+    return await reads.run(lambda: lookup.entity_card(store, lookup.resolve_entity(store, name)))
 
 
-@router.get("/api/documents", response_model=DocumentPage, tags=["REST"], summary="Documents, newest first")
-def documents(store: StoreDep, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
-    return lookup.list_documents(store, limit=limit, offset=offset)
+@router.get(
+    "/api/documents",
+    response_model=DocumentPage,
+    tags=["REST"],
+    summary="Documents, newest first",
+    responses=READ_RESPONSES,
+)
+async def documents(store: StoreDep, reads: ReadsDep, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    return await reads.run(lookup.list_documents, store, limit=limit, offset=offset)
 
 
 @router.get(
     "/api/documents/{key:path}",
     tags=["REST"],
     summary="One document: metadata, the entities it names, the facts it states with their sentences",
-    responses={404: {"description": "No such document."}},
+    responses={404: {"description": "No such document."}, **READ_RESPONSES},
 )
-def document(store: StoreDep, key: Annotated[str, Path(description="Document key, id or IRI.")]) -> dict[str, Any]:
-    return lookup.document_card(store, lookup.resolve_document(store, key))
+async def document(
+    store: StoreDep, reads: ReadsDep, key: Annotated[str, Path(description="Document key, id or IRI.")]
+) -> dict[str, Any]:
+    return await reads.run(lambda: lookup.document_card(store, lookup.resolve_document(store, key)))
 
 
 def parse_term(text: str, position: str) -> ox.NamedNode | ox.Literal:
@@ -144,18 +169,10 @@ def _term(term: Any) -> dict[str, str]:
     return item
 
 
-@router.get("/api/triples", response_model=TriplePage, tags=["REST"], summary="Triple-pattern fragment with paging")
-def triples(
-    request: Request,
-    store: StoreDep,
-    s: Annotated[str | None, Query(description="Subject IRI.")] = None,
-    p: Annotated[str | None, Query(description="Predicate IRI.")] = None,
-    o: Annotated[str | None, Query(description='Object: IRI or literal ("text", "text"@en, "1"^^<dt>).')] = None,
-    graph: Annotated[str | None, Query(description="Only this named graph (default: all).")] = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
-) -> dict[str, Any]:
-    pattern = {"s": s, "p": p, "o": o}
+def _triple_page(
+    store: BaseStore, pattern: dict[str, str | None], graph: str | None, limit: int, offset: int
+) -> tuple[int, list[dict[str, dict[str, str]]]]:
+    """How many distinct triples match (counted once per store revision) and one page of them."""
     bound = {ox.Variable(name): parse_term(value, name) for name, value in pattern.items() if value}
     options: dict[str, Any] = {"substitutions": bound}
     if graph:
@@ -165,12 +182,37 @@ def triples(
             raise NotFoundError(f"no graph {graph} in the store; GET /api/documents lists the document graphs")
     names = " ".join(f"?{v.value}" for v in bound)
     distinct = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
-    counted = store.query(
-        f"SELECT {names} (COUNT(*) AS ?n) WHERE {{ {distinct} }}" + (f" GROUP BY {names}" if names else ""), **options
-    )
-    total = next((int(row["n"].value) for row in counted), 0)
+    count = f"SELECT {names} (COUNT(*) AS ?n) WHERE {{ {distinct} }}" + (f" GROUP BY {names}" if names else "")
+
+    def counted() -> int:
+        return next((int(row["n"].value) for row in store.query(count, **options)), 0)
+
+    total = figures.get(store, ("triples", tuple(pattern.items()), graph), counted)
     page = store.query(f"{distinct} LIMIT {limit} OFFSET {offset}", **options)
-    found = [{"s": _term(row["s"]), "p": _term(row["p"]), "o": _term(row["o"])} for row in page]
+    return total, [{"s": _term(row["s"]), "p": _term(row["p"]), "o": _term(row["o"])} for row in page]
+
+
+@router.get(
+    "/api/triples",
+    response_model=TriplePage,
+    tags=["REST"],
+    summary="Triple-pattern fragment with paging",
+    responses=READ_RESPONSES,
+)
+async def triples(
+    request: Request,
+    store: StoreDep,
+    reads: ReadsDep,
+    s: Annotated[str | None, Query(description="Subject IRI.")] = None,
+    p: Annotated[str | None, Query(description="Predicate IRI.")] = None,
+    o: Annotated[str | None, Query(description='Object: IRI or literal ("text", "text"@en, "1"^^<dt>).')] = None,
+    graph: Annotated[str | None, Query(description="Only this named graph (default: all).")] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """The total is counted once per store revision and pattern, not on every page."""
+    pattern = {"s": s, "p": p, "o": o}
+    total, found = await reads.run(_triple_page, store, pattern, graph, limit, offset)
     following = offset + limit
     next_url = str(request.url.include_query_params(offset=following)) if following < total else None
     return {
@@ -184,14 +226,17 @@ def triples(
     }
 
 
-@router.get("/api/stats", tags=["REST"], summary="Triples, graphs, documents and entities per class")
-def stats(request: Request, store: StoreDep) -> dict[str, Any]:
+@router.get(
+    "/api/stats",
+    tags=["REST"],
+    summary="Triples, graphs, documents and entities per class",
+    responses=READ_RESPONSES,
+)
+async def stats(store: StoreDep, reads: ReadsDep) -> dict[str, Any]:
+    """Computed once per store revision."""
     revision = store.revision()
-    cached = getattr(request.app.state, "stats_cache", None)
-    if cached is None or cached[0] != revision:
-        cached = (revision, store.stats())
-        request.app.state.stats_cache = cached
-    return {**cached[1], "revision": revision}
+    figures = await reads.run(cached_stats, store)
+    return {**figures, "revision": revision}
 
 
 @router.get("/health", tags=["REST"], summary="Liveness: the store answers")

@@ -16,7 +16,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import ReadsDep, SettingsDep, StoreDep
+from api.reads import READ_RESPONSES, figures
 from api.views import entity, flows, graph, landing, path
 from kg.errors import FfkgError
 
@@ -24,7 +25,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 Format = Annotated[Literal["html", "json"], Query(description="`json` returns the page's data instead of the page.")]
 Raw = Annotated[str | None, Query()]
 
-router = APIRouter(tags=["views"])
+router = APIRouter(tags=["views"], responses=READ_RESPONSES)
 
 
 @cache
@@ -32,8 +33,9 @@ def templates() -> Jinja2Templates:
     return Jinja2Templates(directory=TEMPLATES_DIR)
 
 
-def render(
+async def render(
     request: Request,
+    reads: ReadsDep,
     template: str,
     build: Callable[[], dict[str, Any]],
     *,
@@ -41,11 +43,12 @@ def render(
     allowed: dict[str, str] | None = None,
     back: dict[str, str] | None = None,
 ) -> Response:
-    """Build the view model and answer with the page or its JSON; our errors become a page that explains."""
+    """Build the view model off the event loop, under the deadline, and answer with the page or its JSON;
+    our errors (a timeout included) become a page that explains."""
     if fmt == "json":
-        return JSONResponse(build())
+        return JSONResponse(await reads.run(build))
     try:
-        page = build()
+        page = await reads.run(build)
     except FfkgError as error:
         return error_page(request, error, allowed=allowed, back=back)
     return templates().TemplateResponse(request, template, {"page": page})
@@ -67,22 +70,28 @@ def error_page(
 
 
 @router.get("/", response_class=HTMLResponse, summary="Landing page: what is in the graph and the ways into it")
-def landing_view(request: Request, store: StoreDep, format: Format = "html") -> Response:
-    return render(request, "views/landing.html", lambda: landing.landing_page(store), fmt=format)
+async def landing_view(request: Request, store: StoreDep, reads: ReadsDep, format: Format = "html") -> Response:
+    """The page's figures are computed once per store revision."""
+
+    def build() -> dict[str, Any]:
+        return figures.get(store, "landing", lambda: landing.landing_page(store))
+
+    return await render(request, reads, "views/landing.html", build, fmt=format)
 
 
 @router.get("/view/search", summary="Open the view of the entity a name, alias, key or IRI names")
-def search_view(request: Request, store: StoreDep, q: Raw = None) -> Response:
+async def search_view(request: Request, store: StoreDep, reads: ReadsDep, q: Raw = None) -> Response:
     try:
-        key = entity.find(store, q)
+        key = await reads.run(entity.find, store, q)
     except FfkgError as error:
         return error_page(request, error)
     return RedirectResponse(f"/view/entity/{key}", status_code=303)
 
 
 @router.get("/view/graph", response_class=HTMLResponse, summary="The whole graph or its most central nodes")
-def graph_view(
+async def graph_view(
     request: Request,
+    reads: ReadsDep,
     store: StoreDep,
     type: Annotated[list[str], Query()] = [],  # noqa: B006 - FastAPI reads the default, never mutates it
     date_from: Raw = None,
@@ -106,23 +115,30 @@ def graph_view(
         )
 
     back = {"url": "/view/graph", "text": "Back to the unfiltered graph"}
-    return render(request, "views/graph.html", build, fmt=format, allowed=graph.ALLOWED, back=back)
+    return await render(request, reads, "views/graph.html", build, fmt=format, allowed=graph.ALLOWED, back=back)
 
 
 @router.get("/view/entity/{key:path}", response_class=HTMLResponse, summary="The network around one entity")
-def entity_view(
-    request: Request, key: str, store: StoreDep, settings: SettingsDep, depth: Raw = None, format: Format = "html"
+async def entity_view(
+    request: Request,
+    reads: ReadsDep,
+    key: str,
+    store: StoreDep,
+    settings: SettingsDep,
+    depth: Raw = None,
+    format: Format = "html",
 ) -> Response:
     def build() -> dict[str, Any]:
         return entity.entity_page(store, settings, key, depth=depth)
 
     allowed = entity.allowed(settings.max_depth)
-    return render(request, "views/entity.html", build, fmt=format, allowed=allowed)
+    return await render(request, reads, "views/entity.html", build, fmt=format, allowed=allowed)
 
 
 @router.get("/view/path", response_class=HTMLResponse, summary="Shortest paths between two entities")
-def path_view(
+async def path_view(
     request: Request,
+    reads: ReadsDep,
     store: StoreDep,
     settings: SettingsDep,
     source: Raw = None,
@@ -134,12 +150,15 @@ def path_view(
         return path.path_page(store, settings, source, target, k=k)
 
     back = {"url": "/view/path", "text": "Try two other entities"}
-    return render(request, "views/path.html", build, fmt=format, allowed=path.allowed(settings.max_path_k), back=back)
+    return await render(
+        request, reads, "views/path.html", build, fmt=format, allowed=path.allowed(settings.max_path_k), back=back
+    )
 
 
 @router.get("/view/flows", response_class=HTMLResponse, summary="Firearms-flow routes between places, like a map")
-def flows_view(
+async def flows_view(
     request: Request,
+    reads: ReadsDep,
     store: StoreDep,
     country: Raw = None,
     date_from: Raw = None,
@@ -153,4 +172,4 @@ def flows_view(
         )
 
     back = {"url": "/view/flows", "text": "Back to all routes"}
-    return render(request, "views/flows.html", build, fmt=format, allowed=flows.ALLOWED, back=back)
+    return await render(request, reads, "views/flows.html", build, fmt=format, allowed=flows.ALLOWED, back=back)

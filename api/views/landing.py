@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.reads import cached_stats
 from api.views.network import entity_url
 from api.views.style import style_of
 from kg.analytics.centrality import centrality, ranking
@@ -34,7 +35,7 @@ def date_span(store: BaseStore) -> dict[str, str] | None:
 
 def landing_page(store: BaseStore) -> dict[str, Any]:
     """Counts by type, documents, date span and the best-connected entities as starting points."""
-    stats = store.stats()
+    stats = cached_stats(store)
     types = []
     for name, term in node_classes().items():
         if stats["classes"].get(term.iri):
