@@ -21,6 +21,29 @@ PROBLEM = "application/problem+json"
 log = logging.getLogger("ffkg.api")
 
 
+#: The body every error answer has (RFC 9457), plus members some problems add (limit, candidates...).
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+
+
+def problem_responses(described: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries for error statuses answered as problem+json, so the document
+    lists every status a route can return (schemathesis checks it does)."""
+    return {
+        status: {"description": description, "content": {PROBLEM: {"schema": PROBLEM_SCHEMA}}}
+        for status, description in described.items()
+    }
+
+
 def problem(request: Request, status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.url.path}
     return JSONResponse(jsonable_encoder({**body, **extra}), status_code=status, media_type=PROBLEM)
