@@ -42,7 +42,7 @@ def _register() -> None:
         main.add_command(command)
     for command in (cli_ingest.ingest, cli_ingest.remove, cli_ingest.documents):
         main.add_command(command)
-    for command in (cli_extract.extract, cli_extract.evaluate):
+    for command in (cli_extract.extract, cli_extract.evaluate, cli_extract.train):
         main.add_command(command)
     for command in (
         cli_analytics.path,

@@ -1,6 +1,7 @@
-"""Extraction commands: `ffkg extract` prints what one article yields; `ffkg eval` scores gold files.
+"""Extraction commands: `ffkg extract` prints what one article yields, `ffkg eval` scores it against
+gold files, `ffkg train` rebuilds the extraction models from the corpus.
 
-Neither touches the store. The NLP stack is imported inside the commands so that
+None touches the store. The NLP stack is imported inside the commands so that
 `ffkg --help` starts fast.
 """
 
@@ -47,7 +48,19 @@ def extract(file: Path, format_name: str) -> None:
 
 
 @click.command("eval")
-@click.argument("gold_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("gold_dir", required=False, type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option(
+    "--split",
+    type=click.Choice(["train", "dev", "test", "all"]),
+    help="Score one split of corpus/split.json instead of a folder. test is scored only when named here.",
+)
+@click.option("--cv", "folds", type=click.IntRange(min=2), help="K-fold cross-validation over train+dev.")
+@click.option("--seed", type=int, default=None, help="Seed of the folds and the training (default: the project's).")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Repository root holding corpus/split.json (default: this checkout).",
+)
 @click.option(
     "--format",
     "format_name",
@@ -56,18 +69,59 @@ def extract(file: Path, format_name: str) -> None:
     show_default=True,
     help="table: the summary; json: the full report with per-file misses.",
 )
-def evaluate(gold_dir: Path, format_name: str) -> None:
-    """Run the extractor on every NAME.txt next to a NAME.gold.json in GOLD_DIR and score it."""
-    from kg.evaluate import evaluate_with_pipeline, table_rows
+def evaluate(
+    gold_dir: Path | None, split: str | None, folds: int | None, seed: int | None, root: Path | None, format_name: str
+) -> None:
+    """Score the extractor against gold annotations: a GOLD_DIR of NAME.txt + NAME.gold.json,
+    a --split of the corpus, or --cv K cross-validation over train+dev."""
+    from kg import evaluate as scoring
+    from kg.extract.training import SEED
 
-    report = evaluate_with_pipeline(gold_dir)
+    if sum(x is not None for x in (gold_dir, split, folds)) != 1:
+        raise click.UsageError("give exactly one of GOLD_DIR, --split or --cv")
+    if folds is not None:
+        summary = scoring.cross_validate(folds, seed=SEED if seed is None else seed, root=root)
+        title, header, rows = f"ffkg eval --cv {folds}", ("metric", "folds", "gold", "P", "R", "F1"), scoring.cv_rows
+        report = summary
+    else:
+        report = scoring.evaluate_split(split, root) if split else scoring.evaluate_with_pipeline(gold_dir)
+        title = f"ffkg eval --split {split}" if split else f"ffkg eval {gold_dir}"
+        header, rows = ("metric", "gold", "sys", "tp", "P", "R", "F1"), scoring.table_rows
     if format_name == "json":
         click.echo(json.dumps(report, indent=2))
         return
-    table = Table("metric", "gold", "sys", "tp", "P", "R", "F1", title=f"ffkg eval {gold_dir}")
-    for row in table_rows(report):
+    table = Table(*header, title=title)
+    for row in rows(report):
         table.add_row(*row)
-    Console(width=100).print(table)
+    Console(width=110).print(table)
+
+
+@click.command()
+@click.option("--seed", type=int, default=None, help="Seed of every trainer (default: the project's).")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Repository root holding corpus/split.json (default: this checkout).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where the models go (default: kg/data/models in the package).",
+)
+def train(seed: int | None, root: Path | None, out: Path | None) -> None:
+    """Rebuild every extraction model from the corpus train split, and print what each learned."""
+    from kg.corpus import split_texts
+    from kg.evaluate import CachedExtractor
+    from kg.extract import training
+
+    texts = split_texts("train", root)
+    extractor = CachedExtractor(texts)
+    trained = training.train_all(extractor.examples(texts), seed=training.SEED if seed is None else seed)
+    paths = training.save(trained, out or training.MODELS_DIR)
+    for (name, result), path in zip(trained.items(), paths, strict=True):
+        click.echo(f"== {name} -> {path}")
+        for line in result.report:
+            click.echo(f"  {line}")
 
 
 def _print_extraction(result: Extraction) -> None:

@@ -7,20 +7,25 @@ aligned labels; events match a gold event of the same type sharing a filler.
 
 from __future__ import annotations
 
-import json
 import re
+import statistics
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from kg.corpus import TUNING_SPLITS, GoldText, cached_docs, folds, split_texts
 from kg.documents import read_document
 from kg.errors import DocumentError
-from kg.extract import extract, load_pipeline
-from kg.records import ENTITY_TYPES, EVENT_TYPES, FLOW_TYPE, Extraction
+from kg.extract import extract, extract_doc, load_pipeline
+from kg.extract.training import SEED, Example, train_all, using
+from kg.records import ENTITY_TYPES, EVENT_ROLES, EVENT_TYPES, RELATION_PREDICATES, EntityRecord, Extraction
+
+#: Argument roles as the gold names them: the contract's `occurredIn` is scored as `place`.
+ROLES = tuple("place" if role == "occurredIn" else role for role in EVENT_ROLES)
 
 TITLES = (
     "judge",
@@ -96,13 +101,22 @@ class Score:
         }
 
 
+#: The breakdowns of a report, each a table of scores by kind.
+GROUPS = ("entity_types", "predicates", "event_types", "roles")
+
+
 @dataclass
 class FileResult:
     name: str
     scores: dict[str, Score] = field(default_factory=dict)
-    by_type: dict[str, Score] = field(default_factory=dict)
+    #: Scores by entity type, relation predicate, event type and argument role (`GROUPS`).
+    groups: dict[str, dict[str, Score]] = field(default_factory=lambda: {g: {} for g in GROUPS})
     missed: list[str] = field(default_factory=list)
     spurious: list[str] = field(default_factory=list)
+
+    @property
+    def by_type(self) -> dict[str, Score]:
+        return self.groups["entity_types"]
 
 
 def _match(
@@ -125,30 +139,44 @@ def _match(
     return {min(u, v): max(u, v) - offset for u, v in pairs}
 
 
+def _align(system: list[dict[str, Any]], gold_entities: list[dict[str, Any]], *, typed: bool) -> dict[int, int]:
+    """One-to-one alignment of system entities (JSON contract form) to gold entities, by index."""
+    sys_forms = [set().union(*(variants(t) for t in [e["label"], *(m["text"] for m in e["mentions"])])) for e in system]
+    gold_forms = [set().union(*(variants(t) for t in [g["label"], *g.get("aliases", [])])) for g in gold_entities]
+    pairs = list(zip(sys_forms, system, strict=True))
+    golds = list(zip(gold_forms, gold_entities, strict=True))
+    return _match(pairs, golds, lambda s, g: bool(s[0] & g[0]) and (not typed or s[1]["type"] == g[1]["type"]))
+
+
+def match_entities(entities: Sequence[EntityRecord], gold_entities: list[dict[str, Any]]) -> dict[str, str]:
+    """The gold label each system entity names (untyped alignment, as the scorer aligns), by system id."""
+    system = [
+        {"id": e.id, "label": e.label, "type": e.type, "mentions": [{"text": m.text} for m in e.mentions]}
+        for e in entities
+        if e.type in ENTITY_TYPES
+    ]
+    return {system[i]["id"]: gold_entities[j]["label"] for i, j in _align(system, gold_entities, typed=False).items()}
+
+
 def score_file(name: str, gold: dict[str, Any], extraction: Extraction) -> FileResult:
     """Every metric of one document."""
     out = extraction.to_json()
     result = FileResult(name)
     system = [e for e in out["entities"] if e["type"] in ENTITY_TYPES]
-    sys_forms = [set().union(*(variants(t) for t in [e["label"], *(m["text"] for m in e["mentions"])])) for e in system]
     gold_entities = gold["entities"]
-    gold_forms = [set().union(*(variants(t) for t in [g["label"], *g.get("aliases", [])])) for g in gold_entities]
-    pairs = list(zip(sys_forms, system, strict=True))
-    golds = list(zip(gold_forms, gold_entities, strict=True))
-    untyped = _match(pairs, golds, lambda s, g: bool(s[0] & g[0]))
-    typed = _match(pairs, golds, lambda s, g: bool(s[0] & g[0]) and s[1]["type"] == g[1]["type"])
-    result.scores["entities (typed)"] = Score(len(golds), len(pairs), len(typed))
-    result.scores["entities (untyped)"] = Score(len(golds), len(pairs), len(untyped))
-    for kind in ENTITY_TYPES:
-        tp = sum(1 for i, j in typed.items() if gold_entities[j]["type"] == kind)
-        result.by_type[kind] = Score(
-            sum(1 for g in gold_entities if g["type"] == kind), sum(1 for e in system if e["type"] == kind), tp
-        )
+    untyped = _align(system, gold_entities, typed=False)
+    typed = _align(system, gold_entities, typed=True)
+    result.scores["entities (typed)"] = Score(len(gold_entities), len(system), len(typed))
+    result.scores["entities (untyped)"] = Score(len(gold_entities), len(system), len(untyped))
+    result.groups["entity_types"] = _by_kind(
+        ENTITY_TYPES, gold_entities, system, [gold_entities[j] for j in typed.values()], lambda e: e["type"]
+    )
     result.missed = [f"{g['type']}:{g['label']}" for j, g in enumerate(gold_entities) if j not in typed.values()]
     result.spurious = [f"{e['type']}:{e['label']}" for i, e in enumerate(system) if i not in typed]
     label_of = {system[i]["id"]: gold_entities[j]["label"] for i, j in untyped.items()}
-    result.scores["relations"] = _relations(gold, out, label_of)
-    events, arguments, dates = _events(gold, out, label_of)
+    result.scores["relations"] = _relations(gold, out, label_of, result.groups["predicates"])
+    result.scores["relations: firearmsFlow"] = result.groups["predicates"]["firearmsFlow"]
+    events, arguments, dates = _events(gold, out, label_of, result.groups)
     result.scores["events"], result.scores["event arguments"], result.scores["event dates"] = events, arguments, dates
     gold_date = gold.get("document", {}).get("date")
     sys_date = out["document"]["date"]
@@ -158,21 +186,33 @@ def score_file(name: str, gold: dict[str, Any], extraction: Extraction) -> FileR
     return result
 
 
-def _relations(gold: dict[str, Any], out: dict[str, Any], label_of: dict[str, str]) -> Score:
+def _by_kind(
+    kinds: Iterable[str],
+    gold: Iterable[Any],
+    system: Iterable[Any],
+    hits: Iterable[Any],
+    kind_of: Callable[[Any], str],
+) -> dict[str, Score]:
+    """Scores per kind, where `kind_of(item)` names the kind of a gold, system or matched item."""
+    table = {kind: Score() for kind in kinds}
+    for items, slot in ((gold, "gold"), (system, "sys"), (hits, "tp")):
+        for item in items:
+            score = table.setdefault(kind_of(item), Score())
+            setattr(score, slot, getattr(score, slot) + 1)
+    return table
+
+
+def _relations(
+    gold: dict[str, Any], out: dict[str, Any], label_of: dict[str, str], by_predicate: dict[str, Score]
+) -> Score:
     gold_triples = {(r["subject"], r["predicate"], r["object"]) for r in gold["relations"]}
-    flows = {e["id"] for e in out["entities"] if e["type"] == FLOW_TYPE}
-    ends: dict[str, dict[str, set[str]]] = {f: {"origin": set(), "destination": set()} for f in flows}
-    triples = set()
-    for r in out["relations"]:
-        if r["subject"] in flows and r["predicate"] in ("origin", "destination"):
-            ends[r["subject"]][r["predicate"]].add(r["object"])
-        elif r["predicate"] in ("affiliatedWith", "locatedIn", "firearmsFlow", "manufactures"):
-            triples.add((r["subject"], r["predicate"], r["object"]))
-    for flow in ends.values():
-        triples |= {(o, "firearmsFlow", d) for o in flow["origin"] for d in flow["destination"]}
+    triples = {
+        (r["subject"], r["predicate"], r["object"]) for r in out["relations"] if r["predicate"] in RELATION_PREDICATES
+    }
     mapped = {(label_of.get(s, s), p, label_of.get(o, o)) for s, p, o in triples}
     implied = _transitive({(s, o) for s, p, o in gold_triples if p == "locatedIn"})
     mapped = {t for t in mapped if t in gold_triples or not (t[1] == "locatedIn" and (t[0], t[2]) in implied)}
+    by_predicate.update(_by_kind(RELATION_PREDICATES, gold_triples, mapped, mapped & gold_triples, lambda t: t[1]))
     return Score(len(gold_triples), len(mapped), len(mapped & gold_triples))
 
 
@@ -185,7 +225,9 @@ def _transitive(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
         closure |= more
 
 
-def _events(gold: dict[str, Any], out: dict[str, Any], label_of: dict[str, str]) -> tuple[Score, Score, Score]:
+def _events(
+    gold: dict[str, Any], out: dict[str, Any], label_of: dict[str, str], groups: dict[str, dict[str, Score]]
+) -> tuple[Score, Score, Score]:
     gold_events = []
     for g in gold["events"]:
         args = {(("place" if role == "occurredIn" else role), f) for role, fs in g.get("args", {}).items() for f in fs}
@@ -208,38 +250,38 @@ def _events(gold: dict[str, Any], out: dict[str, Any], label_of: dict[str, str])
 
     matched = _match(sys_events, gold_events, fits, overlap)
     events = Score(len(gold_events), len(sys_events), len(matched))
+    groups["event_types"].update(
+        _by_kind(EVENT_TYPES, gold_events, sys_events, [sys_events[i] for i in matched], lambda e: e[0])
+    )
     gold_triples = {(j, role, f) for j, (_, args, _) in enumerate(gold_events) for role, f in args}
     sys_triples = {
         (("g", matched[i]) if i in matched else ("s", i), role, f)
         for i, (_, args, _) in enumerate(sys_events)
         for role, f in args
     }
-    tp = sum(1 for (who, role, f) in sys_triples if who[0] == "g" and (who[1], role, f) in gold_triples)
-    arguments = Score(len(gold_triples), len(sys_triples), tp)
+    hits = [(who, role, f) for (who, role, f) in sys_triples if who[0] == "g" and (who[1], role, f) in gold_triples]
+    groups["roles"].update(_by_kind(ROLES, gold_triples, sys_triples, hits, lambda t: t[1]))
+    arguments = Score(len(gold_triples), len(sys_triples), len(hits))
     date_tp = sum(1 for i, j in matched.items() if sys_events[i][2] and sys_events[i][2] == gold_events[j][2])
     dates = Score(sum(1 for g in gold_events if g[2]), sum(1 for s in sys_events if s[2]), date_tp)
     return events, arguments, dates
 
 
-def evaluate(gold_dir: str | Path, run: Callable[[Path], Extraction]) -> dict[str, Any]:
-    """Score `run(text_path)` on every `NAME.gold.json` with a `NAME.txt` next to it."""
-    gold_files = sorted(Path(gold_dir).glob("*.gold.json"))
-    if not gold_files:
-        raise DocumentError(str(gold_dir), "no *.gold.json files here")
+def evaluate_texts(texts: Sequence[GoldText], run: Callable[[Path], Extraction]) -> dict[str, Any]:
+    """Score `run(text_path)` on each annotated text: totals, each breakdown of `GROUPS`, per-file misses."""
     totals: dict[str, Score] = {}
-    by_type = {kind: Score() for kind in ENTITY_TYPES}
+    groups: dict[str, dict[str, Score]] = {g: {} for g in GROUPS}
     files = []
-    for gold_path in gold_files:
-        name = gold_path.name[: -len(".gold.json")]
-        text_path = gold_path.with_name(name + ".txt")
-        result = score_file(name, json.loads(gold_path.read_text(encoding="utf-8")), run(text_path))
+    for text in texts:
+        result = score_file(text.name, text.gold, run(text.path))
         for key, score in result.scores.items():
             totals.setdefault(key, Score()).add(score)
-        for kind, score in result.by_type.items():
-            by_type[kind].add(score)
+        for group, table in result.groups.items():
+            for kind, score in table.items():
+                groups[group].setdefault(kind, Score()).add(score)
         files.append(
             {
-                "name": name,
+                "name": text.name,
                 "scores": {k: v.as_dict() for k, v in result.scores.items()},
                 "missed": result.missed,
                 "spurious": result.spurious,
@@ -247,9 +289,34 @@ def evaluate(gold_dir: str | Path, run: Callable[[Path], Extraction]) -> dict[st
         )
     return {
         "totals": {k: v.as_dict() for k, v in totals.items()},
-        "entity_types": {k: v.as_dict() for k, v in by_type.items()},
+        **{g: {k: v.as_dict() for k, v in table.items()} for g, table in groups.items()},
         "files": files,
     }
+
+
+def evaluate(gold_dir: str | Path, run: Callable[[Path], Extraction]) -> dict[str, Any]:
+    """Score `run(text_path)` on every `NAME.gold.json` with a `NAME.txt` next to it."""
+    gold_files = sorted(Path(gold_dir).glob("*.gold.json"))
+    if not gold_files:
+        raise DocumentError(str(gold_dir), "no *.gold.json files here")
+    return evaluate_texts([GoldText(g.with_name(g.name[: -len(".gold.json")] + ".txt")) for g in gold_files], run)
+
+
+class CachedExtractor:
+    """The real extractor over corpus texts, reusing cached parses (`kg.corpus.cached_docs`)."""
+
+    def __init__(self, texts: Sequence[GoldText]):
+        self.nlp = load_pipeline()
+        docs = cached_docs([t.info.text for t in texts], self.nlp)
+        self._docs = {t.path: doc for t, doc in zip(texts, docs, strict=True)}
+        self._texts = {t.path: t for t in texts}
+
+    def examples(self, texts: Sequence[GoldText]) -> list[Example]:
+        """Training examples of `texts`, which must be among those this extractor was built with."""
+        return [Example(t.info, self._docs[t.path].copy(), t.gold, self.nlp) for t in texts]
+
+    def __call__(self, path: Path) -> Extraction:
+        return extract_doc(self._docs[path].copy(), self._texts[path].info, self.nlp)
 
 
 def evaluate_with_pipeline(gold_dir: str | Path) -> dict[str, Any]:
@@ -258,7 +325,60 @@ def evaluate_with_pipeline(gold_dir: str | Path) -> dict[str, Any]:
     return evaluate(gold_dir, lambda path: extract(read_document(path), nlp))
 
 
+def evaluate_split(split: str, root: Path | None = None) -> dict[str, Any]:
+    """The real extractor with the shipped models over one split of the corpus (or `all`)."""
+    texts = split_texts(split, root)
+    return evaluate_texts(texts, CachedExtractor(texts))
+
+
+def cross_validate(k: int, *, seed: int = SEED, root: Path | None = None) -> dict[str, Any]:
+    """k-fold cross-validation over train+dev: each fold scored by models trained on the other folds.
+
+    Reports each fold's report and, per metric, the mean and sample standard deviation of P, R and F1.
+    """
+    texts = [t for split in TUNING_SPLITS for t in split_texts(split, root)]
+    parts = folds(texts, k, seed=seed)
+    extractor = CachedExtractor(texts)
+    reports = []
+    for i, held_out in enumerate(parts):
+        training = [t for j, part in enumerate(parts) if j != i for t in part]
+        trained = train_all(extractor.examples(training), seed=seed)
+        with using({name: result.model for name, result in trained.items()}):
+            reports.append(evaluate_texts(held_out, extractor))
+    summary: dict[str, Any] = {"k": k, "seed": seed, "texts": len(texts)}
+    for section in ("totals", *GROUPS):
+        metrics = {name for report in reports for name in report[section]}
+        summary[section] = {name: fold_spread([r[section].get(name) for r in reports]) for name in sorted(metrics)}
+    summary["folds"] = [
+        {"texts": [t.name for t in part], "totals": r["totals"]} for part, r in zip(parts, reports, strict=True)
+    ]
+    return summary
+
+
+def fold_spread(scores: list[dict[str, Any] | None]) -> dict[str, float]:
+    """Mean and sample standard deviation of P, R and F1 over the folds that have the metric."""
+    present = [s for s in scores if s is not None and (s["gold"] or s["sys"])]
+    out: dict[str, float] = {"folds": len(present), "gold": sum(s["gold"] for s in present)}
+    for key in ("p", "r", "f1"):
+        values = [s[key] for s in present]
+        out[key] = round(statistics.fmean(values), 4) if values else 0.0
+        out[f"{key}_sd"] = round(statistics.stdev(values), 4) if len(values) > 1 else 0.0
+    return out
+
+
+def _sections(report: dict[str, Any]) -> Iterable[tuple[str, dict[str, Any]]]:
+    yield from report["totals"].items()
+    for group in GROUPS:
+        yield from ((f"  {group[:-1].replace('_', ' ')} {k}", v) for k, v in report[group].items())
+
+
 def table_rows(report: dict[str, Any]) -> Iterable[list[str]]:
     """Rows of the printed summary: metric, gold, sys, tp, P, R, F1."""
-    for name, s in [*report["totals"].items(), *((f"  {k}", v) for k, v in report["entity_types"].items())]:
+    for name, s in _sections(report):
         yield [name, str(s["gold"]), str(s["sys"]), str(s["tp"]), f"{s['p']:.4f}", f"{s['r']:.4f}", f"{s['f1']:.4f}"]
+
+
+def cv_rows(summary: dict[str, Any]) -> Iterable[list[str]]:
+    """Rows of the printed cross-validation summary: metric, folds, gold, P, R, F1 as mean ± sd."""
+    for name, s in _sections(summary):
+        yield [name, str(s["folds"]), str(s["gold"]), *(f"{s[k]:.3f} ± {s[k + '_sd']:.3f}" for k in ("p", "r", "f1"))]

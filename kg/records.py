@@ -21,11 +21,14 @@ ENTITY_TYPES = (
     "WeaponType",
 )
 EVENT_TYPES = ("Lawsuit", "Attack", "Seizure", "Smuggling", "PolicyAction", "Event")
-#: A reified firearms flow is an entity-like node with origin/destination/via relations.
+#: A reified firearms flow is an entity-like node with origin/destination/via relations. It is not a
+#: contract entity type: `to_json` lists flows under their own key.
 FLOW_TYPE = "FirearmsFlow"
 RELATION_PREDICATES = ("affiliatedWith", "locatedIn", "firearmsFlow", "manufactures")
 EVENT_ROLES = ("plaintiff", "defendant", "target", "perpetrator", "participant", "weaponFrom", "occurredIn")
 FLOW_ROLES = ("origin", "destination", "via")
+#: The literals a flow carries (`EntityRecord.attributes` of a flow node).
+FLOW_DETAILS = ("method", "share", "quantity", "period")
 
 
 @dataclass(frozen=True)
@@ -86,14 +89,19 @@ class Extraction:
     extractor_version: str
 
     def to_json(self) -> dict[str, Any]:
-        """The `ffkg extract --format json` shape."""
+        """The `ffkg extract --format json` shape: the contract's entity types, event types and
+        predicates, and each reified flow under `flows` with its ends, details and evidence."""
+        nodes = {e.id for e in self.entities if e.type in ENTITY_TYPES or e.type in EVENT_TYPES}
         entities = []
         for entity in self.entities:
+            if entity.id not in nodes:
+                continue
             item: dict[str, Any] = {"id": entity.id, "label": entity.label, "type": entity.type}
             if entity.date:
                 item["date"] = entity.date
             item["mentions"] = [asdict(m) for m in entity.mentions]
             entities.append(item)
+        predicates = set(RELATION_PREDICATES) | set(EVENT_ROLES)
         return {
             "document": {"id": self.document.id, "title": self.document.title, "date": self.document.date},
             "entities": entities,
@@ -106,5 +114,28 @@ class Extraction:
                     "evidence": asdict(r.evidence),
                 }
                 for r in self.relations
+                if r.predicate in predicates and r.subject in nodes and r.object in nodes
             ],
+            "flows": self._flows(),
         }
+
+    def _flows(self) -> list[dict[str, Any]]:
+        flows: dict[str, dict[str, Any]] = {}
+        for entity in self.entities:
+            if entity.type == FLOW_TYPE:
+                flow: dict[str, Any] = {"id": entity.id, "label": entity.label, "origin": None, "destination": None}
+                flow["via"] = []
+                flow.update({name: entity.attributes.get(name) for name in FLOW_DETAILS})
+                flow["evidence"] = []
+                flows[entity.id] = flow
+        for r in self.relations:
+            flow = flows.get(r.subject)
+            if flow is None or r.predicate not in FLOW_ROLES:
+                continue
+            if r.predicate != "via":
+                flow[r.predicate] = r.object
+            elif r.object not in flow["via"]:
+                flow["via"].append(r.object)
+            if asdict(r.evidence) not in flow["evidence"]:
+                flow["evidence"].append(asdict(r.evidence))
+        return list(flows.values())

@@ -24,7 +24,7 @@ def test_extract_prints_the_json_contract(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["extract", str(path)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"document", "entities", "relations"}
+    assert set(data) == {"document", "entities", "relations", "flows"}
     assert data["document"] == {
         "id": "tucson-rifles",
         "title": "Rifles bound for the Sinaloa Cartel seized in Arizona",
@@ -79,3 +79,28 @@ def test_eval_prints_a_table_and_json(tmp_path: Path) -> None:
     report = json.loads(CliRunner().invoke(main, ["eval", str(tmp_path), "--format", "json"]).output)
     assert report["totals"]["entities (typed)"]["gold"] == 10
     assert report["files"][0]["name"] == name
+
+
+def test_eval_scores_a_split_of_the_corpus() -> None:
+    result = CliRunner().invoke(main, ["eval", "--split", "dev", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert len(report["files"]) == 27
+    assert {"affiliatedWith", "locatedIn", "firearmsFlow", "manufactures"} <= set(report["predicates"])
+    assert "relations: firearmsFlow" in report["totals"]
+    assert {"Lawsuit", "Smuggling", "Seizure"} <= set(report["event_types"])
+
+
+def test_eval_wants_exactly_one_of_a_folder_a_split_or_cross_validation(tmp_path: Path) -> None:
+    both = CliRunner().invoke(main, ["eval", str(tmp_path), "--split", "dev"])
+    assert both.exit_code == 2 and "exactly one of GOLD_DIR, --split or --cv" in both.output
+    none = CliRunner().invoke(main, ["eval"])
+    assert none.exit_code == 2
+    one_fold = CliRunner().invoke(main, ["eval", "--cv", "1"])
+    assert one_fold.exit_code == 2 and "--cv" in one_fold.output
+
+
+def test_eval_names_a_missing_split_file(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["eval", "--split", "dev", "--root", str(tmp_path)])
+    assert result.exit_code == 1
+    assert str(tmp_path / "corpus" / "split.json") in result.output

@@ -9,10 +9,23 @@ from pathlib import Path
 import pytest
 from shared_data import shared_path
 
-from kg.evaluate import evaluate, evaluate_with_pipeline, normalise, score_file, variants
+from kg.corpus import REPOSITORY_ROOT, SPLITS, folds, split_names, split_texts
+from kg.errors import BadInputError
+from kg.evaluate import (
+    CachedExtractor,
+    fold_spread,
+    evaluate,
+    evaluate_texts,
+    evaluate_with_pipeline,
+    match_entities,
+    normalise,
+    score_file,
+    variants,
+)
 from kg.records import DocumentInfo, EntityRecord, Extraction, RelationRecord, Span
 
 CORPUS = shared_path("corpus")
+TESTS = Path(__file__).resolve().parent
 TEXT = "Mexico sued Colt in Boston. The U.S. said guns flow from the United States to Mexico."
 
 
@@ -147,3 +160,102 @@ def test_a_folder_without_gold_files_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(DocumentError, match="gold"):
         evaluate(tmp_path, lambda path: extraction([], []))
+
+
+def test_scores_are_broken_down_by_type_predicate_event_type_and_role() -> None:
+    mexico = EntityRecord("mx", "Mexico", "Country", [span("Mexico")])
+    us = EntityRecord("us", "United States", "Country", [span("United States")])
+    colt = EntityRecord("colt", "Colt", "Gunmaker", [span("Colt")])
+    suit = EntityRecord("ev", "suit", "Lawsuit", [span("sued")])
+    relations = [
+        RelationRecord("us", "firearmsFlow", "mx", 0.9, span("guns flow")),
+        RelationRecord("mx", "firearmsFlow", "us", 0.9, span("guns flow")),
+        RelationRecord("ev", "plaintiff", "mx", 0.9, span("sued")),
+        RelationRecord("ev", "defendant", "mx", 0.9, span("sued")),
+    ]
+    result = score_file("d", GOLD, extraction([mexico, us, colt, suit], relations))
+    flows = result.groups["predicates"]["firearmsFlow"]
+    assert (flows.gold, flows.sys, flows.tp) == (1, 2, 1)
+    assert result.scores["relations: firearmsFlow"] is flows
+    assert result.groups["predicates"]["manufactures"].gold == 0
+    lawsuits = result.groups["event_types"]["Lawsuit"]
+    assert (lawsuits.gold, lawsuits.sys, lawsuits.tp) == (1, 1, 1)
+    roles = result.groups["roles"]
+    assert (roles["plaintiff"].tp, roles["defendant"].tp, roles["defendant"].sys) == (1, 0, 1)
+    assert roles["place"].gold == 1
+    assert result.groups["entity_types"]["Gunmaker"].tp == 1
+
+
+def test_reified_flow_nodes_are_not_scored_as_entities_or_relations() -> None:
+    mexico = EntityRecord("mx", "Mexico", "Country", [span("Mexico")])
+    us = EntityRecord("us", "United States", "Country", [span("United States")])
+    flow = EntityRecord("f", "flow", "FirearmsFlow", [span("flow")])
+    relations = [
+        RelationRecord("f", "origin", "us", 0.9, span("guns flow")),
+        RelationRecord("f", "destination", "mx", 0.9, span("guns flow")),
+    ]
+    result = score_file("d", GOLD, extraction([mexico, us, flow], relations))
+    assert result.scores["entities (typed)"].sys == 2
+    assert result.scores["relations"].sys == 0
+
+
+def test_match_entities_names_the_gold_label_of_each_system_entity() -> None:
+    us = EntityRecord("us", "U.S.", "Country", [span("U.S.")])
+    colt = EntityRecord("colt", "Colt", "Person", [span("Colt")])
+    stray = EntityRecord("boston", "Bostonia", "City", [])
+    assert match_entities([us, colt, stray], GOLD["entities"]) == {"us": "United States", "colt": "Colt"}
+
+
+def test_the_split_file_lists_each_corpus_text_once_with_heldout_and_blind_as_dev() -> None:
+    names = split_names()
+    listed = [n for split in SPLITS for n in names[split]]
+    assert len(listed) == len(set(listed)) == 86
+    on_disk = {str(p.relative_to(REPOSITORY_ROOT)) for p in (REPOSITORY_ROOT / "corpus").rglob("*.txt")}
+    on_disk |= {str(p.relative_to(REPOSITORY_ROOT)) for d in ("heldout", "blind") for p in (TESTS / d).glob("*.txt")}
+    assert set(listed) == on_disk
+    assert all(n.startswith(("tests/heldout/", "tests/blind/")) for n in listed if n.startswith("tests/"))
+    assert {n for n in listed if n.startswith("tests/")} <= set(names["dev"])
+    assert not [n for n in names["test"] if n.startswith("corpus/news/")]
+    texts = split_texts("dev")
+    assert [t.path for t in texts] == [REPOSITORY_ROOT / n for n in names["dev"]]
+    assert texts[0].gold["entities"]
+
+
+def test_a_missing_split_file_or_an_unknown_split_is_named(tmp_path: Path) -> None:
+    from kg.errors import BadInputError, DocumentError
+
+    with pytest.raises(DocumentError, match="split.json"):
+        split_texts("dev", tmp_path)
+    with pytest.raises(BadInputError, match="unknown split 'holdout'"):
+        split_texts("holdout")
+
+
+def test_folds_are_seeded_disjoint_and_cover_every_text() -> None:
+    texts = split_texts("train")
+    first = folds(texts, 5, seed=7)
+    assert first == folds(texts, 5, seed=7) != folds(texts, 5, seed=8)
+    assert sorted(t.name for part in first for t in part) == sorted(t.name for t in texts)
+    assert max(map(len, first)) - min(map(len, first)) <= 1
+    with pytest.raises(BadInputError, match="k=1"):
+        folds(texts, 1, seed=7)
+
+
+def test_the_spread_of_fold_scores_is_their_mean_and_sample_deviation() -> None:
+    scores = [
+        {"gold": 2, "sys": 2, "tp": 1, "p": 0.5, "r": 0.5, "f1": 0.5},
+        {"gold": 2, "sys": 2, "tp": 2, "p": 1.0, "r": 1.0, "f1": 1.0},
+        {"gold": 0, "sys": 0, "tp": 0, "p": 0.0, "r": 0.0, "f1": 0.0},
+        None,
+    ]
+    spread = fold_spread(scores)
+    assert spread["folds"] == 2 and spread["gold"] == 4
+    assert spread["f1"] == 0.75 and spread["f1_sd"] == pytest.approx(0.3536, abs=1e-4)
+
+
+def test_a_split_is_scored_with_the_real_extractor_and_cached_parses() -> None:
+    texts = split_texts("dev")[:2]
+    report = evaluate_texts(texts, CachedExtractor(texts))
+    assert len(report["files"]) == 2
+    assert report["totals"]["entities (typed)"]["gold"] == sum(len(t.gold["entities"]) for t in texts)
+    assert set(report) >= {"totals", "entity_types", "predicates", "event_types", "roles"}
+    assert report["totals"]["document date"]["f1"] == 1.0

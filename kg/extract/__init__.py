@@ -73,6 +73,11 @@ def extract(info: DocumentInfo, nlp: Language) -> Extraction:
     return _from_doc(parse(info.text, nlp), info, nlp)
 
 
+def extract_doc(doc: Doc, info: DocumentInfo, nlp: Language) -> Extraction:
+    """Like `extract`, for a Doc parsed already (training and evaluation reuse cached parses)."""
+    return _from_doc(doc, info, nlp)
+
+
 def extract_many(infos: Iterable[DocumentInfo], nlp: Language, n_process: int = 1) -> Iterator[Extraction]:
     """Like `extract` over a batch, in order; `n_process > 1` extracts in worker processes.
 
