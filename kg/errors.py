@@ -103,6 +103,44 @@ class DocumentError(BadInputError):
         self.reason = reason
 
 
+class TableSpecError(BadInputError):
+    """A table mapping file is missing, does not parse, or names fields or values it cannot have."""
+
+    title = "Bad table mapping"
+
+
+class TableLayoutError(BadInputError):
+    """A sheet is not laid out as its mapping says; names the sheet and the cell where the layout breaks."""
+
+    status = 422
+    title = "Unexpected table layout"
+
+    def __init__(self, file: str, sheet: str, cell: str, reason: str):
+        super().__init__(f"{file}, sheet {sheet!r}, cell {cell}: {reason}")
+        self.file, self.sheet, self.cell = file, sheet, cell
+
+    def details(self) -> dict[str, Any]:
+        return {"file": self.file, "sheet": self.sheet, "cell": self.cell}
+
+
+class TableImportError(BadInputError):
+    """A table's cells could not all be read (non-numeric counts, unknown places, totals that differ);
+    nothing of it was stored, and `problems` lists each with its sheet and cell."""
+
+    status = 422
+    title = "Table not imported"
+
+    def __init__(self, file: str, problems: list[dict[str, Any]]):
+        shown = "; ".join(f"{p['sheet']}!{p['cell']}: {p['problem']}" for p in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        super().__init__(f"{file}: {len(problems)} problem(s), nothing stored: {shown}{more}")
+        self.file = file
+        self.problems = problems
+
+    def details(self) -> dict[str, Any]:
+        return {"file": self.file, "problems": self.problems}
+
+
 class AmbiguousNameError(FfkgError):
     """A label or alias names several entities; the caller must pick one of the candidates."""
 
