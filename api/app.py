@@ -8,6 +8,9 @@ Each surface is a router of its own; adding one is one entry in `ROUTERS`.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, closing
 from pathlib import Path
@@ -23,10 +26,12 @@ from api.query_runner import QueryRunner
 from api.reads import ReadRunner
 from api.routers import analytics, graph_store, query_page, rest, sparql, views
 from kg import __version__
+from kg.served_snapshot import PUBLISH_INTERVAL, Publisher
 from kg.settings import Settings
 from kg.store import BaseStore, Store, open_store
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+log = logging.getLogger("ffkg.api")
 ROUTERS = (sparql.router, graph_store.router, rest.router, analytics.router, query_page.router, views.router)
 
 
@@ -56,6 +61,33 @@ def _drop_snapshots(store: BaseStore) -> None:
         store.drop_snapshots()
 
 
+@asynccontextmanager
+async def _publishing(store: BaseStore) -> AsyncIterator[None]:
+    """While an on-disk store is served, keep a snapshot of its current revision published, so read-only
+    commands (`ffkg query`, `documents`, `flows`...) can read while this process holds the store."""
+    if not (isinstance(store, Store) and store.path is not None):
+        yield
+        return
+    publisher = Publisher(store)
+
+    async def keep_publishing() -> None:
+        while True:
+            try:
+                await asyncio.to_thread(publisher.refresh)
+            except OSError:
+                log.exception("could not publish a snapshot of %s for read-only commands", store.path)
+            await asyncio.sleep(PUBLISH_INTERVAL)
+
+    task = asyncio.create_task(keep_publishing())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        publisher.close()
+
+
 def create_app(settings: Settings, store: BaseStore | None = None) -> FastAPI:
     """Build the service; with no `store` the lifespan opens the one `settings` names and closes it after."""
 
@@ -64,7 +96,8 @@ def create_app(settings: Settings, store: BaseStore | None = None) -> FastAPI:
         if store is not None:
             try:
                 with closing(app.state.runner):
-                    yield
+                    async with _publishing(store):
+                        yield
             finally:
                 _drop_snapshots(store)
             return
@@ -72,7 +105,8 @@ def create_app(settings: Settings, store: BaseStore | None = None) -> FastAPI:
         app.state.store = opened
         try:
             with closing(app.state.runner):
-                yield
+                async with _publishing(opened):
+                    yield
         finally:
             app.state.store = None
             opened.close()

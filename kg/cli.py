@@ -29,13 +29,13 @@ def main() -> None:
 
 def _register() -> None:
     """Each area keeps its commands in its own module; the group only lists them."""
-    from kg import cli_analytics, cli_extract, cli_ingest, cli_serve, cli_store, cli_tables
+    from kg import cli_analytics, cli_extract, cli_ingest, cli_query, cli_serve, cli_store, cli_tables
 
     for command in (
         cli_store.load,
         cli_store.export,
         cli_store.restore,
-        cli_store.query,
+        cli_query.query,
         cli_store.stats,
         cli_store.validate,
     ):

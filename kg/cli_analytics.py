@@ -24,7 +24,7 @@ from kg.analytics.reports import (
     neighbors_report,
     path_report,
 )
-from kg.cli_store import data_dir_option, settings_from, store_from
+from kg.cli_store import data_dir_option, reading_store, settings_from
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the JSON payload the API returns.")
 from_option = click.option("--from", "date_from", default=None, help="Earliest date (YYYY, YYYY-MM or YYYY-MM-DD).")
@@ -106,7 +106,7 @@ def path(
     data_dir: Path | None,
 ) -> None:
     """How SOURCE is connected to TARGET (each named by IRI, key or label), with the evidence for each hop."""
-    with store_from(data_dir) as store:
+    with reading_store(data_dir) as store:
         report = path_report(store, settings_from(data_dir), source, target, k=k, filters=filters)
     _emit(report, as_json, _render_paths)
 
@@ -151,7 +151,7 @@ def centrality(
     data_dir: Path | None,
 ) -> None:
     """The most central entities and events by a metric, of all types or one (computed on the whole network)."""
-    with store_from(data_dir) as store:
+    with reading_store(data_dir) as store:
         report = centrality_report(
             store, settings_from(data_dir), metric=metric, type=rank_type, limit=limit, seed=seed, filters=filters
         )
@@ -195,7 +195,7 @@ def communities(
     data_dir: Path | None,
 ) -> None:
     """Louvain communities of the network, largest first."""
-    with store_from(data_dir) as store:
+    with reading_store(data_dir) as store:
         report = communities_report(store, seed=seed, resolution=resolution, limit=limit, filters=filters)
     _emit(report, as_json, _render_communities)
 
@@ -224,7 +224,7 @@ def neighbors(
     data_dir: Path | None,
 ) -> None:
     """The neighbourhood of NAME (IRI, key or label) up to --depth hops."""
-    with store_from(data_dir) as store:
+    with reading_store(data_dir) as store:
         report = neighbors_report(store, settings_from(data_dir), name, depth=depth, limit=limit, filters=filters)
     _emit(report, as_json, _render_neighbors)
 
@@ -265,7 +265,7 @@ def flows(
     data_dir: Path | None,
 ) -> None:
     """Firearms-flow routes (origin -> destination), the best attested first."""
-    with store_from(data_dir) as store:
+    with reading_store(data_dir) as store:
         report = flows_report(store, country=country, date_from=date_from, date_to=date_to, min_documents=min_documents)
     _emit(report, as_json, _render_flows)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from rich.progress import Progress
 
-from kg.cli_store import data_dir_option, settings_from, store_from
+from kg.cli_store import data_dir_option, reading_store, settings_from, store_from
 
 
 @click.command()
@@ -65,6 +65,8 @@ def ingest(paths: tuple[Path, ...], processes: int, scheduler: str | None, data_
                     n_process=processes,
                     on_document=advance,
                 )
+    for skipped in report.skipped:
+        click.echo(f"Skipped: {skipped}", err=True)
     for error in report.errors:
         click.echo(f"Error: {error}", err=True)
     click.echo(report.summary())
@@ -88,11 +90,11 @@ def remove(documents: tuple[str, ...], data_dir: Path | None) -> None:
 @data_dir_option
 def documents(data_dir: Path | None) -> None:
     """List the stored documents: id, date and title."""
-    with store_from(data_dir) as store:
+    with reading_store(data_dir) as store:
         rows = store.query(
             "PREFIX ffkg: <https://w3id.org/ffkg/ontology#> SELECT ?key ?date ?title WHERE "
             "{ ?d a ffkg:Document ; ffkg:key ?key ; ffkg:title ?title OPTIONAL { ?d ffkg:date ?date } } ORDER BY ?key"
         )
         for row in rows:
-            date = row["date"].value if row["date"] is not None else "----------"
+            date = row["date"].value if row["date"] is not None else "date unknown"
             click.echo(f"{row['key'].value}\t{date}\t{row['title'].value}")

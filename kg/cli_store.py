@@ -1,23 +1,24 @@
-"""Store commands: load, export, restore, query, stats, validate."""
+"""Store commands: load, export, restore, stats, validate; how commands open the store."""
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
-import pyoxigraph as ox
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
 from kg import formats
-from kg.errors import FfkgError
+from kg.errors import FfkgError, NotFoundError, StoreLockedError
+from kg.served_snapshot import SnapshotStore, served_snapshot
 from kg.settings import Settings
-from kg.store import Store, open_store
+from kg.store import BaseStore, Store, open_store
 
 data_dir_option = click.option(
     "--data-dir",
@@ -33,9 +34,56 @@ def settings_from(data_dir: Path | None) -> Settings:
     return settings if data_dir is None else settings.model_copy(update={"data_dir": data_dir})
 
 
-def store_from(data_dir: Path | None) -> Store:
-    """The store a command works on, honouring --data-dir."""
+def store_from(data_dir: Path | None) -> BaseStore:
+    """The store a command that writes works on, honouring --data-dir (created if missing)."""
     return open_store(settings_from(data_dir))
+
+
+@contextmanager
+def readable_copy(settings: Settings) -> Iterator[tuple[Path, int]]:
+    """A store folder another process may open read-only, and its revision, for a command that only reads.
+
+    Never creates a store: a missing data dir is an error naming the path. While another process
+    (`ffkg serve`) holds the store, this is a private copy of the snapshot it publishes; otherwise a
+    snapshot taken here, so the reader never opens a store someone writes.
+    """
+    path = settings.store_path
+    if not path.is_dir():
+        raise NotFoundError(
+            f"no ffkg store at {path}: check --data-dir or FFKG_DATA_DIR (`ffkg ingest` or `ffkg load` create one)"
+        )
+    try:
+        store = Store.open(path)
+    except StoreLockedError as locked:
+        with served_snapshot(path, locked) as copy:
+            yield copy, -1
+        return
+    with store:
+        snapshot = store.acquire_snapshot()
+        try:
+            yield snapshot.path, snapshot.revision
+        finally:
+            store.release_snapshot(snapshot)
+
+
+@contextmanager
+def reading_store(data_dir: Path | None) -> Iterator[BaseStore]:
+    """The store for a command that only reads: never created, and readable while `ffkg serve` holds it."""
+    settings = settings_from(data_dir)
+    if settings.store == "sparql" or settings.in_memory:
+        with open_store(settings) as store:
+            yield store
+        return
+    try:
+        store = Store.open(settings.store_path) if settings.store_path.is_dir() else None
+    except StoreLockedError:
+        store = None
+    if store is not None:
+        with store:
+            yield store
+        return
+    with readable_copy(settings) as (copy, _), SnapshotStore.open_read_only(copy) as snapshot:
+        yield snapshot
 
 
 @click.command()
@@ -76,7 +124,7 @@ def load(files: tuple[Path, ...], graph: str | None, format_name: str | None, da
 @data_dir_option
 def export(format_name: str, graph: str | None, output: Path | None, data_dir: Path | None) -> None:
     """Export the dataset (a full backup with nquads/trig) or one graph."""
-    with store_from(data_dir) as store:
+    with reading_store(data_dir) as store:
         if output is None:
             store.export(sys.stdout.buffer, format_name, graph=graph)
             return
@@ -101,43 +149,7 @@ def restore(backup: Path, format_name: str | None, yes: bool, data_dir: Path | N
     click.echo(f"restored {count} quads from {backup}")
 
 
-def _term_text(term: object) -> str:
-    if term is None:
-        return ""
-    return term.value if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode) else str(term)
-
-
-@click.command()
-@click.argument("sparql")
-@click.option(
-    "--format", "format_name", default="table", type=click.Choice(["table", "csv", "tsv", "json"]), show_default=True
-)
-@data_dir_option
-def query(sparql: str, format_name: str, data_dir: Path | None) -> None:
-    """Run a SPARQL query (text, a .rq file, or - for stdin) over the union of all graphs."""
-    if sparql == "-":
-        sparql = sys.stdin.read()
-    elif sparql.endswith((".rq", ".sparql")) and Path(sparql).is_file():
-        sparql = Path(sparql).read_text(encoding="utf-8")
-    with store_from(data_dir) as store:
-        try:
-            result = store.query(sparql)
-        except SyntaxError as error:
-            raise click.UsageError(f"SPARQL syntax error: {error}") from None
-        if isinstance(result, ox.QueryBoolean):
-            click.echo("true" if bool(result) else "false")
-            return
-        if isinstance(result, ox.QueryTriples):
-            buffer = io.BytesIO()
-            ox.serialize(list(result), buffer, ox.RdfFormat.TURTLE)
-            click.echo(buffer.getvalue().decode())
-            return
-        columns = [v.value for v in result.variables]
-        rows = [[_term_text(row[c]) for c in columns] for row in result]
-    _print_rows(columns, rows, format_name)
-
-
-def _print_rows(columns: list[str], rows: list[list[str]], format_name: str) -> None:
+def print_rows(columns: list[str], rows: list[list[str]], format_name: str) -> None:
     if format_name == "json":
         click.echo(json.dumps([dict(zip(columns, row, strict=True)) for row in rows], indent=2, ensure_ascii=False))
     elif format_name in ("csv", "tsv"):
@@ -157,14 +169,14 @@ def _print_rows(columns: list[str], rows: list[list[str]], format_name: str) -> 
 @data_dir_option
 def stats(format_name: str, data_dir: Path | None) -> None:
     """Triples, documents, named graphs and entities per class."""
-    with store_from(data_dir) as store:
+    with reading_store(data_dir) as store:
         figures = store.stats()
     if format_name == "json":
         click.echo(json.dumps(figures, indent=2))
         return
     click.echo(f"triples: {figures['triples']}\ngraphs: {figures['graphs']}\ndocuments: {figures['documents']}")
     rows = [[cls.rsplit("#", 1)[-1].rsplit("/", 1)[-1], str(n)] for cls, n in figures["classes"].items()]
-    _print_rows(["class", "count"], rows, "table")
+    print_rows(["class", "count"], rows, "table")
 
 
 @click.command()
@@ -173,7 +185,7 @@ def validate(data_dir: Path | None) -> None:
     """Check the stored data against the SHACL shapes in ontology/shapes.ttl."""
     from kg.validate import validate_store
 
-    with store_from(data_dir) as store:
+    with reading_store(data_dir) as store:
         report = validate_store(store)
     if report.conforms:
         click.echo("conforms: the stored data satisfies every shape")

@@ -3,8 +3,15 @@
 Plain text may start with a header line `date YYYY-MM-DD <title>`. The document text is
 then the file with the `date YYYY-MM-DD ` prefix removed, so it starts with the title
 line: titles name entities too, and every offset stays a plain index into `text`.
-Without a header the text is the whole file and the title its first non-empty line.
-HTML goes through trafilatura; its text is the title line, a blank line, then the body.
+Without a header the text is the whole file, the title its first non-empty line, and the
+date unknown (None). A first line that tries to be a date line and is not one
+(`date 14/03/2024`, `date 2024-02-30`, a `----------` placeholder) is refused, so a typo
+never becomes a dateless article or a title. HTML goes through trafilatura; its text is
+the title line, a blank line, then the body.
+
+Binary files are refused by their content (the signatures in `kg/data/file_signatures.json`,
+NUL and control bytes), whatever their extension: a PDF saved as `.txt` is a PDF. Folders
+are walked for text and HTML files; any other file in them is reported as `Skipped`.
 """
 
 from __future__ import annotations
@@ -13,7 +20,11 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
+from datetime import date as calendar_date
+from functools import cache
+from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 import charset_normalizer
 import trafilatura
@@ -30,7 +41,9 @@ MAX_CHAOS = 0.2
 MIN_HTML_WORDS = 5
 PREFERRED_ENCODINGS = frozenset({"cp1252", "latin_1", "iso8859_15", "utf_16", "utf_16_le", "utf_16_be"})
 
-_HEADER = re.compile(r"\A\s*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]+")
+_HEADER = re.compile(r"\A\s*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|[ \t]*\n)")
+#: A first line meant as a date line: `date` then a separator, or a placeholder of dashes.
+_DATE_LINE_ATTEMPT = re.compile(r"date\b(?:[ \t:=-]|$)|-{4,}$", re.IGNORECASE)
 _HTML_START = re.compile(rb"\A\s*(<!doctype\s+html|<html)", re.IGNORECASE)
 
 
@@ -54,6 +67,7 @@ def parse_document(raw: bytes, *, name: str, source: str = "", max_bytes: int = 
         raise DocumentError(where, f"input is {len(raw):,} bytes, over the {max_bytes:,}-byte limit")
     if not raw.strip():
         raise DocumentError(where, "file is empty")
+    _refuse_binary_formats(raw, where)
     if b"\x00" in raw:
         raise DocumentError(where, "binary file (contains NUL bytes), expected text or HTML")
     text = _decode(raw, where)
@@ -67,33 +81,92 @@ def parse_document(raw: bytes, *, name: str, source: str = "", max_bytes: int = 
         return DocumentInfo(stem, title, date, f"{title}\n\n{body}", source, digest)
     header = _HEADER.match(text)
     if header:
+        _check_date(header.group(1), where)
         body = text[header.end() :]
-        title = body.split("\n", 1)[0].strip()
+        title = body.lstrip("\n").split("\n", 1)[0].strip()
         return DocumentInfo(stem, title or stem, header.group(1), body, source, digest)
+    first = text.strip().split("\n", 1)[0].strip()
+    if _DATE_LINE_ATTEMPT.match(first):
+        raise DocumentError(
+            where,
+            f"the first line {first[:60]!r} is not a date line: write `date YYYY-MM-DD Title` "
+            "(e.g. `date 2024-03-14 Rifles seized in Sonora`), or leave the line out and the date stays unknown",
+        )
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), stem)
     return DocumentInfo(stem, first_line, None, text, source, digest)
 
 
+class Skipped(NamedTuple):
+    """A file in a folder that ingest leaves alone, and why; the ingest report lists it."""
+
+    path: str
+    reason: str
+
+
 def iter_documents(
     paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
-) -> Iterator[DocumentInfo | DocumentError]:
+) -> Iterator[DocumentInfo | DocumentError | Skipped]:
     """Yield a document or the error of each input file, so a batch can go on past bad files.
 
-    Folders are walked recursively for text and HTML files, in sorted order.
+    Folders are walked recursively, in sorted order: text and HTML files are read, any other
+    file is yielded as `Skipped` with the reason. A file named on its own is always read.
     """
     for path in paths:
         path = Path(path)
-        files = _walk(path) if path.is_dir() else [path]
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
+            reason = _skip_reason(file) if file != path else None
+            if reason:
+                yield Skipped(str(file), reason)
+                continue
             try:
                 yield read_document(file, max_bytes=max_bytes)
             except DocumentError as error:
                 yield error
 
 
-def _walk(folder: Path) -> list[Path]:
-    suffixes = TEXT_SUFFIXES | HTML_SUFFIXES
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+def _skip_reason(file: Path) -> str | None:
+    """Why a file found in a folder is not read as an article, or None to read it."""
+    suffix = file.suffix.lower()
+    if suffix in TEXT_SUFFIXES | HTML_SUFFIXES:
+        return None
+    readable = ", ".join(sorted(TEXT_SUFFIXES | HTML_SUFFIXES))
+    if not suffix:
+        return f"no file extension; articles in a folder are read when named {readable} (or name the file itself)"
+    return f"{suffix} is not an article format read from folders ({readable}); name the file itself to try it"
+
+
+class Signature(NamedTuple):
+    magic: bytes
+    within: int
+    format: str
+    advice: str
+
+
+@cache
+def signatures() -> tuple[Signature, ...]:
+    """The binary formats refused by content, read once from the package data."""
+    data = json.loads(resources.files("kg").joinpath("data", "file_signatures.json").read_text(encoding="utf-8"))
+    return tuple(
+        Signature(bytes.fromhex(item["hex"]), item["within"], item["format"], item["advice"])
+        for item in data["signatures"]
+    )
+
+
+def _refuse_binary_formats(raw: bytes, where: str) -> None:
+    """A `DocumentError` naming the format when the bytes are a known binary one, whatever the extension."""
+    for signature in signatures():
+        if raw.find(signature.magic, 0, signature.within + len(signature.magic)) >= 0:
+            raise DocumentError(where, f"{signature.format} is not supported: {signature.advice}")
+
+
+def _check_date(text: str, where: str) -> None:
+    try:
+        calendar_date.fromisoformat(text)
+    except ValueError:
+        raise DocumentError(
+            where, f"the date line gives {text}, which is not a calendar date; write `date YYYY-MM-DD Title`"
+        ) from None
 
 
 def _decode(raw: bytes, where: str) -> str:

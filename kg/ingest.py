@@ -16,7 +16,7 @@ from typing import Literal
 import pyoxigraph as ox
 from spacy.language import Language
 
-from kg.documents import iter_documents
+from kg.documents import Skipped, iter_documents
 from kg.errors import DocumentError, FfkgError, NotFoundError
 from kg.extract import ExtractionFailure, extract_each
 from kg.iris import GRAPH, document_iri, graph_iri
@@ -39,6 +39,8 @@ class IngestReport:
         default_factory=lambda: {"added": [], "updated": [], "unchanged": [], "failed": []}
     )
     errors: list[str] = field(default_factory=list)
+    #: Files found in folders and left alone (`path: reason`); they do not fail the run.
+    skipped: list[str] = field(default_factory=list)
 
     def record(self, outcome: Outcome, name: str, error: str | None = None) -> None:
         self.outcomes[outcome].append(name)
@@ -51,7 +53,8 @@ class IngestReport:
 
     def summary(self) -> str:
         counts = ", ".join(f"{len(names)} {outcome}" for outcome, names in self.outcomes.items())
-        return f"documents: {counts}"
+        skipped = f"; {len(self.skipped)} other files skipped" if self.skipped else ""
+        return f"documents: {counts}{skipped}"
 
 
 def stored_state(store: Store, info: DocumentInfo) -> Literal["new", "same", "changed"]:
@@ -82,6 +85,9 @@ def read_batch(paths: Iterable[str | Path], *, max_bytes: int, report: IngestRep
     for item in iter_documents(paths, max_bytes=max_bytes):
         if isinstance(item, DocumentError):
             report.record("failed", item.path, str(item))
+            continue
+        if isinstance(item, Skipped):
+            report.skipped.append(f"{item.path}: {item.reason}")
             continue
         if item.id in seen:
             message = f"{item.source}: same document id {item.id!r} as {seen[item.id]}; rename one of them"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.documents import DEFAULT_MAX_BYTES, iter_documents, parse_document, read_document
+from kg.documents import DEFAULT_MAX_BYTES, Skipped, iter_documents, parse_document, read_document
 from kg.errors import DocumentError
 
 ARTICLE_HTML = """<!DOCTYPE html>
@@ -63,7 +63,8 @@ def test_another_encoding_is_detected_and_decoded(tmp_path: Path) -> None:
     [
         ("empty.txt", b"", "empty"),
         ("blank.txt", b"   \n\n  ", "empty"),
-        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image is not supported"),
+        ("noise.txt", b"\x01\x02 guns \x00\x00", "binary"),
         ("menu.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "no article text"),
     ],
 )
@@ -110,8 +111,67 @@ def test_a_folder_is_walked_and_bad_files_are_reported_without_stopping_the_batc
     write(folder / "sub", "b.htm", ARTICLE_HTML.encode())
     write(folder, "c.txt", b"")
     write(folder, "skip.json", b"{}")
+    write(folder, "README", b"notes")
     results = list(iter_documents([folder, tmp_path / "missing.txt"]))
-    documents = [r for r in results if not isinstance(r, DocumentError)]
+    documents = [r for r in results if not isinstance(r, DocumentError | Skipped)]
     errors = [r for r in results if isinstance(r, DocumentError)]
+    skipped = {Path(r.path).name: r.reason for r in results if isinstance(r, Skipped)}
     assert sorted(d.id for d in documents) == ["a", "b"]
     assert sorted(Path(e.path).name for e in errors) == ["c.txt", "missing.txt"]
+    assert sorted(skipped) == ["README", "skip.json"]
+    assert "no file extension" in skipped["README"]
+    assert ".json is not an article format" in skipped["skip.json"]
+
+
+def test_a_file_named_on_its_own_is_read_whatever_its_extension(tmp_path: Path) -> None:
+    (result,) = iter_documents([write(tmp_path, "article", b"date 2020-01-02 First\nGuns crossed at El Paso.")])
+    assert not isinstance(result, DocumentError | Skipped)
+    assert result.date == "2020-01-02"
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "date 14/03/2024 Guns seized",
+        "date 2024-02-30 Guns seized",
+        "Date: 2024-03-14 Guns seized",
+        "----------",
+        "date",
+    ],
+)
+def test_a_malformed_date_line_is_refused_with_the_way_to_write_it(first_line: str) -> None:
+    raw = f"{first_line}\nSoldiers seized rifles in Sonora.\n".encode()
+    with pytest.raises(DocumentError, match="date YYYY-MM-DD Title") as raised:
+        parse_document(raw, name="typo.txt")
+    assert raised.value.path == "typo.txt"
+
+
+def test_a_date_line_may_put_the_title_on_the_next_line() -> None:
+    info = parse_document(b"date 2024-03-14\nRifles seized in Sonora\nSoldiers seized rifles.", name="a.txt")
+    assert (info.date, info.title) == ("2024-03-14", "Rifles seized in Sonora")
+    assert info.text.startswith("Rifles seized in Sonora")
+
+
+def test_words_starting_with_date_are_not_a_date_line() -> None:
+    info = parse_document(b"Dates set for the gun trial\nThe court set dates.", name="a.txt")
+    assert (info.date, info.title) == (None, "Dates set for the gun trial")
+
+
+PDF_WITHOUT_COMPRESSED_STREAMS = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"4 0 obj << /Length 44 >> stream\nBT /F1 24 Tf 100 700 Td (Guns seized) Tj ET\nendstream endobj\n%%EOF\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "named"),
+    [
+        (PDF_WITHOUT_COMPRESSED_STREAMS, "PDF is not supported: convert it to text"),
+        (b"\n\n" + PDF_WITHOUT_COMPRESSED_STREAMS, "PDF is not supported"),
+        (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "ZIP container"),
+        (b"{\\rtf1\\ansi Guns seized in Sonora}", "RTF is not supported"),
+    ],
+)
+def test_binary_formats_are_refused_by_content_whatever_the_extension(tmp_path: Path, raw: bytes, named: str) -> None:
+    with pytest.raises(DocumentError, match=named):
+        read_document(write(tmp_path, "saved-as.txt", raw))

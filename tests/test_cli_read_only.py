@@ -1,0 +1,171 @@
+"""Commands that only read: they never create a store, work while `ffkg serve` holds it, and
+`ffkg query` stops at its timeout or on Ctrl-C. Real CLI, real on-disk store, a real server process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from conftest import TOKEN, fill, free_port, lawsuit_extraction, seizure_extraction
+
+from kg.cli import main
+from kg.store import Store
+
+GENEROUS = 120.0
+#: A join no engine finishes within hours on the small world: 60 triples to the 12th power.
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(12)) + " }"
+FFKG = [sys.executable, "-m", "kg.cli"]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """An on-disk store holding the small world's two documents."""
+    with Store.open(tmp_path / "data" / "store") as store:
+        fill(store, lawsuit_extraction(), seizure_extraction())
+    return tmp_path / "data"
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["query", "ASK { ?s ?p ?o }"],
+        ["documents"],
+        ["stats"],
+        ["flows"],
+        ["neighbors", "Mexico"],
+        ["export"],
+        ["centrality"],
+    ],
+)
+def test_a_read_only_command_on_a_missing_data_dir_names_it_and_creates_nothing(
+    tmp_path: Path, command: list[str]
+) -> None:
+    missing = tmp_path / "mistyped"
+    code, _, err = invoke(*command, "--data-dir", str(missing))
+    assert code == 1
+    assert f"no ffkg store at {missing / 'store'}" in err
+    assert "--data-dir" in err
+    assert not missing.exists()
+
+
+def test_query_stops_at_its_timeout_and_frees_the_store(data_dir: Path) -> None:
+    code, _, err = invoke("query", ENDLESS, "--timeout", "1", "--data-dir", str(data_dir))
+    assert code == 1
+    assert "ran past the 1 s limit" in err and "--timeout" in err
+    Store.open(data_dir / "store").close()  # nobody holds the store any more
+
+
+def test_query_honours_the_timeout_setting(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FFKG_QUERY_TIMEOUT", "1")
+    code, _, err = invoke("query", ENDLESS, "--data-dir", str(data_dir))
+    assert code == 1
+    assert "ran past the 1 s limit" in err
+
+
+def _children(pid: int) -> list[int]:
+    """Child processes of `pid` (Linux /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        found += [int(child) for child in children]
+    return found
+
+
+def test_ctrl_c_stops_a_running_query_and_its_worker(data_dir: Path) -> None:
+    command = [*FFKG, "query", ENDLESS, "--timeout", str(GENEROUS), "--data-dir", str(data_dir)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + GENEROUS
+        while not _children(process.pid):  # the worker process is running the query
+            assert time.monotonic() < deadline and process.poll() is None, (
+                process.stderr.read() if process.stderr else ""
+            )
+            time.sleep(0.05)
+        (worker,) = _children(process.pid)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=GENEROUS)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    assert "interrupted" in err
+    assert not Path(f"/proc/{worker}").exists() or "zombie" in Path(f"/proc/{worker}/status").read_text()
+    Store.open(data_dir / "store").close()
+
+
+@pytest.fixture
+def served(data_dir: Path) -> Iterator[str]:
+    """`ffkg serve` in its own process, holding the store, with writes enabled."""
+    port = free_port()
+    env = {**os.environ, "FFKG_WRITE_TOKEN": TOKEN}
+    command = [*FFKG, "serve", "--data-dir", str(data_dir), "--port", str(port)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + GENEROUS
+        while True:
+            assert server.poll() is None, server.stderr.read().decode() if server.stderr else "server died"
+            assert time.monotonic() < deadline, "the server did not start"
+            try:
+                if httpx.get(f"{url}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=GENEROUS)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def test_read_only_commands_work_while_serve_holds_the_store(data_dir: Path, served: str) -> None:
+    with pytest.raises(Exception, match="in use by another ffkg process"):
+        Store.open(data_dir / "store")
+    code, out, err = invoke(
+        "query",
+        "SELECT ?t WHERE { ?d <https://w3id.org/ffkg/ontology#title> ?t }",
+        "--format",
+        "json",
+        "--data-dir",
+        str(data_dir),
+    )
+    assert code == 0, err
+    assert sorted(row["t"] for row in json.loads(out)) == [
+        "Cartel rifles seized in Sonora",
+        "Mexico sues US gunmakers in Boston",
+    ]
+    code, out, err = invoke("documents", "--data-dir", str(data_dir))
+    assert code == 0, err
+    assert "mexico-sues-gunmakers" in out and "sonora-seizure" in out
+    for command in (["stats"], ["flows"], ["neighbors", "Colt"], ["path", "Colt", "Mexico"]):
+        code, out, err = invoke(*command, "--data-dir", str(data_dir))
+        assert code == 0, (command, err)
+
+
+def test_a_command_run_after_a_write_over_http_reads_the_write(data_dir: Path, served: str) -> None:
+    written = httpx.post(
+        f"{served}/update",
+        data={"update": 'INSERT DATA { <urn:x:new> <http://www.w3.org/2000/01/rdf-schema#label> "written" }'},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=GENEROUS,
+    )
+    assert written.status_code in (200, 204), written.text
+    code, out, err = invoke("query", 'ASK { <urn:x:new> ?p "written" }', "--data-dir", str(data_dir))
+    assert code == 0, err
+    assert out.strip() == "true"
