@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from kg.errors import NotAcceptableError
 
@@ -57,39 +59,17 @@ GRAPH_FORMATS: tuple[ResultFormat, ...] = (
 )
 
 
-def _accepted(accept: str) -> list[tuple[str, float]]:
-    """The media ranges of an Accept header, best first (stable for equal quality)."""
-    ranges = []
-    for part in accept.split(","):
-        fields = [f.strip() for f in part.split(";")]
-        if not fields[0]:
-            continue
-        quality = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        ranges.append((fields[0].lower(), quality))
-    return sorted((r for r in ranges if r[1] > 0), key=lambda r: -r[1])
-
-
-def _matches(media_range: str, fmt: ResultFormat) -> bool:
-    if media_range == "*/*":
-        return True
-    if media_range.endswith("/*"):
-        return fmt.media_type.startswith(media_range[:-1])
-    return media_range == fmt.media_type or media_range in fmt.aliases
-
-
 def negotiate(accept: str | None, table: tuple[ResultFormat, ...]) -> ResultFormat:
-    """The format the client likes best among `table`; no Accept means the table's first entry."""
-    if not accept or not accept.strip():
+    """The format the client likes best among `table`, by werkzeug's reading of the Accept header
+    (qualities, `q=0` exclusions, wildcards); no usable Accept means the table's first entry.
+    Aliases count only when named: `text/*` must not pick JSON for being `text/javascript` too."""
+    ranges = parse_accept_header(accept, MIMEAccept)
+    if not ranges:
         return table[0]
-    for media_range, _quality in _accepted(accept):
-        for fmt in table:
-            if _matches(media_range, fmt):
-                return fmt
-    raise NotAcceptableError(accept, [fmt.media_type for fmt in table])
+    named = {value.lower() for value, _ in ranges}
+    offers = {fmt.media_type: fmt for fmt in table}
+    offers |= {alias: fmt for fmt in table for alias in fmt.aliases if alias in named and alias not in offers}
+    best = ranges.best_match(list(offers))
+    if best is None:
+        raise NotAcceptableError(accept or "", [fmt.media_type for fmt in table])
+    return offers[best]

@@ -25,25 +25,32 @@ from typing import Any
 
 from fastapi import Response
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from api.query_processes import AnswerWriter, Cancelled, Message, Request, WorkerPool, WorkersBusy, rebuild
 from kg.errors import BadInputError, FfkgError, LimitError, QueryTimeoutError, SparqlSyntaxError
 from kg.settings import Settings
+from kg.sparql_syntax import Shape, classify
 from kg.store import BaseStore, Store
 
 _POSITION = re.compile(r"error at (\d+):(\d+)")
-_UPDATE_START = re.compile(
-    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\s*)*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
-    re.IGNORECASE,
-)
+#: Text up to this length is classified on the event loop; longer text on a worker thread.
+CLASSIFY_INLINE_CHARS = 16_384
 
 
-def syntax_error(error: SyntaxError, text: str, *, expect_update: bool = False) -> SparqlSyntaxError:
+async def classified(text: str) -> Shape:
+    """`classify(text)`, off the event loop when the text is long enough to hold it up."""
+    if len(text) <= CLASSIFY_INLINE_CHARS:
+        return classify(text)
+    return await run_in_threadpool(classify, text)
+
+
+def syntax_error(error: SyntaxError, shape: Shape, *, expect_update: bool = False) -> SparqlSyntaxError:
     """The engine's parse error as a 400 with its position, and a hint when the wrong endpoint was used."""
     message = str(error.args[0] if error.args else error)
     found = _POSITION.search(message)
     line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
-    is_update = bool(_UPDATE_START.match(text))
+    is_update = shape.kind == "update"
     if is_update and not expect_update:
         message += "; this is a SPARQL Update: send it to /update, /sparql only answers queries"
     elif expect_update and not is_update:
@@ -51,10 +58,10 @@ def syntax_error(error: SyntaxError, text: str, *, expect_update: bool = False) 
     return SparqlSyntaxError(f"SPARQL syntax error: {message}", line, column)
 
 
-def refusal(error: BaseException, sparql: str) -> FfkgError:
-    """Why the engine would not evaluate `sparql` at all, as a 400."""
+def refusal(error: BaseException, shape: Shape) -> FfkgError:
+    """Why the engine would not evaluate a query of this shape at all, as a 400."""
     if isinstance(error, SyntaxError):
-        return syntax_error(error, sparql)
+        return syntax_error(error, shape)
     return BadInputError(f"the engine cannot evaluate this query: {error}")
 
 
@@ -179,7 +186,7 @@ class QueryRunner:
             async with aclosing(self.pool.run(request, deadline)) as messages:
                 async for kind, content_type, body in messages:
                     if kind == "refused":
-                        raise refusal(rebuild(body), request.sparql)
+                        raise refusal(rebuild(body), await classified(request.sparql))
                     if kind == "error":
                         raise rebuild(body)
                     yield kind, content_type, body
@@ -200,7 +207,7 @@ class QueryRunner:
             try:
                 results = store.query(sparql, **options)
             except (SyntaxError, RuntimeError) as error:
-                raise refusal(error, sparql) from None
+                raise refusal(error, classify(sparql)) from None
             AnswerWriter(job.put, self.max_rows, job.stopped).serialise(results, accept)
         except Cancelled:
             pass

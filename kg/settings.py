@@ -36,6 +36,11 @@ class Settings(BaseSettings):
         description="Let SPARQL SERVICE clauses fetch other endpoints; off so anonymous clients cannot make the server "
         "send requests.",
     )
+    allow_remote_fetch: bool = Field(
+        False,
+        description="Let SPARQL Update over HTTP use LOAD and SERVICE, which make the server fetch URLs the update "
+        "names; off so a write token cannot be used to reach other hosts.",
+    )
     max_body_bytes: int = Field(20_000_000, gt=0, description="Largest request body or upload accepted.")
     max_document_bytes: int = Field(20_000_000, gt=0, description="Largest article file ingest accepts.")
     host: str = Field("127.0.0.1", description="Address `ffkg serve` binds to.")

@@ -236,3 +236,34 @@ def data_block(text: str) -> tuple[int, int] | None:
     if next(tokens(text, close + 1), None) is not None:
         return None
     return brace.end, close
+
+
+def with_dataset(update: str, using: list[str], using_named: list[str]) -> str:
+    """The update with the protocol's `using-graph-uri` / `using-named-graph-uri` written in as
+    `USING` / `USING NAMED` before the WHERE of each operation that matches patterns (the
+    `DELETE WHERE { P }` shorthand becomes `DELETE { P } USING ... WHERE { P }`)."""
+    clause = " ".join([f"USING <{iri}>" for iri in using] + [f"USING NAMED <{iri}>" for iri in using_named])
+    pieces: list[str] = []
+    done = 0
+    depth = 0
+    previous: Token | None = None
+    for token in tokens(update):
+        char = update[token.start] if token.kind == "punct" else ""
+        if depth == 0 and previous is not None and keyword(update, token) == "WHERE":
+            if previous.kind == "punct" and update[previous.start] == "}":
+                pieces += [update[done : token.start], f"{clause} "]
+                done = token.start
+            elif keyword(update, previous) == "DELETE" and (pattern := _group_after(update, token.end)):
+                pieces += [update[done : token.start], f"{pattern} {clause} WHERE "]
+                done = token.end
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        previous = token
+    return "".join([*pieces, update[done:]])
+
+
+def _group_after(text: str, start: int) -> str | None:
+    """The text of the `{ ... }` group that follows `start`, braces included (None if none follows)."""
+    brace = next(tokens(text, start), None)
+    if brace is None or text[brace.start : brace.end] != "{":
+        return None
+    return text[brace.start : group_end(text, brace.end) + 1]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 
+import httpx
 import pytest
 import rdflib
-from conftest import TOKEN, app_settings
+from conftest import TOKEN, LiveServer, app_settings
 from fastapi.testclient import TestClient
 from rdflib.compare import isomorphic
 
 from api.app import create_app
-from kg.iris import graph_iri
+from kg.iris import ONTOLOGY, graph_iri
 from kg.store import Store
 
 AUTH = {"authorization": f"Bearer {TOKEN}"}
@@ -68,6 +69,74 @@ def test_a_malformed_update_is_400_with_position_and_changes_nothing(writer: Tes
 def test_a_query_sent_to_update_says_where_it_belongs(writer: TestClient) -> None:
     problem = assert_problem(writer.post("/update", data={"update": "SELECT * WHERE { ?s ?p ?o }"}, headers=AUTH), 400)
     assert "/sparql" in problem["detail"]
+
+
+@pytest.mark.parametrize(
+    ("update", "keyword"),
+    [
+        ("LOAD <http://169.254.169.254/latest/meta-data>", "LOAD"),
+        ("# a banner\nload <http://127.0.0.1:1/x> INTO GRAPH <urn:x:g>", "LOAD"),
+        ("INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }", "SERVICE"),
+    ],
+)
+def test_updates_that_would_fetch_urls_are_403_unless_allowed(
+    writer: TestClient, small_store: Store, update: str, keyword: str
+) -> None:
+    before = set(small_store.quads())
+    problem = assert_problem(writer.post("/update", data={"update": update}, headers=AUTH), 403)
+    assert keyword in problem["detail"]
+    assert "FFKG_ALLOW_REMOTE_FETCH" in problem["detail"]
+    assert set(small_store.quads()) == before
+    harmless = 'INSERT DATA { <urn:x:a> <urn:x:says> "LOAD <http://x> and SERVICE" }'
+    assert writer.post("/update", data={"update": harmless}, headers=AUTH).status_code == 204
+
+
+def test_load_runs_when_the_setting_allows_it(small_store: Store) -> None:
+    settings = app_settings(write_token=TOKEN, allow_remote_fetch=True)
+    with LiveServer(create_app(settings, small_store)) as server:
+        source = f"{server.url}/graph-store?graph={graph_iri('sonora-seizure')}"
+        load = f"LOAD <{source}> INTO GRAPH <{NEW_GRAPH}>"
+        response = httpx.post(f"{server.url}/update", data={"update": load}, headers=AUTH, timeout=60)
+        assert response.status_code == 204
+        missing = f"LOAD <{server.url}/nowhere.ttl> INTO GRAPH <{NEW_GRAPH}>"
+        failed = httpx.post(f"{server.url}/update", data={"update": missing}, headers=AUTH, timeout=60)
+        assert_problem(failed, 400)
+    assert isomorphic(graph_of(small_store, NEW_GRAPH), graph_of(small_store, graph_iri("sonora-seizure")))
+
+
+def test_protocol_dataset_parameters_pick_what_an_update_reads(writer: TestClient, small_store: Store) -> None:
+    copy = f"INSERT {{ GRAPH <urn:x:copy> {{ ?d <urn:x:title> ?t }} }} WHERE {{ ?d <{ONTOLOGY}title> ?t }}"
+    seizure = graph_iri("sonora-seizure")
+    response = writer.post("/update", data={"update": copy, "using-graph-uri": seizure}, headers=AUTH)
+    assert response.status_code == 204
+    titles = {quad.object.value for quad in small_store.quads("urn:x:copy")}
+    assert titles == {"Cartel rifles seized in Sonora"}
+
+
+def test_dataset_parameters_with_using_or_with_in_the_update_are_400(writer: TestClient) -> None:
+    update = "WITH <urn:x:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    params = {"using-named-graph-uri": "urn:x:other"}
+    problem = assert_problem(writer.post("/update", params=params, data={"update": update}, headers=AUTH), 400)
+    assert "WITH" in problem["detail"]
+
+
+def test_relative_iris_of_an_update_resolve_against_the_endpoint(writer: TestClient, small_store: Store) -> None:
+    update = "INSERT DATA { GRAPH <urn:x:g> { <notes/1> <says> 'hello' } }"
+    assert writer.post("/update", data={"update": update}, headers=AUTH).status_code == 204
+    assert [quad.subject.value for quad in small_store.quads("urn:x:g")] == ["http://testserver/notes/1"]
+
+
+@pytest.mark.parametrize(
+    ("params", "data"),
+    [
+        ({}, {"update": ["INSERT DATA {}", "INSERT DATA {}"]}),
+        ({"update": "INSERT DATA {}"}, {"update": "INSERT DATA {}"}),
+        ({}, {"update": "INSERT DATA {}", "query": "ASK {}"}),
+        ({"query": "ASK {}"}, {"update": "INSERT DATA {}"}),
+    ],
+)
+def test_anything_but_exactly_one_update_is_400(writer: TestClient, params: dict, data: dict) -> None:
+    assert_problem(writer.post("/update", params=params, data=data, headers=AUTH), 400)
 
 
 @pytest.mark.parametrize(
@@ -155,12 +224,49 @@ def test_head_answers_like_get_without_a_body(writer: TestClient) -> None:
     assert writer.head("/graph-store", params={"graph": NEW_GRAPH}).status_code == 404
 
 
-def test_get_default_is_the_union_of_the_graphs(writer: TestClient, small_store: Store) -> None:
-    response = writer.get("/graph-store?default", headers={"accept": "application/n-triples"})
-    union = rdflib.Graph()
-    for graph in small_store.graphs():
-        union += graph_of(small_store, graph)
-    assert isomorphic(rdflib.Graph().parse(data=response.content, format="nt"), union)
+def default_graph(client: TestClient) -> rdflib.Graph:
+    response = client.get("/graph-store?default", headers={"accept": "application/n-triples"})
+    assert response.status_code == 200
+    return rdflib.Graph().parse(data=response.content, format="nt")
+
+
+def test_the_default_graph_holds_what_users_write_there_and_documents_stay_in_theirs(
+    writer: TestClient, small_store: Store
+) -> None:
+    documents = {graph: graph_of(small_store, graph) for graph in small_store.graphs()}
+    assert len(default_graph(writer)) == 0
+    put = writer.put("/graph-store?default", content=NOTES, headers={**AUTH, "content-type": "text/turtle"})
+    assert put.status_code == 204
+    post = writer.post("/graph-store?default", content=MORE, headers={**AUTH, "content-type": "application/n-triples"})
+    assert post.status_code == 204
+    expected = rdflib.Graph().parse(data=NOTES, format="turtle").parse(data=MORE, format="nt")
+    assert isomorphic(default_graph(writer), expected)
+    seen = writer.get("/sparql", params={"query": "ASK { <https://example.org/memo> ?p ?o }"})
+    assert seen.json()["boolean"] is True
+    replaced = writer.put(
+        "/graph-store?default", content=MORE, headers={**AUTH, "content-type": "application/n-triples"}
+    )
+    assert replaced.status_code == 204
+    assert isomorphic(default_graph(writer), rdflib.Graph().parse(data=MORE, format="nt"))
+    assert writer.delete("/graph-store?default", headers=AUTH).status_code == 204
+    assert len(default_graph(writer)) == 0
+    assert {graph: graph_of(small_store, graph) for graph in small_store.graphs()}.keys() == documents.keys()
+    for graph, triples in documents.items():
+        assert isomorphic(graph_of(small_store, graph), triples)
+
+
+def test_a_multipart_post_adds_every_file(writer: TestClient) -> None:
+    files = [
+        ("notes", ("notes.ttl", NOTES.encode(), "text/turtle")),
+        ("more", ("more.nt", MORE.encode(), "application/octet-stream")),
+    ]
+    response = writer.post(f"/graph-store?graph={NEW_GRAPH}", files=files, headers=AUTH)
+    assert response.status_code == 201
+    expected = rdflib.Graph().parse(data=NOTES, format="turtle").parse(data=MORE, format="nt")
+    got = writer.get(f"/graph-store?graph={NEW_GRAPH}", headers={"accept": "application/n-triples"})
+    assert isomorphic(rdflib.Graph().parse(data=got.content, format="nt"), expected)
+    unknown = writer.post("/graph-store?default", files=[("x", ("x.bin", b"??", "image/png"))], headers=AUTH)
+    assert_problem(unknown, 415)
 
 
 def test_post_merges_into_a_graph(writer: TestClient, small_store: Store) -> None:
@@ -207,14 +313,6 @@ def test_an_unknown_body_type_is_415(writer: TestClient) -> None:
         f"/graph-store?graph={NEW_GRAPH}", content=b"x", headers={**AUTH, "content-type": "image/png"}
     )
     assert_problem(response, 415)
-
-
-def test_the_default_graph_cannot_be_written(writer: TestClient) -> None:
-    response = writer.put(
-        "/graph-store?default", content=MORE, headers={**AUTH, "content-type": "application/n-triples"}
-    )
-    assert_problem(response, 405)
-    assert "GET" in response.headers["allow"]
 
 
 def test_graph_and_default_together_or_neither_is_400(writer: TestClient) -> None:

@@ -95,6 +95,8 @@ def test_select_in_every_results_format(client: TestClient, media_type: str, par
         ("*/*", "application/sparql-results+json"),
         ("application/json", "application/sparql-results+json"),
         ("image/png, text/tab-separated-values;q=0.1", "text/tab-separated-values"),
+        ("*/*, application/sparql-results+json;q=0", "application/sparql-results+xml"),
+        ("text/*;q=0.5, text/csv;q=0", "text/tab-separated-values"),
     ],
 )
 def test_accept_headers_are_negotiated_by_quality_and_wildcards(client: TestClient, accept: str, chosen: str) -> None:
@@ -222,6 +224,34 @@ def test_an_unsupported_accept_is_406_listing_what_is_offered(client: TestClient
     assert "text/turtle" not in select["offered"]
     construct = client.get("/sparql", params={"query": DEFENDANT_GRAPH}, headers={"accept": "text/csv"})
     assert "text/turtle" in assert_problem(construct, 406)["offered"]
+
+
+def test_an_accept_that_refuses_everything_offered_with_q_0_is_406(client: TestClient) -> None:
+    refused = "application/sparql-results+json;q=0, application/json;q=0, */*;q=0"
+    assert_problem(client.get("/sparql", params={"query": DEFENDANTS}, headers={"accept": refused}), 406)
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "data"),
+    [
+        ("GET", [("query", "ASK {}"), ("query", "ASK {}")], None),
+        ("POST", [("query", "ASK {}")], {"query": "ASK {}"}),
+        ("POST", [], {"query": ["ASK {}", "ASK {}"]}),
+        ("POST", [], {"query": "ASK {}", "update": "INSERT DATA {}"}),
+        ("GET", [("update", "INSERT DATA {}")], None),
+    ],
+)
+def test_two_queries_or_a_query_and_an_update_are_400(
+    client: TestClient, method: str, params: list[tuple[str, str]], data: dict | None
+) -> None:
+    assert_problem(client.request(method, "/sparql", params=params, data=data), 400)
+
+
+def test_a_query_in_the_url_and_one_in_the_body_is_400(client: TestClient) -> None:
+    response = client.post(
+        "/sparql", params={"query": "ASK {}"}, content="ASK {}", headers={"content-type": "application/sparql-query"}
+    )
+    assert_problem(response, 400)
 
 
 def test_a_body_of_unknown_type_is_415(client: TestClient) -> None:

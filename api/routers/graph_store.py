@@ -1,40 +1,63 @@
 """Writes: SPARQL 1.1 Update at `/update` and the Graph Store HTTP Protocol at `/graph-store`.
 
-Both are off unless a write token is configured, and need it as a bearer token. Graph Store
-writes go through `Store.replace_graph` / `Store.remove_graph`, so each is all-or-nothing;
-the default graph is the union of the named graphs, readable but not writable here.
+Both are off unless a write token is configured, and need it as a bearer token. Every write is
+one atomic store operation, never a read-modify-write: `PUT ?graph=` is `Store.replace_graph`,
+`POST` is one `INSERT DATA`, the default graph (`?default`, the triples written to it directly;
+documents' facts stay in their own graphs) is written by one update through `Store.update`.
+An update's relative IRIs resolve against the endpoint's URL; `LOAD` and `SERVICE`, which make
+the engine fetch URLs, are refused unless `allow_remote_fetch` is set.
 """
 
 from __future__ import annotations
 
+import functools
 import uuid
-from typing import Annotated
+from collections.abc import AsyncGenerator
+from pathlib import Path
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 import anyio
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request, Response
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 
-from api.deps import RunnerDep, SettingsDep, StoreDep, WriterDep, read_body
-from api.negotiation import GRAPH_FORMATS
-from api.query_runner import syntax_error
+from api.deps import ReadsDep, RunnerDep, SettingsDep, StoreDep, WriterDep, read_body
+from api.negotiation import GRAPH_FORMATS, negotiate
+from api.problems import problem_responses
+from api.query_runner import classified, syntax_error
 from kg import formats
-from kg.errors import BadInputError, MethodNotAllowedError, NotFoundError, UnsupportedFormatError
+from kg.errors import BadInputError, ForbiddenError, NotFoundError, UnsupportedFormatError
 from kg.iris import GRAPH
+from kg.settings import Settings
+from kg.sparql_syntax import Shape, with_dataset
 from kg.store import BaseStore, parse_rdf
 
 router = APIRouter()
 
 FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
 SPARQL_UPDATE = "application/sparql-update"
 EVERYTHING = "CONSTRUCT WHERE { ?s ?p ?o }"
-_WRITE_ERRORS: dict[int | str, dict[str, str]] = {
-    401: {"description": "No bearer token."},
-    403: {"description": "Wrong token, or writes are switched off (no FFKG_WRITE_TOKEN)."},
-    413: {"description": "The body is larger than max_body_bytes."},
-}
+USING, USING_NAMED = "using-graph-uri", "using-named-graph-uri"
+_WRITE_ERRORS = problem_responses(
+    {
+        400: "The request is malformed: the update or payload does not parse, a parameter is repeated or missing.",
+        401: "No bearer token.",
+        403: "Wrong token, writes are switched off (no FFKG_WRITE_TOKEN), or LOAD/SERVICE without "
+        "FFKG_ALLOW_REMOTE_FETCH.",
+        413: "The body is larger than max_body_bytes.",
+        415: "The body's media type is not one this operation reads.",
+        503: "The store is busy with another write.",
+    }
+)
 GraphParam = Annotated[str | None, Query(description="IRI of the named graph to act on.")]
 DefaultParam = Annotated[str | None, Query(description="Present (`?default`) to act on the default graph.")]
+#: RDF payloads the Graph Store reads, one per format, plus multipart uploads of files.
+_PAYLOADS = {fmt.media_type: {"schema": {"type": "string"}} for fmt in formats.FORMATS} | {
+    MULTIPART: {"schema": {"type": "object", "additionalProperties": {"type": "string", "format": "binary"}}}
+}
 
 
 @router.post(
@@ -42,12 +65,22 @@ DefaultParam = Annotated[str | None, Query(description="Present (`?default`) to 
     status_code=204,
     tags=["SPARQL 1.1 Update"],
     dependencies=[WriterDep],
-    responses={400: {"description": "The update does not parse."}, **_WRITE_ERRORS},
+    responses={204: {"description": "The update ran."}, **_WRITE_ERRORS},
     summary="SPARQL 1.1 Update, form-encoded or as application/sparql-update",
     openapi_extra={
         "requestBody": {
             "content": {
-                FORM: {"schema": {"type": "object", "properties": {"update": {"type": "string"}}}},
+                FORM: {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "update": {"type": "string"},
+                            USING: {"type": "array", "items": {"type": "string"}},
+                            USING_NAMED: {"type": "array", "items": {"type": "string"}},
+                        },
+                        "required": ["update"],
+                    }
+                },
                 SPARQL_UPDATE: {"schema": {"type": "string"}},
             }
         }
@@ -56,23 +89,59 @@ DefaultParam = Annotated[str | None, Query(description="Present (`?default`) to 
 async def update(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     body = await read_body(request, settings.max_body_bytes)
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    params = parse_qs(request.url.query, keep_blank_values=True)
     if media_type == FORM:
         form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
-        if "using-graph-uri" in form or "using-named-graph-uri" in form:
-            raise BadInputError("using-graph-uri and using-named-graph-uri are not supported; put USING in the update")
-        texts = form.get("update", [])
-        if len(texts) != 1:
-            raise BadInputError("a form-encoded SPARQL Update needs exactly one `update` field")
-        text = texts[0]
+        for name in (USING, USING_NAMED, "query"):
+            if name in form:
+                params.setdefault(name, []).extend(form[name])
+        texts = params.get("update", []) + form.get("update", [])
     elif media_type == SPARQL_UPDATE:
-        text = body.decode("utf-8", errors="replace")
+        texts = params.get("update", []) + [body.decode("utf-8", errors="replace")]
     else:
         raise UnsupportedFormatError(f"send the update as {FORM} or {SPARQL_UPDATE}, not {media_type or 'untyped'}")
+    if "query" in params:
+        raise BadInputError("/update only runs SPARQL Update; send queries to /sparql")
+    if len(texts) != 1:
+        raise BadInputError(f"a SPARQL Update request carries exactly one update; this one has {len(texts)}")
+    shape = await classified(texts[0])
+    text = _checked(texts[0], shape, settings, params.get(USING, []), params.get(USING_NAMED, []))
+    endpoint = str(request.url.replace(query=""))
     try:
-        await anyio.to_thread.run_sync(store.update, text)
+        await anyio.to_thread.run_sync(functools.partial(store.update, text, base_iri=endpoint))
     except SyntaxError as error:
-        raise syntax_error(error, text, expect_update=True) from None
+        raise syntax_error(error, shape, expect_update=True) from None
+    except OSError as error:
+        if not shape.fetches:
+            raise
+        raise BadInputError(f"{' or '.join(shape.fetches)} could not read what the update names: {error}") from None
     return Response(status_code=204)
+
+
+def _checked(text: str, shape: Shape, settings: Settings, using: list[str], using_named: list[str]) -> str:
+    """The update to run: refused if it fetches URLs unless allowed; the protocol's dataset written in."""
+    if shape.kind == "query":
+        raise BadInputError("this is a SPARQL query: send it to /sparql, /update only runs SPARQL Update")
+    if shape.fetches and not settings.allow_remote_fetch:
+        raise ForbiddenError(
+            f"{' and '.join(shape.fetches)} would make this server fetch URLs the update names; it is switched off, "
+            "set FFKG_ALLOW_REMOTE_FETCH=true to allow it"
+        )
+    if not (using or using_named):
+        return text
+    if shape.dataset_clauses:
+        raise BadInputError(
+            f"{USING} / {USING_NAMED} cannot be combined with an update that picks its own dataset "
+            f"({', '.join(shape.dataset_clauses)}); use one or the other"
+        )
+    return with_dataset(text, [_iri(iri, USING) for iri in using], [_iri(iri, USING_NAMED) for iri in using_named])
+
+
+def _iri(value: str, parameter: str) -> str:
+    try:
+        return ox.NamedNode(value).value
+    except ValueError as error:
+        raise BadInputError(f"{parameter} must be an absolute IRI: {error}") from None
 
 
 def _target(request: Request, graph: str | None) -> str | None:
@@ -80,49 +149,92 @@ def _target(request: Request, graph: str | None) -> str | None:
     is_default = "default" in request.query_params
     if is_default == (graph is not None):
         raise BadInputError("name the graph with exactly one of ?graph=<IRI> or ?default")
-    if graph is None:
-        return None
-    try:
-        return ox.NamedNode(graph).value
-    except ValueError as error:
-        raise BadInputError(f"?graph= must be an absolute IRI: {error}") from None
+    return None if graph is None else _iri(graph, "?graph=")
 
 
-def _read_only_default() -> MethodNotAllowedError:
-    return MethodNotAllowedError(
-        "the default graph is the union of the named graphs and cannot be written; use ?graph=<IRI>",
-        ["GET", "HEAD"],
-    )
-
-
-async def _payload(request: Request, limit: int, graph: str) -> list[ox.Triple]:
-    fmt = formats.by_media_type(request.headers.get("content-type", ""))
+async def _payload(request: Request, limit: int, base: str) -> list[ox.Triple]:
+    """The triples of the body: one RDF document, or the files of a multipart/form-data upload."""
+    content_type = request.headers.get("content-type", "")
     data = await read_body(request, limit)
-    parsed = parse_rdf(data, fmt, source="request body", base_iri=graph)
-    return [ox.Triple(t.subject, t.predicate, t.object) for t in parsed]
+    if content_type.split(";")[0].strip().lower() != MULTIPART:
+        return _triples(data, formats.by_media_type(content_type), "request body", base)
+    triples: list[ox.Triple] = []
+    for name, part in (await _multipart(request, data, limit)).multi_items():
+        if not isinstance(part, UploadFile):
+            raise BadInputError(f"multipart field {name!r} is not a file; send each RDF document as a file part")
+        source = part.filename or name
+        part_type = (part.content_type or "").split(";")[0].strip().lower()
+        generic = part_type in ("", "application/octet-stream", "text/plain")
+        fmt = formats.by_path(Path(source)) if generic else formats.by_media_type(part_type)
+        triples += _triples(await part.read(), fmt, source, base)
+    return triples
 
 
-def _merge(store: BaseStore, graph: str, triples: list[ox.Triple]) -> None:
-    existing = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(graph)]
-    store.replace_graph(graph, [*existing, *triples])
+async def _multipart(request: Request, data: bytes, limit: int) -> Any:
+    async def once() -> AsyncGenerator[bytes, None]:
+        yield data
+
+    try:
+        return await MultiPartParser(request.headers, once(), max_part_size=limit).parse()
+    except MultiPartException as error:
+        raise BadInputError(f"the multipart/form-data body does not parse: {error}") from None
+
+
+def _triples(data: bytes, fmt: formats.RdfFormat, source: str, base: str) -> list[ox.Triple]:
+    return [ox.Triple(t.subject, t.predicate, t.object) for t in parse_rdf(data, fmt, source=source, base_iri=base)]
+
+
+def _n_triples(triples: list[ox.Triple]) -> str:
+    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+
+
+def _default_triples(store: BaseStore) -> list[ox.Triple]:
+    """What users wrote to the default graph directly (`store.quads(None)`'s default-graph quads)."""
+    return [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in store.quads(None)
+        if isinstance(q.graph_name, ox.DefaultGraph)
+    ]
+
+
+async def _write(store: BaseStore, update_text: str) -> None:
+    await anyio.to_thread.run_sync(store.update, update_text)
 
 
 @router.get(
     "/graph-store",
     tags=["Graph Store Protocol"],
-    responses={200: {"content": {fmt.media_type: {} for fmt in GRAPH_FORMATS}}, 404: {"description": "No such graph."}},
-    summary="Read a named graph (?graph=) or the default graph (?default)",
+    responses={
+        200: {"content": {fmt.media_type: {} for fmt in GRAPH_FORMATS}, "description": "The graph."},
+        **problem_responses(
+            {
+                400: "Neither or both of ?graph= and ?default, or ?graph= is not an absolute IRI.",
+                404: "No such graph.",
+                406: "No offered RDF format matches the Accept header.",
+                503: "The read ran past query_timeout, or every query worker is busy.",
+            }
+        ),
+    },
+    summary="Read a named graph (?graph=) or the triples written directly to the default graph (?default)",
 )
 async def graph_get(
-    request: Request, store: StoreDep, runner: RunnerDep, graph: GraphParam = None, default: DefaultParam = None
+    request: Request,
+    store: StoreDep,
+    runner: RunnerDep,
+    reads: ReadsDep,
+    graph: GraphParam = None,
+    default: DefaultParam = None,
 ) -> Response:
     target = _target(request, graph)
-    options = {}
-    if target is not None:
-        if not store.has_graph(target):
-            raise NotFoundError(f"no graph {target} in the store; GET /api/documents lists the document graphs")
-        options = {"default_graph": [ox.NamedNode(target)]}
-    return await runner.respond(store, EVERYTHING, options, request.headers.get("accept"))
+    accept = request.headers.get("accept")
+    if target is None:
+        fmt = negotiate(accept, GRAPH_FORMATS)
+        triples = await reads.run(_default_triples, store)
+        body = await anyio.to_thread.run_sync(functools.partial(ox.serialize, triples, format=fmt.engine_format))
+        return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+    if not await reads.run(store.has_graph, target):
+        raise NotFoundError(f"no graph {target} in the store; GET /api/documents lists the document graphs")
+    return await runner.respond(store, EVERYTHING, {"default_graph": [ox.NamedNode(target)]}, accept)
 
 
 router.add_api_route("/graph-store", graph_get, methods=["HEAD"], include_in_schema=False)
@@ -133,16 +245,23 @@ router.add_api_route("/graph-store", graph_get, methods=["HEAD"], include_in_sch
     tags=["Graph Store Protocol"],
     dependencies=[WriterDep],
     responses={201: {"description": "Graph created."}, 204: {"description": "Graph replaced."}, **_WRITE_ERRORS},
-    summary="Replace a named graph with the body, atomically",
+    summary="Replace a named graph, or the default graph's own triples, with the body, atomically",
+    openapi_extra={"requestBody": {"content": _PAYLOADS}},
 )
 async def graph_put(
-    request: Request, store: StoreDep, settings: SettingsDep, graph: GraphParam = None, default: DefaultParam = None
+    request: Request,
+    store: StoreDep,
+    reads: ReadsDep,
+    settings: SettingsDep,
+    graph: GraphParam = None,
+    default: DefaultParam = None,
 ) -> Response:
     target = _target(request, graph)
+    triples = await _payload(request, settings.max_body_bytes, target or str(request.url.replace(query="")))
     if target is None:
-        raise _read_only_default()
-    triples = await _payload(request, settings.max_body_bytes, target)
-    existed = store.has_graph(target)
+        await _write(store, f"DROP SILENT DEFAULT ; INSERT DATA {{ {_n_triples(triples)} }}")
+        return Response(status_code=204)
+    existed = await reads.run(store.has_graph, target)
     await anyio.to_thread.run_sync(store.replace_graph, target, triples)
     return Response(status_code=204 if existed else 201)
 
@@ -152,14 +271,20 @@ async def graph_put(
     tags=["Graph Store Protocol"],
     dependencies=[WriterDep],
     responses={
-        201: {"description": "Graph created (Location names it)."},
+        201: {"description": "Graph created (Location names it when no graph was named)."},
         204: {"description": "Merged."},
         **_WRITE_ERRORS,
     },
-    summary="Add the body's triples to a named graph, or to a new graph when no graph is named",
+    summary="Add the body's triples to a named graph or the default graph, or to a new graph when none is named",
+    openapi_extra={"requestBody": {"content": _PAYLOADS}},
 )
 async def graph_post(
-    request: Request, store: StoreDep, settings: SettingsDep, graph: GraphParam = None, default: DefaultParam = None
+    request: Request,
+    store: StoreDep,
+    reads: ReadsDep,
+    settings: SettingsDep,
+    graph: GraphParam = None,
+    default: DefaultParam = None,
 ) -> Response:
     if graph is None and "default" not in request.query_params:
         target = f"{GRAPH}upload/{uuid.uuid4().hex}"
@@ -167,11 +292,13 @@ async def graph_post(
         await anyio.to_thread.run_sync(store.replace_graph, target, triples)
         return Response(status_code=201, headers={"Location": target})
     target = _target(request, graph)
+    triples = await _payload(request, settings.max_body_bytes, target or str(request.url.replace(query="")))
+    data = _n_triples(triples)
     if target is None:
-        raise _read_only_default()
-    triples = await _payload(request, settings.max_body_bytes, target)
-    existed = store.has_graph(target)
-    await anyio.to_thread.run_sync(_merge, store, target, triples)
+        await _write(store, f"INSERT DATA {{ {data} }}")
+        return Response(status_code=204)
+    existed = await reads.run(store.has_graph, target)
+    await _write(store, f"INSERT DATA {{ GRAPH <{target}> {{ {data} }} }}")
     return Response(status_code=204 if existed else 201)
 
 
@@ -180,14 +307,15 @@ async def graph_post(
     status_code=204,
     tags=["Graph Store Protocol"],
     dependencies=[WriterDep],
-    responses={404: {"description": "No such graph."}, **_WRITE_ERRORS},
-    summary="Remove a named graph",
+    responses={204: {"description": "Removed."}, **_WRITE_ERRORS, **problem_responses({404: "No such graph."})},
+    summary="Remove a named graph, or the triples written directly to the default graph",
 )
 async def graph_delete(
     request: Request, store: StoreDep, graph: GraphParam = None, default: DefaultParam = None
 ) -> Response:
     target = _target(request, graph)
     if target is None:
-        raise _read_only_default()
-    await anyio.to_thread.run_sync(store.remove_graph, target)
+        await _write(store, "DROP SILENT DEFAULT")
+    else:
+        await anyio.to_thread.run_sync(store.remove_graph, target)
     return Response(status_code=204)

@@ -6,7 +6,6 @@ serialisation (see `api.query_runner`); the table in `api.negotiation` picks the
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -15,6 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import RunnerDep, SettingsDep, StoreDep, read_body
 from api.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, negotiate
+from api.query_runner import classified
 from kg.errors import BadInputError, ForbiddenError, UnsupportedFormatError
 from kg.settings import Settings
 
@@ -41,21 +41,26 @@ DefaultGraphs = Annotated[
 NamedGraphs = Annotated[list[str], Query(alias="named-graph-uri", description="Graphs the query may name in GRAPH.")]
 
 
-#: IRIs, strings and comments, which may mention "service" without calling one.
-_NOT_KEYWORDS = re.compile(
-    r'<[^<>"{}|^`\\\s]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*'
-)
-_SERVICE = re.compile(r"(?<![\w:])SERVICE\b", re.IGNORECASE)
-
-
-def refuse_service(query: str, settings: Settings) -> None:
-    """Federated SERVICE calls make this server fetch URLs the client names; only when allowed."""
-    if not settings.allow_service and _SERVICE.search(_NOT_KEYWORDS.sub(" ", query)):
+async def checked(query: str, settings: Settings) -> str:
+    """The query, once it is known to be one and to call no other endpoint unless allowed."""
+    shape = await classified(query)
+    if shape.kind == "update":
+        raise BadInputError("this is a SPARQL Update: send it to /update, /sparql only answers queries")
+    if "SERVICE" in shape.fetches and not settings.allow_service:
         raise ForbiddenError(
             "SERVICE (federated query) is switched off: it would make this server fetch URLs for anonymous "
             "clients; set FFKG_ALLOW_SERVICE=true to allow it"
         )
+    return query
+
+
+def the_query(texts: list[str], params: dict[str, list[str]]) -> str:
+    """The one query of a request: a second one (URL and body, or repeated) or an update is a 400."""
+    if "update" in params:
+        raise BadInputError("/sparql only answers queries; send SPARQL Update to /update")
+    if len(texts) != 1:
+        raise BadInputError(f"a SPARQL request carries exactly one query; this one has {len(texts)}")
+    return texts[0]
 
 
 def dataset_options(default_graphs: list[str], named_graphs: list[str]) -> dict[str, Any]:
@@ -103,14 +108,15 @@ async def query_get(
     named_graph_uri: NamedGraphs = [],  # noqa: B006 - FastAPI copies defaults per request
 ) -> Response:
     accept = request.headers.get("accept")
-    if query is None:
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    if query is None and "update" not in params:
         fmt = negotiate(accept, GRAPH_FORMATS)
         endpoint = str(request.url.replace(query=""))
         description = service_description(endpoint, writable=settings.write_token is not None)
         body = ox.serialize(description, format=fmt.engine_format)
         return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
-    refuse_service(query, settings)
-    return await runner.respond(store, query, dataset_options(default_graph_uri, named_graph_uri), accept)
+    text = await checked(the_query(params.get("query", []), params), settings)
+    return await runner.respond(store, text, dataset_options(default_graph_uri, named_graph_uri), accept)
 
 
 @router.post(
@@ -132,20 +138,16 @@ async def query_post(request: Request, store: StoreDep, runner: RunnerDep, setti
     params = parse_qs(request.url.query, keep_blank_values=True)
     if media_type == FORM:
         form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
-        if "update" in form:
-            raise BadInputError("/sparql only answers queries; send SPARQL Update to /update")
-        for name in ("default-graph-uri", "named-graph-uri"):
-            params.setdefault(name, []).extend(form.get(name, []))
-        texts = form.get("query", [])
-        if len(texts) != 1:
-            raise BadInputError("a form-encoded SPARQL request needs exactly one `query` field")
-        query = texts[0]
+        for name in ("default-graph-uri", "named-graph-uri", "update"):
+            if name in form:
+                params.setdefault(name, []).extend(form[name])
+        texts = params.get("query", []) + form.get("query", [])
     elif media_type == SPARQL_QUERY:
-        query = body.decode("utf-8", errors="replace")
+        texts = params.get("query", []) + [body.decode("utf-8", errors="replace")]
     else:
         raise UnsupportedFormatError(
             f"cannot read a query from {media_type or 'a body without Content-Type'}; send {FORM} or {SPARQL_QUERY}"
         )
+    query = await checked(the_query(texts, params), settings)
     options = dataset_options(params.get("default-graph-uri", []), params.get("named-graph-uri", []))
-    refuse_service(query, settings)
     return await runner.respond(store, query, options, request.headers.get("accept"))
