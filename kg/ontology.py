@@ -1,9 +1,15 @@
-"""Reads `ontology/`: the single source of truth for classes, edges and their labels."""
+"""Reads the ontology: the single source of truth for classes, edges and their labels.
+
+The files live in `ontology/` and ship in the package as `kg/ontology_data` (a link to that folder
+in the repository, real files in a wheel), found through `importlib.resources` so an installed
+ffkg reads its own copy.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import rdflib
@@ -11,7 +17,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.iris import ONTOLOGY
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_DIR = Path(str(resources.files("kg").joinpath("ontology_data")))
 ONTOLOGY_FILE = ONTOLOGY_DIR / "ffkg.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 FFKG = rdflib.Namespace(ONTOLOGY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -83,7 +84,7 @@ class Settings(BaseSettings):
     )
 
     example_queries_dir: Path = Field(
-        Path(__file__).resolve().parent.parent / "examples" / "queries",
+        Path(str(resources.files("kg").joinpath("example_queries"))),
         description="Folder of `.rq` research questions the /query page offers as examples.",
     )
 
