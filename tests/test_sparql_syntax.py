@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
+from conftest import TOKEN, LiveServer, World, app_settings, fill
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.app import create_app
 from bench.classify import PIECES, hostile
 from kg.sparql_syntax import classify, data_block, group_end, where_group
+from kg.store import Store
 
 #: The bound the issue sets: the old patterns took hours on such bodies.
 SECONDS_PER_100_KB = 1.0
@@ -109,3 +115,42 @@ def test_each_hostile_run_of_100_kb_is_classified_within_a_second(piece: str) ->
 def test_mixed_hostile_bodies_up_to_the_body_limit_stay_linear(runs: list[tuple[str, int]]) -> None:
     text = "".join(piece * (count // max(1, len(piece))) for piece, count in runs)[:BODY_LIMIT]
     assert classified_in(text) < bound(text)
+
+
+def test_eight_clients_sending_hostile_bodies_never_stop_health_from_answering(world: World) -> None:
+    settings = app_settings(write_token=TOKEN, max_body_bytes=BODY_LIMIT)
+    with LiveServer(create_app(settings, fill(Store.memory(), world.lawsuit, world.seizure))) as server:
+        done = threading.Event()
+        health: list[int] = []
+
+        def poll() -> None:
+            while not done.is_set():
+                try:
+                    health.append(httpx.get(f"{server.url}/health", timeout=30).status_code)
+                except httpx.TimeoutException:
+                    health.append(0)  # the event loop was held up for half a minute
+                time.sleep(0.05)
+
+        def send(piece: str) -> list[int]:
+            body = hostile(piece, 100_000).encode()
+            query = httpx.post(
+                f"{server.url}/sparql", content=body, headers={"content-type": "application/sparql-query"}, timeout=60
+            )
+            update = httpx.post(
+                f"{server.url}/update",
+                content=body,
+                headers={"content-type": "application/sparql-update", "authorization": f"Bearer {TOKEN}"},
+                timeout=60,
+            )
+            return [query.status_code, update.status_code]
+
+        poller = threading.Thread(target=poll)
+        poller.start()
+        try:
+            with ThreadPoolExecutor(max_workers=8) as clients:
+                statuses = [status for pair in clients.map(send, PIECES * 2) for status in pair]
+        finally:
+            done.set()
+            poller.join(timeout=60)
+    assert set(statuses) <= {204, 400, 403}, statuses  # 204: a body that is one comment is an empty update
+    assert health and set(health) == {200}
