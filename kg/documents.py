@@ -3,11 +3,15 @@
 Plain text may start with a header line `date YYYY-MM-DD <title>`. The document text is
 then the file with the `date YYYY-MM-DD ` prefix removed, so it starts with the title
 line: titles name entities too, and every offset stays a plain index into `text`.
+Lines `url:`, `outlet:`, `author:` and `language:` right after the date line say where the
+article comes from; they are blanked to spaces in `text` (same length), so a span of `text`
+plus `DocumentInfo.offset` (the prefix's length) is the same span of the file as given.
 Without a header the text is the whole file, the title its first non-empty line, and the
 date unknown (None). A first line that tries to be a date line and is not one
 (`date 14/03/2024`, `date 2024-02-30`, a `----------` placeholder) is refused, so a typo
 never becomes a dateless article or a title. HTML goes through trafilatura; its text is
-the title line, a blank line, then the body.
+the title line, a blank line, then the body; its URL, site name, author and language come from
+the page's metadata.
 
 Binary files are refused by their content (the signatures in `kg/data/file_signatures.json`,
 NUL and control bytes), whatever their extension: a PDF saved as `.txt` is a PDF. Folders
@@ -45,6 +49,10 @@ _HEADER = re.compile(r"\A\s*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|[ \t]*\n)")
 #: A first line meant as a date line: `date` then a separator, or a placeholder of dashes.
 _DATE_LINE_ATTEMPT = re.compile(r"date\b(?:[ \t:=-]|$)|-{4,}$", re.IGNORECASE)
 _HTML_START = re.compile(rb"\A\s*(<!doctype\s+html|<html)", re.IGNORECASE)
+_CITATION_LINE = re.compile(r"(url|outlet|author|language):(.*)", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s/]+\S*")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+_HTML_LANG = re.compile(r"<html\b[^>]*\blang=[\"']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)", re.IGNORECASE)
 
 
 def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> DocumentInfo:
@@ -76,15 +84,17 @@ def parse_document(raw: bytes, *, name: str, source: str = "", max_bytes: int = 
     stem = Path(name).stem
     digest = hashlib.sha256(raw).hexdigest()
     if Path(name).suffix.lower() in HTML_SUFFIXES or _HTML_START.match(raw):
-        title, date, body = _html_parts(text, where)
+        title, date, body, citation = _html_parts(text, where)
         title = title or stem
-        return DocumentInfo(stem, title, date, f"{title}\n\n{body}", source, digest)
+        return DocumentInfo(stem, title, date, f"{title}\n\n{body}", source, digest, **citation)
     header = _HEADER.match(text)
     if header:
         _check_date(header.group(1), where)
-        body = text[header.end() :]
-        title = body.lstrip("\n").split("\n", 1)[0].strip()
-        return DocumentInfo(stem, title or stem, header.group(1), body, source, digest)
+        given = text[header.end() :]
+        body, citation = _citation_lines(given, where, title_on_date_line=not header.group(0).endswith("\n"))
+        title = next((line.strip() for line in body.split("\n") if line.strip()), stem)
+        prefix = header.end()
+        return DocumentInfo(stem, title, header.group(1), body, source, digest, prefix, text, **citation)
     first = text.strip().split("\n", 1)[0].strip()
     if _DATE_LINE_ATTEMPT.match(first):
         raise DocumentError(
@@ -192,7 +202,36 @@ def _best_guess(raw: bytes) -> charset_normalizer.CharsetMatch | None:
     return min(matches, key=lambda m: (m.chaos, m.encoding not in PREFERRED_ENCODINGS))
 
 
-def _html_parts(html: str, where: str) -> tuple[str, str | None, str]:
+def _citation_lines(body: str, where: str, *, title_on_date_line: bool) -> tuple[str, dict[str, str]]:
+    """The `url:`/`outlet:`/`author:`/`language:` lines after the date line, read and blanked to spaces."""
+    lines = body.split("\n")
+    citation: dict[str, str] = {}
+    for number in range(1 if title_on_date_line else 0, len(lines)):
+        match = _CITATION_LINE.fullmatch(lines[number].strip())
+        if not match:
+            break
+        name, value = match.group(1).lower(), match.group(2).strip()
+        citation[name] = _citation_value(name, value, citation, where)
+        lines[number] = " " * len(lines[number])
+    return "\n".join(lines), citation
+
+
+def _citation_value(name: str, value: str, seen: dict[str, str], where: str) -> str:
+    """The value of one header line, or a `DocumentError` saying what the line should look like."""
+    if name in seen:
+        raise DocumentError(where, f"the header line `{name}:` is given twice; keep one")
+    if not value:
+        raise DocumentError(where, f"the header line `{name}:` is empty; give a value or leave the line out")
+    if name == "url" and not _URL.fullmatch(value):
+        raise DocumentError(where, f"the header line `url: {value[:60]}` is not an http(s) URL (e.g. `url: https://…`)")
+    if name == "language" and not _LANGUAGE.fullmatch(value):
+        raise DocumentError(
+            where, f"the header line `language: {value[:20]}` is not a language code (e.g. `language: en` or `es-MX`)"
+        )
+    return value
+
+
+def _html_parts(html: str, where: str) -> tuple[str, str | None, str, dict[str, str]]:
     extracted = trafilatura.extract(html, output_format="json", with_metadata=True, include_comments=False)
     data = json.loads(extracted) if extracted else {}
     body = (data.get("text") or "").strip()
@@ -201,4 +240,14 @@ def _html_parts(html: str, where: str) -> tuple[str, str | None, str]:
     date = data.get("date")
     if date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
         date = None
-    return (data.get("title") or "").strip(), date, body
+    lang = _HTML_LANG.search(html[:5000])
+    found = {
+        "url": data.get("source") or data.get("url"),
+        "outlet": data.get("source-hostname") or data.get("hostname"),
+        "author": data.get("author"),
+        "language": data.get("language") or (lang.group(1) if lang else None),
+    }
+    citation = {name: value.strip() for name, value in found.items() if isinstance(value, str) and value.strip()}
+    if "url" in citation and not _URL.fullmatch(citation["url"]):
+        del citation["url"]
+    return (data.get("title") or "").strip(), date, body, citation

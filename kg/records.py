@@ -50,6 +50,19 @@ class DocumentInfo:
     text: str
     source: str = ""
     content_hash: str = ""
+    #: Characters of the file before `text` starts (the `date YYYY-MM-DD ` prefix): a span of `text`
+    #: plus `offset` is the same span of `as_given`, which is what the store keeps and cites.
+    offset: int = 0
+    #: The file as read (decoded, line ends as \n) when it differs from `text`; see `as_given`.
+    given: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    language: str | None = None
+
+    def as_given(self) -> str:
+        """The document as its file gives it (for HTML: the extracted text), which stored offsets index."""
+        return self.given if self.given is not None else self.text
 
 
 @dataclass
