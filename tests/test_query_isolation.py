@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -23,7 +24,7 @@ from kg.store import Store
 
 FILLER = "urn:ffkg-test:filler"
 FILLER_SIZE = 12_000
-#: Queries no engine finishes within a second on 12k triples, and that write nothing until done.
+#: Queries no engine finishes within hours on 12k triples, and that write nothing until done.
 PATHOLOGICAL = (
     "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
     "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i",
@@ -42,14 +43,27 @@ def filler(size: int) -> list[ox.Triple]:
     ]
 
 
-@pytest.fixture
-def server(tmp_path: Path, world: World) -> Iterator[LiveServer]:
-    """The small world plus filler in an on-disk store, served with a 1 s timeout and two query workers."""
+#: Seconds a query may run: far beyond what the everyday queries need on a busy machine, far below what
+#: the pathological ones need anywhere, so which side of the deadline a query lands on never depends on speed.
+TIMEOUT = 5.0
+
+
+@contextmanager
+def serving(tmp_path: Path, world: World, *, query_timeout: float) -> Iterator[LiveServer]:
+    """The small world plus filler in an on-disk store, served with two query workers."""
     with fill(Store.open(tmp_path / "store"), world.lawsuit, world.seizure) as store:
         store.replace_graph(FILLER, filler(FILLER_SIZE))
-        settings = app_settings(query_timeout=1.0, query_workers=2, max_result_rows=MAX_ROWS, write_token=TOKEN)
+        settings = app_settings(
+            query_timeout=query_timeout, query_workers=2, max_result_rows=MAX_ROWS, write_token=TOKEN
+        )
         with LiveServer(create_app(settings, store)) as live:
             yield live
+
+
+@pytest.fixture
+def server(tmp_path: Path, world: World) -> Iterator[LiveServer]:
+    with serving(tmp_path, world, query_timeout=TIMEOUT) as live:
+        yield live
 
 
 def sparql(server: LiveServer, query: str, **headers: str) -> httpx.Response:
@@ -57,7 +71,7 @@ def sparql(server: LiveServer, query: str, **headers: str) -> httpx.Response:
         f"{server.url}/sparql",
         content=query,
         headers={"content-type": "application/sparql-query", **headers},
-        timeout=30,
+        timeout=180,
     )
 
 
@@ -86,7 +100,7 @@ def test_pathological_queries_time_out_and_everyday_queries_are_still_answered(s
     for client in clients:
         client.start()
     for client in clients:
-        client.join(timeout=60)
+        client.join(timeout=180)
     assert len(statuses) >= 4
     for response in statuses:
         assert response.status_code == 503
@@ -132,9 +146,11 @@ def test_the_row_cap_is_422(server: LiveServer) -> None:
     assert response.json()["limit"] == "max_result_rows"
 
 
-def test_an_answer_over_the_stream_threshold_comes_through_whole(server: LiveServer) -> None:
+def test_an_answer_over_the_stream_threshold_comes_through_whole(tmp_path: Path, world: World) -> None:
+    """Streaming is what is tested, not speed: the deadline is one no machine misses for 12k triples."""
     construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{FILLER}> {{ ?s ?p ?o }} }}"
-    response = sparql(server, construct, accept="application/n-triples")
+    with serving(tmp_path, world, query_timeout=120.0) as server:
+        response = sparql(server, construct, accept="application/n-triples")
     assert response.status_code == 200
     assert len(response.content) > 1 << 20
     assert len(Graph().parse(data=response.content, format="nt")) == FILLER_SIZE
