@@ -20,11 +20,22 @@ from kg.analytics.reports import (
     Filters,
     centrality_report,
     communities_report,
-    flows_report,
     neighbors_report,
     path_report,
 )
 from kg.cli_store import data_dir_option, reading_store, settings_from
+from kg.cli_tables import (
+    network_option,
+    place_or_date,
+    render_table_centrality,
+    render_table_flows,
+    render_table_paths,
+    source_option,
+    tables_network_chosen,
+    year_option,
+)
+from kg.tables import combined
+from kg.tables import network as tables_network
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the JSON payload the API returns.")
 from_option = click.option("--from", "date_from", default=None, help="Earliest date (YYYY, YYYY-MM or YYYY-MM-DD).")
@@ -94,6 +105,8 @@ def _emit(report: dict[str, Any], as_json: bool, render: Callable[[Console, dict
 @click.argument("source")
 @click.argument("target")
 @click.option("-k", default=1, show_default=True, type=int, help="How many shortest paths to list.")
+@network_option
+@year_option
 @network_filters()
 @json_option
 @data_dir_option
@@ -101,14 +114,20 @@ def path(
     source: str,
     target: str,
     k: int,
+    network: str,
+    year: int | None,
     filters: Filters,
     as_json: bool,
     data_dir: Path | None,
 ) -> None:
-    """How SOURCE is connected to TARGET (each named by IRI, key or label), with the evidence for each hop."""
+    """How SOURCE is connected to TARGET (each named by IRI, key or label), with the evidence for each hop;
+    with --network tables, the chains of heaviest routes in the tables, with firearms per hop."""
     with reading_store(data_dir) as store:
-        report = path_report(store, settings_from(data_dir), source, target, k=k, filters=filters)
-    _emit(report, as_json, _render_paths)
+        if tables_network_chosen(network, year):
+            report = tables_network.path_report(store, source, target, k=k, year=year)
+        else:
+            report = path_report(store, settings_from(data_dir), source, target, k=k, filters=filters)
+    _emit(report, as_json, render_table_paths if network == "tables" else _render_paths)
 
 
 def _render_paths(console: Console, report: dict[str, Any]) -> None:
@@ -134,10 +153,18 @@ def _render_paths(console: Console, report: dict[str, Any]) -> None:
 
 
 @click.command()
-@click.option("--metric", default="pagerank", show_default=True, type=click.Choice(METRICS), help="What to rank by.")
+@click.option(
+    "--metric",
+    default="pagerank",
+    show_default=True,
+    type=click.Choice(sorted({*METRICS, *tables_network.METRICS})),
+    help=f"What to rank by; the tables' network also by {', '.join(tables_network.METRICS[:3])} (firearms).",
+)
 @click.option("--type", "rank_type", default=None, help="Rank only nodes of this class (e.g. Gunmaker).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help="How many nodes to list.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for sampled betweenness.")
+@network_option
+@year_option
 @network_filters(node_options=False)
 @json_option
 @data_dir_option
@@ -146,16 +173,22 @@ def centrality(
     rank_type: str | None,
     limit: int,
     seed: int,
+    network: str,
+    year: int | None,
     filters: Filters,
     as_json: bool,
     data_dir: Path | None,
 ) -> None:
-    """The most central entities and events by a metric, of all types or one (computed on the whole network)."""
+    """The most central entities and events by a metric, of all types or one (computed on the whole network);
+    with --network tables, the places of the tables' flow network weighted by firearms."""
     with reading_store(data_dir) as store:
-        report = centrality_report(
-            store, settings_from(data_dir), metric=metric, type=rank_type, limit=limit, seed=seed, filters=filters
-        )
-    _emit(report, as_json, _render_centrality)
+        if tables_network_chosen(network, year):
+            report = tables_network.centrality_report(store, metric=metric, year=year, limit=limit)
+        else:
+            report = centrality_report(
+                store, settings_from(data_dir), metric=metric, type=rank_type, limit=limit, seed=seed, filters=filters
+            )
+    _emit(report, as_json, render_table_centrality if network == "tables" else _render_centrality)
 
 
 def _render_centrality(console: Console, report: dict[str, Any]) -> None:
@@ -244,9 +277,18 @@ def _render_neighbors(console: Console, report: dict[str, Any]) -> None:
 
 
 @click.command()
-@click.option("--country", default=None, help="Only routes touching this place or anything located in it.")
-@from_option
-@to_option
+@source_option
+@click.option("--country", default=None, help="Articles: only routes touching this place or anything located in it.")
+@click.option("--from", "date_from", default=None, help="A date (YYYY[-MM[-DD]]) to start at, or the origin place.")
+@click.option("--to", "date_to", default=None, help="A date (inclusive) to end at, or the destination place.")
+@year_option
+@click.option("--include-local", is_flag=True, help="Tables: keep same-place cells (recovered where first sold).")
+@click.option(
+    "--top",
+    default=None,
+    type=click.IntRange(1),
+    help="Tables: rank the places at the other end by firearms (e.g. the top source states of --to).",
+)
 @click.option(
     "--min-documents",
     default=1,
@@ -257,20 +299,47 @@ def _render_neighbors(console: Console, report: dict[str, Any]) -> None:
 @json_option
 @data_dir_option
 def flows(
+    source: str,
     country: str | None,
     date_from: str | None,
     date_to: str | None,
+    year: int | None,
+    include_local: bool,
+    top: int | None,
     min_documents: int,
     as_json: bool,
     data_dir: Path | None,
 ) -> None:
-    """Firearms-flow routes (origin -> destination), the best attested first."""
+    """Firearms-flow routes: stated by the articles (best attested first), counted by the tables
+    (firearms per route and year), or both."""
+    origin, date_from = place_or_date(date_from)
+    destination, date_to = place_or_date(date_to)
     with reading_store(data_dir) as store:
-        report = flows_report(store, country=country, date_from=date_from, date_to=date_to, min_documents=min_documents)
+        report = combined.flows_report(
+            store,
+            source=source,
+            year=year,
+            origin=origin,
+            destination=destination,
+            include_local=include_local,
+            top=top,
+            country=country,
+            date_from=date_from,
+            date_to=date_to,
+            min_documents=min_documents,
+        )
     _emit(report, as_json, _render_flows)
 
 
 def _render_flows(console: Console, report: dict[str, Any]) -> None:
+    """Article routes with their documents; table routes with their firearms per year."""
+    if report["source"] in ("articles", "all"):
+        _render_article_flows(console, report.get("articles", report))
+    if report["source"] in ("tables", "all"):
+        render_table_flows(console, report.get("tables", report))
+
+
+def _render_article_flows(console: Console, report: dict[str, Any]) -> None:
     table = Table(
         "origin",
         "destination",

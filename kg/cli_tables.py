@@ -8,9 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
+from rich.table import Table
 
 from kg.cli_store import data_dir_option, store_from
 from kg.errors import FfkgError, TableImportError
+from kg.tables.flows import SOURCES
 from kg.tables.ingest import import_table
 from kg.tables.spec import builtin, load_spec, profile_names
 
@@ -102,3 +105,97 @@ def _print(report: dict[str, Any], as_json: bool) -> None:
     for kind, word in (("mismatches", "total mismatch"), ("problems", "skipped")):
         for problem in report[kind]:
             click.echo(f"  {word} {problem['sheet']}!{problem['cell']}: {problem['problem']}")
+
+
+source_option = click.option(
+    "--source",
+    default="articles",
+    show_default=True,
+    type=click.Choice(SOURCES),
+    help="Routes the articles state, the counts the imported tables give, or both.",
+)
+year_option = click.option("--year", type=click.IntRange(1800, 2200), default=None, help="Only this year.")
+
+
+def place_or_date(value: str | None) -> tuple[str | None, str | None]:
+    """`--from`/`--to` take a date (it starts with a digit: YYYY[-MM[-DD]]) or a place name: (place, date)."""
+    if value is None:
+        return None, None
+    return (None, value) if value[:1].isdigit() else (value, None)
+
+
+def render_table_flows(console: Console, report: dict[str, Any]) -> None:
+    """Each observation with its year, firearms and cell, or the ranking when one was asked for."""
+    if "top" in report:
+        _render_ranking(console, report["top"])
+        return
+    years = report["years"]
+    span = "no year" if not years else str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    table = Table(
+        "origin",
+        "destination",
+        "year",
+        "firearms",
+        "cell",
+        title=f"tables: {report['count']} observations, {report['firearms']} firearms ({span})",
+    )
+    for route in report["routes"]:
+        cell = route["source"]
+        table.add_row(
+            route["origin"]["label"],
+            route["destination"]["label"],
+            str(route["year"]),
+            str(route["firearms"]),
+            f"{cell['file']} {cell['sheet']}!{cell['cell']}",
+        )
+    console.print(table)
+
+
+def _render_ranking(console: Console, ranking: dict[str, Any]) -> None:
+    top = Table("rank", ranking["by"], "firearms", "share", title=f"top by firearms ({ranking['firearms']} in all)")
+    for row in ranking["results"]:
+        name = (
+            f"{row['origin']['label']} -> {row['destination']['label']}"
+            if ranking["by"] == "route"
+            else row[ranking["by"]]["label"]
+        )
+        top.add_row(str(row["rank"]), name, str(row["firearms"]), f"{row['share']:.1%}")
+    console.print(top)
+
+
+network_option = click.option(
+    "--network",
+    default="articles",
+    show_default=True,
+    type=click.Choice(["articles", "tables"]),
+    help="The articles' entity network, or the tables' flow network weighted by firearms.",
+)
+
+
+def tables_network_chosen(network: str, year: int | None) -> bool:
+    """Whether to analyse the tables; --year picks a table year, so it needs --network tables."""
+    if year is not None and network != "tables":
+        raise click.UsageError("--year picks a year of the tables; add --network tables (articles take --from/--to)")
+    return network == "tables"
+
+
+def render_table_centrality(console: Console, report: dict[str, Any]) -> None:
+    title = f"{report['metric']} by firearms on {report['nodes']} places, {report['edges']} routes"
+    table = Table(
+        "rank", "place", "key", report["metric"], title=title + (f" ({report['year']})" if report["year"] else "")
+    )
+    for row in report["results"]:
+        table.add_row(str(row["rank"]), row["label"], row["key"], f"{row['score']:.4f}".rstrip("0").rstrip("."))
+    console.print(table)
+
+
+def render_table_paths(console: Console, report: dict[str, Any]) -> None:
+    if not report["found"]:
+        console.print(report["message"])
+        return
+    for number, found in enumerate(report["paths"], start=1):
+        console.print(
+            f"[bold]Path {number}[/bold] ({found['length']} hops, at least {found['bottleneck']} firearms a hop)"
+        )
+        for hop in found["hops"]:
+            console.print(f"  {hop['origin']['label']} -> {hop['destination']['label']}: {hop['firearms']} firearms")

@@ -7,7 +7,7 @@ resolves names (404 with close matches, 409 when ambiguous) and enforces the con
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
@@ -18,10 +18,11 @@ from kg.analytics.reports import (
     Filters,
     centrality_report,
     communities_report,
-    flows_report,
     neighbors_report,
     path_report,
 )
+from kg.tables import combined
+from kg.tables import network as tables_network
 
 router = APIRouter(prefix="/api", tags=["Analytics"])
 #: Most items (nodes, communities, members) one answer lists: the row cap of the analytics routes.
@@ -40,6 +41,11 @@ DateTo = Annotated[str | None, Query(description="Latest date: YYYY, YYYY-MM or 
 MinConfidence = Annotated[float, Query(ge=0, le=1, description="Drop facts whose best evidence is less sure.")]
 MinDocuments = Annotated[int, Query(ge=1, description="Drop facts stated by fewer documents.")]
 Seed = Annotated[int, Query(description="Seed for the randomised parts, so answers are reproducible.")]
+Network = Annotated[
+    Literal["articles", "tables"],
+    Query(description="The articles' entity network, or the imported tables' flow network weighted by firearms."),
+]
+Year = Annotated[int | None, Query(ge=1800, le=2200, description="Only this year (tables; for articles: its dates).")]
 
 
 def evidence_filters(
@@ -76,9 +82,14 @@ async def paths(
     source: Annotated[str, Query(description="IRI, key or label of the start.")],
     target: Annotated[str, Query(description="IRI, key or label of the end.")],
     k: Annotated[int, Query(description="How many shortest simple paths (at most max_path_k).")] = 1,
+    network: Network = "articles",
+    year: Year = None,
 ) -> dict[str, Any]:
     """The `k` shortest paths; each hop lists its relations, their direction and the sentences behind them.
+    With `network=tables`, the chains of heaviest routes in the tables, each hop with its firearms.
     No path is an empty `paths` with a `message`, not an error."""
+    if network == "tables":
+        return await reads.run(tables_network.path_report, store, source, target, k=k, year=year)
     return await reads.run(path_report, store, settings, source, target, k=k, filters=filters)
 
 
@@ -92,8 +103,14 @@ async def centrality(
     type: Annotated[str | None, Query(description="Rank only nodes of this class, e.g. Gunmaker.")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_ITEMS, description="How many nodes to return.")] = 20,
     seed: Seed = 0,
+    network: Network = "articles",
+    year: Year = None,
 ) -> dict[str, Any]:
-    """Scores are computed on the whole (filtered) network; `exact` and `k` say whether betweenness was sampled."""
+    """Scores are computed on the whole (filtered) network; `exact` and `k` say whether betweenness was sampled.
+    With `network=tables`, places ranked in the tables' flow network by firearms (metrics: strength,
+    in_strength, out_strength, pagerank, betweenness)."""
+    if network == "tables":
+        return await reads.run(tables_network.centrality_report, store, metric=metric, year=year, limit=limit)
     return await reads.run(
         centrality_report, store, settings, metric=metric, type=type, limit=limit, seed=seed, filters=filters
     )
@@ -128,16 +145,41 @@ async def neighbors(
     return await reads.run(neighbors_report, store, settings, name, depth=depth, limit=limit, filters=filters)
 
 
-@router.get("/flows", responses=_ERRORS, summary="Firearms-flow routes, best attested first")
+@router.get("/flows", responses=_ERRORS, summary="Firearms-flow routes: stated by articles, counted by tables")
 async def flows(
     store: StoreDep,
     reads: ReadsDep,
     date_from: DateFrom = None,
     date_to: DateTo = None,
-    country: Annotated[str | None, Query(description="Only routes touching this place or anything in it.")] = None,
+    country: Annotated[str | None, Query(description="Articles: only routes touching this place or within it.")] = None,
     min_documents: MinDocuments = 1,
+    source: Annotated[
+        Literal["articles", "tables", "all"],
+        Query(description="Routes the articles state, the firearms the imported tables count, or both."),
+    ] = "articles",
+    year: Year = None,
+    origin: Annotated[str | None, Query(description="Only routes from this place (name, key or IRI).")] = None,
+    destination: Annotated[str | None, Query(description="Only routes to this place (name, key or IRI).")] = None,
+    include_local: Annotated[
+        bool, Query(description="Tables: keep same-place cells (recovered where first sold).")
+    ] = False,
+    top: Annotated[
+        int | None, Query(ge=1, le=MAX_ITEMS, description="Tables: rank the other end's places by firearms.")
+    ] = None,
 ) -> dict[str, Any]:
-    """Origin -> destination routes with via places, methods, shares, quantities, documents and first/last date."""
+    """Articles: origin -> destination routes with via places, methods, shares, quantities, documents and
+    first/last date. Tables: every observation with its `firearms`, year and cell. `all`: both, by name."""
     return await reads.run(
-        flows_report, store, country=country, date_from=date_from, date_to=date_to, min_documents=min_documents
+        combined.flows_report,
+        store,
+        source=source,
+        year=year,
+        origin=origin,
+        destination=destination,
+        include_local=include_local,
+        top=top,
+        country=country,
+        date_from=date_from,
+        date_to=date_to,
+        min_documents=min_documents,
     )

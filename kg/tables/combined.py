@@ -1,0 +1,89 @@
+"""Text and tables side by side: one flows answer for `source` = articles, tables or all.
+
+Articles answer as `kg.analytics.reports.flows_report` always has (documents and evidence per
+route); tables answer with firearms per route and year; `all` gives both, each under its name.
+The CLI, the REST route and the flows view all call `flows_report` here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.analytics import reports
+from kg.errors import AmbiguousNameError, BadInputError
+from kg.lookup import resolve_entity
+from kg.store import BaseStore
+from kg.tables.flows import check_source, table_data, tables_report
+
+
+def flows_report(
+    store: BaseStore,
+    *,
+    source: str = "articles",
+    year: int | None = None,
+    origin: str | None = None,
+    destination: str | None = None,
+    include_local: bool = False,
+    top: int | None = None,
+    country: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    min_documents: int = 1,
+) -> dict[str, Any]:
+    """Flow routes from the articles, the tables or both, filtered alike by year and by their two ends."""
+    check_source(source)
+    if year is not None and (date_from or date_to):
+        raise BadInputError("give a year or a date range, not both")
+    if top is not None and source == "articles":
+        raise BadInputError("top ranks places by firearms, which only tables count; add source=tables or all")
+    answer: dict[str, Any] = {}
+    if source in ("articles", "all"):
+        answer["articles"] = _articles(
+            store,
+            year=year,
+            origin=origin,
+            destination=destination,
+            country=country,
+            date_from=date_from,
+            date_to=date_to,
+            min_documents=min_documents,
+        )
+    if source in ("tables", "all"):
+        if country is not None:
+            raise BadInputError("country filters article routes; for tables name the ends (origin, destination)")
+        answer["tables"] = tables_report(
+            store, year=year, origin=origin, destination=destination, include_local=include_local, top=top
+        )
+    if source == "all":
+        return {"source": "all", **answer}
+    return {"source": source, **answer[source]}
+
+
+def _articles(
+    store: BaseStore, *, year: int | None, origin: str | None, destination: str | None, **filters: Any
+) -> dict[str, Any]:
+    if year is not None:
+        filters["date_from"] = filters["date_to"] = str(year)
+    report = reports.flows_report(store, **filters)
+    ends = {"origin": origin, "destination": destination}
+    for end, name in ends.items():
+        if name is None:
+            continue
+        iri = _article_place(store, name)
+        report["routes"] = [r for r in report["routes"] if r[end] and r[end]["iri"] == iri]
+        report[end] = iri
+    report["count"] = len(report["routes"])
+    report["year"] = year
+    return report
+
+
+def _article_place(store: BaseStore, name: str) -> str:
+    """A place named for article routes; a name both a country and a tables' state means the tables' one."""
+    try:
+        return resolve_entity(store, name)
+    except AmbiguousNameError as error:
+        places = table_data(store).places
+        chosen = [c["iri"] for c in error.candidates if c.get("iri") in places]
+        if len(chosen) == 1:
+            return chosen[0]
+        raise
