@@ -1,7 +1,7 @@
 """Shared test worlds: a small hand-written graph of two documents, an app over it, a live server.
 
-`small_store` is built the way ingest builds a store (records -> `extraction_triples` ->
-`replace_graph`), so every layer above the store sees real data shapes. What it holds:
+`small_store` is built the way ingest builds a store (records -> `kg.ingest.write_extraction`), so
+every layer above the store sees real data shapes. What it holds:
 
 - doc `mexico-sues-gunmakers` (2021-08-04): Mexico sues Smith & Wesson and Colt in Boston;
   a flow of guns from the United States to Mexico (straw purchasing, "70 to 90 percent");
@@ -28,7 +28,7 @@ from servers import fresh, oxigraph_settings, virtuoso_settings  # noqa: F401 - 
 
 from api.app import create_app
 from kg.iris import entity_iri, geonames_iri, local_iri
-from kg.mapping import document_graph, extraction_triples
+from kg.mapping import extraction_triples
 from kg.records import DocumentInfo, EntityRecord, Extraction, RelationRecord, Span
 from kg.settings import Settings
 from kg.store import BaseStore, Store
@@ -169,7 +169,7 @@ def seizure_extraction() -> Extraction:
 
 def fill(store: BaseStore, *extractions: Extraction) -> BaseStore:
     for extraction in extractions:
-        store.replace_graph(document_graph(extraction), extraction_triples(extraction))
+        store.write_documents([extraction_triples(extraction)])
     return store
 
 
@@ -193,8 +193,9 @@ def small_store(request: pytest.FixtureRequest, world: World) -> Iterator[BaseSt
 
 
 def app_settings(**overrides: object) -> Settings:
-    """Settings for a test app: in memory, no environment, small limits unless overridden."""
-    values: dict[str, object] = {"in_memory": True, "write_token": None, "query_timeout": 10.0}
+    """Settings for a test app: in memory, no environment, small limits unless overridden; the query
+    deadline (which bounds every route that reads) is generous, so no test depends on the machine's speed."""
+    values: dict[str, object] = {"in_memory": True, "write_token": None, "query_timeout": 60.0}
     values.update(overrides)
     return Settings(**values)
 
@@ -231,7 +232,7 @@ class LiveServer:
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 120
         while not self.server.started:
             if time.monotonic() > deadline or not self.thread.is_alive():
                 raise RuntimeError("the test server did not start")
@@ -240,7 +241,7 @@ class LiveServer:
 
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
-        self.thread.join(timeout=20)
+        self.thread.join(timeout=60)
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ from kg.store import Store
 GENEROUS = 120.0
 #: A join no engine finishes within hours on the small world: 60 triples to the 12th power.
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(12)) + " }"
-FFKG = [sys.executable, "-m", "kg.cli"]
+#: The installed command, beside this interpreter.
+FFKG = [str(Path(sys.executable).with_name("ffkg"))]
 
 
 @pytest.fixture
