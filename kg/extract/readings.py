@@ -132,6 +132,9 @@ def _strong_place_cue(doc: Doc, span: SpacySpan) -> bool:
 def _place_reading(doc: Doc, span: SpacySpan, types: set[str], capital: bool) -> tuple[str, bool]:
     """State or city or country, from the words around the name.
 
+    "Katy, Texas" names the city by its state, but a country's name before a comma and a place
+    starts a list ("from Florida to Jamaica, Haiti and Trinidad"), not a city in that place.
+
     Returns the reading and whether a cue chose it. Without a cue a national capital
     is the city (its government acts there), and so is a very big city, else the widest
     reading wins.
@@ -152,7 +155,7 @@ def _place_reading(doc: Doc, span: SpacySpan, types: set[str], capital: bool) ->
     if "City" in types and (
         (after and after[0] == "city")
         or before[-2:] == ["city", "of"]
-        or (after[:1] == [","] and _is_place_name(doc, span.end + 1))
+        or (after[:1] == [","] and "Country" not in types and _is_place_name(doc, span.end + 1))
     ):
         return "City", True
     if capital:
