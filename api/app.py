@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from api import problems
 from api.query_runner import QueryRunner
 from api.reads import ReadRunner
-from api.routers import analytics, graph_store, query_page, rest, sparql, views
+from api.routers import analytics, graph_store, query_page, rest, search, sparql, views
 from kg import __version__
 from kg.served_snapshot import PUBLISH_INTERVAL, Publisher
 from kg.settings import Settings
@@ -32,7 +32,15 @@ from kg.store import BaseStore, Store, open_store
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("ffkg.api")
-ROUTERS = (sparql.router, graph_store.router, rest.router, analytics.router, query_page.router, views.router)
+ROUTERS = (
+    sparql.router,
+    graph_store.router,
+    rest.router,
+    analytics.router,
+    query_page.router,
+    views.router,
+    search.router,
+)
 
 
 class ReadCORS:
