@@ -164,11 +164,19 @@ async def flows_view(
     date_from: Raw = None,
     date_to: Raw = None,
     min_documents: Raw = None,
+    source: Raw = None,
+    year: Raw = None,
     format: Format = "html",
 ) -> Response:
     def build() -> dict[str, Any]:
         return flows.flows_page(
-            store, country=country, date_from=date_from, date_to=date_to, min_documents=min_documents
+            store,
+            country=country,
+            date_from=date_from,
+            date_to=date_to,
+            min_documents=min_documents,
+            source=source,
+            year=year,
         )
 
     back = {"url": "/view/flows", "text": "Back to all routes"}

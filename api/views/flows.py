@@ -7,13 +7,16 @@ from typing import Any
 import networkx as nx
 
 from api.views import params
+from api.views.flows_tables import add_table_routes, style_table_edges
 from api.views.geo import anchors
 from api.views.graph import MAX_DOCUMENTS
 from api.views.network import Position, network_payload
 from kg.analytics.paths import fetch_evidence
 from kg.analytics.projection import project
 from kg.analytics.reports import flows_report
+from kg.errors import BadInputError
 from kg.store import BaseStore
+from kg.tables.flows import SOURCES
 
 #: Screen pixels per degree of longitude/latitude (equirectangular: reads like a map at these latitudes).
 SCALE = 14.0
@@ -29,6 +32,8 @@ ALLOWED = {
     "country": "a place's name, alias, key or IRI: only routes touching it or a place within it",
     "date_from, date_to": "YYYY, YYYY-MM or YYYY-MM-DD, with date_from not after date_to",
     "min_documents": f"a whole number from 1 to {MAX_DOCUMENTS}",
+    "source": "articles, tables or all (the default): routes the articles state, firearms the tables count",
+    "year": "a year from 1800 to 2200, instead of date_from and date_to",
 }
 
 
@@ -68,16 +73,32 @@ def _notes(route: dict[str, Any]) -> list[str]:
 
 
 def flows_page(
-    store: BaseStore, *, country: str | None, date_from: str | None, date_to: str | None, min_documents: str | None
+    store: BaseStore,
+    *,
+    country: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    min_documents: str | None,
+    source: str | None = None,
+    year: str | None = None,
 ) -> dict[str, Any]:
-    """Routes with both ends known, drawn at their coordinates; edge width grows with attesting documents."""
+    """Routes with both ends known, drawn at their coordinates; edge width grows with attesting documents
+    (articles) or with firearms counted (tables, dashed)."""
     documents = params.integer("min_documents", min_documents, low=1, high=MAX_DOCUMENTS, default=1)
-    report = flows_report(
-        store,
-        country=params.text(country),
-        date_from=params.text(date_from),
-        date_to=params.text(date_to),
-        min_documents=documents,
+    chosen = params.choice("source", source, options=SOURCES, default="all")
+    only_year = params.integer("year", year, low=1800, high=2200, default=0) or None
+    if only_year and (params.text(date_from) or params.text(date_to)):
+        raise BadInputError("give a year or a date range, not both")
+    report = (
+        flows_report(
+            store,
+            country=params.text(country),
+            date_from=str(only_year) if only_year else params.text(date_from),
+            date_to=str(only_year) if only_year else params.text(date_to),
+            min_documents=documents,
+        )
+        if chosen != "tables"
+        else {"routes": []}
     )
     complete = [r for r in report["routes"] if r["origin"] and r["destination"]]
     shown = complete[:MAX_ROUTES]
@@ -95,6 +116,7 @@ def flows_page(
             documents=route["documents"],
             notes=_notes(route),
         )
+    drawn, counted = add_table_routes(graph, store, year=only_year) if chosen != "articles" else (0, 0)
     placed, unpinned = positions(graph)
     for node in unpinned:
         graph.nodes[node]["notes"] = [APPROXIMATE if node in anchors() else UNPLACED]
@@ -115,24 +137,31 @@ def flows_page(
             f"Showing the {len(shown)} best attested of {len(complete)} routes; raise min_documents or pick a place "
             "to see the others."
         )
+    if drawn < counted:
+        notices.append(f"Showing the {drawn} heaviest of {counted} table routes; pick a year to see others.")
     partial = len(report["routes"]) - len(complete)
     if partial:
         notices.append(f"{partial} stated flow(s) name only an origin or only a destination and are not drawn.")
-    evidence = fetch_evidence(store, {(s, FLOW, o) for s, o in graph.edges()})
+    evidence = fetch_evidence(store, {(s, FLOW, o) for s, o, key in graph.edges(keys=True) if key == FLOW})
+    network = network_payload(graph, evidence, positions=placed)
+    style_table_edges(graph, network)
     return {
         "view": "flows",
         "title": "Firearms-flow routes",
-        "subtitle": f"{len(shown)} routes between {graph.number_of_nodes()} places; "
-        "places sit at their coordinates, wider arrows are attested by more documents.",
+        "subtitle": f"{len(shown)} routes stated by articles and {drawn} counted by tables, between "
+        f"{graph.number_of_nodes()} places; places sit at their coordinates, wider arrows are attested by more "
+        "documents (solid) or count more firearms (dashed, blue).",
         "filters": {
             "country": params.text(country) or "",
             "date_from": params.text(date_from) or "",
             "date_to": params.text(date_to) or "",
             "min_documents": documents,
+            "source": chosen,
+            "year": only_year or "",
         },
         "routes": shown,
         "notices": notices,
-        "network": {**network_payload(graph, evidence, positions=placed), "map": {"scale": SCALE}},
+        "network": {**network, "map": {"scale": SCALE}},
         "empty": "No firearms-flow route matches these filters.",
         "back": {"url": "/view/flows", "text": "Show all routes"},
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kg.analytics import reports
-from kg.errors import AmbiguousNameError, BadInputError
+from kg.errors import AmbiguousNameError, BadInputError, FfkgError, NotFoundError
 from kg.lookup import resolve_entity
 from kg.store import BaseStore
 from kg.tables.flows import check_source, table_data, tables_report
@@ -78,12 +78,15 @@ def _articles(
 
 
 def _article_place(store: BaseStore, name: str) -> str:
-    """A place named for article routes; a name both a country and a tables' state means the tables' one."""
+    """A place named for article routes; a name the articles do not know, or that is both a country and
+    a state, means the place the tables give it (so `origin=Georgia` reads alike on both sides)."""
     try:
         return resolve_entity(store, name)
-    except AmbiguousNameError as error:
-        places = table_data(store).places
-        chosen = [c["iri"] for c in error.candidates if c.get("iri") in places]
-        if len(chosen) == 1:
-            return chosen[0]
-        raise
+    except (AmbiguousNameError, NotFoundError) as error:
+        try:
+            iri = table_data(store).place(name)
+        except FfkgError:
+            raise error from None
+        if isinstance(error, AmbiguousNameError) and iri not in {c["iri"] for c in error.candidates}:
+            raise
+        return iri
