@@ -19,7 +19,7 @@ import click
 import pyoxigraph as ox
 
 from kg.cli_store import data_dir_option, print_rows, readable_copy, settings_from
-from kg.errors import QueryTimeoutError
+from kg.errors import BadInputError, FfkgError, QueryTimeoutError
 from kg.settings import Settings
 from kg.store import open_store, union_default
 
@@ -51,13 +51,15 @@ def query(sparql: str, format_name: str, timeout: float | None, data_dir: Path |
         sparql = sys.stdin.read()
     elif sparql.endswith((".rq", ".sparql")) and Path(sparql).is_file():
         sparql = Path(sparql).read_text(encoding="utf-8")
+    try:
+        ox.Store().query(sparql)  # parsed on an empty store first: a typo is a usage error, whatever the store
+    except SyntaxError as error:
+        raise click.UsageError(f"SPARQL syntax error: {error}") from None
     settings = settings_from(data_dir)
     if timeout is not None:
         settings = settings.model_copy(update={"query_timeout": timeout})
     try:
         answer = _in_process(settings, sparql) if _no_files(settings) else _in_worker(settings, sparql)
-    except SyntaxError as error:
-        raise click.UsageError(f"SPARQL syntax error: {error}") from None
     except KeyboardInterrupt:
         click.echo("Error: query interrupted; it was stopped and the store is free", err=True)
         sys.exit(130)
@@ -100,12 +102,19 @@ def _in_worker(settings: Settings, sparql: str) -> tuple[str, bytes]:
                     )
                 kind, media, body = worker.conn.recv()
                 if kind in ("refused", "error"):
-                    raise rebuild(body)
+                    raise _as_ours(rebuild(body))
                 content_type = media or content_type
                 parts.append(body)
         finally:
             worker.kill()
     return content_type, b"".join(parts)
+
+
+def _as_ours(error: BaseException) -> BaseException:
+    """A worker's failure as one of our errors: the engine's own (an unreachable SERVICE...) as a 400."""
+    if isinstance(error, FfkgError):
+        return error
+    return BadInputError(f"the engine cannot evaluate this query: {error}")
 
 
 def _term_text(term: dict[str, Any] | None) -> str:
