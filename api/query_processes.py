@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 import pyoxigraph as ox
 
 from api.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, ResultFormat, negotiate
+from kg.backends.model import union_default
 from kg.errors import ResultTooLargeError
 
 STREAM_AFTER = 1 << 20
@@ -161,7 +162,7 @@ def serve(fd: int) -> None:
             if engine is None or opened_at != (request.path, request.revision):
                 engine = None  # let go of the old snapshot before opening the new one
                 engine, opened_at = ox.Store.read_only(request.path), (request.path, request.revision)
-            results = engine.query(request.sparql, **request.options)
+            results = engine.query(request.sparql, **union_default(request.options))
         except (SyntaxError, RuntimeError) as error:
             conn.send(("refused", None, portable(error)))
             continue

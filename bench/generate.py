@@ -2,10 +2,11 @@
 
 The generator builds `kg.records.Extraction` records and maps them with
 `kg.mapping.extraction_triples`, so the triples have exactly the shape ingest writes:
-one named graph per document with the Document, typed entities with labels, aliases,
-keys and mentions, dated events with role edges, firearms flows, domain relations and
-one Evidence node per fact. Entities are drawn from a shared pool with power-law
-popularity, so a few (Mexico, the United States, a big cartel) appear in most documents
+a named graph per document with the Document, its mentions and one Evidence node per
+fact; typed entities with labels, aliases and keys once in the entities graph; dated
+events with role edges, firearms flows and domain relations once in the facts graph.
+Entities are drawn from a shared pool with power-law popularity, so a few (Mexico, the United
+States, a big cartel) appear in most documents
 and the graph is connected the way real data is.
 
 Stable interface for other benchmarks (e.g. `bench/analytics.py`)::
@@ -26,17 +27,67 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.iris import entity_iri, geonames_iri, local_iri
-from kg.mapping import document_graph, extraction_triples
+from kg.iris import FACTS_GRAPH, entity_iri, geonames_iri, local_iri
+from kg.mapping import corroboration_triples, extraction_triples
 from kg.records import DocumentInfo, EntityRecord, Extraction, RelationRecord, Span
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 EXTRACTOR_VERSION = "bench-synthetic/1"
 
-_SYLLABLES = ("ar", "be", "ca", "do", "el", "fu", "ga", "ho", "is", "ju", "ka", "lo", "ma", "ne", "or", "pa",
-              "que", "ro", "sa", "to", "ul", "va", "xi", "ye", "zu", "ri", "mon", "tel", "var", "gon")
-_FIRST = ("José", "Maria", "John", "Luis", "Ana", "Carlos", "David", "Elena", "Jorge", "Laura", "Miguel", "Sarah",
-          "Pedro", "Rosa", "James", "Omar", "Lucia", "Raul", "Karen", "Victor")
+_SYLLABLES = (
+    "ar",
+    "be",
+    "ca",
+    "do",
+    "el",
+    "fu",
+    "ga",
+    "ho",
+    "is",
+    "ju",
+    "ka",
+    "lo",
+    "ma",
+    "ne",
+    "or",
+    "pa",
+    "que",
+    "ro",
+    "sa",
+    "to",
+    "ul",
+    "va",
+    "xi",
+    "ye",
+    "zu",
+    "ri",
+    "mon",
+    "tel",
+    "var",
+    "gon",
+)
+_FIRST = (
+    "José",
+    "Maria",
+    "John",
+    "Luis",
+    "Ana",
+    "Carlos",
+    "David",
+    "Elena",
+    "Jorge",
+    "Laura",
+    "Miguel",
+    "Sarah",
+    "Pedro",
+    "Rosa",
+    "James",
+    "Omar",
+    "Lucia",
+    "Raul",
+    "Karen",
+    "Victor",
+)
 _SUFFIX = {
     "Organization": ("Institute", "Foundation", "Center", "Research", "Coalition"),
     "Gunmaker": ("Arms", "Firearms", "Manufacturing", "Defense", "Rifles"),
@@ -73,8 +124,16 @@ _RELATIONS = (
     ("manufactures", "Gunmaker", "WeaponType"),
     ("firearmsFlow", "Country", "Country"),
 )
-_FILLER = ("authorities said", "according to court records", "officials reported", "the investigation found",
-           "prosecutors said", "the report stated", "agents seized", "trafficking of firearms across the border")
+_FILLER = (
+    "authorities said",
+    "according to court records",
+    "officials reported",
+    "the investigation found",
+    "prosecutors said",
+    "the report stated",
+    "agents seized",
+    "trafficking of firearms across the border",
+)
 _METHODS = ("straw purchase", "ant trafficking", "ghost guns", "diversion", "theft")
 
 
@@ -184,8 +243,11 @@ def _document(rng: random.Random, pool: _Pool, number: int) -> Extraction:
         trigger = f"{event_type.lower()} {index + 1}"
         sentence, spans = writer.sentence(rng, trigger, *(entity.label for _, entity in roles))
         event = EntityRecord(
-            local_iri(doc_key, "event", event_type, str(index)), f"{event_type} in report {number}", event_type,
-            mentions=[spans[0]], date=date[: rng.choice((4, 7, 10))],
+            local_iri(doc_key, "event", event_type, str(index)),
+            f"{event_type} in report {number}",
+            event_type,
+            mentions=[spans[0]],
+            date=date[: rng.choice((4, 7, 10))],
         )
         events.append(event)
         for (role, entity), span in zip(roles, spans[1:], strict=True):
@@ -198,18 +260,25 @@ def _document(rng: random.Random, pool: _Pool, number: int) -> Extraction:
         rng, "firearms flow", origin.label, destination.label, via.label
     )
     flow = EntityRecord(
-        local_iri(doc_key, "flow", str(number)), f"Firearms flow {origin.label} to {destination.label}", "FirearmsFlow",
+        local_iri(doc_key, "flow", str(number)),
+        f"Firearms flow {origin.label} to {destination.label}",
+        "FirearmsFlow",
         mentions=[flow_span],
         attributes={"method": rng.choice(_METHODS), "share": f"{rng.randint(10, 90)}%", "period": str(year)},
     )
-    for role, entity, span in zip(("origin", "destination", "via"), (origin, destination, via), place_spans,
-                                  strict=True):
+    for role, entity, span in zip(
+        ("origin", "destination", "via"), (origin, destination, via), place_spans, strict=True
+    ):
         mention(entity, span)
         relations.append(RelationRecord(flow.id, role, entity.id, round(rng.uniform(0.5, 1.0), 2), sentence))
 
     info = DocumentInfo(
-        id=doc_key, title=f"Synthetic report {number} on firearms trafficking", date=date,
-        text="".join(writer.parts), source=f"https://example.org/bench/{number}", content_hash=f"{number:040x}",
+        id=doc_key,
+        title=f"Synthetic report {number} on firearms trafficking",
+        date=date,
+        text="".join(writer.parts),
+        source=f"https://example.org/bench/{number}",
+        content_hash=f"{number:040x}",
     )
     return Extraction(info, [*used.values(), *events, flow], relations, EXTRACTOR_VERSION)
 
@@ -227,11 +296,21 @@ _QUADS_PER_DOC = 330
 
 
 def generate_dataset(n_triples: int, *, seed: int = 0) -> list[ox.Quad]:
-    """At least `n_triples` quads of whole synthetic documents, each in its own named graph."""
-    quads: list[ox.Quad] = []
+    """At least `n_triples` distinct quads of whole synthetic documents, laid out as ingest stores them:
+    each document's graph, the entities and facts graphs, and every fact's corroboration counts."""
+    quads: dict[ox.Quad, None] = {}
+    documents_per_fact: dict[str, int] = {}
     for extraction in generate_extractions(max(1, n_triples // _QUADS_PER_DOC) * 2, seed=seed):
-        graph = ox.NamedNode(document_graph(extraction))
-        quads += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in extraction_triples(extraction)]
+        mapped = extraction_triples(extraction)
+        quads.update(dict.fromkeys(mapped.quads()))
+        for fact in set(mapped.fact_nodes()):
+            documents_per_fact[fact] = documents_per_fact.get(fact, 0) + 1
         if len(quads) >= n_triples:
-            return quads
+            facts = ox.NamedNode(FACTS_GRAPH)
+            counts = [
+                ox.Quad(t.subject, t.predicate, t.object, facts)
+                for fact, n in documents_per_fact.items()
+                for t in corroboration_triples(fact, documents=n, stories=n, publishers=0)
+            ]
+            return [*quads, *counts]
     raise AssertionError("the document budget is twice the expected need; _QUADS_PER_DOC is far off")

@@ -45,15 +45,16 @@ WORKER_START_SECONDS = 2.0
 def research_queries(store: Store) -> dict[str, str]:
     """The query mix, with constants (a popular entity, a document graph) picked from the data itself.
 
-    The picking queries count per named graph, to find an entity many documents mention.
+    The picking queries count mentions, to find an entity many documents mention, and one of them.
     """
     top = next(iter(store.query(
-        PREFIXES + "SELECT ?e (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?e a ffkg:Person } } "
+        PREFIXES + "SELECT ?e (COUNT(?d) AS ?n) WHERE { ?e a ffkg:Person ; ffkg:mentionedIn ?d } "
         "GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 1",
     )))
     entity = top["e"].value
     found = next(iter(store.query(
-        PREFIXES + f"SELECT ?label ?g WHERE {{ GRAPH ?g {{ <{entity}> rdfs:label ?label }} }} ORDER BY ?g LIMIT 1",
+        PREFIXES + f"SELECT ?label ?g WHERE {{ <{entity}> rdfs:label ?label . "
+        f"GRAPH ?g {{ <{entity}> ffkg:mentionedIn ?d }} }} ORDER BY ?g LIMIT 1",
     )))
     label, graph = found["label"].value, found["g"].value
     queries = {

@@ -91,6 +91,13 @@ class RemoteStoreError(FfkgError):
         self.url = url
 
 
+class UnsupportedUpdateError(BadInputError):
+    """An update this store cannot run safely as written (the remote store's bookkeeping); says what to write."""
+
+    status = 422
+    title = "Update not supported by this store"
+
+
 class DocumentError(BadInputError):
     """An input document cannot be read as article text; names the file and the reason."""
 

@@ -1,28 +1,30 @@
-"""Ingest: read documents, extract, map to RDF and write one named graph per document.
+"""Ingest: read documents, extract, map to RDF and write each document with its entities and facts.
 
 Idempotent by content: a document whose stored graph already carries the same content
-hash is skipped; changed content replaces that document's graph atomically, so a crash
-or a failed file never leaves a half-written document behind.
+hash is skipped; changed content replaces that document atomically, so a crash or a
+failed file never leaves a half-written document behind. A document's id is its path
+relative to the folder it was found in (its stem, for a file named on its own); a file
+that would replace a stored document read from another file that still exists is refused.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-import pyoxigraph as ox
 from spacy.language import Language
 
+from kg import stories
 from kg.documents import Skipped, iter_documents
 from kg.errors import DocumentError, FfkgError, NotFoundError
 from kg.extract import ExtractionFailure, extract_each
-from kg.iris import GRAPH, document_iri, graph_iri
-from kg.mapping import document_graph, extraction_triples, ffkg
+from kg.iris import GRAPH, document_iri, graph_iri, story_iri
+from kg.mapping import DocumentTriples, extraction_triples, ffkg
 from kg.records import DocumentInfo, Extraction
-from kg.store import Store
+from kg.store import BaseStore
 
 Outcome = Literal["added", "updated", "unchanged", "failed"]
 #: Below this many documents to extract, a second process costs more than it saves.
@@ -57,32 +59,64 @@ class IngestReport:
         return f"documents: {counts}{skipped}"
 
 
-def stored_state(store: Store, info: DocumentInfo) -> Literal["new", "same", "changed"]:
-    """Whether the document is absent, stored with the same content, or stored with other content."""
+def stored_state(store: BaseStore, info: DocumentInfo) -> Literal["new", "same", "changed"]:
+    """Whether the document is absent, stored with the same content, or stored with other content.
+
+    Raises `DocumentError` naming both files when the stored version was read from another file
+    that still exists: two files with one id would silently replace each other.
+    """
     graph = graph_iri(info.id)
     if not store.has_graph(graph):
         return "new"
-    same = store.query(
-        "ASK { GRAPH ?g { ?doc ?hash ?value } }",
-        substitutions={
-            ox.Variable("g"): ox.NamedNode(graph),
-            ox.Variable("doc"): ox.NamedNode(document_iri(info.id)),
-            ox.Variable("hash"): ffkg("contentHash"),
-            ox.Variable("value"): ox.Literal(info.content_hash),
-        },
+    rows = store.query(
+        f"SELECT ?hash ?source WHERE {{ GRAPH <{graph}> {{ <{document_iri(info.id)}> {ffkg('contentHash')} ?hash "
+        f"OPTIONAL {{ <{document_iri(info.id)}> {ffkg('source')} ?source }} }} }}"
     )
-    return "same" if bool(same) else "changed"
+    stored = [(row["hash"].value, row["source"].value if row["source"] else "") for row in rows]
+    for _, source in stored:
+        if _another_file(source, info.source):
+            raise DocumentError(
+                info.source,
+                f"its document id {info.id!r} is that of {source}, already stored; ingest from a folder above "
+                "both (ids are paths relative to it) or rename one of them",
+            )
+    return "same" if any(value == info.content_hash for value, _ in stored) else "changed"
 
 
-def write_extraction(store: Store, extraction: Extraction) -> int:
-    """Replace the document's graph with the extraction's triples; returns the triple count."""
-    return store.replace_graph(document_graph(extraction), extraction_triples(extraction))
+def _another_file(stored: str, given: str) -> bool:
+    """Whether `stored` names an existing file other than `given` (a moved or renamed file is not one)."""
+    if not stored or not given or stored == given:
+        return False
+    try:
+        return Path(stored).is_file() and not Path(stored).samefile(given)
+    except OSError:
+        return False
+
+
+def write_extraction(store: BaseStore, extraction: Extraction) -> int:
+    """Write (or replace) one document with its entities and facts; returns the quad count."""
+    index = story_index(store)
+    return store.write_documents([_mapped(extraction, index)])
+
+
+def story_index(store: BaseStore) -> stories.StoryIndex:
+    """The sketches of the stored documents, to group a new document with its near-duplicates."""
+    rows = store.query(f"SELECT ?sketch ?story WHERE {{ ?doc {ffkg('textSketch')} ?sketch ; {ffkg('story')} ?story }}")
+    return stories.StoryIndex((stories.decode(row["sketch"].value), row["story"].value) for row in rows)
+
+
+def _mapped(extraction: Extraction, index: stories.StoryIndex) -> DocumentTriples:
+    """The document's triples, in the story of its nearest stored near-duplicate (or a story of its own)."""
+    sketch = stories.sketch(extraction.document.text)
+    story = index.story_of(sketch) or story_iri(extraction.document.id)
+    index.add(sketch, story)
+    return extraction_triples(extraction, story=story)
 
 
 def read_batch(paths: Iterable[str | Path], *, max_bytes: int, report: IngestReport) -> Iterator[DocumentInfo]:
     """Documents to read, with unreadable files and duplicate document ids reported instead."""
     seen: dict[str, str] = {}
-    for item in iter_documents(paths, max_bytes=max_bytes):
+    for item in _with_relative_ids(paths, max_bytes=max_bytes):
         if isinstance(item, DocumentError):
             report.record("failed", item.path, str(item))
             continue
@@ -97,8 +131,20 @@ def read_batch(paths: Iterable[str | Path], *, max_bytes: int, report: IngestRep
         yield item
 
 
+def _with_relative_ids(
+    paths: Iterable[str | Path], *, max_bytes: int
+) -> Iterator[DocumentInfo | DocumentError | Skipped]:
+    """What `iter_documents` yields, each document found in a folder named by its path relative to it."""
+    for root in map(Path, paths):
+        for item in iter_documents([root], max_bytes=max_bytes):
+            if isinstance(item, DocumentInfo) and root.is_dir():
+                relative = Path(item.source).relative_to(root).with_suffix("")
+                item = replace(item, id=relative.as_posix())
+            yield item
+
+
 def ingest_paths(
-    store: Store,
+    store: BaseStore,
     paths: Iterable[str | Path],
     nlp: Language,
     *,
@@ -111,7 +157,11 @@ def ingest_paths(
     notify = on_document or (lambda name, outcome: None)
     pending: list[tuple[DocumentInfo, Outcome]] = []
     for info in read_batch(paths, max_bytes=max_bytes, report=report):
-        state = stored_state(store, info)
+        try:
+            state = stored_state(store, info)
+        except DocumentError as error:
+            report.record("failed", info.source, str(error))
+            continue
         if state == "same":
             report.record("unchanged", info.source)
             notify(info.source, "unchanged")
@@ -143,8 +193,9 @@ class _BatchWriter:
     the caller's thread, in document order.
     """
 
-    def __init__(self, store: Store, report: IngestReport, notify: Callable[[str, Outcome], None]) -> None:
+    def __init__(self, store: BaseStore, report: IngestReport, notify: Callable[[str, Outcome], None]) -> None:
         self._store = store
+        self._stories = story_index(store)
         self._report = report
         self._notify = notify
         self._batch: Batch = []
@@ -171,7 +222,8 @@ class _BatchWriter:
         self._settle()
         if self._batch:
             batch, self._batch = self._batch, []
-            self._in_flight = (batch, self._executor.submit(_write_batch, self._store, batch))
+            documents = [_mapped(extraction, self._stories) for _, _, extraction in batch]
+            self._in_flight = (batch, self._executor.submit(self._store.write_documents, documents))
 
     def _settle(self) -> None:
         """Wait for the batch in flight and record how each of its documents went."""
@@ -191,11 +243,6 @@ class _BatchWriter:
             self._notify(info.source, outcome)
 
 
-def _write_batch(store: Store, batch: Batch) -> None:
-    """Write a batch of documents' graphs together; each document is still whole or absent."""
-    store.replace_graphs({document_graph(extraction): extraction_triples(extraction) for _, _, extraction in batch})
-
-
 def document_graph_for(key: str) -> str:
     """The graph of a document named by its id, its key (`doc/...`), its IRI or its graph IRI."""
     for prefix in (document_iri(""), "doc/"):
@@ -204,8 +251,8 @@ def document_graph_for(key: str) -> str:
     return key if key.startswith(GRAPH) else graph_iri(key)
 
 
-def remove_document(store: Store, key: str) -> str:
-    """Remove one document's graph (all its facts); returns the graph removed."""
+def remove_document(store: BaseStore, key: str) -> str:
+    """Remove one document's graph, and the facts and entities only it supported; returns the graph."""
     graph = document_graph_for(key)
     if not store.has_graph(graph):
         raise NotFoundError(f"no document {key!r} in the store; `ffkg documents` lists them")

@@ -10,6 +10,12 @@ BASE = "https://w3id.org/ffkg/"
 ONTOLOGY = BASE + "ontology#"
 ID = BASE + "id/"
 GRAPH = BASE + "graph/"
+#: Every entity's description (type, label, aliases, external ids), stated once for all documents.
+ENTITIES_GRAPH = GRAPH + "_entities"
+#: Every extracted fact, stated once, with a `ffkg:Fact` node that its evidence records support.
+FACTS_GRAPH = GRAPH + "_facts"
+#: Graphs the store derives from the documents' graphs: exported and restored, but not sources.
+DERIVED_GRAPHS = frozenset({ENTITIES_GRAPH, FACTS_GRAPH})
 GEONAMES = "https://sws.geonames.org/"
 
 
@@ -42,6 +48,17 @@ def local_iri(doc_key: str, kind: str, *parts: str) -> str:
     """IRI of a node that only exists within one document (an event, a flow, an evidence record)."""
     digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
     return f"{ID}{kind}/{normalise_key(doc_key)}/{digest}"
+
+
+def fact_iri(subject: str, predicate: str, obj: str) -> str:
+    """The node of one fact `subject predicate obj`: the same in every document that states it."""
+    digest = hashlib.sha1("\x1f".join((subject, predicate, obj)).encode("utf-8")).hexdigest()[:20]
+    return f"{ID}fact/{digest}"
+
+
+def story_iri(doc_key: str) -> str:
+    """A group of near-duplicate documents, named after the first of them the store received."""
+    return f"{ID}story/{normalise_key(doc_key)}"
 
 
 def key_of(iri: str) -> str:

@@ -12,7 +12,7 @@ SW -> MX is SW <-weaponFrom- A -occurredIn-> MXC -locatedIn-> MX.
 from __future__ import annotations
 
 from kg.iris import entity_iri, geonames_iri, local_iri
-from kg.mapping import document_graph, extraction_triples
+from kg.mapping import extraction_triples
 from kg.records import DocumentInfo, EntityRecord, Extraction, RelationRecord, Span
 from kg.store import Store
 
@@ -93,5 +93,5 @@ def extractions() -> list[Extraction]:
 def build_world(store: Store) -> Store:
     """Write both documents into `store`, one named graph each, and return it."""
     for extraction in extractions():
-        store.replace_graph(document_graph(extraction), extraction_triples(extraction))
+        store.write_documents([extraction_triples(extraction)])
     return store

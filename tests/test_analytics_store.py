@@ -37,8 +37,18 @@ def test_projection_has_typed_labelled_nodes_and_attested_edges(store):
     assert graph.nodes[MXC]["lat"] == pytest.approx(19.43) and graph.nodes[MXC]["type"] == "City"
     assert graph.nodes[US]["documents"] == 2
     assert graph.number_of_edges() == 10
-    assert graph.edges[A, SW, "weaponFrom"] == {"predicate": "weaponFrom", "confidence": 0.8, "documents": 1}
-    assert graph.edges[US, MX, "firearmsFlow"] == {"predicate": "firearmsFlow", "confidence": 0.9, "documents": 2}
+    assert graph.edges[A, SW, "weaponFrom"] == {
+        "predicate": "weaponFrom",
+        "confidence": 0.8,
+        "documents": 1,
+        "corroboration": 1,
+    }
+    assert graph.edges[US, MX, "firearmsFlow"] == {
+        "predicate": "firearmsFlow",
+        "confidence": 0.9,
+        "documents": 2,
+        "corroboration": 2,
+    }
 
 
 def test_filters_drop_types_events_outside_the_dates_and_weak_facts(store):

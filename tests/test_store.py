@@ -179,7 +179,7 @@ def test_stats_count_entities_per_class(tmp_path: Path) -> None:
     assert figures["graphs"] == 1
 
 
-# -- the union default graph is a set ------------------------------------------------------------------
+# -- helpers for the snapshot test ---------------------------------------------------------------------
 
 EX = "http://example.org/"
 SHARED = ox.Triple(ox.NamedNode(EX + "colt"), ox.NamedNode(EX + "label"), ox.Literal("Colt"))
@@ -189,89 +189,10 @@ def own(name: str) -> ox.Triple:
     return ox.Triple(ox.NamedNode(EX + name), ox.NamedNode(EX + "in"), ox.Literal(name))
 
 
-def union_rows(store: Store) -> list[tuple[str, str, str]]:
-    """Every match of `?s ?p ?o` over the default graph, duplicates kept."""
-    return sorted((r["s"].value, r["p"].value, r["o"].value) for r in store.query("SELECT * { ?s ?p ?o }"))
-
-
-def test_a_triple_stated_by_several_documents_matches_once(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "store") as store:
-        store.replace_graphs({EX + "doc1": [SHARED, own("one")], EX + "doc2": [SHARED, own("two")]})
-        store.replace_graph(EX + "doc3", [SHARED])
-        assert union_rows(store).count((EX + "colt", EX + "label", "Colt")) == 1
-        count = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) {{ <{EX}colt> ?p ?o }}")))["n"].value
-        assert count == "1"
-        assert len(list(store.query(f"SELECT ?g {{ GRAPH ?g {{ <{EX}colt> ?p ?o }} }}"))) == 3
-
-
-def test_removing_or_replacing_a_document_keeps_what_others_still_state(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "store") as store:
-        store.replace_graphs({EX + "doc1": [SHARED, own("one")], EX + "doc2": [SHARED, own("two")]})
-        store.remove_graph(EX + "doc1")
-        assert union_rows(store) == sorted([(EX + "colt", EX + "label", "Colt"), (EX + "two", EX + "in", "two")])
-        store.replace_graph(EX + "doc2", [own("changed")])
-        assert union_rows(store) == [(EX + "changed", EX + "in", "changed")]
-        store.remove_graph(EX + "doc2")
-        assert union_rows(store) == []
-
-
-def test_updates_keep_the_union_in_step_and_direct_triples_apart(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "store") as store:
-        store.replace_graph(EX + "doc1", [SHARED])
-        store.update(f"INSERT DATA {{ <{EX}note> <{EX}says> 'direct' }}")
-        store.update(f"INSERT DATA {{ GRAPH <{EX}doc2> {{ <{EX}colt> <{EX}label> 'Colt' . <{EX}x> <{EX}y> 'z' }} }} ;")
-        assert len(union_rows(store)) == 3
-        store.update(f"DELETE DATA {{ <{EX}colt> <{EX}label> 'Colt' }}")  # a union triple, not one of the default's
-        assert len(union_rows(store)) == 3
-        store.update(f"DROP GRAPH <{EX}doc1> ; DELETE WHERE {{ GRAPH <{EX}doc2> {{ <{EX}colt> ?p ?o }} }}")
-        assert union_rows(store) == sorted([(EX + "note", EX + "says", "direct"), (EX + "x", EX + "y", "z")])
-        assert [q.graph_name for q in store.quads() if q.subject.value == EX + "note"] == [ox.DefaultGraph()]
-        assert store.stats()["triples"] == 2
-        store.update(f"DELETE DATA {{ <{EX}note> <{EX}says> 'direct' }}")
-        assert union_rows(store) == [(EX + "x", EX + "y", "z")]
-
-
 def test_a_syntax_error_in_an_update_points_into_the_text_sent(tmp_path: Path) -> None:
     with Store.open(tmp_path / "store") as store, pytest.raises(SyntaxError) as raised:
         store.update(f"DELETE DATA {{ <{EX}a> <{EX}b> }}")
     assert "1:" in str(raised.value)
-
-
-def test_backups_hold_sources_and_restore_rebuilds_the_union(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "store") as store:
-        store.replace_graphs({EX + "doc1": [SHARED], EX + "doc2": [SHARED, own("two")]})
-        store.update(f"INSERT DATA {{ <{EX}note> <{EX}says> 'direct' }}")
-        backup = io.BytesIO()
-        store.export(backup, "nquads")
-        assert len(backup.getvalue().decode().splitlines()) == 4
-        store.remove_graph(EX + "doc2")
-        store.restore(io.BytesIO(backup.getvalue()), "nquads")
-        assert len(union_rows(store)) == 3
-
-
-def test_a_data_dir_from_before_the_set_union_gets_it_on_open(tmp_path: Path) -> None:
-    engine = ox.Store(str(tmp_path / "store"))
-    for graph in ("doc1", "doc2"):
-        engine.add(ox.Quad(SHARED.subject, SHARED.predicate, SHARED.object, ox.NamedNode(EX + graph)))
-    engine.flush()
-    del engine
-    with Store.open(tmp_path / "store") as store:
-        assert union_rows(store) == [(EX + "colt", EX + "label", "Colt")]
-        assert (tmp_path / "store" / "LAYOUT").exists()
-
-
-def test_loading_quads_into_a_fresh_store_builds_the_union(tmp_path: Path) -> None:
-    nquads = (
-        "".join(f'<{EX}colt> <{EX}label> "Colt" <{EX}{graph}> .\n' for graph in ("doc1", "doc2"))
-        + f'<{EX}note> <{EX}says> "direct" .\n'
-    )
-    source = write(tmp_path, "data.nq", nquads)
-    with Store.open(tmp_path / "store") as store:
-        store.load_file(source)
-        assert len(union_rows(store)) == 2
-        assert store.graphs() == [EX + "doc1", EX + "doc2"]
-        store.load_file(source)  # a second load replaces the graphs through transactions
-        assert len(union_rows(store)) == 2
 
 
 def test_snapshots_are_per_revision_and_go_when_superseded_and_unread(tmp_path: Path) -> None:
@@ -284,8 +205,22 @@ def test_snapshots_are_per_revision_and_go_when_superseded_and_unread(tmp_path: 
         store.replace_graph(EX + "doc2", [own("two")])
         assert store.acquire_taken_snapshot() is None
         second = store.acquire_snapshot()
-        assert len(list(ox.Store.read_only(str(first.path)).query("SELECT * { ?s ?p ?o }"))) == 1  # its revision's
-        assert len(list(ox.Store.read_only(str(second.path)).query("SELECT * { ?s ?p ?o }"))) == 2
+        assert (
+            len(
+                list(
+                    ox.Store.read_only(str(first.path)).query("SELECT * { ?s ?p ?o }", use_default_graph_as_union=True)
+                )
+            )
+            == 1
+        )  # its revision's
+        assert (
+            len(
+                list(
+                    ox.Store.read_only(str(second.path)).query("SELECT * { ?s ?p ?o }", use_default_graph_as_union=True)
+                )
+            )
+            == 2
+        )
         store.release_snapshot(first)
         assert first.path.exists()  # one reader still holds it
         store.release_snapshot(first)
@@ -293,23 +228,3 @@ def test_snapshots_are_per_revision_and_go_when_superseded_and_unread(tmp_path: 
         store.release_snapshot(second)
         assert second.path.exists()  # unread, but still the current revision's
     assert not second.path.parent.exists()  # closing the store removes them all
-
-
-def test_data_updates_keep_the_union_in_step_triple_by_triple(tmp_path: Path) -> None:
-    """INSERT DATA / DELETE DATA get steps for the triples they name, judged after the whole update."""
-    with Store.open(tmp_path / "store") as store:
-        store.replace_graphs({EX + "doc1": [SHARED], EX + "doc2": [SHARED, own("two")]})
-        store.update(f"DELETE DATA {{ GRAPH <{EX}doc1> {{ <{EX}colt> <{EX}label> 'Colt' }} }}")
-        assert (EX + "colt", EX + "label", "Colt") in union_rows(store)  # doc2 still states it
-        store.update(
-            f"PREFIX ex: <{EX}> INSERT DATA {{ GRAPH ex:doc3 {{ ex:a ex:b 'temp'@en, 7 }} }} ;"
-            f" DELETE DATA {{ GRAPH ex:doc3 {{ ex:a ex:b 'temp'@en }} }}"
-        )
-        rows = union_rows(store)
-        assert (EX + "a", EX + "b", "7") in rows and (EX + "a", EX + "b", "temp") not in rows
-        store.update(f'DELETE DATA {{ <{EX}two> <{EX}in> "two" }}')  # direct delete of a stated triple
-        assert (EX + "two", EX + "in", "two") in union_rows(store)
-        store.update(f'INSERT DATA {{ GRAPH <{EX}doc4> {{ _:x <{EX}b> "blank" }} }}')  # blank node: whole pass
-        assert (EX + "b", "blank") in [(p, o) for _, p, o in union_rows(store)]
-        store.update(f"DELETE DATA {{ GRAPH <{EX}doc2> {{ <{EX}colt> <{EX}label> 'Colt' }} }}")
-        assert (EX + "colt", EX + "label", "Colt") not in union_rows(store)

@@ -18,6 +18,9 @@ from servers import fresh, oxigraph_settings, virtuoso_settings  # noqa: F401 (f
 
 from kg.backends.base import BaseStore
 from kg.errors import NotFoundError, RdfParseError
+from kg.iris import ENTITIES_GRAPH, graph_iri
+from kg.mapping import DocumentTriples, extraction_triples
+from kg.records import DocumentInfo, EntityRecord, Extraction, RelationRecord, Span
 from kg.store import Store
 
 EX = "http://example.org/"
@@ -229,3 +232,144 @@ def test_data_updates_without_a_graph_go_to_the_default_graph(store: BaseStore) 
     assert store.graphs() == []
     store.update(f"DELETE DATA {{ <{EX}a> <{EX}p> 'x' }}")
     assert not bool(store.query(f"ASK {{ <{EX}a> <{EX}p> 'x' }}"))
+
+
+# -- documents: each triple in one graph, users' triples theirs ---------------------------------------
+
+FFKG = "https://w3id.org/ffkg/ontology#"
+COLT = "https://w3id.org/ffkg/id/org/colt"
+MEXICO = "https://sws.geonames.org/3996063/"
+SUIT = "https://w3id.org/ffkg/id/event/mexico-v-smith"
+DEFENDANT = ox.Triple(ox.NamedNode(SUIT), ox.NamedNode(FFKG + "defendant"), ox.NamedNode(COLT))
+#: What a user writes into the default graph, equal to a triple a document states.
+USERS_LABEL = f'INSERT DATA {{ <{COLT}> <http://www.w3.org/2000/01/rdf-schema#label> "Colt" }}'
+USERS_FACT = f"INSERT DATA {{ <{SUIT}> <{FFKG}defendant> <{COLT}> }}"
+
+
+def lawsuit_document(
+    doc_id: str, *, text: str = "", story: str | None = None, plaintiff: bool = True
+) -> DocumentTriples:
+    """A document stating that Colt is a defendant in Mexico's suit (the same fact in every copy)."""
+    sentence = text or f"In {doc_id}, Mexico sued Colt."
+    start = sentence.index("Colt")
+    entities = [
+        EntityRecord(COLT, "Colt", "Gunmaker", [Span(start, start + 4, "Colt")]),
+        EntityRecord(
+            MEXICO, "Mexico", "Country", [Span(sentence.index("Mexico"), sentence.index("Mexico") + 6, "Mexico")]
+        ),
+        EntityRecord(SUIT, "Mexico v. Colt", "Lawsuit", [Span(0, 2, sentence[:2])], date="2021-08"),
+    ]
+    relations = [
+        RelationRecord(SUIT, "defendant", COLT, 0.9, Span(0, len(sentence), sentence)),
+        RelationRecord(SUIT, "plaintiff", MEXICO, 0.8, Span(0, len(sentence), sentence)),
+    ][: 2 if plaintiff else 1]
+    info = DocumentInfo(doc_id, f"Report {doc_id}", "2021-08-04", sentence, f"{doc_id}.txt", f"hash-{doc_id}-{text}")
+    return extraction_triples(Extraction(info, entities, relations, "test/1"), story=story)
+
+
+def count(store: BaseStore, where: str) -> int:
+    return int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")))["n"].value)
+
+
+def fact_counts(store: BaseStore, triple_: ox.Triple) -> tuple[int, int, int]:
+    """(documents, corroboration, publishers) of a fact, read through the ontology in SPARQL."""
+    rows = list(
+        store.query(
+            f"SELECT ?d ?c ?p WHERE {{ ?f a <{FFKG}Fact> ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> "
+            f"{triple_.subject} ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> {triple_.predicate} ; "
+            f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#object> {triple_.object} ; <{FFKG}documentCount> ?d ; "
+            f"<{FFKG}corroboration> ?c ; <{FFKG}publisherCount> ?p }}"
+        )
+    )
+    assert len(rows) <= 1
+    return tuple(int(rows[0][name].value) for name in ("d", "c", "p")) if rows else (0, 0, 0)  # type: ignore[return-value]
+
+
+def test_a_fact_two_documents_state_is_stored_once_and_counted_twice(store: BaseStore) -> None:
+    one, two = lawsuit_document("one"), lawsuit_document("two")
+    store.write_documents([one, two])
+    store.update(USERS_FACT)
+    assert count(store, f"GRAPH ?g {{ {DEFENDANT.subject} ?p {DEFENDANT.object} }}") == 1  # the facts graph only
+    assert count(store, f"GRAPH ?g {{ {DEFENDANT.subject} a ?t }}") == 1  # described once
+    assert count(store, f"{DEFENDANT.subject} {DEFENDANT.predicate} {DEFENDANT.object}") == 2  # the facts' + the user's
+    assert count(store, f"SELECT DISTINCT ?t WHERE {{ <{COLT}> a ?t }}") == 1
+    assert fact_counts(store, DEFENDANT) == (2, 2, 0)
+    assert count(store, f"?ev <{FFKG}supports> ?f") == 4
+
+
+def test_removing_documents_keeps_what_others_state_and_what_users_wrote(store: BaseStore) -> None:
+    store.write_documents([lawsuit_document("one"), lawsuit_document("two")])
+    store.update(USERS_FACT)
+    store.update(USERS_LABEL)
+    store.remove_graph(graph_iri("one"))
+    assert fact_counts(store, DEFENDANT) == (1, 1, 0)
+    assert count(store, f"GRAPH <{ENTITIES_GRAPH}> {{ <{COLT}> a ?t }}") == 1
+    store.remove_graph(graph_iri("two"))
+    assert fact_counts(store, DEFENDANT) == (0, 0, 0)
+    assert count(store, "GRAPH ?g { ?s ?p ?o }") == 0  # no entity, fact or evidence left behind
+    assert {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(None)} == {
+        DEFENDANT,
+        ox.Triple(ox.NamedNode(COLT), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("Colt")),
+    }
+
+
+def test_a_replaced_document_takes_out_only_the_facts_it_alone_stated(store: BaseStore) -> None:
+    store.write_documents([lawsuit_document("one"), lawsuit_document("two")])
+    store.write_documents([lawsuit_document("one", plaintiff=False)])
+    plaintiff = ox.Triple(ox.NamedNode(SUIT), ox.NamedNode(FFKG + "plaintiff"), ox.NamedNode(MEXICO))
+    assert fact_counts(store, plaintiff) == (1, 1, 0)  # document two still states it
+    assert fact_counts(store, DEFENDANT) == (2, 2, 0)
+    store.remove_graph(graph_iri("two"))
+    assert fact_counts(store, plaintiff) == (0, 0, 0)
+    assert count(store, f"{plaintiff.subject} {plaintiff.predicate} ?o") == 0
+
+
+def test_near_duplicates_count_once_and_their_story_is_visible(store: BaseStore) -> None:
+    story = "https://w3id.org/ffkg/id/story/one"
+    store.write_documents([lawsuit_document("one", story=story), lawsuit_document("copy", story=story)])
+    store.write_documents([lawsuit_document("other")])
+    assert fact_counts(store, DEFENDANT) == (3, 2, 0)
+    members = {row["d"].value for row in store.query(f"SELECT ?d WHERE {{ ?d <{FFKG}story> <{story}> }}")}
+    assert members == {"https://w3id.org/ffkg/id/doc/one", "https://w3id.org/ffkg/id/doc/copy"}
+
+
+def test_the_users_triple_equal_to_an_extracted_one_survives_export_removal_and_updates(
+    store: BaseStore, tmp_path: Path
+) -> None:
+    """The three ways the earlier model lost it: export, removing the document, a combined update."""
+    store.write_documents([lawsuit_document("one")])
+    store.update(USERS_FACT)
+    users = ox.Quad(DEFENDANT.subject, DEFENDANT.predicate, DEFENDANT.object, ox.DefaultGraph())
+    before = as_dataset(store)
+    assert (DEFENDANT.subject, DEFENDANT.predicate, DEFENDANT.object) in [
+        (q.subject, q.predicate, q.object) for q in store.quads(None) if q.graph_name == ox.DefaultGraph()
+    ]
+    store.update(
+        f"DELETE WHERE {{ GRAPH <{graph_iri('one')}> {{ ?ev <{FFKG}supports> ?f }} }} ; "
+        f"INSERT DATA {{ <{EX}note> <{EX}says> 'x' }}"
+    )
+    assert users in list(store.quads(None))
+    store.remove_graph(graph_iri("one"))
+    assert users in list(store.quads(None))
+    backup = io.BytesIO()
+    store.export(backup, "nquads")
+    assert f"{DEFENDANT.subject} {DEFENDANT.predicate} {DEFENDANT.object} ." in backup.getvalue().decode()
+    store.restore(io.BytesIO(as_bytes(before)), "nquads")
+    assert same_dataset(as_dataset(store), before)
+
+
+def as_bytes(dataset: rdflib.Dataset) -> bytes:
+    return dataset.serialize(format="nquads").encode()
+
+
+def test_export_and_restore_are_exact_per_graph(store: BaseStore) -> None:
+    store.write_documents([lawsuit_document("one"), lawsuit_document("two")])
+    store.update(USERS_LABEL)
+    store.update(f"INSERT DATA {{ GRAPH <{EX}mine> {{ <{EX}a> <{EX}b> 'c' }} }}")
+    before = as_dataset(store)
+    store.remove_graph(graph_iri("one"))
+    backup = io.BytesIO()
+    before.serialize(backup, format="nquads")
+    store.restore(io.BytesIO(backup.getvalue()), "nquads")
+    assert same_dataset(as_dataset(store), before)
+    assert fact_counts(store, DEFENDANT) == (2, 2, 0)

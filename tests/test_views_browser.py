@@ -23,7 +23,7 @@ from bench.generate import generate_dataset
 from kg.extract import load_pipeline
 from kg.ingest import ingest_paths
 from kg.iris import entity_iri, geonames_iri, local_iri
-from kg.mapping import document_graph, extraction_triples
+from kg.mapping import extraction_triples
 from kg.records import DocumentInfo, EntityRecord, Extraction, RelationRecord, Span
 from kg.store import Store
 
@@ -118,7 +118,7 @@ def world() -> list[Extraction]:
 
 def load(store: Store, extractions: list[Extraction]) -> Store:
     for extraction in extractions:
-        store.replace_graph(document_graph(extraction), extraction_triples(extraction))
+        store.write_documents([extraction_triples(extraction)])
     return store
 
 
@@ -168,17 +168,12 @@ class View:
         return self
 
     def data(self) -> dict[str, list[dict[str, Any]]]:
-        """The network as vis.js holds it in the page."""
-        return self.page.evaluate("({nodes: window.ffkg.nodes.get(), edges: window.ffkg.edges.get()})")
+        """The network as the page's graphology graph holds it (the payload plus what was expanded)."""
+        return self.page.evaluate("window.ffkg.data()")
 
     def click_node(self, node_id: str) -> None:
         """Click where the node is drawn on the canvas, as a person would."""
-        point = self.page.evaluate(
-            "id => { const p = ffkg.network.canvasToDOM(ffkg.network.getPosition(id));"
-            " const box = document.getElementById('network').getBoundingClientRect();"
-            " return {x: box.left + p.x, y: box.top + p.y}; }",
-            node_id,
-        )
+        point = self.page.evaluate("id => window.ffkg.screenPosition(id)", node_id)
         self.page.mouse.click(point["x"], point["y"])
 
     def shot(self, name: str) -> None:

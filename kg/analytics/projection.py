@@ -159,7 +159,8 @@ def project(
     Nodes are keyed by IRI with `label`, `type` (most specific ffkg class), `key` (from the IRI, as ffkg:key),
     `documents` (how many mention it), `date` for events and `lat`/`lon` for places.
     Edges are keyed by predicate name with `predicate`, `confidence` (the best evidence;
-    None if the fact has none) and `documents` (how many document graphs state it).
+    None if the fact has none), `documents` (how many documents state it; 1 for a triple only
+    a user wrote) and `corroboration` (distinct stories: near-duplicate documents count once).
     `types` keeps nodes of those classes and their subclasses; a date range keeps only
     events whose date can fall in it (other nodes stay); `min_confidence` and
     `min_documents` drop weakly attested edges. Documents are left out unless
@@ -280,15 +281,24 @@ def _read_network(store: BaseStore) -> nx.MultiDiGraph:
         )
     }
     predicates = _values(term.iri for term in edge_properties().values())
-    for subject, predicate, obj, count in select_rows(
+    for subject, predicate, obj, count, stories in select_rows(
         store,
-        f"SELECT ?s ?p ?o (COUNT(DISTINCT ?g) AS ?n) WHERE {{ VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?s ?p ?o }} }} "
-        "GROUP BY ?s ?p ?o",
+        "SELECT ?s ?p ?o (MAX(COALESCE(?d, 1)) AS ?n) (MAX(COALESCE(?c, 1)) AS ?k) "
+        f"WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?o OPTIONAL {{ ?f <{RDF}subject> ?s ; <{RDF}predicate> ?p ; "
+        f"<{RDF}object> ?o ; <{ONTOLOGY}documentCount> ?d ; <{ONTOLOGY}corroboration> ?c }} }} GROUP BY ?s ?p ?o",
     ):
         if subject in graph and obj in graph:
             name = predicate[len(ONTOLOGY) :]
             confidence = best.get((subject, predicate, obj))
-            graph.add_edge(subject, obj, key=name, predicate=name, confidence=confidence, documents=int(count))
+            graph.add_edge(
+                subject,
+                obj,
+                key=name,
+                predicate=name,
+                confidence=confidence,
+                documents=int(count),
+                corroboration=int(stories),
+            )
     return nx.freeze(graph)
 
 

@@ -8,16 +8,18 @@ embedded store and a remote SPARQL server behave the same for `ffkg load`/`expor
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import IO, Any, Self
 
 import pyoxigraph as ox
-import rdflib
 
 from kg import formats
+from kg.backends import model
 from kg.errors import NotFoundError, RdfParseError
-from kg.iris import GRAPH, ONTOLOGY, normalise_key
+from kg.iris import ENTITIES_GRAPH, FACTS_GRAPH, GRAPH, ONTOLOGY, normalise_key
+from kg.mapping import DocumentTriples
 
 #: Graphs a writer fills before one atomic `MOVE` puts them in place; never listed as sources.
 STAGING_PREFIX = GRAPH + "_staging/"
@@ -36,11 +38,6 @@ class BaseStore(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
-
-    @property
-    @abstractmethod
-    def dataset(self) -> rdflib.Dataset:
-        """The same data through rdflib's API."""
 
     # -- what a backend provides ------------------------------------------------------------------------
 
@@ -75,11 +72,16 @@ class BaseStore(ABC):
         return sum(self.replace_graph(graph, triples) for graph, triples in graphs.items())
 
     @abstractmethod
-    def remove_graph(self, graph: str) -> None: ...
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update as given, atomically; relative IRIs in it resolve against `base_iri`."""
 
     @abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL Update."""
+    def _atomic_update(self, text: str, *, written: Sequence[str] = (), dropped: Sequence[str] = ()) -> None:
+        """Run our own update text as one write; `written`/`dropped` are the graphs it fills or removes."""
+
+    def _exclusive(self) -> AbstractContextManager[object]:
+        """Held while a write reads what it is about to change (the embedded store's write lock)."""
+        return nullcontext()
 
     @abstractmethod
     def _add_default_quads(self, quads: list[ox.Quad]) -> None:
@@ -91,6 +93,35 @@ class BaseStore(ABC):
 
     @abstractmethod
     def _count_quads(self) -> int: ...
+
+    # -- documents: each triple in one graph ------------------------------------------------------------
+
+    def write_documents(self, documents: Sequence[DocumentTriples]) -> int:
+        """Write documents (replacing stored versions of them) with their entities and facts, in one write.
+
+        A replaced version's graph goes first, with the facts and entities only it supported; then
+        the new triples go in, and the counts of every fact either version supports are set again.
+        """
+        quads = [quad for document in documents for quad in document.quads()]
+        with self._exclusive():
+            existing = [document.graph for document in documents if self.has_graph(document.graph)]
+            touched = {fact for document in documents for fact in document.fact_nodes()}
+            touched |= self._supported_facts(existing)
+            steps = [*(model.retire(graph) for graph in existing), model.insert_data(quads), model.recount(touched)]
+            written = [*(document.graph for document in documents), ENTITIES_GRAPH, FACTS_GRAPH]
+            self._atomic_update(" ;\n".join(steps), written=written)
+        return len(quads)
+
+    def remove_graph(self, graph: str) -> None:
+        """Drop a graph; for a document's, also the facts and entities no other document supports."""
+        if not self.has_graph(graph):
+            raise NotFoundError(f"no graph {graph} in the store; `ffkg stats` lists what is there")
+        with self._exclusive():
+            touched = self._supported_facts([graph])
+            self._atomic_update(f"{model.retire(graph)} ;\n{model.recount(touched)}", dropped=[graph])
+
+    def _supported_facts(self, graphs: Iterable[str]) -> set[str]:
+        return {row["f"].value for graph in graphs for row in self.query(model.supported_facts_query(graph))}
 
     # -- shared on top ----------------------------------------------------------------------------------
 

@@ -20,18 +20,17 @@ from __future__ import annotations
 import contextlib
 import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import httpx
 import pyoxigraph as ox
-import rdflib
-from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 
+from kg import sparql_syntax
 from kg.backends.base import STAGING_PREFIX, BaseStore, QueryResult
 from kg.backends.sparql_text import into_default_graph, with_options
-from kg.errors import NotFoundError, RemoteStoreError
-from kg.iris import GRAPH
+from kg.errors import RemoteStoreError, UnsupportedUpdateError
+from kg.iris import DERIVED_GRAPHS, GRAPH
 from kg.settings import Settings
 from kg.sparql_syntax import classify
 
@@ -44,10 +43,11 @@ DEFAULT_GRAPH = GRAPH + "_default"
 _META = f"<{META_GRAPH}>"
 _SOURCE = f"<{STORE_NS}graph>"
 _REVISION = f"<{STORE_NS}revision>"
+#: An upsert: a missing revision (a server wiped by hand) starts again at 1 instead of staying stuck.
 _BUMP = (
     f"DELETE {{ GRAPH {_META} {{ {_META} {_REVISION} ?old }} }} "
     f"INSERT {{ GRAPH {_META} {{ {_META} {_REVISION} ?new }} }} "
-    f"WHERE {{ GRAPH {_META} {{ {_META} {_REVISION} ?old }} BIND(?old + 1 AS ?new) }}"
+    f"WHERE {{ OPTIONAL {{ GRAPH {_META} {{ {_META} {_REVISION} ?old }} }} BIND(COALESCE(?old, 0) + 1 AS ?new) }}"
 )
 #: Run once per server, by `connect`, so that `_BUMP` has a revision to increment.
 _START = f"INSERT DATA {{ GRAPH {_META} {{ {_META} {_REVISION} 1 }} }}"
@@ -80,7 +80,6 @@ class SparqlStore(BaseStore):
         self._basic_auth = basic_auth
         self.union_default_graph = union_default_graph
         self._scope: tuple[int, list[str]] | None = None
-        self._dataset: rdflib.Dataset | None = None
 
     @classmethod
     def connect(cls, settings: Settings) -> SparqlStore:
@@ -110,17 +109,6 @@ class SparqlStore(BaseStore):
 
     def close(self) -> None:
         self._client.close()
-        self._dataset = None
-
-    @property
-    def dataset(self) -> rdflib.Dataset:
-        """The server through rdflib's SPARQL store (basic or no auth only; rdflib cannot do digest)."""
-        if self._dataset is None:
-            if self._client.auth is not None and self._basic_auth is None:
-                raise RemoteStoreError(self.query_url, "rdflib's view of a remote store supports basic auth only")
-            backend = SPARQLUpdateStore(self.query_url, self.update_url, auth=self._basic_auth)
-            self._dataset = rdflib.Dataset(store=backend, default_union=True)
-        return self._dataset
 
     # -- reading -----------------------------------------------------------------------------------------
 
@@ -143,7 +131,7 @@ class SparqlStore(BaseStore):
             raise located(sparql, rejected, update=False) from None
 
     def graphs(self) -> list[str]:
-        return [graph for graph in self._registered() if graph != DEFAULT_GRAPH]
+        return [graph for graph in self._registered() if graph != DEFAULT_GRAPH and graph not in DERIVED_GRAPHS]
 
     def has_graph(self, graph: str) -> bool:
         return bool(self._results({"query": f"ASK {{ GRAPH {_META} {{ {_META} {_SOURCE} <{graph}> }} }}"}))
@@ -195,19 +183,22 @@ class SparqlStore(BaseStore):
             raise
         return len(given)
 
-    def remove_graph(self, graph: str) -> None:
-        if not self.has_graph(graph):
-            raise NotFoundError(f"no graph {graph} in the store; `ffkg stats` lists what is there")
-        self._write(_drop(graph))
+    def _atomic_update(self, text: str, *, written: Sequence[str] = (), dropped: Sequence[str] = ()) -> None:
+        self._write(" ; ".join([text, *map(_register, written), *map(_unregister, dropped)]))
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL Update, then list or unlist the graphs it names as they now are.
 
         The server's own default graph is not ours (Virtuoso has none to write to): `INSERT DATA`
         and `DELETE DATA` without a graph go to ffkg's stand-in for it; other updates should
-        name their graph with `GRAPH`, `INTO` or `WITH`.
+        name their graph with `GRAPH`, `INTO` or `WITH`. Updates that could reach the bookkeeping
+        graph, or write graphs that cannot be told from the text, are refused before anything runs.
+        The protocol has no base IRI parameter, so `base_iri` becomes a `BASE` line in front.
         """
+        refuse_unregistrable(sparql)
         sent = into_default_graph(sparql, DEFAULT_GRAPH)
+        if base_iri:
+            sent = f"BASE <{base_iri}>\n{sent}"
         shape = classify(sent)
         try:
             if shape.kind == "query":
@@ -282,10 +273,10 @@ class SparqlStore(BaseStore):
         }
 
     def _scoped_graphs(self) -> list[str]:
-        """Our source graphs, cached until the revision moves."""
+        """Our named graphs (sources and the graphs derived from them), cached until the revision moves."""
         revision = self.revision()
         if self._scope is None or self._scope[0] != revision:
-            self._scope = (revision, self.graphs())
+            self._scope = (revision, [graph for graph in self._registered() if graph != DEFAULT_GRAPH])
         return self._scope[1]
 
     def _rows(
@@ -430,6 +421,31 @@ def _basic_pair(settings: Settings) -> tuple[str, str] | None:
 
 def _register(graph: str) -> str:
     return f"INSERT DATA {{ GRAPH {_META} {{ {_META} {_SOURCE} <{graph}> }} }}"
+
+
+def refuse_unregistrable(sparql: str) -> None:
+    """Refuse an update that would touch the bookkeeping graph, or write graphs this store cannot list.
+
+    Graphs named by IRI are fine; `DROP ALL`, `CLEAR NAMED` and friends would wipe the bookkeeping
+    graph, and `GRAPH ?g` lets the server pick graphs that would never be registered.
+    """
+    previous: str | None = None
+    for token in sparql_syntax.tokens(sparql):
+        text = sparql[token.start : token.end]
+        word = sparql_syntax.keyword(sparql, token)
+        if token.kind == "iri" and _is_bookkeeping(text[1:-1]):
+            raise UnsupportedUpdateError(f"the update names {text}, the remote store's own bookkeeping graph")
+        if previous in ("DROP", "CLEAR") and word in ("ALL", "NAMED"):
+            raise UnsupportedUpdateError(
+                f"{previous} {word} would also wipe the remote store's bookkeeping graph; "
+                "drop or clear graphs by name (GRAPH <iri>) or DEFAULT"
+            )
+        if previous == "GRAPH" and token.kind == "variable":
+            raise UnsupportedUpdateError(
+                f"GRAPH {text} in an update lets the server choose which graphs it writes, and the remote "
+                "store could not list them as its own; name each graph with GRAPH <iri>"
+            )
+        previous = word
 
 
 def _drop(graph: str) -> str:

@@ -1,0 +1,120 @@
+"""The data model's writes as SPARQL Update text, the same on every backend.
+
+Each triple lives in exactly one graph: a document's graph holds its node, mentions and
+evidence; entity descriptions live once in the entities graph and facts once in the facts
+graph. So the union of the graphs is a set without any copy kept of it. What a document
+supports is read from its own graph: before its graph goes, the facts no other evidence
+supports and the entities no other document mentions go with it. Every step looks only at
+what that document touched, never at the whole store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.iris import ENTITIES_GRAPH, FACTS_GRAPH, ID, ONTOLOGY
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_F = f"<{ONTOLOGY}"
+SUPPORTS = f"{_F}supports>"
+MENTIONED_IN = f"{_F}mentionedIn>"
+_COUNTS = (f"{_F}documentCount>", f"{_F}corroboration>", f"{_F}publisherCount>")
+
+
+_DATASET_OPTIONS = ("default_graph", "named_graphs", "use_default_graph_as_union")
+
+
+def union_default(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Query options for the engine: without a dataset of their own, the default graph is the union.
+
+    Query workers that open a snapshot with pyoxigraph directly use this too, so they read what
+    `Store.query` reads.
+    """
+    if any(options.get(name) is not None for name in _DATASET_OPTIONS):
+        return dict(options)
+    return {**options, "use_default_graph_as_union": True}
+
+
+def n_triples(triples: Iterable[ox.Triple]) -> str:
+    return (ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+
+
+def insert_data(quads: Iterable[ox.Quad]) -> str:
+    """`INSERT DATA` of quads, grouped by graph."""
+    by_graph: dict[str, list[ox.Triple]] = {}
+    for quad in quads:
+        name = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
+        by_graph.setdefault(name, []).append(ox.Triple(quad.subject, quad.predicate, quad.object))
+    blocks = [
+        n_triples(triples) if not name else f"GRAPH {name} {{ {n_triples(triples)} }}"
+        for name, triples in by_graph.items()
+    ]
+    return f"INSERT DATA {{ {' '.join(blocks)} }}"
+
+
+def retire(graph: str) -> str:
+    """Drop a graph, and before it the facts and entity descriptions only it supported."""
+    g = f"<{graph}>"
+    facts = (
+        f"DELETE {{ GRAPH <{FACTS_GRAPH}> {{ ?s ?p ?o . ?f ?fp ?fo }} }} WHERE {{ "
+        f"{{ SELECT DISTINCT ?f WHERE {{ GRAPH {g} {{ ?ev {SUPPORTS} ?f }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?ev2 {SUPPORTS} ?f }} FILTER(?other != {g}) }} }} }} "
+        f"GRAPH <{FACTS_GRAPH}> {{ ?f <{_RDF}subject> ?s ; <{_RDF}predicate> ?p ; <{_RDF}object> ?o ; ?fp ?fo }} }}"
+    )
+    entities = (
+        f"DELETE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }} WHERE {{ "
+        f"{{ SELECT DISTINCT ?e WHERE {{ GRAPH {g} {{ ?e {MENTIONED_IN} ?d }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?e {MENTIONED_IN} ?d2 }} FILTER(?other != {g}) }} }} }} "
+        f"GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }}"
+    )
+    return f"{facts} ;\n{entities} ;\nDROP SILENT GRAPH {g}"
+
+
+def supported_facts_query(graph: str) -> str:
+    """The fact nodes a graph's evidence supports (their counts change when it goes)."""
+    return f"SELECT DISTINCT ?f WHERE {{ GRAPH <{graph}> {{ ?ev {SUPPORTS} ?f }} }}"
+
+
+def recount(facts: Iterable[str] | None) -> str:
+    """Set each fact's document, story and publisher counts from the evidence that supports it now.
+
+    `facts` None recounts every fact (migration); otherwise only those named, a targeted update.
+    """
+    values = "" if facts is None else f"VALUES ?f {{ {' '.join(f'<{f}>' for f in sorted(facts))} }} "
+    documents, stories, publishers = _COUNTS
+    held = f"?f {documents} ?a ; {stories} ?b ; {publishers} ?c"
+    return (
+        f"DELETE {{ GRAPH <{FACTS_GRAPH}> {{ {held} }} }} WHERE {{ {values}GRAPH <{FACTS_GRAPH}> {{ {held} }} }} ;\n"
+        f"INSERT {{ GRAPH <{FACTS_GRAPH}> {{ {held} }} }} WHERE {{ "
+        f"{{ SELECT ?f (COUNT(DISTINCT ?d) AS ?a) (COUNT(DISTINCT ?story) AS ?b) (COUNT(DISTINCT ?pub) AS ?c) WHERE {{ "
+        f"{values}GRAPH ?g {{ ?ev {SUPPORTS} ?f ; {_F}document> ?d . "
+        f"OPTIONAL {{ ?d {_F}story> ?s0 }} OPTIONAL {{ ?d {_F}publisher> ?pub }} }} "
+        f"BIND(COALESCE(?s0, ?d) AS ?story) }} GROUP BY ?f }} }}"
+    )
+
+
+def migrate_from_restated(*, had_union_copy: bool) -> str:
+    """Rewrite a data dir of the earlier layout (every document graph restating its entities and facts,
+    and perhaps a set copy of the union in the default graph) into one where each triple lives once."""
+    doc_graph = f"GRAPH ?g {{ ?doc a {_F}Document> }}"
+    fact = (
+        f'BIND(IRI(CONCAT("{ID}fact/", SUBSTR(SHA1(CONCAT(STR(?s), "\\u001F", STR(?p), "\\u001F", STR(?o))), 1, 20)))'
+        " AS ?f)"
+    )
+    stated = f"GRAPH ?g {{ ?ev a {_F}Evidence> ; <{_RDF}subject> ?s ; <{_RDF}predicate> ?p ; <{_RDF}object> ?o }}"
+    described = f"GRAPH ?g {{ ?e {MENTIONED_IN} ?doc . ?e ?p ?o FILTER(?p != {MENTIONED_IN}) }}"
+    steps = [
+        "DELETE { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }" if had_union_copy else "",
+        f"INSERT {{ GRAPH <{FACTS_GRAPH}> {{ ?s ?p ?o . ?f a {_F}Fact> ; <{_RDF}subject> ?s ; <{_RDF}predicate> ?p ; "
+        f"<{_RDF}object> ?o }} GRAPH ?g {{ ?ev {SUPPORTS} ?f }} }} WHERE {{ {doc_graph} {stated} {fact} }}",
+        f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ {doc_graph} {stated} GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"INSERT {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }} WHERE {{ {doc_graph} {described} }}",
+        f"DELETE {{ GRAPH ?g {{ ?e ?p ?o }} }} WHERE {{ {doc_graph} {described} }}",
+        f"INSERT {{ GRAPH ?g {{ ?doc {_F}story> ?story }} }} WHERE {{ {doc_graph} "
+        f'BIND(IRI(REPLACE(STR(?doc), "^{ID}doc/", "{ID}story/")) AS ?story) }}',
+        recount(None),
+    ]
+    return " ;\n".join(step for step in steps if step)
