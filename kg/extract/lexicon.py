@@ -1,0 +1,31 @@
+"""Domain vocabulary (word lists and small tables) read from `kg/data/lexicon/*.json`, once.
+
+Knowledge is data: which words move guns, which nouns are weapons, which words make a title.
+Each file is a JSON object of named lists; `words(file, name)` gives one list as a frozenset.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
+
+
+@cache
+def lexicon(name: str) -> dict[str, Any]:
+    """The whole `kg/data/lexicon/NAME.json` object (read once per process)."""
+    path = LEXICON_DIR / f"{name}.json"
+    if not path.exists():
+        raise FileNotFoundError(f"lexicon file {path} is missing: the package data is incomplete")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def words(name: str, key: str) -> frozenset[str]:
+    """One named word list of a lexicon file, as a set."""
+    try:
+        return frozenset(lexicon(name)[key])
+    except KeyError:
+        raise KeyError(f"lexicon {name}.json has no list {key!r}") from None
