@@ -215,3 +215,37 @@ def test_a_batch_the_store_refuses_fails_its_documents_and_later_batches_are_sto
     assert "another write" in report.errors[0] and str(first) in report.errors[0]
     assert seen == [(str(first), "failed"), (str(second), "added")]
     assert store.graphs() == [calls[1][0].graph]
+
+
+def test_two_files_with_one_name_in_different_folders_never_replace_each_other(tmp_path: Path, nlp) -> None:
+    store = Store.memory()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = write(tmp_path / "a", "report.txt", ARTICLE), write(tmp_path / "b", "report.txt", OTHER)
+    assert ingest_paths(store, [tmp_path / "a"], nlp, max_bytes=MAX_BYTES).outcomes["added"] == [str(first)]
+    refused = ingest_paths(store, [tmp_path / "b"], nlp, max_bytes=MAX_BYTES)
+    assert refused.outcomes["failed"] == [str(second)]
+    assert str(first) in refused.errors[0] and str(second) in refused.errors[0]
+    assert store.graphs() == [graph_iri("report")]
+    both = ingest_paths(store, [tmp_path], nlp, max_bytes=MAX_BYTES)  # ids are paths relative to the folder given
+    assert sorted(both.outcomes["added"]) == [str(first), str(second)]
+    assert {graph_iri("a/report"), graph_iri("b/report")} <= set(store.graphs())
+
+
+def test_the_same_story_under_another_header_is_one_story_and_corroborates_nothing(tmp_path: Path, nlp) -> None:
+    store = Store.memory()
+    again = ARTICLE.replace("date 2023-03-14 Straw buyers sentenced in Tucson", "date 2023-03-15 Tucson straw buyers")
+    ingest_paths(
+        store, [write(tmp_path, "tucson.txt", ARTICLE), write(tmp_path, "wire.txt", again)], nlp, max_bytes=MAX_BYTES
+    )
+    ingest_paths(store, [write(tmp_path, "laredo.txt", OTHER)], nlp, max_bytes=MAX_BYTES)
+    ffkg = "https://w3id.org/ffkg/ontology#"
+    stories = {row["d"].value: row["s"].value for row in store.query(f"SELECT ?d ?s WHERE {{ ?d <{ffkg}story> ?s }}")}
+    doc = "https://w3id.org/ffkg/id/doc/"
+    assert stories[doc + "tucson"] == stories[doc + "wire"] != stories[doc + "laredo"]
+    counts = [
+        (int(row["d"].value), int(row["c"].value))
+        for row in store.query(f"SELECT ?d ?c WHERE {{ ?f <{ffkg}documentCount> ?d ; <{ffkg}corroboration> ?c }}")
+    ]
+    assert counts and all(documents >= 2 and stories == documents - 1 for documents, stories in counts if documents > 1)
+    assert any(documents == 2 for documents, _ in counts)

@@ -22,8 +22,8 @@ from servers import (  # noqa: F401 (fixtures)
 )
 
 from api.app import create_app
-from kg.backends.sparql import SparqlStore
-from kg.errors import RemoteStoreError
+from kg.backends.sparql import META_GRAPH, SparqlStore
+from kg.errors import RemoteStoreError, UnsupportedUpdateError
 from kg.settings import Settings
 from kg.store import open_store
 
@@ -160,3 +160,39 @@ def test_virtuoso_blank_nodes_come_back_as_blank_nodes(virtuoso_settings: dict[s
         store.replace_graph(EX + "g", [ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p"), ox.BlankNode())])
         (row,) = store.query("SELECT ?o WHERE { ?s ?p ?o }")
         assert isinstance(row["o"], ox.BlankNode)
+
+
+@pytest.mark.parametrize(
+    ("update", "named"),
+    [
+        ("DROP ALL", "DROP ALL"),
+        ("CLEAR NAMED", "CLEAR NAMED"),
+        (f"INSERT {{ GRAPH ?g {{ <{EX}a> <{EX}p> 'x' }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", "GRAPH ?g"),
+        (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ ?s ?p ?o }} }}", META_GRAPH),
+    ],
+)
+def test_updates_that_would_reach_the_bookkeeping_are_refused_before_anything_runs(
+    oxigraph_settings: dict[str, Any],  # noqa: F811
+    update: str,
+    named: str,
+) -> None:
+    store = fresh(oxigraph_settings)
+    store.replace_graph(EX + "g", [triple("a", "x")])
+    revision = store.revision()
+    with pytest.raises(UnsupportedUpdateError) as refused:
+        store.update(update)
+    assert named in str(refused.value)
+    assert store.graphs() == [EX + "g"] and store.revision() == revision
+    store.close()
+
+
+def test_the_revision_bump_is_an_upsert(oxigraph_settings: dict[str, Any]) -> None:  # noqa: F811
+    """A server whose revision was wiped by hand (not through ffkg) counts on from 1, instead of staying stuck."""
+    store = fresh(oxigraph_settings)
+    httpx.post(oxigraph_settings["sparql_update_url"], data={"update": f"DROP GRAPH <{META_GRAPH}>"}).raise_for_status()
+    assert store.revision() == 0
+    store.replace_graph(EX + "g", [triple("a", "x")])
+    first = store.revision()
+    store.update(f"INSERT DATA {{ <{EX}b> <{EX}p> 'y' }}")
+    assert 0 < first < store.revision()
+    store.close()

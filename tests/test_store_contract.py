@@ -373,3 +373,8 @@ def test_export_and_restore_are_exact_per_graph(store: BaseStore) -> None:
     store.restore(io.BytesIO(backup.getvalue()), "nquads")
     assert same_dataset(as_dataset(store), before)
     assert fact_counts(store, DEFENDANT) == (2, 2, 0)
+
+
+def test_an_updates_relative_iris_resolve_against_the_base_given(store: BaseStore) -> None:
+    store.update(f"INSERT DATA {{ GRAPH <{G1}> {{ <rel> <p> 'x' }} }}", base_iri=EX + "base/")
+    assert bool(store.query(f"ASK {{ <{EX}base/rel> <{EX}base/p> 'x' }}"))
