@@ -14,12 +14,17 @@ every layer above the store sees real data shapes. What it holds:
 
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
@@ -249,3 +254,29 @@ def live_server(small_store: Store) -> Iterator[LiveServer]:
     """The small world served over real HTTP, writes enabled by `TOKEN`."""
     with LiveServer(create_app(app_settings(write_token=TOKEN), small_store)) as server:
         yield server
+
+
+@contextmanager
+def ffkg_serve(ffkg: Path, data_dir: str | Path, *, cwd: Path, env: dict[str, str]) -> Iterator[str]:
+    """`ffkg serve` (the program at `ffkg`) in a process of its own, until the block ends; yields its URL."""
+    port = free_port()
+    command = [str(ffkg), "serve", "--data-dir", str(data_dir), "--port", str(port)]
+    server = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            assert server.poll() is None, server.stderr.read().decode() if server.stderr else "the server died"
+            assert time.monotonic() < deadline, "the server did not start"
+            try:
+                if httpx.get(f"{url}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            server.kill()

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
-from conftest import TOKEN, fill, free_port, lawsuit_extraction, seizure_extraction
+from conftest import TOKEN, ffkg_serve, fill, lawsuit_extraction, seizure_extraction
 
 from kg.cli import main
 from kg.store import Store
@@ -111,28 +111,8 @@ def test_ctrl_c_stops_a_running_query_and_its_worker(data_dir: Path) -> None:
 @pytest.fixture
 def served(data_dir: Path) -> Iterator[str]:
     """`ffkg serve` in its own process, holding the store, with writes enabled."""
-    port = free_port()
-    env = {**os.environ, "FFKG_WRITE_TOKEN": TOKEN}
-    command = [*FFKG, "serve", "--data-dir", str(data_dir), "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + GENEROUS
-        while True:
-            assert server.poll() is None, server.stderr.read().decode() if server.stderr else "server died"
-            assert time.monotonic() < deadline, "the server did not start"
-            try:
-                if httpx.get(f"{url}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with ffkg_serve(Path(FFKG[0]), data_dir, cwd=data_dir, env={**os.environ, "FFKG_WRITE_TOKEN": TOKEN}) as url:
         yield url
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=GENEROUS)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 def test_read_only_commands_work_while_serve_holds_the_store(data_dir: Path, served: str) -> None:

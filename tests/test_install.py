@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import site
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
-from conftest import free_port
+from conftest import ffkg_serve
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 #: What a wheel is built from; tests, benchmarks and the corpus stay behind.
@@ -76,25 +74,7 @@ def test_the_wheel_ingests_serves_and_answers_without_the_source_tree(tmp_path: 
     run(bin_dir / "ffkg", "ingest", "article.txt", "--data-dir", "data", "-j", "1", cwd=work, env=env)
     run(bin_dir / "ffkg", "validate", "--data-dir", "data", cwd=work, env=env)
 
-    port = free_port()
-    server = subprocess.Popen(
-        [bin_dir / "ffkg", "serve", "--data-dir", "data", "--port", str(port)],
-        cwd=work,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + GENEROUS
-        while True:
-            assert server.poll() is None, server.stderr.read().decode() if server.stderr else "server died"
-            assert time.monotonic() < deadline, "the installed server did not start"
-            try:
-                if httpx.get(f"{url}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with ffkg_serve(bin_dir / "ffkg", "data", cwd=work, env=env) as url:
         answer = httpx.get(
             f"{url}/sparql",
             params={"query": "SELECT ?t WHERE { ?d <https://w3id.org/ffkg/ontology#title> ?t }"},
@@ -106,9 +86,3 @@ def test_the_wheel_ingests_serves_and_answers_without_the_source_tree(tmp_path: 
         assert titles == ["Mexico sues US gunmakers"]
         page = httpx.get(f"{url}/query", timeout=GENEROUS)
         assert page.status_code == 200 and "gunmakers-sued" in page.text  # example queries from package data
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=GENEROUS)
-        except subprocess.TimeoutExpired:
-            server.kill()
