@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from urllib.parse import urlparse
@@ -16,7 +17,8 @@ from playwright.sync_api import Page, sync_playwright
 from api.app import create_app
 from kg.store import Store
 
-CHROMIUM = "/usr/bin/chromium"
+#: The system Chromium found on PATH (`make test` installs it); None lets Playwright use its own browser.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 
