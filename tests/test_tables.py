@@ -4,13 +4,16 @@ their README is read right; re-imports are no-ops; other layouts and bad cells a
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 from shared_data import shared_path
 
+from kg.cli import main
 from kg.errors import BadInputError, TableImportError, TableLayoutError, TableSpecError
 from kg.extract.gazetteer import load_gazetteer
 from kg.iris import ONTOLOGY
@@ -282,3 +285,53 @@ def test_the_stored_observations_pass_the_shapes(imported: tuple[Store, dict[int
     data = rdflib.Graph().parse(data=lines, format="nt")
     conforms, _, text = pyshacl.validate(data, shacl_graph=rdflib.Graph().parse(SHAPES_FILE))
     assert conforms, text
+
+
+def test_a_formula_other_than_a_sum_is_listed_not_guessed(tmp_path: Path) -> None:
+    path = atf_like(tmp_path / "g_2019.xlsx", {"E3": "=C3*2", "D4": "=SUM(C4:C4)"})
+    with pytest.raises(TableImportError) as error:
+        import_table(Store.memory(), path, builtin("atf-trace"))
+    problems = {p["cell"]: p["problem"] for p in error.value.problems}
+    assert problems == {"E3": "the row total holds the formula '=C3*2'; only =SUM(FIRST:LAST) is computed"}
+    report = import_table(Store.memory(), path, builtin("atf-trace"), skip_problems=True)
+    assert report["observations"] == 4 and report["problems"] == error.value.problems
+    assert report["totals"]["2019"]["grand_total"] == 155 and report["totals"]["2019"]["total_column_sum"] is None
+
+
+def test_a_json_mapping_for_a_rows_table_and_its_header_checked(tmp_path: Path) -> None:
+    mapping = tmp_path / "flows.json"
+    mapping.write_text(
+        json.dumps(
+            {
+                "name": "seizures",
+                "publisher": "Example Agency",
+                "year": 2021,
+                "places": {"types": ["Country"]},
+                "table": {"layout": "rows", "origin": "From", "destination": "To", "count": "Guns"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    table = tmp_path / "seizures.csv"
+    table.write_text('From,To,Guns\nUnited States,Mexico,"1,200"\nUnited States,Guatemala,35\n', encoding="utf-8")
+    store = Store.memory()
+    report = import_table(store, table, load_spec(mapping))
+    assert report["totals"] == {"2021": {"stored": 1235}} and report["publisher"] == "Example Agency"
+    assert observations(store, 2021)[("https://sws.geonames.org/6252001/", "https://sws.geonames.org/3996063/")] == 1200
+    table.write_text("Origin,To,Guns\nUnited States,Mexico,3\n", encoding="utf-8")
+    with pytest.raises(TableLayoutError, match=r"cell A1: the header row has no column 'From' \(the origin\)"):
+        import_table(store, table, load_spec(mapping))
+    assert len(observations(store, 2021)) == 2
+
+
+def test_the_command_refuses_a_bad_file_by_cell_and_still_imports_the_good_one(tmp_path: Path) -> None:
+    bad = atf_like(tmp_path / "bad_2019.xlsx", {"D3": "n/a"})
+    good = atf_like(tmp_path / "good_2019.xlsx")
+    data = ["--data-dir", str(tmp_path / "data")]
+    result = CliRunner().invoke(main, ["ingest-table", str(bad), str(good), *data])
+    assert result.exit_code == 1
+    assert "bad_2019.xlsx: refused" in result.output and "Trace!D3: the count holds 'n/a'" in result.output
+    assert "good_2019.xlsx: imported, 4 observations" in result.output
+    assert "1 of 2 file(s) refused; nothing of them was stored" in result.output
+    listed = CliRunner().invoke(main, ["flows", "--source", "tables", "--include-local", "--json", *data])
+    assert {r["source"]["file"] for r in json.loads(listed.output)["routes"]} == {"good_2019.xlsx"}

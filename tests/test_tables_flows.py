@@ -70,6 +70,14 @@ def test_same_place_cells_are_hidden_unless_asked_for(client: TestClient) -> Non
     assert body["count"] == 2916 - 54 and not any(r["local"] for r in body["routes"])
 
 
+def test_the_routes_listed_are_capped_but_counted_in_full(client: TestClient) -> None:
+    body = client.get("/api/flows", params={"source": "tables", "limit": 5}).json()
+    assert len(body["routes"]) == 5 and body["truncated"] is True
+    full = client.get("/api/flows", params={"source": "tables"}).json()
+    assert full["truncated"] is False and body["count"] == full["count"] == len(full["routes"]) == 2 * (2916 - 54)
+    assert body["firearms"] == full["firearms"] == sum(r["firearms"] for r in full["routes"])
+
+
 def test_articles_answer_as_before_and_all_gives_both_by_name(client: TestClient) -> None:
     articles = client.get("/api/flows").json()
     assert articles["source"] == "articles"

@@ -166,6 +166,9 @@ async def flows(
     top: Annotated[
         int | None, Query(ge=1, le=MAX_ITEMS, description="Tables: rank the other end's places by firearms.")
     ] = None,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_ITEMS, description="Tables: most observations listed; `truncated` says if more match.")
+    ] = MAX_ITEMS,
 ) -> dict[str, Any]:
     """Articles: origin -> destination routes with via places, methods, shares, quantities, documents and
     first/last date. Tables: every observation with its `firearms`, year and cell. `all`: both, by name."""
@@ -178,6 +181,7 @@ async def flows(
         destination=destination,
         include_local=include_local,
         top=top,
+        limit=limit,
         country=country,
         date_from=date_from,
         date_to=date_to,

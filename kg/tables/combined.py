@@ -25,6 +25,7 @@ def flows_report(
     destination: str | None = None,
     include_local: bool = False,
     top: int | None = None,
+    limit: int | None = None,
     country: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
@@ -52,7 +53,13 @@ def flows_report(
         if country is not None:
             raise BadInputError("country filters article routes; for tables name the ends (origin, destination)")
         answer["tables"] = tables_report(
-            store, year=year, origin=origin, destination=destination, include_local=include_local, top=top
+            store,
+            year=year,
+            origin=origin,
+            destination=destination,
+            include_local=include_local,
+            top=top,
+            limit=limit,
         )
     if source == "all":
         return {"source": "all", **answer}

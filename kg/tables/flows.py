@@ -135,8 +135,12 @@ def tables_report(
     destination: str | None = None,
     include_local: bool = False,
     top: int | None = None,
+    limit: int | None = None,
 ) -> dict[str, Any]:
     """Every observation matching the filters, each route with its `firearms` and the cell it was read from.
+
+    `limit` caps the routes listed (in year order, heaviest first within a year); `count`,
+    `firearms` and the ranking still cover every match, and `truncated` says whether routes were left out.
 
     With `top`, also the `top` places at the other end ranked by firearms summed over the selected
     years: the source states of a recovery state, the recovery states of a source state, or the
@@ -158,7 +162,8 @@ def tables_report(
         "count": len(chosen),
         "firearms": sum(f.firearms for f in chosen),
         "years": sorted({f.year for f in chosen}),
-        "routes": [_route(data, f) for f in chosen],
+        "truncated": limit is not None and len(chosen) > limit,
+        "routes": [_route(data, f) for f in (chosen[:limit] if limit is not None else chosen)],
     }
     if top is not None:
         report["top"] = _ranking(data, chosen, origin=origin, destination=destination, limit=top)
