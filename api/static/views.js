@@ -1,60 +1,97 @@
-/* Draws a view's network from the JSON payload in the page and shows the evidence behind what is clicked.
+/* Draws a view's network (sigma.js on WebGL, graphology, ForceAtlas2) from the JSON payload in the page,
+   and shows the evidence behind what is clicked, fetched from /view/evidence when the page lacks it.
    Every text that came from a document is put in the page with textContent, never as HTML. */
 (function () {
   "use strict";
 
+  const lib = window.ffkgGraphLib;
   const payload = JSON.parse(document.getElementById("payload").textContent);
-  const nodes = new vis.DataSet(payload.nodes);
-  const edges = new vis.DataSet(payload.edges);
   const container = document.getElementById("network");
   const panel = document.getElementById("panel");
-  const network = new vis.Network(container, { nodes: nodes, edges: edges }, payload.options);
+  const tooltip = document.getElementById("tooltip");
+  const graph = new lib.Graph({ multi: true, type: "directed" });
+  const evidenceCache = new Map();
+  let selected = null;
 
-  function settled() {
-    network.setOptions({ physics: { enabled: false } });
-    network.fit();
-    document.body.dataset.settled = "true";
-  }
-  if (payload.options.physics.enabled) {
-    network.once("stabilizationIterationsDone", settled);
-  } else {
-    settled();
+  function edgeColor(edge) {
+    return typeof edge.color === "string" ? edge.color : (edge.color && edge.color.color) || "#aab2bb";
   }
 
-  /* Parallels and meridians every 5 degrees behind a map-like view, labelled next to the outermost places. */
-  function graticule(ctx, scale) {
-    const all = nodes.get();
-    const lons = all.map(function (n) { return n.x / scale; });
-    const lats = all.map(function (n) { return -n.y / scale; });
-    const step = 5;
-    const west = Math.floor(Math.min.apply(null, lons) / step) * step - step;
-    const east = Math.ceil(Math.max.apply(null, lons) / step) * step + step;
-    const south = Math.floor(Math.min.apply(null, lats) / step) * step - step;
-    const north = Math.ceil(Math.max.apply(null, lats) / step) * step + step;
-    ctx.save();
-    ctx.strokeStyle = "#e6eaef";
-    ctx.fillStyle = "#9aa3ad";
-    ctx.lineWidth = 1;
-    ctx.font = "11px system-ui, sans-serif";
-    for (let lon = west; lon <= east; lon += step) {
-      ctx.beginPath();
-      ctx.moveTo(lon * scale, -north * scale);
-      ctx.lineTo(lon * scale, -south * scale);
-      ctx.stroke();
-      ctx.fillText(Math.abs(lon) + "\u00b0" + (lon < 0 ? "W" : "E"), lon * scale + 3, -(south + step) * scale + 14);
+  /* Nodes without a position start on a golden-angle spiral (deterministic), then ForceAtlas2 spreads them. */
+  function addNode(node, index, near) {
+    if (graph.hasNode(node.id)) return false;
+    let x;
+    let y;
+    if (node.x !== undefined && node.y !== undefined) {
+      x = node.x;
+      y = -node.y;
+    } else if (near) {
+      const angle = index * 2.399963;
+      x = near.x + Math.cos(angle) * (2 + index * 0.3);
+      y = near.y + Math.sin(angle) * (2 + index * 0.3);
+    } else {
+      const radius = 10 * Math.sqrt(index + 1);
+      x = radius * Math.cos(index * 2.399963);
+      y = radius * Math.sin(index * 2.399963);
     }
-    for (let lat = south; lat <= north; lat += step) {
-      ctx.beginPath();
-      ctx.moveTo(west * scale, -lat * scale);
-      ctx.lineTo(east * scale, -lat * scale);
-      ctx.stroke();
-      ctx.fillText(Math.abs(lat) + "\u00b0" + (lat < 0 ? "S" : "N"), (west + step) * scale + 3, -lat * scale - 4);
-    }
-    ctx.restore();
+    graph.addNode(node.id, {
+      x: x, y: y, size: node.size, color: node.color, label: node.label, full_label: node.full_label,
+      key: node.key, url: node.url, date: node.date, title: node.title, type_label: node.type_label, record: node,
+    });
+    return true;
   }
-  if (payload.map) {
-    network.on("beforeDrawing", function (ctx) { graticule(ctx, payload.map.scale); });
+
+  function factId(edge) {
+    return edge.from + " " + edge.predicate + " " + edge.to;
   }
+
+  function addEdge(edge) {
+    const id = factId(edge);
+    if (graph.hasEdge(id) || !graph.hasNode(edge.from) || !graph.hasNode(edge.to)) return false;
+    graph.addDirectedEdgeWithKey(id, edge.from, edge.to, {
+      label: edge.label,
+      size: Math.max(0.5, edge.width / 1.5),
+      color: edgeColor(edge),
+      type: "arrow",
+      record: edge,
+    });
+    return true;
+  }
+
+  payload.nodes.forEach(function (node, index) { addNode(node, index, null); });
+  payload.edges.forEach(addEdge);
+
+  function layout(iterations) {
+    if (payload.layout === "fixed" || graph.order < 2) return;
+    const settings = lib.forceAtlas2.inferSettings(graph);
+    settings.barnesHutOptimize = graph.order > 400;
+    settings.adjustSizes = false;
+    lib.forceAtlas2.assign(graph, { iterations: iterations, settings: settings });
+  }
+  /* Fewer iterations for bigger graphs keeps the first drawing under a second or two at 5,000 nodes. */
+  layout(Math.max(40, Math.min(400, Math.round(40000 / Math.max(graph.order, 1)))));
+
+  const small = graph.order <= 150;
+  const renderer = new lib.Sigma(graph, container, {
+    renderEdgeLabels: graph.size <= 120,
+    enableEdgeEvents: graph.size <= 5000,
+    labelRenderedSizeThreshold: small ? 0 : 9,
+    labelDensity: small ? 1 : 0.15,
+    labelGridCellSize: 120,
+    defaultEdgeType: "arrow",
+    zIndex: true,
+    nodeReducer: function (node, data) {
+      if (!selected) return data;
+      const near = node === selected || graph.areNeighbors(node, selected);
+      return near ? Object.assign({}, data, { zIndex: 1, highlighted: node === selected })
+        : Object.assign({}, data, { color: "#e3e6ea", label: "", zIndex: 0 });
+    },
+    edgeReducer: function (edge, data) {
+      if (!selected) return data;
+      return graph.hasExtremity(edge, selected) ? Object.assign({}, data, { zIndex: 1 })
+        : Object.assign({}, data, { hidden: true });
+    },
+  });
 
   function el(tag, text, className) {
     const node = document.createElement(tag);
@@ -69,11 +106,13 @@
     return a;
   }
 
+  function show(children) {
+    panel.replaceChildren.apply(panel, children);
+  }
+
   function evidenceList(records) {
     const list = el("ul", null, "evidence");
-    if (!records.length) {
-      list.appendChild(el("li", "No evidence sentence is recorded for this fact.", "muted"));
-    }
+    if (!records.length) list.appendChild(el("li", "No evidence sentence is recorded for this fact.", "muted"));
     records.forEach(function (record) {
       const item = el("li");
       item.appendChild(el("blockquote", record.sentence));
@@ -91,61 +130,246 @@
     return list;
   }
 
-  function factItem(edge) {
-    const from = nodes.get(edge.from);
-    const to = nodes.get(edge.to);
+  function label(id) {
+    return graph.hasNode(id) ? graph.getNodeAttribute(id, "full_label") : id;
+  }
+
+  /* The sentences of a node's facts: from the payload when it carries them, else one request per node. */
+  function evidenceOf(node) {
+    if (!evidenceCache.has(node)) {
+      const request = fetch("/view/evidence?node=" + encodeURIComponent(node), { headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error("the server answered " + response.status);
+          return response.json();
+        })
+        .then(function (answer) {
+          const found = new Map();
+          answer.facts.forEach(function (fact) { found.set(factId(fact), fact.evidence); });
+          return found;
+        });
+      evidenceCache.set(node, request);
+    }
+    return evidenceCache.get(node);
+  }
+
+  function factItem(edgeKey, node) {
+    const edge = graph.getEdgeAttribute(edgeKey, "record");
     const item = el("li", null, "fact");
     const head = el("p", null, "fact-head");
-    head.appendChild(el("strong", from.full_label));
+    head.appendChild(el("strong", label(edge.from)));
     head.appendChild(el("span", " " + edge.label + " ", "predicate"));
-    head.appendChild(el("strong", to.full_label));
+    head.appendChild(el("strong", label(edge.to)));
     item.appendChild(head);
     if (edge.notes && edge.notes.length) {
       const notes = el("ul", null, "notes");
       edge.notes.forEach(function (note) { notes.appendChild(el("li", note)); });
       item.appendChild(notes);
     }
-    item.appendChild(evidenceList(edge.evidence));
+    if (edge.evidence) {
+      item.appendChild(evidenceList(edge.evidence));
+    } else {
+      const waiting = el("p", "Loading the sentences\u2026", "muted");
+      item.appendChild(waiting);
+      evidenceOf(node || edge.from).then(function (found) {
+        waiting.replaceWith(evidenceList(found.get(factId(edge)) || []));
+      }, function (error) {
+        waiting.textContent = "The sentences could not be loaded: " + error.message;
+      });
+    }
     return item;
   }
 
-  function show(children) {
-    panel.replaceChildren.apply(panel, children);
+  /* "Expand": the node's own ego network, up to the payload's cap of new nodes, added around it. */
+  function expand(id, button, status) {
+    const key = graph.getNodeAttribute(id, "key");
+    button.disabled = true;
+    fetch("/view/entity/" + key + "?format=json").then(function (response) {
+      if (!response.ok) throw new Error("the server answered " + response.status);
+      return response.json();
+    }).then(function (answer) {
+      const origin = graph.getNodeAttributes(id);
+      const fresh = answer.network.nodes.filter(function (n) { return !graph.hasNode(n.id); });
+      const taken = fresh.slice(0, payload.expand_cap);
+      taken.forEach(function (node, index) { addNode(Object.assign({}, node, { focus: false, x: undefined, y: undefined }), index, origin); });
+      let facts = 0;
+      answer.network.edges.forEach(function (edge) { if (addEdge(edge)) facts += 1; });
+      let said = "Added " + taken.length + " neighbour(s) and " + facts + " fact(s).";
+      if (fresh.length > taken.length) {
+        said += " " + (fresh.length - taken.length) + " more not drawn: at most " + payload.expand_cap +
+          " are added per click; open the entity's own view to see them all.";
+      }
+      status.textContent = said;
+      renderer.refresh();
+    }).catch(function (error) {
+      status.textContent = "Could not expand: " + error.message;
+      button.disabled = false;
+    });
   }
 
   function showNode(id) {
-    const node = nodes.get(id);
+    selected = id;
+    renderer.refresh();
+    const node = graph.getNodeAttributes(id);
     const parts = [el("h2", node.full_label), el("p", node.type_label + (node.date ? " \u00b7 " + node.date : ""), "muted")];
     if (node.url) {
       const open = el("p", null, "open");
       open.appendChild(link(node.url, "Open the network around " + node.full_label));
+      if (node.date) {
+        open.appendChild(el("span", " \u00b7 "));
+        open.appendChild(link("/view/timeline?entity=" + encodeURIComponent(node.key), "on the timeline"));
+      }
       parts.push(open);
+      const status = el("p", null, "muted");
+      const button = el("button", "Expand: add its neighbours (up to " + payload.expand_cap + ")");
+      button.type = "button";
+      button.className = "expand";
+      button.addEventListener("click", function () { expand(id, button, status); });
+      parts.push(button, status);
     }
-    const facts = edges.get({ filter: function (e) { return e.from === id || e.to === id; } });
+    const facts = graph.edges(id);
     parts.push(el("h3", facts.length + (facts.length === 1 ? " fact" : " facts") + " in this view"));
     const list = el("ul", null, "facts");
-    facts.forEach(function (edge) { list.appendChild(factItem(edge)); });
+    facts.forEach(function (edge) { list.appendChild(factItem(edge, id)); });
     parts.push(list);
     show(parts);
   }
 
-  function showEdge(id) {
-    const edge = edges.get(id);
+  function showEdge(key) {
+    const edge = graph.getEdgeAttribute(key, "record");
     const list = el("ul", null, "facts");
-    list.appendChild(factItem(edge));
+    list.appendChild(factItem(key, null));
     const parts = [el("h2", edge.label), list];
     if (edge.documents) parts.splice(1, 0, el("p", "attested by " + edge.documents + " document(s)", "muted"));
     show(parts);
   }
 
-  network.on("click", function (params) {
-    if (params.nodes.length) showNode(params.nodes[0]);
-    else if (params.edges.length) showEdge(params.edges[0]);
+  function tip(text, event) {
+    tooltip.textContent = text;
+    tooltip.hidden = false;
+    tooltip.style.left = event.x + 14 + "px";
+    tooltip.style.top = event.y + 14 + "px";
+  }
+
+  renderer.on("clickNode", function (event) { showNode(event.node); });
+  renderer.on("clickEdge", function (event) { showEdge(event.edge); });
+  renderer.on("clickStage", function () { selected = null; renderer.refresh(); });
+  renderer.on("doubleClickNode", function (event) {
+    event.preventSigmaDefault();
+    const url = graph.getNodeAttribute(event.node, "url");
+    if (url) window.location.assign(url);
   });
-  network.on("doubleClick", function (params) {
-    const node = params.nodes.length ? nodes.get(params.nodes[0]) : null;
-    if (node && node.url) window.location.assign(node.url);
+  renderer.on("enterNode", function (event) { tip(graph.getNodeAttribute(event.node, "title"), event.event); });
+  renderer.on("enterEdge", function (event) { tip(graph.getEdgeAttribute(event.edge, "record").title, event.event); });
+  renderer.on("leaveNode", function () { tooltip.hidden = true; });
+  renderer.on("leaveEdge", function () { tooltip.hidden = true; });
+
+  /* Search-to-focus: an exact label first, else the first label containing the words. */
+  function focusOn(query) {
+    const wanted = query.trim().toLowerCase();
+    if (!wanted) return null;
+    const names = graph.mapNodes(function (id, attrs) { return [id, attrs.full_label.toLowerCase()]; });
+    const found = names.find(function (pair) { return pair[1] === wanted; }) ||
+      names.find(function (pair) { return pair[1].includes(wanted); });
+    if (!found) return null;
+    const position = renderer.getNodeDisplayData(found[0]);
+    renderer.getCamera().animate({ x: position.x, y: position.y, ratio: 0.25 }, { duration: 400 });
+    showNode(found[0]);
+    return found[0];
+  }
+  const focusForm = document.getElementById("focus");
+  focusForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const query = focusForm.elements.q.value;
+    const found = focusOn(query);
+    document.getElementById("focus-status").textContent = found ? "" : "No node in this drawing is called \u201c" + query + "\u201d.";
   });
 
-  window.ffkg = { network: network, nodes: nodes, edges: edges, payload: payload, showNode: showNode, showEdge: showEdge };
+  /* SVG: the drawing as the camera shows it, nodes, edges and the labels of the larger nodes. */
+  function toSvg() {
+    const ns = "http://www.w3.org/2000/svg";
+    const box = container.getBoundingClientRect();
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("xmlns", ns);
+    svg.setAttribute("width", box.width);
+    svg.setAttribute("height", box.height);
+    svg.setAttribute("viewBox", "0 0 " + box.width + " " + box.height);
+    const background = document.createElementNS(ns, "rect");
+    background.setAttribute("width", "100%");
+    background.setAttribute("height", "100%");
+    background.setAttribute("fill", "#ffffff");
+    svg.appendChild(background);
+    function at(node) { return renderer.framedGraphToViewport(renderer.getNodeDisplayData(node)); }
+    graph.forEachEdge(function (edge, attrs, source, target) {
+      const a = at(source);
+      const b = at(target);
+      const line = document.createElementNS(ns, "line");
+      line.setAttribute("x1", a.x); line.setAttribute("y1", a.y); line.setAttribute("x2", b.x); line.setAttribute("y2", b.y);
+      line.setAttribute("stroke", attrs.color);
+      line.setAttribute("stroke-width", attrs.size);
+      svg.appendChild(line);
+    });
+    const scale = renderer.getCamera().ratio;
+    graph.forEachNode(function (node, attrs) {
+      const p = at(node);
+      const size = renderer.getNodeDisplayData(node).size / Math.sqrt(scale);
+      const circle = document.createElementNS(ns, "circle");
+      circle.setAttribute("cx", p.x); circle.setAttribute("cy", p.y); circle.setAttribute("r", Math.max(size, 1.5));
+      circle.setAttribute("fill", attrs.color);
+      svg.appendChild(circle);
+      if (small || size >= 9) {
+        const text = document.createElementNS(ns, "text");
+        text.setAttribute("x", p.x + size + 2); text.setAttribute("y", p.y + 4);
+        text.setAttribute("font-family", "system-ui, sans-serif"); text.setAttribute("font-size", "12");
+        text.textContent = attrs.label;
+        svg.appendChild(text);
+      }
+    });
+    return new XMLSerializer().serializeToString(svg);
+  }
+
+  function save(blob, name) {
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
+  }
+  const fileName = "ffkg-" + (document.body.className.replace("view-", "") || "view");
+  document.getElementById("export-svg").addEventListener("click", function () {
+    save(new Blob([toSvg()], { type: "image/svg+xml" }), fileName + ".svg");
+  });
+  document.getElementById("export-png").addEventListener("click", function () {
+    lib.toBlob(renderer, { format: "png", backgroundColor: "#ffffff" }).then(function (blob) { save(blob, fileName + ".png"); });
+  });
+
+  /* What the drawing holds now (the payload plus what "expand" added), as the JSON twin shapes it. */
+  function data() {
+    return {
+      nodes: graph.mapNodes(function (id, attrs) { return attrs.record; }),
+      edges: graph.mapEdges(function (id, attrs) { return attrs.record; }),
+    };
+  }
+  function screenPosition(id) {
+    const p = renderer.framedGraphToViewport(renderer.getNodeDisplayData(id));
+    const box = container.getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
+  }
+
+  window.ffkg = {
+    graph: graph, renderer: renderer, payload: payload, data: data, showNode: showNode, showEdge: showEdge,
+    focusOn: focusOn, screenPosition: screenPosition, toSvg: toSvg,
+  };
+  const focus = new URLSearchParams(window.location.search).get("focus");
+  renderer.once("afterRender", function () {
+    const wanted = focus && graph.findNode(function (id, attrs) { return attrs.key === focus; });
+    if (wanted) {
+      const p = renderer.getNodeDisplayData(wanted);
+      renderer.getCamera().setState({ x: p.x, y: p.y, ratio: 0.3 });
+      showNode(wanted);
+    }
+    document.body.dataset.settled = "true";
+  });
+  renderer.refresh();
 })();

@@ -7,7 +7,6 @@ from typing import Any
 from api.views import params
 from api.views.graph import MAX_NODES
 from api.views.network import network_payload
-from kg.analytics.paths import fetch_evidence
 from kg.analytics.projection import project
 from kg.analytics.reports import neighbors_report
 from kg.errors import BadInputError
@@ -42,7 +41,6 @@ def entity_page(store: BaseStore, settings: Settings, key: str, *, depth: str | 
             f"The neighbourhood is larger than {MAX_NODES} nodes; the nearest and best connected are drawn. "
             "Lower the depth to see all of the closest ones."
         )
-    evidence = fetch_evidence(store, {(s, p, o) for s, o, p in shown.edges(keys=True)})
     return {
         "view": "entity",
         "title": center["label"],
@@ -51,7 +49,7 @@ def entity_page(store: BaseStore, settings: Settings, key: str, *, depth: str | 
         "depth": hops,
         "max_depth": settings.max_depth,
         "notices": notices,
-        "network": network_payload(shown, evidence, focus=center["iri"]),
+        "network": network_payload(shown, focus=center["iri"]),
         "empty": f"{center['label']} has no facts in the graph.",
         "back": {"url": "/", "text": "Back to the overview"},
     }

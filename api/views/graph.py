@@ -8,12 +8,12 @@ from api.views import params
 from api.views.network import network_payload
 from api.views.style import class_styles
 from kg.analytics.centrality import METRICS, centrality, ranking
-from kg.analytics.paths import fetch_evidence
 from kg.analytics.projection import project
 from kg.store import BaseStore
 
-#: Most nodes a page draws: past this the browser's layout gets slow, so the view cuts and says so.
-MAX_NODES = 300
+#: Most nodes a page draws (WebGL stays fluid at 5,000 nodes and 20,000 edges, see BENCHMARKS.md);
+#: past it the view keeps the most central and says so.
+MAX_NODES = 5000
 MAX_DOCUMENTS = 1000
 
 ALLOWED = {
@@ -37,7 +37,7 @@ def graph_page(
     top: str | None,
     metric: str | None,
 ) -> dict[str, Any]:
-    """The filtered network, its `top` most central nodes (at most `MAX_NODES`) and their evidence."""
+    """The filtered network, its `top` most central nodes (at most `MAX_NODES`); evidence comes on click."""
     confidence = params.number("min_confidence", min_confidence, low=0.0, high=1.0, default=0.0)
     documents = params.integer("min_documents", min_documents, low=1, high=MAX_DOCUMENTS, default=1)
     limit = params.integer("top", top, low=1, high=MAX_NODES, default=MAX_NODES)
@@ -61,7 +61,6 @@ def graph_page(
             f"Showing the {len(keep)} nodes with the highest {chosen} centrality out of {len(attested)} that match; "
             f"at most {MAX_NODES} are drawn at once. Narrow the filters or pick an entity to see the rest."
         )
-    evidence = fetch_evidence(store, {(s, p, o) for s, o, p in shown.edges(keys=True)})
     return {
         "view": "graph",
         "title": "The graph",
@@ -78,7 +77,7 @@ def graph_page(
         "classes": [{"type": s.name, "label": s.label} for s in class_styles().values()],
         "metrics": list(METRICS),
         "notices": notices,
-        "network": network_payload(shown, evidence),
+        "network": network_payload(shown),
         "empty": "No entity or event matches these filters.",
         "back": {"url": "/view/graph", "text": "Show the whole graph again"},
     }

@@ -1,20 +1,18 @@
-"""A projected graph -> the vis-network data a view draws (and its JSON twin returns).
+"""A projected graph -> the node and edge records a view draws with sigma.js (and its JSON twin returns).
 
-pyvis builds the node and edge records; the page template (not pyvis's, which pulls
-Bootstrap from a CDN) draws them with the vis-network copy served from `api/static/`.
-Everything here is plain data: labels and sentences stay text and are escaped where the
-page puts them, tooltips are plain strings that vis-network shows as text, never as HTML.
+Everything here is plain data: labels and sentences stay text and are escaped where the page puts
+them. The sentences behind the edges are not sent with the drawing (at 20,000 edges they would
+be most of the page); the panel asks `/view/evidence` for those of the node or edge clicked. A
+view that already holds its evidence (a path) passes it in and it travels with the edges.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Collection, Mapping
 from typing import Any
 
 import networkx as nx
-from pyvis.network import Network
 
 from api.views.style import legend, predicate_label, style_of
 from kg.iris import key_of
@@ -24,11 +22,12 @@ Position = tuple[float, float]
 
 #: Longest label drawn on the canvas; the full label is in the tooltip and the side panel.
 LABEL_CHARS = 36
-#: Sentences quoted in an edge tooltip; the side panel lists up to `PANEL_SENTENCES`, strongest first.
-TOOLTIP_SENTENCES = 2
+#: Sentences the side panel lists per fact, strongest first.
 PANEL_SENTENCES = 8
+#: Most neighbours one click on "expand" adds to a drawing.
+EXPAND_CAP = 50
 HIGHLIGHT = "#d62728"
-EDGE_GREY = "#9aa3ad"
+EDGE_GREY = "#aab2bb"
 
 
 def entity_url(key: str) -> str:
@@ -46,7 +45,7 @@ def short(text: str, limit: int = LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
-def _sourced(record: Mapping[str, Any]) -> dict[str, Any]:
+def sourced(record: Mapping[str, Any]) -> dict[str, Any]:
     """An evidence record as a page shows it: the document by key and title."""
     document = key_of(record["document"])
     return {
@@ -56,10 +55,6 @@ def _sourced(record: Mapping[str, Any]) -> dict[str, Any]:
         "date": record.get("date"),
         "confidence": record.get("confidence"),
     }
-
-
-def _confidence(value: float | None) -> str:
-    return "confidence not recorded" if value is None else f"confidence {value:.2f}"
 
 
 def _node_tooltip(attrs: Mapping[str, Any]) -> str:
@@ -74,22 +69,11 @@ def _node_tooltip(attrs: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _edge_tooltip(
-    source: str, label: str, target: str, evidence: list[dict[str, Any]], documents: int, notes: list[str]
-) -> str:
+def _edge_tooltip(source: str, label: str, target: str, documents: int, notes: list[str]) -> str:
     lines = [f"{source} \u2014 {label} \u2192 {target}"]
     if documents:
         lines.append(f"attested by {documents} document{'s' if documents != 1 else ''}")
-    lines += notes
-    for record in evidence[:TOOLTIP_SENTENCES]:
-        lines += [
-            "",
-            f"\u201c{record['sentence']}\u201d",
-            f"  \u2014 {record['title']} ({_confidence(record['confidence'])})",
-        ]
-    if len(evidence) > TOOLTIP_SENTENCES:
-        lines += ["", f"+ {len(evidence) - TOOLTIP_SENTENCES} more: click the edge"]
-    return "\n".join(lines)
+    return "\n".join(lines + notes + ["click for the sentences behind it"])
 
 
 def edge_width(documents: int) -> float:
@@ -97,113 +81,87 @@ def edge_width(documents: int) -> float:
     return round(1.0 + 2.0 * math.log2(1 + documents), 2)
 
 
-def vis_options(*, size: int, physics: bool = True) -> dict[str, Any]:
-    """vis-network options: physics that settles quickly and then stops, lighter work for big graphs."""
-    big = size > 150
-    return {
-        "autoResize": True,
-        "physics": {
-            "enabled": physics,
-            "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -80, "springLength": 130, "avoidOverlap": 0.5},
-            "stabilization": {"enabled": physics, "iterations": 150 if big else 400, "fit": True},
-            "minVelocity": 1.0,
-        },
-        "nodes": {
-            "size": 14,
-            "font": {"size": 13, "face": "system-ui, sans-serif", "strokeWidth": 4, "strokeColor": "#ffffff"},
-            "borderWidth": 1,
-        },
-        "edges": {
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-            "color": {"color": EDGE_GREY, "highlight": HIGHLIGHT, "hover": "#555555"},
-            "font": {"size": 10, "color": "#444444", "strokeWidth": 3, "align": "middle"},
-            "smooth": {"enabled": physics and not big, "type": "continuous"},
-            "selectionWidth": 2,
-        },
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big, "keyboard": False},
-    }
+def node_size(documents: int) -> float:
+    """Larger for entities more documents name, on the same logarithmic scale as edges."""
+    return round(4.0 + 2.0 * math.log2(1 + documents), 2)
 
 
 def network_payload(
     graph: nx.MultiDiGraph,
-    evidence: Evidence,
+    evidence: Evidence | None = None,
     *,
     highlight: Collection[tuple[str, str, str]] = (),
     focus: str | None = None,
     positions: Mapping[str, Position] | None = None,
 ) -> dict[str, Any]:
-    """Nodes, edges, options and legend for one drawn graph.
+    """Nodes, edges and legend for one drawn graph.
 
+    `evidence` (fact -> records) travels with the edges when given; otherwise the page fetches it;
     `highlight` marks (source, predicate, target) hops to draw in colour (a path);
     `focus` is a node drawn larger (the entity a view is about);
-    `positions` pins nodes at fixed x/y and turns physics off (a map, a path on a line);
-    A `notes` attribute (lines of text) of a node or an edge goes into its tooltip (and an edge's
-    into the side panel).
+    `positions` pins nodes at fixed x/y (screen axes, y down) instead of a force layout;
+    a `notes` attribute (lines of text) of a node or an edge goes into its tooltip and panel.
     """
-    net = Network(directed=True)
+    nodes = []
     for node, attrs in graph.nodes(data=True):
         style = style_of(attrs.get("type", ""))
         label = attrs.get("label") or attrs.get("key") or str(node)
-        extra: dict[str, Any] = {}
+        documents = count(attrs.get("documents"))
+        record: dict[str, Any] = {
+            "id": node,
+            "label": short(label),
+            "full_label": label,
+            "key": attrs.get("key", ""),
+            "type": style.name,
+            "type_label": style.label,
+            "color": style.color,
+            "size": node_size(documents) * (2 if node == focus else 1),
+            "title": _node_tooltip(attrs),
+            "date": attrs.get("date"),
+            "documents": documents,
+            "url": entity_url(attrs["key"]) if attrs.get("key") else None,
+            "focus": node == focus,
+        }
         if positions is not None and node in positions:
-            extra.update(x=positions[node][0], y=positions[node][1], fixed=True, physics=False)
-        if node == focus:
-            extra.update(size=28, borderWidth=3, font={"size": 17, "bold": True})
-        net.add_node(
-            node,
-            label=short(label),
-            shape=style.shape,
-            color=style.color,
-            title=_node_tooltip(attrs),
-            full_label=label,
-            key=attrs.get("key", ""),
-            type=style.name,
-            type_label=style.label,
-            date=attrs.get("date"),
-            documents=count(attrs.get("documents")),
-            url=entity_url(attrs["key"]) if attrs.get("key") else None,
-            **extra,
-        )
-    parallel: Counter[frozenset[str]] = Counter()
+            record.update(x=positions[node][0], y=positions[node][1], fixed=True)
+        nodes.append(record)
+    edges = []
     marked = set(highlight)
     for index, (source, target, attrs) in enumerate(graph.edges(data=True)):
         predicate = attrs["predicate"]
         hop = (source, predicate, target)
-        records = [_sourced(r) for r in evidence.get(hop, [])[:PANEL_SENTENCES]]
         label = predicate_label(predicate)
         documents = count(attrs.get("documents"))
         notes = list(attrs.get("notes", ()))
-        pair = frozenset((source, target))
-        bend = parallel[pair]
-        parallel[pair] += 1
-        options: dict[str, Any] = {
+        edge: dict[str, Any] = {
             "id": f"e{index}",
+            "from": source,
+            "to": target,
             "label": label,
             "predicate": predicate,
             "title": _edge_tooltip(
                 graph.nodes[source].get("label", source),
                 label,
                 graph.nodes[target].get("label", target),
-                records,
                 documents,
                 notes,
             ),
-            "evidence": records,
             "notes": notes,
             "documents": documents,
             "confidence": attrs.get("confidence"),
             "width": edge_width(documents),
+            "color": HIGHLIGHT if hop in marked else EDGE_GREY,
             "highlighted": hop in marked,
         }
-        if bend:
-            options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.2 * bend}
         if hop in marked:
-            options.update(color={"color": HIGHLIGHT}, width=max(options["width"], 4))
-        net.add_edge(source, target, **options)
+            edge["width"] = max(edge["width"], 4)
+        if evidence is not None:
+            edge["evidence"] = [sourced(r) for r in evidence.get(hop, [])[:PANEL_SENTENCES]]
+        edges.append(edge)
     return {
-        "nodes": net.nodes,
-        "edges": net.edges,
-        "options": vis_options(size=len(net.nodes), physics=positions is None),
-        "legend": legend({n["type"] for n in net.nodes}),
+        "nodes": nodes,
+        "edges": edges,
+        "legend": legend({n["type"] for n in nodes}),
+        "layout": "fixed" if positions is not None else "force",
+        "expand_cap": EXPAND_CAP,
     }

@@ -40,7 +40,7 @@ def _steps(found: dict[str, Any]) -> list[dict[str, Any]]:
 def line_up(paths: list[list[str]]) -> dict[str, Position]:
     """The shortest path along a line, left to right; each alternative on a line of its own below or above.
 
-    Every other node sits a little lower: vis-network draws the label of an exactly horizontal
+    Every other node sits a little lower: a label drawn along an exactly horizontal
     right-to-left edge at its end instead of its middle.
     """
     placed: dict[str, Position] = {}
@@ -98,6 +98,6 @@ def path_page(
     page["network"] = network_payload(drawn, evidence, highlight=shortest, positions=lines)
     page["subtitle"] = (
         f"{len(report['paths'])} path(s); the shortest has {report['paths'][0]['length']} hop(s), drawn in red. "
-        "Hover an edge for the sentence behind it."
+        "Click an edge or a node for the sentences behind it."
     )
     return page
