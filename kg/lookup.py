@@ -110,6 +110,8 @@ class NameIndex:
     by_key: dict[str, frozenset[str]]
     by_fold: dict[str, frozenset[str]]
     names: list[str]
+    #: `names` as the fuzzy matcher compares them (lower case, no punctuation), prepared once.
+    matchable: list[str]
 
 
 def _read_index(store: BaseStore) -> NameIndex:
@@ -126,10 +128,12 @@ def _read_index(store: BaseStore) -> NameIndex:
         by_fold[_fold(row["name"])].add(row["e"])
         by_fold[_fold(row["key"].rsplit("/", 1)[-1])].add(row["e"])
         names.setdefault(row["name"].lower(), row["name"])
+    known = list(names.values())
     return NameIndex(
         {k: frozenset(v) for k, v in by_key.items()},
         {k: frozenset(v) for k, v in by_fold.items()},
-        list(names.values()),
+        known,
+        [utils.default_process(name) for name in known],
     )
 
 
@@ -141,14 +145,13 @@ def name_index(store: BaseStore) -> NameIndex:
 def close_names(index: NameIndex, name: str) -> list[str]:
     """Up to `CLOSE_MATCHES` known names that look like `name`, most alike first."""
     found = process.extract(
-        name,
-        index.names,
+        utils.default_process(name),
+        index.matchable,
         scorer=fuzz.ratio,
-        processor=utils.default_process,
         limit=CLOSE_MATCHES,
         score_cutoff=CLOSE_MATCH_SCORE,
     )
-    return [match for match, _, _ in found]
+    return [index.names[position] for _, _, position in found]
 
 
 def _fold(name: str) -> str:
@@ -289,21 +292,45 @@ def evidence_for(store: BaseStore, iri: str) -> dict[tuple[str, str, str], list[
     return found
 
 
+_CORROBORATION = (
+    "SELECT ?s ?p ?o ?documents ?stories ?publishers ?{anchor} WHERE {{"
+    " ?f a ffkg:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; ffkg:documentCount ?documents ;"
+    " ffkg:corroboration ?stories ; ffkg:publisherCount ?publishers . FILTER(?{side} = ?{anchor}) }}"
+)
+#: A fact only users wrote: no document states it, its only source is the user.
+_UNATTESTED = {"documents": 0, "stories": 0, "publishers": 0}
+
+
+def corroboration_for(store: BaseStore, iri: str) -> dict[tuple[str, str, str], dict[str, int]]:
+    """How many documents, stories (near-duplicates once) and publishers state each fact about `iri`."""
+    found = {}
+    for side in ("s", "o"):
+        for row in _rows(store, _CORROBORATION.format(side=side, anchor="x"), x=ox.NamedNode(iri)):
+            found[(row["s"], row["p"], row["o"])] = {
+                "documents": int(row["documents"]),
+                "stories": int(row["stories"]),
+                "publishers": int(row["publishers"]),
+            }
+    return found
+
+
 def _relations(store: BaseStore, iri: str, outgoing: bool) -> list[tuple[str, str]]:
     pattern = "?x ?p ?other" if outgoing else "?other ?p ?x"
     excluded = ", ".join(f"<{p}>" for p in _NOT_RELATIONS)
     rows = _rows(
         store,
         f"SELECT DISTINCT ?p ?other ?x WHERE {{ {pattern} . FILTER(isIRI(?other) && ?p NOT IN ({excluded}))"
-        " FILTER NOT EXISTS { ?other a ffkg:Evidence } FILTER NOT EXISTS { ?other a ffkg:Mention } }"
+        " FILTER NOT EXISTS { ?other a ffkg:Evidence } FILTER NOT EXISTS { ?other a ffkg:Mention }"
+        " FILTER NOT EXISTS { ?other a ffkg:Fact } }"
         " ORDER BY ?p ?other",
         x=ox.NamedNode(iri),
     )
     return [(row["p"], row["other"]) for row in rows]
 
 
-def entity_card(store: BaseStore, iri: str) -> dict[str, Any]:
-    """Everything about one entity: types, labels, facts both ways with their evidence, events, documents."""
+def entity_card(store: BaseStore, iri: str, *, min_corroboration: int = 0) -> dict[str, Any]:
+    """Everything about one entity: types, labels, facts both ways with their evidence and corroboration,
+    events, documents. `min_corroboration` leaves out facts fewer distinct stories state."""
     card = summary(store, iri)
     card["aliases"] = [
         r["a"]
@@ -318,13 +345,20 @@ def entity_card(store: BaseStore, iri: str) -> dict[str, Any]:
     ):
         card["attributes"][local_name(row["p"])].append(row["v"])
     evidence = evidence_for(store, iri)
+    counts = corroboration_for(store, iri)
+
+    def attested(fact: tuple[str, str, str]) -> dict[str, Any]:
+        return {"evidence": evidence.get(fact, []), "corroboration": counts.get(fact, _UNATTESTED)}
+
     card["out"] = [
-        {"predicate": local_name(p), "object": summary(store, o), "evidence": evidence.get((iri, p, o), [])}
+        {"predicate": local_name(p), "object": summary(store, o), **attested((iri, p, o))}
         for p, o in _relations(store, iri, outgoing=True)
+        if counts.get((iri, p, o), _UNATTESTED)["stories"] >= min_corroboration
     ]
     card["in"] = [
-        {"predicate": local_name(p), "subject": summary(store, s), "evidence": evidence.get((s, p, iri), [])}
+        {"predicate": local_name(p), "subject": summary(store, s), **attested((s, p, iri))}
         for p, s in _relations(store, iri, outgoing=False)
+        if counts.get((s, p, iri), _UNATTESTED)["stories"] >= min_corroboration
     ]
     events = event_classes()
     card["events"] = [
