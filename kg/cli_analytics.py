@@ -1,12 +1,14 @@
 """Analytics commands: path, centrality, communities, neighbors, flows.
 
-Each prints a readable summary, or with `--json` the same payload the API returns.
+Each prints a readable summary, its table as CSV (`--format csv`), or the payload the API returns
+(`--format json`, or `--json`).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from kg import exports
 from kg.analytics.centrality import METRICS
 from kg.analytics.reports import (
     Filters,
@@ -36,8 +39,27 @@ from kg.cli_tables import (
 )
 from kg.tables import combined
 from kg.tables import network as tables_network
+from kg.tables.flows import FlowFilter
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print the JSON payload the API returns.")
+
+def output_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--format table|csv|json` (and `--json`, its shorthand); the command gets one `output` argument."""
+
+    @functools.wraps(command)
+    def with_output(*args: Any, as_json: bool, output: str, **kwargs: Any) -> Any:
+        return command(*args, output="json" if as_json else output, **kwargs)
+
+    with_output = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(with_output)
+    return click.option(
+        "--format",
+        "output",
+        type=click.Choice(["table", "csv", "json"]),
+        default="table",
+        show_default=True,
+        help="table to read; csv: the rows of the table, for spreadsheets; json: the payload the API returns.",
+    )(with_output)
+
+
 from_option = click.option("--from", "date_from", default=None, help="Earliest date (YYYY, YYYY-MM or YYYY-MM-DD).")
 to_option = click.option("--to", "date_to", default=None, help="Latest date (YYYY, YYYY-MM or YYYY-MM-DD).")
 
@@ -94,9 +116,11 @@ def network_filters(*, node_options: bool = True) -> Callable[[Callable[..., Any
     return decorate
 
 
-def _emit(report: dict[str, Any], as_json: bool, render: Callable[[Console, dict[str, Any]], None]) -> None:
-    if as_json:
+def _emit(report: dict[str, Any], output: str, render: Callable[[Console, dict[str, Any]], None]) -> None:
+    if output == "json":
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    elif output == "csv":
+        exports.write_csv(report, sys.stdout)
     else:
         render(Console(soft_wrap=True, highlight=False), report)
 
@@ -108,7 +132,7 @@ def _emit(report: dict[str, Any], as_json: bool, render: Callable[[Console, dict
 @network_option
 @year_option
 @network_filters()
-@json_option
+@output_option
 @data_dir_option
 def path(
     source: str,
@@ -117,7 +141,7 @@ def path(
     network: str,
     year: int | None,
     filters: Filters,
-    as_json: bool,
+    output: str,
     data_dir: Path | None,
 ) -> None:
     """How SOURCE is connected to TARGET (each named by IRI, key or label), with the evidence for each hop;
@@ -127,7 +151,7 @@ def path(
             report = tables_network.path_report(store, source, target, k=k, year=year)
         else:
             report = path_report(store, settings_from(data_dir), source, target, k=k, filters=filters)
-    _emit(report, as_json, render_table_paths if network == "tables" else _render_paths)
+    _emit(report, output, render_table_paths if network == "tables" else _render_paths)
 
 
 def _render_paths(console: Console, report: dict[str, Any]) -> None:
@@ -166,7 +190,7 @@ def _render_paths(console: Console, report: dict[str, Any]) -> None:
 @network_option
 @year_option
 @network_filters(node_options=False)
-@json_option
+@output_option
 @data_dir_option
 def centrality(
     metric: str,
@@ -176,7 +200,7 @@ def centrality(
     network: str,
     year: int | None,
     filters: Filters,
-    as_json: bool,
+    output: str,
     data_dir: Path | None,
 ) -> None:
     """The most central entities and events by a metric, of all types or one (computed on the whole network);
@@ -188,7 +212,7 @@ def centrality(
             report = centrality_report(
                 store, settings_from(data_dir), metric=metric, type=rank_type, limit=limit, seed=seed, filters=filters
             )
-    _emit(report, as_json, render_table_centrality if network == "tables" else _render_centrality)
+    _emit(report, output, render_table_centrality if network == "tables" else _render_centrality)
 
 
 def _render_centrality(console: Console, report: dict[str, Any]) -> None:
@@ -217,20 +241,20 @@ def _render_centrality(console: Console, report: dict[str, Any]) -> None:
 )
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help="How many communities to list.")
 @network_filters()
-@json_option
+@output_option
 @data_dir_option
 def communities(
     seed: int,
     resolution: float,
     limit: int,
     filters: Filters,
-    as_json: bool,
+    output: str,
     data_dir: Path | None,
 ) -> None:
     """Louvain communities of the network, largest first."""
     with reading_store(data_dir) as store:
         report = communities_report(store, seed=seed, resolution=resolution, limit=limit, filters=filters)
-    _emit(report, as_json, _render_communities)
+    _emit(report, output, _render_communities)
 
 
 def _render_communities(console: Console, report: dict[str, Any]) -> None:
@@ -246,20 +270,20 @@ def _render_communities(console: Console, report: dict[str, Any]) -> None:
 @click.option("--depth", default=1, show_default=True, type=int, help="How many hops out.")
 @click.option("--limit", default=500, show_default=True, type=click.IntRange(1), help="Most nodes to return.")
 @network_filters()
-@json_option
+@output_option
 @data_dir_option
 def neighbors(
     name: str,
     depth: int,
     limit: int,
     filters: Filters,
-    as_json: bool,
+    output: str,
     data_dir: Path | None,
 ) -> None:
     """The neighbourhood of NAME (IRI, key or label) up to --depth hops."""
     with reading_store(data_dir) as store:
         report = neighbors_report(store, settings_from(data_dir), name, depth=depth, limit=limit, filters=filters)
-    _emit(report, as_json, _render_neighbors)
+    _emit(report, output, _render_neighbors)
 
 
 def _render_neighbors(console: Console, report: dict[str, Any]) -> None:
@@ -296,7 +320,7 @@ def _render_neighbors(console: Console, report: dict[str, Any]) -> None:
     type=click.IntRange(1),
     help="Only routes stated by at least this many documents.",
 )
-@json_option
+@output_option
 @data_dir_option
 def flows(
     source: str,
@@ -307,28 +331,18 @@ def flows(
     include_local: bool,
     top: int | None,
     min_documents: int,
-    as_json: bool,
+    output: str,
     data_dir: Path | None,
 ) -> None:
     """Firearms-flow routes: stated by the articles (best attested first), counted by the tables
     (firearms per route and year), or both."""
     origin, date_from = place_or_date(date_from)
     destination, date_to = place_or_date(date_to)
+    chosen = FlowFilter(year, origin, destination, include_local, top)
+    articles = {"country": country, "date_from": date_from, "date_to": date_to, "min_documents": min_documents}
     with reading_store(data_dir) as store:
-        report = combined.flows_report(
-            store,
-            source=source,
-            year=year,
-            origin=origin,
-            destination=destination,
-            include_local=include_local,
-            top=top,
-            country=country,
-            date_from=date_from,
-            date_to=date_to,
-            min_documents=min_documents,
-        )
-    _emit(report, as_json, _render_flows)
+        report = combined.flows_report(store, chosen, source=source, **articles)
+    _emit(report, output, _render_flows)
 
 
 def _render_flows(console: Console, report: dict[str, Any]) -> None:

@@ -8,13 +8,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 import click
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from kg import formats
+from kg import exports, formats
 from kg.errors import FfkgError, NotFoundError, StoreLockedError
 from kg.served_snapshot import SnapshotStore, served_snapshot
 from kg.settings import Settings
@@ -108,29 +109,72 @@ def load(files: tuple[Path, ...], graph: str | None, format_name: str | None, da
         raise click.ClickException(f"{failures} of {len(files)} files failed; nothing from them was stored")
 
 
+#: The network options of `export`: parameter -> (flag, default).
+_NETWORK_OPTIONS = {
+    "types": ("--type", ()),
+    "date_from": ("--from", None),
+    "date_to": ("--to", None),
+    "min_documents": ("--min-documents", 1),
+    "min_confidence": ("--min-confidence", 0.0),
+    "with_documents": ("--with-documents", False),
+}
+
+
 @click.command()
 @click.option(
     "--format",
     "format_name",
     default="nquads",
     show_default=True,
-    type=click.Choice([f.name for f in formats.FORMATS]),
-    help="Serialisation; triple formats (turtle, ntriples, rdfxml) merge the graphs unless --graph is given.",
+    type=click.Choice([f.name for f in formats.FORMATS] + list(exports.NETWORK_FORMATS)),
+    help="Serialisation; triple formats (turtle, ntriples, rdfxml) merge the graphs unless --graph is given; "
+    "gexf (Gephi) and graphml write the network the graph view draws.",
 )
-@click.option("--graph", default=None, help="Export only this named graph.")
+@click.option("--graph", default=None, help="Export only this named graph (RDF formats).")
+@click.option("--type", "types", multiple=True, help="Network: keep only nodes of this class (repeatable).")
+@click.option("--from", "date_from", default=None, help="Network: earliest event date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--to", "date_to", default=None, help="Network: latest event date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option(
+    "--min-documents",
+    default=1,
+    type=click.IntRange(1),
+    help="Network: keep facts and nodes at least this many documents state.",
+)
+@click.option("--min-confidence", default=0.0, type=click.FloatRange(0, 1), help="Network: drop less sure facts.")
+@click.option("--with-documents", is_flag=True, help="Network: add documents as nodes, with URL, outlet and author.")
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File (default stdout)."
 )
 @data_dir_option
-def export(format_name: str, graph: str | None, output: Path | None, data_dir: Path | None) -> None:
-    """Export the dataset (a full backup with nquads/trig) or one graph."""
+def export(
+    format_name: str,
+    graph: str | None,
+    output: Path | None,
+    data_dir: Path | None,
+    **network_options: Any,
+) -> None:
+    """Export the dataset (a full backup with nquads/trig), one graph, or the network (gexf, graphml)."""
+    is_network = format_name in exports.NETWORK_FORMATS
+    given = [_NETWORK_OPTIONS[name][0] for name, value in network_options.items() if value != _NETWORK_OPTIONS[name][1]]
+    if is_network and graph:
+        raise click.UsageError("--graph picks an RDF graph; the network formats take --type, --from, --to instead")
+    if given and not is_network:
+        raise click.UsageError(f"{given[0]} applies to --format gexf or graphml only")
+
+    def write(out: IO[bytes]) -> None:
+        if is_network:
+            network_options["types"] = list(network_options["types"])
+            exports.write_network(exports.network(store, **network_options), out, format_name)
+        else:
+            store.export(out, format_name, graph=graph)
+
     with reading_store(data_dir) as store:
         if output is None:
-            store.export(sys.stdout.buffer, format_name, graph=graph)
+            write(sys.stdout.buffer)
             return
         scratch = output.with_name(output.name + ".part")
         with scratch.open("wb") as out:
-            store.export(out, format_name, graph=graph)
+            write(out)
         scratch.replace(output)
 
 

@@ -3,7 +3,7 @@ the projection filtered, and a JSON-ready dict out (one payload, several faces).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import networkx as nx
@@ -109,15 +109,21 @@ def neighbors_report(
     limit: int | None = 500,
     filters: Filters = Filters(),
 ) -> dict[str, Any]:
-    """The ego graph of an entity named by IRI, key or label, to `depth` hops."""
+    """The ego graph of an entity named by IRI, key or label, to `depth` hops.
+
+    The type and date filters choose the neighbours, never the starting entity: the neighbourhood
+    of a cartel filtered to `Person` is the people around the cartel.
+    """
     _cap("depth", depth, settings.max_depth, "max_depth")
     graph = filters.project(store)
     node = resolve_entity(store, name)
     if node not in graph:
-        raise NotFoundError(
-            f"{name} is in the store but not in the analysed network (it is not an entity or "
-            "event, or the filters leave it out)"
-        )
+        whole = replace(filters, types=None, date_from=None, date_to=None).project(store)
+        if node not in whole:
+            raise NotFoundError(
+                f"{name} is in the store but not in the analysed network (it is not an entity or event)"
+            )
+        graph = whole.subgraph([*graph, node])
     return {**neighbourhood(graph, node, depth=depth, limit=limit), "filters": asdict(filters)}
 
 
