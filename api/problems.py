@@ -7,6 +7,7 @@ goes to the log and the client only learns that it happened.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,6 +15,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match
 
 from kg.errors import FfkgError, MethodNotAllowedError, UnauthorizedError
 
@@ -65,7 +67,18 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
     title = {404: "Not found", 405: "Method not allowed"}.get(error.status_code, "HTTP error")
     response = problem(request, error.status_code, title, detail)
     response.headers.update(error.headers or {})
+    if error.status_code == 405:
+        response.headers["Allow"] = ", ".join(_allowed(request))
     return response
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every method some route serves at this path; the router's 405 names only the first route's."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, BaseRoute) and route.matches(request.scope)[0] != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
@@ -80,8 +93,25 @@ async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     return problem(request, 500, "Internal error", "the server failed on this request; the error has been logged")
 
 
+def _problem_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """`app.openapi` with FastAPI's default 422 declared as the problem+json the handler really sends."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = generate()
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                invalid = operation.get("responses", {}).get("422")
+                if invalid is not None and PROBLEM not in invalid.get("content", {}):
+                    invalid["content"] = {PROBLEM: {"schema": PROBLEM_SCHEMA}}
+        return document
+
+    return openapi
+
+
 def install(app: FastAPI) -> None:
-    """Register the handlers on `app`."""
+    """Register the handlers on `app`, and declare their answers in its OpenAPI document."""
+    app.openapi = _problem_openapi(app)  # type: ignore[method-assign]
     app.add_exception_handler(FfkgError, _ffkg_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -69,6 +69,7 @@ _PAYLOADS = {fmt.media_type: {"schema": {"type": "string"}} for fmt in formats.F
     summary="SPARQL 1.1 Update, form-encoded or as application/sparql-update",
     openapi_extra={
         "requestBody": {
+            "required": True,
             "content": {
                 FORM: {
                     "schema": {
@@ -82,7 +83,7 @@ _PAYLOADS = {fmt.media_type: {"schema": {"type": "string"}} for fmt in formats.F
                     }
                 },
                 SPARQL_UPDATE: {"schema": {"type": "string"}},
-            }
+            },
         }
     },
 )
@@ -246,7 +247,7 @@ router.add_api_route("/graph-store", graph_get, methods=["HEAD"], include_in_sch
     dependencies=[WriterDep],
     responses={201: {"description": "Graph created."}, 204: {"description": "Graph replaced."}, **_WRITE_ERRORS},
     summary="Replace a named graph, or the default graph's own triples, with the body, atomically",
-    openapi_extra={"requestBody": {"content": _PAYLOADS}},
+    openapi_extra={"requestBody": {"required": True, "content": _PAYLOADS}},
 )
 async def graph_put(
     request: Request,
@@ -276,7 +277,7 @@ async def graph_put(
         **_WRITE_ERRORS,
     },
     summary="Add the body's triples to a named graph or the default graph, or to a new graph when none is named",
-    openapi_extra={"requestBody": {"content": _PAYLOADS}},
+    openapi_extra={"requestBody": {"required": True, "content": _PAYLOADS}},
 )
 async def graph_post(
     request: Request,

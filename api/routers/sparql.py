@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import RunnerDep, SettingsDep, StoreDep, read_body
 from api.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, negotiate
+from api.problems import problem_responses
 from api.query_runner import classified
 from kg.errors import BadInputError, ForbiddenError, UnsupportedFormatError
 from kg.settings import Settings
@@ -30,10 +31,17 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "SELECT/ASK answers or CONSTRUCT/DESCRIBE graphs, in the format the Accept header picks.",
         "content": {fmt.media_type: {} for fmt in (*SOLUTION_FORMATS, *GRAPH_FORMATS)},
     },
-    400: {"description": "The query does not parse (message and position), or an update was sent here."},
-    406: {"description": "No offered format matches the Accept header; the problem lists the offered ones."},
-    422: {"description": "The answer has more rows than max_result_rows."},
-    503: {"description": "The query ran past query_timeout, or every query worker is busy."},
+    **problem_responses(
+        {
+            400: "The query does not parse (message and position), an update was sent here, a dataset IRI is not "
+            "absolute, or the request carries no query or more than one.",
+            403: "The query uses SERVICE and FFKG_ALLOW_SERVICE is off.",
+            406: "No offered format matches the Accept header; the problem lists the offered ones.",
+            413: "The body is larger than max_body_bytes.",
+            422: "The answer has more rows than max_result_rows, or a parameter is malformed.",
+            503: "The query ran past query_timeout, or every query worker is busy.",
+        }
+    ),
 }
 DefaultGraphs = Annotated[
     list[str], Query(alias="default-graph-uri", description="Graphs whose merge is the query's default graph.")
@@ -121,14 +129,25 @@ async def query_get(
 
 @router.post(
     "/sparql",
-    responses={**_RESPONSES, 415: {"description": "The body is neither a form nor application/sparql-query."}},
+    responses={**_RESPONSES, **problem_responses({415: "The body is neither a form nor application/sparql-query."})},
     summary="SPARQL query by POST, form-encoded or as application/sparql-query",
     openapi_extra={
         "requestBody": {
+            "required": True,
             "content": {
-                FORM: {"schema": {"type": "object", "properties": {"query": {"type": "string"}}}},
+                FORM: {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "query": {"type": "string"},
+                            "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                            "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        },
+                        "required": ["query"],
+                    }
+                },
                 SPARQL_QUERY: {"schema": {"type": "string"}},
-            }
+            },
         }
     },
 )
