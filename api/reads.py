@@ -18,6 +18,7 @@ import anyio
 import anyio.to_thread
 
 from api.query_runner import timed_out
+from kg.errors import ResultTooLargeError
 from kg.revision_cache import RevisionCache
 from kg.settings import Settings
 from kg.store import BaseStore
@@ -28,10 +29,11 @@ figures = RevisionCache()
 
 #: What every route that reads the store may answer besides its own statuses (OpenAPI `responses`).
 READ_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {"description": "The answer would list more items than the max_result_rows setting allows."},
     503: {
         "description": "The read ran past the query_timeout setting, or every read slot (query_workers) stayed busy "
         "until then; application/problem+json naming the limit."
-    }
+    },
 }
 
 
@@ -40,7 +42,19 @@ class ReadRunner:
 
     def __init__(self, settings: Settings) -> None:
         self.timeout = settings.query_timeout
+        self.max_rows = settings.max_result_rows
         self._slots = anyio.CapacityLimiter(settings.query_workers)
+
+    def rows(self, requested: int) -> int:
+        """`requested` items for one answer, or a 422 naming the row cap (max_result_rows) it would pass."""
+        if requested > self.max_rows:
+            raise ResultTooLargeError(
+                f"this answer could list {requested} items, over the {self.max_rows} of max_result_rows; ask for "
+                "fewer or raise FFKG_MAX_RESULT_ROWS",
+                "max_result_rows",
+                self.max_rows,
+            )
+        return requested
 
     async def run(self, read: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`read(*args, **kwargs)` in a worker thread; `QueryTimeoutError` (503) once the deadline passes."""

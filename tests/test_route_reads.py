@@ -171,3 +171,16 @@ def test_close_matches_come_from_the_fuzzy_matcher(slow_store: SlowStore) -> Non
     index = lookup.name_index(slow_store)
     assert lookup.close_names(index, "Sinaloa Cartell")[0] == "Sinaloa Cartel"
     assert lookup.close_names(index, "zzzzqqqq") == []
+
+
+@pytest.mark.parametrize(
+    "route",
+    ["/api/entities?limit=50", "/api/documents?limit=50", "/api/triples?limit=50", "/api/centrality?limit=50"],
+)
+def test_an_answer_listing_more_than_the_row_cap_is_refused_naming_it(slow_store: SlowStore, route: str) -> None:
+    with TestClient(create_app(app_settings(max_result_rows=10), slow_store)) as client:
+        refused = client.get(route)
+        allowed = client.get(route.replace("limit=50", "limit=10"))
+    assert refused.status_code == 422
+    assert refused.json()["limit"] == "max_result_rows"
+    assert allowed.status_code == 200, allowed.text

@@ -112,7 +112,14 @@ async def centrality(
     if network == "tables":
         return await reads.run(tables_network.centrality_report, store, metric=metric, year=year, limit=limit)
     return await reads.run(
-        centrality_report, store, settings, metric=metric, type=type, limit=limit, seed=seed, filters=filters
+        centrality_report,
+        store,
+        settings,
+        metric=metric,
+        type=type,
+        limit=reads.rows(limit),
+        seed=seed,
+        filters=filters,
     )
 
 
@@ -127,7 +134,13 @@ async def communities(
     members: Annotated[int, Query(ge=1, le=MAX_ITEMS, description="Most members listed per community.")] = 50,
 ) -> dict[str, Any]:
     return await reads.run(
-        communities_report, store, seed=seed, resolution=resolution, limit=limit, members=members, filters=filters
+        communities_report,
+        store,
+        seed=seed,
+        resolution=resolution,
+        limit=reads.rows(limit),
+        members=reads.rows(members),
+        filters=filters,
     )
 
 
@@ -142,7 +155,9 @@ async def neighbors(
     limit: Annotated[int, Query(ge=1, le=MAX_ITEMS, description="Most nodes returned, nearest first.")] = 500,
 ) -> dict[str, Any]:
     """The ego graph of the entity named by key, IRI or label: nodes with their distance, and the relations."""
-    return await reads.run(neighbors_report, store, settings, name, depth=depth, limit=limit, filters=filters)
+    return await reads.run(
+        neighbors_report, store, settings, name, depth=depth, limit=reads.rows(limit), filters=filters
+    )
 
 
 @router.get("/flows", responses=_ERRORS, summary="Firearms-flow routes: stated by articles, counted by tables")

@@ -89,7 +89,7 @@ async def entities(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     return await reads.run(
-        lookup.search_entities, store, text=q or None, type_name=type or None, limit=limit, offset=offset
+        lookup.search_entities, store, text=q or None, type_name=type or None, limit=reads.rows(limit), offset=offset
     )
 
 
@@ -119,7 +119,7 @@ async def entity(
     responses=READ_RESPONSES,
 )
 async def documents(store: StoreDep, reads: ReadsDep, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
-    return await reads.run(lookup.list_documents, store, limit=limit, offset=offset)
+    return await reads.run(lookup.list_documents, store, limit=reads.rows(limit), offset=offset)
 
 
 @router.get(
@@ -212,7 +212,7 @@ async def triples(
 ) -> dict[str, Any]:
     """The total is counted once per store revision and pattern, not on every page."""
     pattern = {"s": s, "p": p, "o": o}
-    total, found = await reads.run(_triple_page, store, pattern, graph, limit, offset)
+    total, found = await reads.run(_triple_page, store, pattern, graph, reads.rows(limit), offset)
     following = offset + limit
     next_url = str(request.url.include_query_params(offset=following)) if following < total else None
     return {
