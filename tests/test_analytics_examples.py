@@ -70,7 +70,7 @@ def test_the_us_to_mexico_route_is_attested_by_several_documents(client):
     routes = client.get("/api/flows", params={"country": "Mexico"}).json()["routes"]
     us_mexico = [r for r in routes if r["origin"] and r["origin"]["iri"] == USA and r["destination"]["iri"] == MEXICO]
     assert us_mexico and us_mexico[0]["documents"] >= 2
-    assert [r["documents"] for r in routes] == sorted((r["documents"] for r in routes), reverse=True)
+    assert [r["corroboration"] for r in routes] == sorted((r["corroboration"] for r in routes), reverse=True)
 
 
 def test_gunmakers_rank_by_centrality_and_communities_are_reproducible(client):

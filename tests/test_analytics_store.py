@@ -14,7 +14,7 @@ from kg.analytics.paths import explain_paths
 from kg.analytics.projection import project
 from kg.analytics.reports import Filters, path_report
 from kg.errors import BadInputError, NotFoundError
-from kg.mapping import document_graph
+from kg.mapping import document_graph, extraction_triples
 from kg.settings import Settings
 from kg.store import Store
 
@@ -184,3 +184,13 @@ def test_documents_join_the_network_only_when_asked(store):
     assert graph.number_of_edges() == 10 + 8 + 4
     alone = project(store, types=["Gunmaker"], with_documents=True)
     assert set(alone) == {SW, d1}
+
+
+def test_a_route_two_copies_of_one_story_state_is_corroborated_once() -> None:
+    store = Store.memory()
+    story = "https://w3id.org/ffkg/id/story/wire"
+    store.write_documents([extraction_triples(extraction, story=story) for extraction in extractions()])
+    (route,) = [r for r in routes(store) if r["origin"]["iri"] == US and r["destination"]["iri"] == MX]
+    assert (route["documents"], route["corroboration"]) == (2, 1)
+    assert routes(store, min_corroboration=2) == []
+    assert routes(build_world(Store.memory()), min_corroboration=2)  # two stories: kept

@@ -145,6 +145,16 @@ def test_a_place_card_shows_flows_into_it(client: TestClient) -> None:
     assert card["attributes"]["geonamesId"] == [3996063]
 
 
+def test_entity_facts_carry_their_corroboration_and_can_be_filtered_by_it(client: TestClient) -> None:
+    card = client.get("/api/entities/Smith & Wesson").json()
+    defendant = next(r for r in card["in"] if r["predicate"] == "defendant")
+    assert defendant["corroboration"] == {"documents": 1, "stories": 1, "publishers": 0}
+    assert all(r["corroboration"]["stories"] >= 1 for r in card["in"] + card["out"])
+    strict = client.get("/api/entities/Smith & Wesson", params={"min_corroboration": 2}).json()
+    assert strict["in"] == [] and strict["out"] == []  # one document states each fact about it
+    assert client.get("/api/entities/Smith & Wesson", params={"min_corroboration": -1}).status_code == 422
+
+
 def test_entity_by_iri_in_the_path(client: TestClient) -> None:
     assert client.get(f"/api/entities/{COLT}").json()["iri"] == COLT
 

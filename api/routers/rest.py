@@ -107,8 +107,13 @@ async def entity(
     store: StoreDep,
     reads: ReadsDep,
     name: Annotated[str, Path(description="IRI, key (org/smith-wesson) or label/alias.")],
+    min_corroboration: Annotated[
+        int, Query(ge=0, description="Only facts stated by at least this many distinct stories (near-duplicates once).")
+    ] = 0,
 ) -> dict[str, Any]:
-    return await reads.run(lambda: lookup.entity_card(store, lookup.resolve_entity(store, name)))
+    return await reads.run(
+        lambda: lookup.entity_card(store, lookup.resolve_entity(store, name), min_corroboration=min_corroboration)
+    )
 
 
 @router.get(

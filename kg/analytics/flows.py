@@ -1,5 +1,6 @@
 """Firearms-flow routes: every stated flow, reified (ffkg:FirearmsFlow) or direct (ffkg:firearmsFlow),
-aggregated into origin -> destination routes with how many independent documents attest each.
+aggregated into origin -> destination routes with how many documents, distinct stories (near-duplicate
+documents once) and publishers attest each.
 
 A statement's date is the period the text gives for the flow, else its document's date;
 date filters and the first/last date of a route use it.
@@ -18,7 +19,10 @@ from kg.store import BaseStore
 
 _ROLES = ("origin", "destination", "via")
 _DETAILS = {"method": "methods", "share": "shares", "quantity": "quantities", "period": "periods"}
-_DOCUMENT_DETAILS = f"OPTIONAL {{ ?d <{ONTOLOGY}title> ?t }} OPTIONAL {{ ?d <{ONTOLOGY}date> ?date }}"
+_DOCUMENT_DETAILS = (
+    f"OPTIONAL {{ ?d <{ONTOLOGY}title> ?t }} OPTIONAL {{ ?d <{ONTOLOGY}date> ?date }} "
+    f"OPTIONAL {{ ?d <{ONTOLOGY}story> ?story }} OPTIONAL {{ ?d <{ONTOLOGY}publisher> ?publisher }}"
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class Statement:
     document: str
     title: str | None
     document_date: str | None
+    story: str | None = None
+    publisher: str | None = None
 
     @property
     def date(self) -> str | None:
@@ -56,24 +62,35 @@ def statements(store: BaseStore) -> list[Statement]:
     ):
         details[flow].add((name[len(ONTOLOGY) :], value))
     found = []
-    for flow, document, title, published in select_rows(
+    for flow, document, title, published, story, publisher in select_rows(
         store,
-        f"SELECT ?f ?d ?t ?date WHERE {{ ?f a <{ONTOLOGY}FirearmsFlow> ; <{ONTOLOGY}mentionedIn> ?d . "
-        f"{_DOCUMENT_DETAILS} }}",
+        f"SELECT ?f ?d ?t ?date ?story ?publisher WHERE {{ ?f a <{ONTOLOGY}FirearmsFlow> ; "
+        f"<{ONTOLOGY}mentionedIn> ?d . {_DOCUMENT_DETAILS} }}",
     ):
         places = roles[flow]
         via = tuple(sorted(set(places["via"])))
         for origin in sorted(set(places["origin"])) or [None]:
             for destination in sorted(set(places["destination"])) or [None]:
                 found.append(
-                    Statement(origin, destination, via, tuple(sorted(details[flow])), document, title, published)
+                    Statement(
+                        origin,
+                        destination,
+                        via,
+                        tuple(sorted(details[flow])),
+                        document,
+                        title,
+                        published,
+                        story,
+                        publisher,
+                    )
                 )
-    for origin, destination, document, title, published in select_rows(
+    for origin, destination, document, title, published, story, publisher in select_rows(
         store,
-        f"SELECT DISTINCT ?s ?o ?d ?t ?date WHERE {{ ?e <{RDF}subject> ?s ; <{RDF}predicate> <{ONTOLOGY}firearmsFlow> ;"
-        f" <{RDF}object> ?o ; <{ONTOLOGY}document> ?d . {_DOCUMENT_DETAILS} }}",
+        f"SELECT DISTINCT ?s ?o ?d ?t ?date ?story ?publisher WHERE {{ ?e a <{ONTOLOGY}Evidence> ; "
+        f"<{RDF}subject> ?s ; <{RDF}predicate> <{ONTOLOGY}firearmsFlow> ; <{RDF}object> ?o ; "
+        f"<{ONTOLOGY}document> ?d . {_DOCUMENT_DETAILS} }}",
     ):
-        found.append(Statement(origin, destination, (), (), document, title, published))
+        found.append(Statement(origin, destination, (), (), document, title, published, story, publisher))
     return found
 
 
@@ -84,13 +101,16 @@ def routes(
     date_from: str | date | None = None,
     date_to: str | date | None = None,
     min_documents: int = 1,
+    min_corroboration: int = 1,
 ) -> list[dict[str, Any]]:
     """Origin -> destination routes, the best attested first.
 
     `places` keeps routes whose origin, destination or a via place is one of them (pass a
     country and everything located in it); the date range keeps statements whose date can
     fall in it. Each route lists its via places, methods, shares, quantities, periods, the
-    documents behind it and the first and last date stated.
+    documents behind it, its `corroboration` (distinct stories: near-duplicate documents count
+    once) and `publishers`, and the first and last date stated. `min_documents` and
+    `min_corroboration` leave out routes fewer documents or stories state.
 
     >>> from kg.store import Store
     >>> routes(Store.memory())
@@ -108,7 +128,8 @@ def routes(
     found = []
     for (origin, destination), group in grouped.items():
         documents = {s.document: {"document": s.document, "title": s.title, "date": s.document_date} for s in group}
-        if len(documents) < min_documents:
+        stories = {s.story or s.document for s in group}
+        if len(documents) < min_documents or len(stories) < min_corroboration:
             continue
         dates = [s.date for s in group if s.date]
         route: dict[str, Any] = {
@@ -120,13 +141,23 @@ def routes(
             route[plural] = sorted({value for s in group for detail, value in s.details if detail == name})
         route.update(
             documents=len(documents),
+            corroboration=len(stories),
+            publishers=len({s.publisher for s in group if s.publisher}),
             statements=len(group),
             first_date=min(dates, key=lambda d: period(d)[0]) if dates else None,
             last_date=max(dates, key=lambda d: period(d)[1]) if dates else None,
             sources=sorted(documents.values(), key=lambda d: (d["date"] or "", d["document"])),
         )
         found.append(route)
-    found.sort(key=lambda r: (-r["documents"], -r["statements"], _label(r["origin"]), _label(r["destination"])))
+    found.sort(
+        key=lambda r: (
+            -r["corroboration"],
+            -r["documents"],
+            -r["statements"],
+            _label(r["origin"]),
+            _label(r["destination"]),
+        )
+    )
     return found
 
 
