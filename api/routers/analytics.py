@@ -23,6 +23,7 @@ from kg.analytics.reports import (
 )
 from kg.tables import combined
 from kg.tables import network as tables_network
+from kg.tables.flows import FlowFilter
 
 router = APIRouter(prefix="/api", tags=["Analytics"])
 #: Most items (nodes, communities, members) one answer lists: the row cap of the analytics routes.
@@ -160,18 +161,7 @@ async def neighbors(
     )
 
 
-@router.get("/flows", responses=_ERRORS, summary="Firearms-flow routes: stated by articles, counted by tables")
-async def flows(
-    store: StoreDep,
-    reads: ReadsDep,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    country: Annotated[str | None, Query(description="Articles: only routes touching this place or within it.")] = None,
-    min_documents: MinDocuments = 1,
-    source: Annotated[
-        Literal["articles", "tables", "all"],
-        Query(description="Routes the articles state, the firearms the imported tables count, or both."),
-    ] = "articles",
+def flow_filter(
     year: Year = None,
     origin: Annotated[str | None, Query(description="Only routes from this place (name, key or IRI).")] = None,
     destination: Annotated[str | None, Query(description="Only routes to this place (name, key or IRI).")] = None,
@@ -184,21 +174,26 @@ async def flows(
     limit: Annotated[
         int, Query(ge=1, le=MAX_ITEMS, description="Tables: most observations listed; `truncated` says if more match.")
     ] = MAX_ITEMS,
+) -> FlowFilter:
+    """The year and the two ends (articles and tables alike), and the tables' own options."""
+    return FlowFilter(year, origin, destination, include_local, top, limit)
+
+
+@router.get("/flows", responses=_ERRORS, summary="Firearms-flow routes: stated by articles, counted by tables")
+async def flows(
+    store: StoreDep,
+    reads: ReadsDep,
+    chosen: Annotated[FlowFilter, Depends(flow_filter)],
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    country: Annotated[str | None, Query(description="Articles: only routes touching this place or within it.")] = None,
+    min_documents: MinDocuments = 1,
+    source: Annotated[
+        Literal["articles", "tables", "all"],
+        Query(description="Routes the articles state, the firearms the imported tables count, or both."),
+    ] = "articles",
 ) -> dict[str, Any]:
     """Articles: origin -> destination routes with via places, methods, shares, quantities, documents and
     first/last date. Tables: every observation with its `firearms`, year and cell. `all`: both, by name."""
-    return await reads.run(
-        combined.flows_report,
-        store,
-        source=source,
-        year=year,
-        origin=origin,
-        destination=destination,
-        include_local=include_local,
-        top=top,
-        limit=limit,
-        country=country,
-        date_from=date_from,
-        date_to=date_to,
-        min_documents=min_documents,
-    )
+    articles = {"country": country, "date_from": date_from, "date_to": date_to, "min_documents": min_documents}
+    return await reads.run(combined.flows_report, store, chosen, source=source, **articles)

@@ -14,7 +14,7 @@ from typing import Any
 import networkx as nx
 
 from kg.store import BaseStore
-from kg.tables.flows import TableFlow, select, table_data
+from kg.tables.flows import FlowFilter, TableFlow, select, table_data
 
 #: The edge key and predicate of a route the tables count (not an ontology edge: it never enters analytics).
 TABLE_FLOW = "tableFlow"
@@ -30,7 +30,7 @@ def add_table_routes(graph: nx.MultiDiGraph, store: BaseStore, *, year: int | No
     """
     data = table_data(store)
     by_route: dict[tuple[str, str], list[TableFlow]] = defaultdict(list)
-    for flow in select(data, year=year):
+    for flow in select(data, FlowFilter(year=year)):
         by_route[(flow.origin, flow.destination)].append(flow)
     heaviest = sorted(by_route.items(), key=lambda item: -sum(f.firearms for f in item[1]))[:MAX_TABLE_ROUTES]
     for (origin, destination), flows in heaviest:

@@ -13,74 +13,52 @@ from kg.analytics import reports
 from kg.errors import AmbiguousNameError, BadInputError, FfkgError, NotFoundError
 from kg.lookup import resolve_entity
 from kg.store import BaseStore
-from kg.tables.flows import check_source, table_data, tables_report
+from kg.tables.flows import EVERY_FLOW, FlowFilter, check_source, table_data, tables_report
 
 
 def flows_report(
     store: BaseStore,
+    flows: FlowFilter = EVERY_FLOW,
     *,
     source: str = "articles",
-    year: int | None = None,
-    origin: str | None = None,
-    destination: str | None = None,
-    include_local: bool = False,
-    top: int | None = None,
-    limit: int | None = None,
     country: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
     min_documents: int = 1,
 ) -> dict[str, Any]:
-    """Flow routes from the articles, the tables or both, filtered alike by year and by their two ends."""
+    """Flow routes from the articles, the tables or both, filtered alike by year and by their two ends;
+    `country`, the date range and `min_documents` filter the articles' routes as they always have."""
     check_source(source)
-    if year is not None and (date_from or date_to):
+    if flows.year is not None and (date_from or date_to):
         raise BadInputError("give a year or a date range, not both")
-    if top is not None and source == "articles":
+    if flows.top is not None and source == "articles":
         raise BadInputError("top ranks places by firearms, which only tables count; add source=tables or all")
+    if country is not None and source != "articles":
+        raise BadInputError("country filters article routes; for tables name the ends (origin, destination)")
     answer: dict[str, Any] = {}
     if source in ("articles", "all"):
         answer["articles"] = _articles(
-            store,
-            year=year,
-            origin=origin,
-            destination=destination,
-            country=country,
-            date_from=date_from,
-            date_to=date_to,
-            min_documents=min_documents,
+            store, flows, country=country, date_from=date_from, date_to=date_to, min_documents=min_documents
         )
     if source in ("tables", "all"):
-        if country is not None:
-            raise BadInputError("country filters article routes; for tables name the ends (origin, destination)")
-        answer["tables"] = tables_report(
-            store,
-            year=year,
-            origin=origin,
-            destination=destination,
-            include_local=include_local,
-            top=top,
-            limit=limit,
-        )
+        answer["tables"] = tables_report(store, flows)
     if source == "all":
         return {"source": "all", **answer}
     return {"source": source, **answer[source]}
 
 
-def _articles(
-    store: BaseStore, *, year: int | None, origin: str | None, destination: str | None, **filters: Any
-) -> dict[str, Any]:
-    if year is not None:
-        filters["date_from"] = filters["date_to"] = str(year)
+def _articles(store: BaseStore, flows: FlowFilter, **filters: Any) -> dict[str, Any]:
+    if flows.year is not None:
+        filters["date_from"] = filters["date_to"] = str(flows.year)
     report = reports.flows_report(store, **filters)
-    ends = {"origin": origin, "destination": destination}
-    for end, name in ends.items():
+    for end, name in (("origin", flows.origin), ("destination", flows.destination)):
         if name is None:
             continue
         iri = _article_place(store, name)
         report["routes"] = [r for r in report["routes"] if r[end] and r[end]["iri"] == iri]
         report[end] = iri
     report["count"] = len(report["routes"])
-    report["year"] = year
+    report["year"] = flows.year
     return report
 
 

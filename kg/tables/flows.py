@@ -106,37 +106,44 @@ def check_source(source: str) -> str:
     return source
 
 
-def select(
-    data: TableData,
-    *,
-    year: int | None = None,
-    origin: str | None = None,
-    destination: str | None = None,
-    include_local: bool = False,
-) -> list[TableFlow]:
+@dataclass(frozen=True)
+class FlowFilter:
+    """Which flows to answer with: a year and the two ends (articles and tables alike); for tables also
+    same-place cells, a ranking of the other end (`top`) and a cap on the routes listed (`limit`)."""
+
+    year: int | None = None
+    origin: str | None = None
+    destination: str | None = None
+    include_local: bool = False
+    top: int | None = None
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("top", "limit"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise BadInputError(f"{name} must be at least 1, not {value}")
+
+
+#: No filter: every year and place, same-place cells left out.
+EVERY_FLOW = FlowFilter()
+
+
+def select(data: TableData, filters: FlowFilter) -> list[TableFlow]:
     """The observations of a year (or all years), between the places named, same-place cells only if asked."""
-    start = data.place(origin) if origin else None
-    end = data.place(destination) if destination else None
+    start = data.place(filters.origin) if filters.origin else None
+    end = data.place(filters.destination) if filters.destination else None
     return [
         f
         for f in data.flows
-        if (year is None or f.year == year)
+        if (filters.year is None or f.year == filters.year)
         and (start is None or f.origin == start)
         and (end is None or f.destination == end)
-        and (include_local or not f.local)
+        and (filters.include_local or not f.local)
     ]
 
 
-def tables_report(
-    store: BaseStore,
-    *,
-    year: int | None = None,
-    origin: str | None = None,
-    destination: str | None = None,
-    include_local: bool = False,
-    top: int | None = None,
-    limit: int | None = None,
-) -> dict[str, Any]:
+def tables_report(store: BaseStore, filters: FlowFilter = EVERY_FLOW) -> dict[str, Any]:
     """Every observation matching the filters, each route with its `firearms` and the cell it was read from.
 
     `limit` caps the routes listed (in year order, heaviest first within a year); `count`,
@@ -146,27 +153,26 @@ def tables_report(
     years: the source states of a recovery state, the recovery states of a source state, or the
     heaviest routes when neither end is given.
     """
-    if top is not None and top < 1:
-        raise BadInputError(f"top must be at least 1, not {top}")
     data = table_data(store)
-    chosen = select(data, year=year, origin=origin, destination=destination, include_local=include_local)
+    chosen = select(data, filters)
     chosen.sort(
         key=lambda f: (f.year, -f.firearms, data.places[f.origin]["label"], data.places[f.destination]["label"])
     )
+    limit = filters.limit
     report: dict[str, Any] = {
         "source": "tables",
-        "year": year,
-        "origin": data.places[data.place(origin)] if origin else None,
-        "destination": data.places[data.place(destination)] if destination else None,
-        "include_local": include_local,
+        "year": filters.year,
+        "origin": data.places[data.place(filters.origin)] if filters.origin else None,
+        "destination": data.places[data.place(filters.destination)] if filters.destination else None,
+        "include_local": filters.include_local,
         "count": len(chosen),
         "firearms": sum(f.firearms for f in chosen),
         "years": sorted({f.year for f in chosen}),
         "truncated": limit is not None and len(chosen) > limit,
         "routes": [_route(data, f) for f in (chosen[:limit] if limit is not None else chosen)],
     }
-    if top is not None:
-        report["top"] = _ranking(data, chosen, origin=origin, destination=destination, limit=top)
+    if filters.top is not None:
+        report["top"] = _ranking(data, chosen, filters)
     return report
 
 
@@ -187,10 +193,9 @@ def _route(data: TableData, flow: TableFlow) -> dict[str, Any]:
     }
 
 
-def _ranking(
-    data: TableData, chosen: list[TableFlow], *, origin: str | None, destination: str | None, limit: int
-) -> dict[str, Any]:
+def _ranking(data: TableData, chosen: list[TableFlow], filters: FlowFilter) -> dict[str, Any]:
     """Places (or routes) ranked by the firearms they account for in `chosen`, with their share."""
+    origin, destination, limit = filters.origin, filters.destination, filters.top or 0
     if destination and not origin:
         by, key = "origin", lambda f: (f.origin,)
     elif origin and not destination:

@@ -15,7 +15,7 @@ import networkx as nx
 
 from kg.errors import BadInputError
 from kg.store import BaseStore
-from kg.tables.flows import select, table_data
+from kg.tables.flows import FlowFilter, select, table_data
 
 METRICS = ("strength", "in_strength", "out_strength", "pagerank", "betweenness")
 DAMPING = 0.85
@@ -30,7 +30,7 @@ def flow_network(store: BaseStore, *, year: int | None = None, include_local: bo
     """
     data = table_data(store)
     graph = nx.DiGraph()
-    for flow in select(data, year=year, include_local=include_local):
+    for flow in select(data, FlowFilter(year=year, include_local=include_local)):
         for place in (flow.origin, flow.destination):
             graph.add_node(place, **data.places[place])
         if graph.has_edge(flow.origin, flow.destination):
