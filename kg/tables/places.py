@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from kg.extract.gazetteer import Entry, load_gazetteer
 from kg.iris import normalise_key
 from kg.tables.spec import Places
+
+if TYPE_CHECKING:
+    from kg.extract.gazetteer import Entry
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,9 @@ class Place:
 @cache
 def _by_name() -> dict[str, tuple[Entry, ...]]:
     """Every place entry of the gazetteer under each of its names, normalised."""
+    # Imported here: the gazetteer module brings spaCy along, which only an import of a table needs.
+    from kg.extract.gazetteer import load_gazetteer
+
     found: dict[str, list[Entry]] = defaultdict(list)
     for entry in load_gazetteer().entries.values():
         if entry.type in ("Country", "Region", "City"):
