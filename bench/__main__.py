@@ -31,7 +31,7 @@ from bench.sparql_inprocess import RDFLIB_MAX_TRIPLES
 from bench.table import Table
 
 BENCHMARKS = ("inprocess", "load", "http", "analytics", "ingest")
-PACKAGES = ("pyoxigraph", "rdflib", "oxrdflib", "fastapi", "uvicorn", "httpx", "spacy", "networkx", "igraph",
+PACKAGES = ("pyoxigraph", "rdflib", "fastapi", "uvicorn", "httpx", "spacy", "networkx", "igraph",
             "rdflib-endpoint")
 OUTPUT = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 
