@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from servers import fresh
 from shared_data import shared_path
 
 from kg.cli import main
@@ -335,3 +336,23 @@ def test_the_command_refuses_a_bad_file_by_cell_and_still_imports_the_good_one(t
     assert "1 of 2 file(s) refused; nothing of them was stored" in result.output
     listed = CliRunner().invoke(main, ["flows", "--source", "tables", "--include-local", "--json", *data])
     assert {r["source"]["file"] for r in json.loads(listed.output)["routes"]} == {"good_2019.xlsx"}
+
+
+@pytest.mark.parametrize("backend", ["embedded", "oxigraph"])
+def test_import_reimport_and_correction_on_every_backend(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The same answers through the store interface alone, on the embedded store and a remote SPARQL server."""
+    store = Store.memory() if backend == "embedded" else fresh(request.getfixturevalue("oxigraph_settings"))
+    path = atf_like(tmp_path / "atf_2019.xlsx")
+    first = import_table(store, path, builtin("atf-trace"))
+    assert first["status"] == "imported" and observations(store, 2019)[(TEXAS, TEXAS)] == 100
+    revision = store.revision()
+    assert import_table(store, path, builtin("atf-trace"))["status"] == "unchanged"
+    assert store.revision() == revision
+    atf_like(path, {"C3": 101, "E3": 121, "C5": 106, "E5": 156})
+    assert import_table(store, path, builtin("atf-trace"))["status"] == "replaced"
+    assert observations(store, 2019)[(TEXAS, TEXAS)] == 101 and len(observations(store, 2019)) == 4
+    with pytest.raises(TableImportError):
+        import_table(store, atf_like(path, {"C3": "lots"}), builtin("atf-trace"))
+    assert observations(store, 2019)[(TEXAS, TEXAS)] == 101
