@@ -77,3 +77,11 @@ def test_a_flow_without_destination_is_rejected() -> None:
     report = validate_store(stored(triples))
     assert not report.conforms
     assert "destination" in report.text
+
+
+def test_one_documents_graph_validates_with_the_entities_and_facts_it_relies_on() -> None:
+    store = Store.memory()
+    mapped = extraction_triples(sample_extraction())
+    store.write_documents([mapped])
+    report = validate_store(store, mapped.graph)
+    assert report.conforms, report.text
