@@ -46,8 +46,14 @@ for (const [name, globalName] of Object.entries(bundles)) {
     logLevel: "warning",
   });
 }
+// Source-map comments point at files we do not ship; a browser with devtools open would ask for them.
+const sourceMap = /\n?(\/\/# sourceMappingURL=\S+|\/\*# sourceMappingURL=\S+ \*\/)\s*$/;
 for (const [from, to] of Object.entries(copies)) {
-  cpSync(join(modules, from), join(out, to));
+  if (/\.(js|css)$/.test(from)) {
+    writeFileSync(join(out, to), readFileSync(join(modules, from), "utf8").replace(sourceMap, "\n"));
+  } else {
+    cpSync(join(modules, from), join(out, to));
+  }
 }
 const versions = {};
 for (const name of licensed) {

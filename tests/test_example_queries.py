@@ -15,7 +15,7 @@ from conftest import ATF, COLT, JOHN_SMITH, LAWSUIT, SEIZURE, SINALOA, SMITH_WES
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.routers.query_page import load_examples
+from api.views.query import load_examples
 from kg.extract import load_pipeline
 from kg.ingest import ingest_paths
 from kg.store import Store

@@ -1,87 +1,128 @@
-// The /query page: runs the editor's query against /sparql and shows the answer.
-// Values are put on the page as text nodes only, never as HTML.
-"use strict";
+/* The /query page: YASGUI pointed at this server's /sparql, completing only from our ontology (the stock
+   class and property completers ask an online vocabulary service), with our example questions and a
+   bar chart of results that pair a name with a number. Nothing here calls another host. */
+(function () {
+  "use strict";
 
-const examples = JSON.parse(document.getElementById("examples").textContent);
-const editor = document.getElementById("editor");
-const statusLine = document.getElementById("status");
-const results = document.getElementById("results");
+  const config = JSON.parse(document.getElementById("payload").textContent);
+  const Yasqe = Yasgui.Yasqe;
+  const Yasr = Yasgui.Yasr;
+  const endpoint = window.location.origin + config.endpoint;
 
-function termText(term) {
-  if (!term) return "";
-  if (term.type === "literal" && term["xml:lang"]) return `${term.value} @${term["xml:lang"]}`;
-  return term.value;
-}
+  Yasqe.defaults.autocompleters = Yasqe.defaults.autocompleters.filter(function (name) {
+    return name !== "class" && name !== "property";
+  });
+  Yasqe.forkAutocompleter("class", { name: "ffkgClass", bulk: true, persistenceId: null, get: function () { return config.classes; } });
+  Yasqe.forkAutocompleter("property", {
+    name: "ffkgProperty", bulk: true, persistenceId: null, get: function () { return config.properties; },
+  });
 
-function showTable(data) {
-  const table = document.createElement("table");
-  const head = table.createTHead().insertRow();
-  for (const name of data.head.vars) {
-    const cell = document.createElement("th");
-    cell.textContent = name;
-    head.appendChild(cell);
-  }
-  const body = table.createTBody();
-  for (const binding of data.results.bindings) {
-    const row = body.insertRow();
-    for (const name of data.head.vars) row.insertCell().textContent = termText(binding[name]);
-  }
-  results.replaceChildren(table);
-  return `${data.results.bindings.length} rows`;
-}
-
-function showText(text) {
-  const pre = document.createElement("pre");
-  pre.textContent = text;
-  results.replaceChildren(pre);
-}
-
-async function run() {
-  statusLine.className = "";
-  statusLine.textContent = "running…";
-  const started = performance.now();
-  try {
-    const response = await fetch("/sparql", {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Accept": "application/sparql-results+json, text/turtle;q=0.9",
-      },
-      body: new URLSearchParams({ query: editor.value }),
-    });
-    const type = response.headers.get("content-type") || "";
-    let summary;
-    if (!response.ok) {
-      const problem = type.includes("json") ? await response.json() : { title: response.statusText, detail: await response.text() };
-      showText(problem.detail || "");
-      statusLine.className = "error";
-      statusLine.textContent = `${response.status} ${problem.title}`;
-      return;
+  function shorten(iri) {
+    for (const prefix of Object.keys(config.prefixes)) {
+      const namespace = config.prefixes[prefix];
+      if (iri.startsWith(namespace)) return prefix + ":" + iri.slice(namespace.length);
     }
-    if (type.startsWith("application/sparql-results+json")) {
-      const data = await response.json();
-      if ("boolean" in data) {
-        showText(String(data.boolean));
-        summary = "ASK";
-      } else {
-        summary = showTable(data);
-      }
-    } else {
-      showText(await response.text());
-      summary = "graph";
-    }
-    statusLine.textContent = `${summary} in ${Math.round(performance.now() - started)} ms`;
-  } catch (error) {
-    statusLine.className = "error";
-    statusLine.textContent = `request failed: ${error}`;
+    return iri;
   }
-}
 
-document.getElementById("example").addEventListener("change", (event) => {
-  const chosen = examples[Number(event.target.value)];
-  if (event.target.value !== "" && chosen) editor.value = chosen.text;
-});
-document.getElementById("run").addEventListener("click", run);
-editor.addEventListener("keydown", (event) => {
-  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) run();
-});
+  /* A YASR view: one bar per row when the results have a numeric column and a column to name the bars. */
+  class BarChart {
+    constructor(yasr) {
+      this.yasr = yasr;
+      this.priority = 5;
+      this.label = "Chart";
+    }
+
+    columns() {
+      const results = this.yasr.results;
+      if (!results || results.getType() !== "json" || !results.getVariables) return null;
+      const names = results.getVariables();
+      const rows = results.getBindings() || [];
+      if (!rows.length || rows.length > 100) return null;
+      const isNumber = function (name) {
+        return rows.every(function (row) { return row[name] && row[name].type !== "uri" && row[name].value !== "" && !isNaN(Number(row[name].value)); });
+      };
+      const value = names.find(isNumber);
+      const label = names.find(function (name) { return name !== value && !isNumber(name) && rows.every(function (row) { return row[name]; }); });
+      return value && label ? { value: value, label: label, rows: rows } : null;
+    }
+
+    canHandleResults() {
+      return this.columns() !== null;
+    }
+
+    getIcon() {
+      const icon = document.createElement("span");
+      icon.textContent = "\u2587";
+      return icon;
+    }
+
+    draw() {
+      const found = this.columns();
+      const ns = "http://www.w3.org/2000/svg";
+      const barHeight = 22;
+      const labelWidth = 320;
+      const width = 900;
+      const max = Math.max.apply(null, found.rows.map(function (row) { return Number(row[found.value].value); }).concat([1]));
+      const svg = document.createElementNS(ns, "svg");
+      svg.setAttribute("class", "ffkg-chart");
+      svg.setAttribute("width", width);
+      svg.setAttribute("height", found.rows.length * barHeight + 30);
+      const caption = document.createElementNS(ns, "text");
+      caption.setAttribute("x", labelWidth);
+      caption.setAttribute("y", 14);
+      caption.textContent = "?" + found.value + " by ?" + found.label;
+      svg.appendChild(caption);
+      found.rows.forEach(function (row, index) {
+        const y = 24 + index * barHeight;
+        const number = Number(row[found.value].value);
+        const name = row[found.label].type === "uri" ? shorten(row[found.label].value) : row[found.label].value;
+        const text = document.createElementNS(ns, "text");
+        text.setAttribute("x", labelWidth - 8);
+        text.setAttribute("y", y + 15);
+        text.setAttribute("text-anchor", "end");
+        text.textContent = name.length > 48 ? name.slice(0, 47) + "\u2026" : name;
+        const bar = document.createElementNS(ns, "rect");
+        bar.setAttribute("x", labelWidth);
+        bar.setAttribute("y", y + 3);
+        bar.setAttribute("height", barHeight - 6);
+        bar.setAttribute("width", Math.max(1, (width - labelWidth - 60) * number / max));
+        bar.setAttribute("fill", "#4e79a7");
+        const amount = document.createElementNS(ns, "text");
+        amount.setAttribute("x", labelWidth + Math.max(1, (width - labelWidth - 60) * number / max) + 4);
+        amount.setAttribute("y", y + 15);
+        amount.textContent = String(number);
+        svg.append(text, bar, amount);
+      });
+      this.yasr.resultsEl.replaceChildren(svg);
+    }
+  }
+  Yasr.registerPlugin("chart", BarChart);
+
+  const yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; }, keys: [] },
+    populateFromUrl: false,
+    autofocus: false,
+    yasr: { prefixes: config.prefixes, defaultPlugin: "table", pluginOrder: ["table", "chart", "response"] },
+  });
+
+  function tab() {
+    const current = yasgui.getTab();
+    current.setEndpoint(endpoint);
+    return current;
+  }
+  if (config.examples.length && !tab().getQuery().includes("ffkg:")) tab().setQuery(config.examples[0].text);
+
+  document.getElementById("example").addEventListener("change", function (event) {
+    const chosen = config.examples[Number(event.target.value)];
+    if (event.target.value !== "" && chosen) {
+      tab().setQuery(chosen.text);
+      tab().query();
+    }
+  });
+
+  window.ffkg = { yasgui: yasgui, config: config };
+  document.body.dataset.settled = "true";
+})();
