@@ -37,6 +37,14 @@ Syntax = Literal["words", "fts5"]
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 MAX_QUERY_CHARS = 500
+#: Up to this many matches the page is ranked by relevance (BM25, titles and names weigh 4x).
+RANK_LIMIT = 1000
+#: Matches are counted up to this many; a search that matches more says "at least".
+COUNT_LIMIT = 10_000
+#: Up to this many matches the facets count them all; past it they count this many.
+FACET_LIMIT = 1000
+#: Bumped when the tables change shape; an index file of another version is rebuilt.
+SCHEMA_VERSION = 3
 #: Markers FTS5 puts around matched words; swapped for <mark> after the snippet is HTML-escaped.
 _OPEN, _CLOSE = "\x02", "\x03"
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -48,8 +56,12 @@ CREATE TABLE IF NOT EXISTS hits(
     id INTEGER PRIMARY KEY, source TEXT NOT NULL, kind TEXT NOT NULL, type TEXT NOT NULL, key TEXT NOT NULL,
     label TEXT NOT NULL, date TEXT, year TEXT, document TEXT, start INTEGER, "end" INTEGER);
 CREATE INDEX IF NOT EXISTS hits_source ON hits(source);
-CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS words
+    USING fts5(title, body, type, year, tokenize = 'unicode61 remove_diacritics 2');
 """
+_DROP = (
+    "DROP TABLE IF EXISTS state; DROP TABLE IF EXISTS sources; DROP TABLE IF EXISTS hits; DROP TABLE IF EXISTS words;"
+)
 _DOCUMENTS = f"SELECT ?g ?hash WHERE {{ GRAPH ?g {{ ?d a {_F}Document> ; {_F}contentHash> ?hash }} }}"
 _DOCUMENT = (
     f"SELECT ?d ?title ?date ?content WHERE {{{{ GRAPH <{{graph}}> {{{{ ?d a {_F}Document> "
@@ -134,6 +146,9 @@ class SearchIndex:
     def __init__(self, path: Path | None = None) -> None:
         self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False, timeout=60)
         self._db.execute("PRAGMA journal_mode=WAL" if path else "PRAGMA journal_mode=MEMORY")
+        if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            self._db.executescript(_DROP)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()
         self._checked = False
@@ -152,56 +167,110 @@ class SearchIndex:
         limit: int = 20,
         offset: int = 0,
     ) -> dict[str, Any]:
-        """The hits for `text` best first, one page of them, with counts by type and by year over all matches."""
+        """One page of the hits for `text`, best first, with counts by type and by year of all its matches.
+
+        Ranking and facet counting cost time per match: past `RANK_LIMIT` matches (a word nearly every
+        document has) the page comes newest indexed first (`ranked` false), and past `FACET_LIMIT` the
+        facets count that many of the newest indexed matches (`facets_counted` says how many). `total`
+        is exact up to `COUNT_LIMIT`, then that number with `total_exact` false.
+        """
         if not 1 <= limit <= MAX_LIMIT:
             raise BadInputError(f"limit={limit} is out of range; give 1 to {MAX_LIMIT}")
         if not 0 <= offset <= MAX_OFFSET:
             raise BadInputError(f"offset={offset} is out of range; give 0 to {MAX_OFFSET}")
         if year is not None and not re.fullmatch(r"\d{4}", year):
             raise BadInputError(f"year={year!r} is not a year; give four digits such as 2021")
-        expression = match_expression(text, syntax)
-        self.sync(store)
         types = sorted(set(types))
-        where, params = "words MATCH ?", [expression]
+        for name in types:
+            if not re.fullmatch(r"[A-Za-z]+", name):
+                raise BadInputError(f"type={name!r} is not a type name; give one such as Document, Evidence, Person")
+        words = f"{{title body}} : ({match_expression(text, syntax)})"
+        chosen = words
         if types:
-            where += f" AND h.type IN ({', '.join('?' * len(types))})"
-            params += types
+            chosen += " AND (" + " OR ".join(f'type : "{name}"' for name in types) + ")"
         if year:
-            where += " AND h.year = ?"
-            params.append(year)
+            chosen += f' AND year : "{year}"'
+        self.sync(store)
         with self._lock:
             try:
-                rows = self._db.execute(
-                    'SELECT h.kind, h.type, h.key, h.label, h.date, h.document, h.start, h."end", '
-                    f"snippet(words, -1, '{_OPEN}', '{_CLOSE}', '…', 16) FROM words JOIN hits h ON h.id = words.rowid "
-                    f"WHERE {where} ORDER BY bm25(words, 4.0, 1.0) LIMIT ? OFFSET ?",
-                    [*params, limit, offset],
-                ).fetchall()
-                facets = self._db.execute(
-                    "SELECT h.type, h.year, count(*) FROM words JOIN hits h ON h.id = words.rowid "
-                    "WHERE words MATCH ? GROUP BY h.type, h.year",
-                    [expression],
-                ).fetchall()
+                page, total, ranked = self._page(chosen, limit, offset)
+                facets, counted = self._facets(words, total if chosen == words else None)
             except sqlite3.OperationalError as error:
                 raise BadInputError(
                     f"q={text[:80]!r} is not a valid FTS5 query ({error}); drop syntax=fts5 to search for the words"
                 ) from None
-        by_type: dict[str, int] = {}
-        by_year: dict[str, int] = {}
-        for type_name, hit_year, count in facets:
-            by_type[type_name] = by_type.get(type_name, 0) + count
-            if hit_year:
-                by_year[hit_year] = by_year.get(hit_year, 0) + count
-        total = sum(count for type_name, hit_year, count in facets if _selected(type_name, hit_year, types, year))
         return {
             "q": text,
             "syntax": syntax,
             "total": total,
+            "total_exact": total < COUNT_LIMIT,
             "limit": limit,
             "offset": offset,
-            "items": [Hit(*row).as_dict() for row in rows],
-            "facets": {"type": dict(sorted(by_type.items())), "year": dict(sorted(by_year.items()))},
+            "ranked": ranked,
+            "items": [hit.as_dict() for hit in page],
+            "facets": facets,
+            "facets_counted": counted,
         }
+
+    def _page(self, expression: str, limit: int, offset: int) -> tuple[list[Hit], int, bool]:
+        """The hits of one page, the number of matches, and whether the page is ranked by relevance.
+
+        Only the page's rows get a snippet: sorted by relevance, the page's rows are picked first (in one
+        query SQLite would make a snippet of every match before sorting); in index order, FTS5 walks
+        the matches in that order and one query stops at the page's end.
+        """
+        total = self._count(expression)
+        ranked = total <= RANK_LIMIT
+        snippet = f"snippet(words, -1, '{_OPEN}', '{_CLOSE}', '…', 16)"
+        if ranked:
+            picked = self._db.execute(
+                "SELECT rowid FROM words WHERE words MATCH ? ORDER BY bm25(words, 4.0, 1.0, 0.0, 0.0) LIMIT ? OFFSET ?",
+                [expression, limit, offset],
+            ).fetchall()
+            rows = [
+                (rowid, *self._db.execute(
+                    f"SELECT {snippet} FROM words WHERE words MATCH ? AND rowid = ?", [expression, rowid]
+                ).fetchone())
+                for (rowid,) in picked
+            ]  # fmt: skip
+        else:
+            rows = self._db.execute(
+                f"SELECT rowid, {snippet} FROM words WHERE words MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?",
+                [expression, limit, offset],
+            ).fetchall()
+        details = {
+            row[0]: row[1:]
+            for row in self._db.execute(
+                f'SELECT id, kind, type, key, label, date, document, start, "end" FROM hits '
+                f"WHERE id IN ({', '.join('?' * len(rows))})",
+                [rowid for rowid, _ in rows],
+            )
+        }
+        return [Hit(*details[rowid], text) for rowid, text in rows], total, ranked
+
+    def _count(self, expression: str) -> int:
+        """How many rows match, counting no further than `COUNT_LIMIT`."""
+        return self._db.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM words WHERE words MATCH ? LIMIT ?)", [expression, COUNT_LIMIT]
+        ).fetchone()[0]
+
+    def _facets(self, expression: str, total: int | None) -> tuple[dict[str, dict[str, int]], int]:
+        """Matches by type and by year, counted over all of them or over the newest `FACET_LIMIT`."""
+        if total is None:
+            total = self._count(expression)
+        counted = min(total, FACET_LIMIT)
+        rows = self._db.execute(
+            "SELECT h.type, h.year, count(*) FROM (SELECT rowid AS id FROM words WHERE words MATCH ? "
+            "ORDER BY rowid DESC LIMIT ?) m CROSS JOIN hits h ON h.id = m.id GROUP BY h.type, h.year",
+            [expression, counted],
+        ).fetchall()
+        by_type: dict[str, int] = {}
+        by_year: dict[str, int] = {}
+        for type_name, hit_year, count in rows:
+            by_type[type_name] = by_type.get(type_name, 0) + count
+            if hit_year:
+                by_year[hit_year] = by_year.get(hit_year, 0) + count
+        return {"type": dict(sorted(by_type.items())), "year": dict(sorted(by_year.items()))}, counted
 
     def sync(self, store: BaseStore) -> None:
         """Catch up with `store`: re-read the documents and entities that changed since the indexed revision."""
@@ -279,16 +348,15 @@ class SearchIndex:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (source, kind, type_name, key, label, date, date[:4] if date else None, document, start, end),
         )
-        self._db.execute("INSERT INTO words (rowid, title, body) VALUES (?, ?, ?)", (cursor.lastrowid, title, body))
+        self._db.execute(
+            "INSERT INTO words (rowid, title, body, type, year) VALUES (?, ?, ?, ?, ?)",
+            (cursor.lastrowid, title, body, type_name, date[:4] if date else None),
+        )
 
     def _forget(self, source: str) -> None:
         self._db.execute("DELETE FROM words WHERE rowid IN (SELECT id FROM hits WHERE source = ?)", (source,))
         self._db.execute("DELETE FROM hits WHERE source = ?", (source,))
         self._db.execute("DELETE FROM sources WHERE source = ?", (source,))
-
-
-def _selected(type_name: str, year: str | None, types: list[str], wanted_year: str | None) -> bool:
-    return (not types or type_name in types) and (wanted_year is None or year == wanted_year)
 
 
 def index_path(store: BaseStore) -> Path | None:

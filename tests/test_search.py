@@ -121,3 +121,19 @@ def test_the_search_page_shows_snippets_and_facets_and_every_page_has_the_box(cl
     assert client.get("/static/search.js").status_code == 200
     bad = client.get("/search", params={"q": "!!!"})
     assert bad.status_code == 400 and "no words" in bad.text
+
+
+def test_past_the_limits_the_page_is_unranked_and_facets_are_a_sample(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exact = client.get("/api/search", params={"q": "Mexico"}).json()
+    assert exact["ranked"] and exact["facets_counted"] == exact["total"]
+    monkeypatch.setattr("kg.search.RANK_LIMIT", 2)
+    monkeypatch.setattr("kg.search.FACET_LIMIT", 3)
+    sampled = client.get("/api/search", params={"q": "Mexico"}).json()
+    assert not sampled["ranked"] and sampled["total"] == exact["total"]
+    assert sampled["facets_counted"] == 3 == sum(sampled["facets"]["type"].values())
+    assert exact["total_exact"] and sampled["total_exact"]
+    monkeypatch.setattr("kg.search.COUNT_LIMIT", 4)
+    capped = client.get("/api/search", params={"q": "Mexico"}).json()
+    assert capped["total"] == 4 and not capped["total_exact"]
