@@ -320,6 +320,13 @@ def _render_neighbors(console: Console, report: dict[str, Any]) -> None:
     type=click.IntRange(1),
     help="Only routes stated by at least this many documents.",
 )
+@click.option(
+    "--min-corroboration",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Only routes stated by at least this many distinct stories (near-duplicate documents count once).",
+)
 @output_option
 @data_dir_option
 def flows(
@@ -331,6 +338,7 @@ def flows(
     include_local: bool,
     top: int | None,
     min_documents: int,
+    min_corroboration: int,
     output: str,
     data_dir: Path | None,
 ) -> None:
@@ -341,7 +349,7 @@ def flows(
     chosen = FlowFilter(year, origin, destination, include_local, top)
     articles = {"country": country, "date_from": date_from, "date_to": date_to, "min_documents": min_documents}
     with reading_store(data_dir) as store:
-        report = combined.flows_report(store, chosen, source=source, **articles)
+        report = combined.flows_report(store, chosen, source=source, min_corroboration=min_corroboration, **articles)
     _emit(report, output, _render_flows)
 
 

@@ -94,6 +94,9 @@ def test_flows_over_http_with_country_and_dates(client):
     body = client.get("/api/flows", params={"country": "Mexico"}).json()
     assert body["count"] == 1 and body["routes"][0]["documents"] == 2
     assert (body["routes"][0]["corroboration"], body["routes"][0]["publishers"]) == (2, 0)
+    assert client.get("/api/flows", params={"min_corroboration": 2}).json()["count"] == 1
+    assert client.get("/api/flows", params={"min_corroboration": 3}).json()["count"] == 0
+    assert client.get("/api/flows", params={"min_corroboration": 0}).status_code == 422
     assert client.get("/api/flows", params={"country": "Mexico City"}).json()["routes"] == []
     assert client.get("/api/flows", params={"date_from": "2022"}).json()["count"] == 0
     assert client.get("/api/flows", params={"date_from": "last year"}).status_code == 400

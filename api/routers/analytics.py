@@ -188,6 +188,9 @@ async def flows(
     date_to: DateTo = None,
     country: Annotated[str | None, Query(description="Articles: only routes touching this place or within it.")] = None,
     min_documents: MinDocuments = 1,
+    min_corroboration: Annotated[
+        int, Query(ge=1, description="Articles: only routes this many distinct stories state (near-duplicates once).")
+    ] = 1,
     source: Annotated[
         Literal["articles", "tables", "all"],
         Query(description="Routes the articles state, the firearms the imported tables count, or both."),
@@ -196,4 +199,6 @@ async def flows(
     """Articles: origin -> destination routes with via places, methods, shares, quantities, documents and
     first/last date. Tables: every observation with its `firearms`, year and cell. `all`: both, by name."""
     articles = {"country": country, "date_from": date_from, "date_to": date_to, "min_documents": min_documents}
-    return await reads.run(combined.flows_report, store, chosen, source=source, **articles)
+    return await reads.run(
+        combined.flows_report, store, chosen, source=source, min_corroboration=min_corroboration, **articles
+    )

@@ -134,6 +134,7 @@ def flows_report(
     date_from: str | None = None,
     date_to: str | None = None,
     min_documents: int = 1,
+    min_corroboration: int = 1,
 ) -> dict[str, Any]:
     """Firearms-flow routes, optionally only those touching a country (or any place) and a date range."""
     place = resolve_entity(store, country) if country is not None else None
@@ -143,6 +144,7 @@ def flows_report(
         date_from=date_from,
         date_to=date_to,
         min_documents=min_documents,
+        min_corroboration=min_corroboration,
     )
     graph = project(store)
     return {

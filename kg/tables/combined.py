@@ -25,9 +25,11 @@ def flows_report(
     date_from: str | None = None,
     date_to: str | None = None,
     min_documents: int = 1,
+    min_corroboration: int = 1,
 ) -> dict[str, Any]:
     """Flow routes from the articles, the tables or both, filtered alike by year and by their two ends;
-    `country`, the date range and `min_documents` filter the articles' routes as they always have."""
+    `country`, the date range, `min_documents` and `min_corroboration` (distinct stories) filter the
+    articles' routes."""
     check_source(source)
     if flows.year is not None and (date_from or date_to):
         raise BadInputError("give a year or a date range, not both")
@@ -38,7 +40,13 @@ def flows_report(
     answer: dict[str, Any] = {}
     if source in ("articles", "all"):
         answer["articles"] = _articles(
-            store, flows, country=country, date_from=date_from, date_to=date_to, min_documents=min_documents
+            store,
+            flows,
+            country=country,
+            date_from=date_from,
+            date_to=date_to,
+            min_documents=min_documents,
+            min_corroboration=min_corroboration,
         )
     if source in ("tables", "all"):
         answer["tables"] = tables_report(store, flows)
