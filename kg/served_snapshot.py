@@ -100,19 +100,21 @@ def _current_revision(store_path: Path) -> int:
 
 
 def _latest(store_path: Path) -> Snapshot | None:
-    """The published snapshot, after waiting a little for the server to publish the latest revision."""
+    """The published snapshot, after waiting a little for the server to publish the latest revision;
+    None at once when nothing is published (the holder is no server, or one that crashed)."""
     deadline = time.monotonic() + PUBLISH_WAIT
     while True:
         published = _published(store_path)
-        if published is not None and published.revision >= _current_revision(store_path):
+        if published is None or not published.path.is_dir():
+            return None
+        if published.revision >= _current_revision(store_path):
             return published
         if time.monotonic() > deadline:
-            if published is not None:
-                print(
-                    f"Warning: reading revision {published.revision} of {store_path}; the server has not yet "
-                    "published the latest writes",
-                    file=sys.stderr,
-                )
+            print(
+                f"Warning: reading revision {published.revision} of {store_path}; the server has not yet "
+                "published the latest writes",
+                file=sys.stderr,
+            )
             return published
         time.sleep(PUBLISH_INTERVAL / 5)
 

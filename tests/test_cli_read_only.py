@@ -150,3 +150,11 @@ def test_a_command_run_after_a_write_over_http_reads_the_write(data_dir: Path, s
     code, out, err = invoke("query", 'ASK { <urn:x:new> ?p "written" }', "--data-dir", str(data_dir))
     assert code == 0, err
     assert out.strip() == "true"
+
+
+def test_a_store_held_by_a_process_that_publishes_no_snapshot_is_a_clear_error(data_dir: Path) -> None:
+    (data_dir / "store.served.json").write_text(json.dumps({"path": str(data_dir / "gone"), "revision": 1}))
+    with Store.open(data_dir / "store"):  # held, like an ingest would, and the pointer a crashed server left
+        code, _, err = invoke("documents", "--data-dir", str(data_dir))
+    assert code == 1
+    assert "in use by another ffkg process" in err and "publishes no snapshot" in err
