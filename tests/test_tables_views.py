@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.views.flows_tables import TABLE_COLOR
 from kg.cli import main
 from kg.settings import Settings
 from kg.store import Store
@@ -62,7 +63,7 @@ def test_the_example_shows_up_in_the_rest_answer_beside_the_articles(client: Tes
 
 def test_the_flows_view_draws_articles_and_tables_apart(client: TestClient) -> None:
     page = client.get("/view/flows", params={"format": "json"}).json()
-    kinds = {(e["source"], bool(e.get("dashes"))) for e in page["network"]["edges"]}
+    kinds = {(e["source"], e.get("color") == TABLE_COLOR) for e in page["network"]["edges"]}
     assert kinds == {("articles", False), ("tables", True)}
     table_edges = [e for e in page["network"]["edges"] if e["source"] == "tables"]
     assert len(table_edges) == 12 and table_edges[0]["label"].endswith(" firearms")

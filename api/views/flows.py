@@ -83,7 +83,7 @@ def flows_page(
     year: str | None = None,
 ) -> dict[str, Any]:
     """Routes with both ends known, drawn at their coordinates; edge width grows with attesting documents
-    (articles) or with firearms counted (tables, dashed)."""
+    (articles) or with firearms counted (tables, blue)."""
     documents = params.integer("min_documents", min_documents, low=1, high=MAX_DOCUMENTS, default=1)
     chosen = params.choice("source", source, options=SOURCES, default="all")
     only_year = params.integer("year", year, low=1800, high=2200, default=0) or None
@@ -150,7 +150,7 @@ def flows_page(
         "title": "Firearms-flow routes",
         "subtitle": f"{len(shown)} routes stated by articles and {drawn} counted by tables, between "
         f"{graph.number_of_nodes()} places; places sit at their coordinates, wider arrows are attested by more "
-        "documents (solid) or count more firearms (dashed, blue).",
+        "documents (grey) or count more firearms (blue, labelled).",
         "filters": {
             "country": params.text(country) or "",
             "date_from": params.text(date_from) or "",

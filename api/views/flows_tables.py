@@ -1,8 +1,9 @@
 """The tables' side of the flows view: routes counted by imported tables, drawn beside the articles' routes.
 
-Table routes are edges of their own kind (`TABLE_FLOW`), dashed and blue so they never pass for
-what an article states; their width grows with the firearms counted, their notes give the count
-per year and the cell each came from. Same-place cells are not drawn (a loop says nothing on a map).
+Table routes are edges of their own kind (`TABLE_FLOW`), blue and labelled with their firearms so
+they never pass for what an article states; their width grows with the firearms counted, their
+notes give the count per year and the cell each came from (a table has cells, not sentences).
+Same-place cells are not drawn (a loop says nothing on a map).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def add_table_routes(graph: nx.MultiDiGraph, store: BaseStore, *, year: int | No
 
 
 def style_table_edges(graph: nx.MultiDiGraph, payload: dict[str, Any]) -> None:
-    """Draw the tables' edges dashed and blue, labelled and sized by firearms."""
+    """Draw the tables' edges blue, labelled and sized by firearms, with their cells instead of sentences."""
     firearms = {(s, t): d["firearms"] for s, t, d in graph.edges(data=True) if d["predicate"] == TABLE_FLOW}
     for edge in payload["edges"]:
         if edge["predicate"] == TABLE_FLOW:
@@ -57,8 +58,8 @@ def style_table_edges(graph: nx.MultiDiGraph, payload: dict[str, Any]) -> None:
                 label=f"{count} firearms",
                 firearms=count,
                 source="tables",
-                color={"color": TABLE_COLOR, "highlight": TABLE_COLOR},
-                dashes=True,
+                color=TABLE_COLOR,
+                evidence=[],
                 width=round(1.0 + 1.5 * math.log10(1 + count), 2),
             )
         else:
