@@ -402,6 +402,49 @@ def test_markup_from_documents_is_shown_as_text_and_never_runs(view: View) -> No
     view.assert_clean()
 
 
+def test_timeline_links_both_ways_with_the_graph(view: View) -> None:
+    view.open("/view/timeline")
+    events = view.page.evaluate("window.ffkg.payload.events")
+    assert [(e["content"], e["date"], e["start"], e["end"]) for e in events] == [
+        ("Mexico v. Smith & Wesson", "2021-08", "2021-08-01", "2021-09-01")
+    ]
+    view.page.click(".vis-item:has-text('Mexico v. Smith & Wesson')")
+    panel = view.page.locator("#panel")
+    panel.get_by_text("Smith & Wesson").first.wait_for()
+    assert "defendant" in panel.inner_text() and "plaintiff" in panel.inner_text()
+    view.shot("timeline")
+    panel.get_by_text("Find it in the graph").click()
+    view.page.wait_for_selector("body[data-settled='true']")
+    view.page.locator("#panel h2").get_by_text("Mexico v. Smith & Wesson").wait_for()
+    view.open("/view/timeline")
+    view.page.evaluate("window.ffkg.timeline.setWindow('2022-01-01', '2022-12-31', {animation: false})")
+    link = view.page.locator("#graph-range")
+    view.page.wait_for_function("document.getElementById('graph-range').href.includes('date_from=2022-01-01')")
+    link.click()
+    view.page.wait_for_selector("body[data-settled='true']")
+    assert view.page.get_attribute("input[name=date_from]", "value") == "2022-01-01"
+    assert "Mexico v. Smith & Wesson" not in labels(view.data())
+    view.open("/view/graph?date_from=2021-08&date_to=2021-08")
+    assert "Mexico v. Smith & Wesson" in labels(view.data())
+    view.page.click("#timeline-range")
+    view.page.wait_for_selector("body[data-settled='true']")
+    assert len(view.page.evaluate("window.ffkg.payload.events")) == 1
+    view.assert_clean()
+
+
+def test_timeline_of_one_entity_and_its_bad_input(view: View) -> None:
+    view.open("/view/entity/org/smith-and-wesson")
+    view.page.click("text=Its events on the timeline")
+    view.page.wait_for_selector("body[data-settled='true']")
+    assert "Timeline of Smith & Wesson" in view.page.inner_text("h1")
+    view.open("/view/timeline?entity=person/ana-loner", drawn=False)
+    assert "No dated event matches" in view.page.inner_text(".empty")
+    view.open("/view/timeline?date_from=2024&date_to=2020", status=400, drawn=False)
+    assert "the date range is empty" in view.page.inner_text(".message")
+    view.open("/view/timeline?entity=Atlantis", status=404, drawn=False)
+    view.assert_clean()
+
+
 def test_json_twin_is_the_page_payload(view: View, server: LiveServer) -> None:
     view.open("/view/entity/geonames/3996063?depth=2")
     drawn = view.page.evaluate("window.ffkg.payload")

@@ -1,4 +1,4 @@
-"""The browser views: HTML pages drawn with sigma.js (WebGL), a map and a timeline, each with a JSON twin (`?format=json`).
+"""The browser views: sigma.js graphs, a map and a timeline, each with a JSON twin (`?format=json`).
 
 A page and its twin come from the same view-model dict (`api/views/`). Errors a person can
 fix (an unknown entity, a filter out of range, no path) become an HTML page that says so in
@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.deps import ReadsDep, SettingsDep, StoreDep
 from api.reads import READ_RESPONSES, figures
-from api.views import entity, evidence, flows, graph, landing, path
+from api.views import entity, evidence, flows, graph, landing, path, timeline
 from kg.errors import FfkgError
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -116,6 +116,23 @@ async def graph_view(
 
     back = {"url": "/view/graph", "text": "Back to the unfiltered graph"}
     return await render(request, reads, "views/graph.html", build, fmt=format, allowed=graph.ALLOWED, back=back)
+
+
+@router.get("/view/timeline", response_class=HTMLResponse, summary="Dated events on a time axis, linked to the graph")
+async def timeline_view(
+    request: Request,
+    reads: ReadsDep,
+    store: StoreDep,
+    entity: Raw = None,
+    date_from: Raw = None,
+    date_to: Raw = None,
+    format: Format = "html",
+) -> Response:
+    def build() -> dict[str, Any]:
+        return timeline.timeline_page(store, entity=entity, date_from=date_from, date_to=date_to)
+
+    back = {"url": "/view/timeline", "text": "Show every event"}
+    return await render(request, reads, "views/timeline.html", build, fmt=format, allowed=timeline.ALLOWED, back=back)
 
 
 @router.get("/view/evidence", summary="The sentences behind the facts of one drawn node (the views' side panel)")

@@ -19,6 +19,7 @@ STARTING_POINTS = 12
 VIEWS = (
     {"url": "/view/graph", "text": "Graph", "about": "the whole network, or its most central nodes, with filters"},
     {"url": "/view/flows", "text": "Flows", "about": "firearms-flow routes between places, drawn like a map"},
+    {"url": "/view/timeline", "text": "Timeline", "about": "dated events on a time axis, linked to the graph"},
     {"url": "/view/path", "text": "Paths", "about": "how two entities are connected, hop by hop, with evidence"},
     {"url": "/query", "text": "SPARQL query", "about": "ask the store anything in SPARQL 1.1"},
     {"url": "/docs", "text": "API docs", "about": "the REST and SPARQL endpoints (OpenAPI)"},
