@@ -59,11 +59,19 @@ GRAPH_FORMATS: tuple[ResultFormat, ...] = (
 )
 
 
+def _without_utf8(media_range: str) -> str:
+    """The range without a `charset=utf-8` parameter, which every answer satisfies (werkzeug would
+    match the range only to offers with the same parameters)."""
+    base, *parameters = (part.strip() for part in media_range.split(";"))
+    return base if all(p.lower().replace(" ", "") == "charset=utf-8" for p in parameters) else media_range
+
+
 def negotiate(accept: str | None, table: tuple[ResultFormat, ...]) -> ResultFormat:
     """The format the client likes best among `table`, by werkzeug's reading of the Accept header
     (qualities, `q=0` exclusions, wildcards); no usable Accept means the table's first entry.
-    Aliases count only when named: `text/*` must not pick JSON for being `text/javascript` too."""
-    ranges = parse_accept_header(accept, MIMEAccept)
+    Aliases count only when named: `text/*` must not pick JSON for being `text/javascript` too. A range
+    with `charset=utf-8` matches, since that is the charset every answer is written in."""
+    ranges = MIMEAccept([(_without_utf8(value), quality) for value, quality in parse_accept_header(accept)])
     if not ranges:
         return table[0]
     named = {value.lower() for value, _ in ranges}

@@ -49,6 +49,7 @@ _WRITE_ERRORS = problem_responses(
         "FFKG_ALLOW_REMOTE_FETCH.",
         413: "The body is larger than max_body_bytes.",
         415: "The body's media type is not one this operation reads.",
+        502: "The store's SPARQL server (remote backend) failed the write.",
         503: "The store is busy with another write.",
     }
 )

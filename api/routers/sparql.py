@@ -71,10 +71,11 @@ def the_query(texts: list[str], params: dict[str, list[str]]) -> str:
     return texts[0]
 
 
-def dataset_options(default_graphs: list[str], named_graphs: list[str]) -> dict[str, Any]:
-    """The protocol's dataset parameters as engine options; without them the default graph is the union."""
+def query_options(request: Request, default_graphs: list[str], named_graphs: list[str]) -> dict[str, Any]:
+    """The protocol's dataset parameters as engine options (without them the default graph is the union),
+    and the endpoint's URL as the base of the query's relative IRIs."""
     try:
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = {"base_iri": str(request.url.replace(query=""))}
         if default_graphs:
             options["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
         if named_graphs:
@@ -124,7 +125,7 @@ async def query_get(
         body = ox.serialize(description, format=fmt.engine_format)
         return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
     text = await checked(the_query(params.get("query", []), params), settings)
-    return await runner.respond(store, text, dataset_options(default_graph_uri, named_graph_uri), accept)
+    return await runner.respond(store, text, query_options(request, default_graph_uri, named_graph_uri), accept)
 
 
 @router.post(
@@ -168,5 +169,5 @@ async def query_post(request: Request, store: StoreDep, runner: RunnerDep, setti
             f"cannot read a query from {media_type or 'a body without Content-Type'}; send {FORM} or {SPARQL_QUERY}"
         )
     query = await checked(the_query(texts, params), settings)
-    options = dataset_options(params.get("default-graph-uri", []), params.get("named-graph-uri", []))
+    options = query_options(request, params.get("default-graph-uri", []), params.get("named-graph-uri", []))
     return await runner.respond(store, query, options, request.headers.get("accept"))
