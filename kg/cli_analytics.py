@@ -148,7 +148,7 @@ def path(
     with --network tables, the chains of heaviest routes in the tables, with firearms per hop."""
     with reading_store(data_dir) as store:
         if tables_network_chosen(network, year):
-            report = tables_network.path_report(store, source, target, k=k, year=year)
+            report = tables_network.path_report(store, settings_from(data_dir), source, target, k=k, year=year)
         else:
             report = path_report(store, settings_from(data_dir), source, target, k=k, filters=filters)
     _emit(report, output, render_table_paths if network == "tables" else _render_paths)

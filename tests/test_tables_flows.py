@@ -144,6 +144,8 @@ def test_paths_in_the_tables_follow_the_heaviest_routes(client: TestClient) -> N
     first, second = body["paths"]
     assert [h["firearms"] for h in first["hops"]] == [438]
     assert second["length"] == 2 and second["bottleneck"] <= 438
+    many = client.get("/api/paths", params={"network": "tables", "source": "Georgia", "target": "Ohio", "k": 10**6})
+    assert many.status_code == 400 and "FFKG_MAX_PATH_K" in many.json()["detail"]
 
 
 def test_ffkg_flows_shows_georgia_to_new_york_per_year_from_all_eight_files(tmp_path: Path) -> None:

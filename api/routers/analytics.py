@@ -90,7 +90,7 @@ async def paths(
     With `network=tables`, the chains of heaviest routes in the tables, each hop with its firearms.
     No path is an empty `paths` with a `message`, not an error."""
     if network == "tables":
-        return await reads.run(tables_network.path_report, store, source, target, k=k, year=year)
+        return await reads.run(tables_network.path_report, store, settings, source, target, k=k, year=year)
     return await reads.run(path_report, store, settings, source, target, k=k, filters=filters)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import BadInputError
+from kg.settings import Settings
 from kg.store import BaseStore
 from kg.tables.flows import FlowFilter, select, table_data
 
@@ -86,10 +87,13 @@ def centrality_report(
     }
 
 
-def path_report(store: BaseStore, source: str, target: str, *, k: int = 1, year: int | None = None) -> dict[str, Any]:
-    """The `k` chains of heaviest routes from `source` to `target`, each hop with its firearms."""
-    if k < 1:
-        raise BadInputError(f"k must be at least 1, not {k}")
+def path_report(
+    store: BaseStore, settings: Settings, source: str, target: str, *, k: int = 1, year: int | None = None
+) -> dict[str, Any]:
+    """The `k` chains of heaviest routes from `source` to `target`, each hop with its firearms
+    (`k` at most the server's `max_path_k`: the simple paths of a dense network are countless)."""
+    if not 1 <= k <= settings.max_path_k:
+        raise BadInputError(f"k must be from 1 to {settings.max_path_k} (FFKG_MAX_PATH_K), not {k}")
     data = table_data(store)
     start, end = data.place(source), data.place(target)
     graph = flow_network(store, year=year)
