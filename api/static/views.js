@@ -5,17 +5,15 @@
   "use strict";
 
   const lib = window.ffkgGraphLib;
+  const P = window.ffkgPanel;
+  const el = P.el;
+  const link = P.link;
   const payload = JSON.parse(document.getElementById("payload").textContent);
   const container = document.getElementById("network");
   const panel = document.getElementById("panel");
   const tooltip = document.getElementById("tooltip");
   const graph = new lib.Graph({ multi: true, type: "directed" });
-  const evidenceCache = new Map();
   let selected = null;
-
-  function edgeColor(edge) {
-    return typeof edge.color === "string" ? edge.color : (edge.color && edge.color.color) || "#aab2bb";
-  }
 
   /* Nodes without a position start on a golden-angle spiral (deterministic), then ForceAtlas2 spreads them. */
   function addNode(node, index, near) {
@@ -41,17 +39,13 @@
     return true;
   }
 
-  function factId(edge) {
-    return edge.from + " " + edge.predicate + " " + edge.to;
-  }
-
   function addEdge(edge) {
-    const id = factId(edge);
+    const id = P.factId(edge);
     if (graph.hasEdge(id) || !graph.hasNode(edge.from) || !graph.hasNode(edge.to)) return false;
     graph.addDirectedEdgeWithKey(id, edge.from, edge.to, {
       label: edge.label,
       size: Math.max(0.5, edge.width / 1.5),
-      color: edgeColor(edge),
+      color: P.edgeColor(edge),
       type: "arrow",
       record: edge,
     });
@@ -93,90 +87,16 @@
     },
   });
 
-  function el(tag, text, className) {
-    const node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-
-  function link(href, text) {
-    const a = el("a", text);
-    a.href = href;
-    return a;
-  }
-
   function show(children) {
     panel.replaceChildren.apply(panel, children);
-  }
-
-  function evidenceList(records) {
-    const list = el("ul", null, "evidence");
-    if (!records.length) list.appendChild(el("li", "No evidence sentence is recorded for this fact.", "muted"));
-    records.forEach(function (record) {
-      const item = el("li");
-      item.appendChild(el("blockquote", record.sentence));
-      const source = el("p", null, "source");
-      source.appendChild(el("span", record.title, "doc-title"));
-      source.appendChild(el("span", " \u2014 ", "muted"));
-      source.appendChild(link("/api/documents/" + encodeURI(record.document), record.document));
-      const meta = [];
-      if (record.date) meta.push(record.date);
-      meta.push(record.confidence === null ? "confidence not recorded" : "confidence " + record.confidence.toFixed(2));
-      source.appendChild(el("span", " \u00b7 " + meta.join(" \u00b7 "), "muted"));
-      item.appendChild(source);
-      list.appendChild(item);
-    });
-    return list;
   }
 
   function label(id) {
     return graph.hasNode(id) ? graph.getNodeAttribute(id, "full_label") : id;
   }
 
-  /* The sentences of a node's facts: from the payload when it carries them, else one request per node. */
-  function evidenceOf(node) {
-    if (!evidenceCache.has(node)) {
-      const request = fetch("/view/evidence?node=" + encodeURIComponent(node), { headers: { Accept: "application/json" } })
-        .then(function (response) {
-          if (!response.ok) throw new Error("the server answered " + response.status);
-          return response.json();
-        })
-        .then(function (answer) {
-          const found = new Map();
-          answer.facts.forEach(function (fact) { found.set(factId(fact), fact.evidence); });
-          return found;
-        });
-      evidenceCache.set(node, request);
-    }
-    return evidenceCache.get(node);
-  }
-
   function factItem(edgeKey, node) {
-    const edge = graph.getEdgeAttribute(edgeKey, "record");
-    const item = el("li", null, "fact");
-    const head = el("p", null, "fact-head");
-    head.appendChild(el("strong", label(edge.from)));
-    head.appendChild(el("span", " " + edge.label + " ", "predicate"));
-    head.appendChild(el("strong", label(edge.to)));
-    item.appendChild(head);
-    if (edge.notes && edge.notes.length) {
-      const notes = el("ul", null, "notes");
-      edge.notes.forEach(function (note) { notes.appendChild(el("li", note)); });
-      item.appendChild(notes);
-    }
-    if (edge.evidence) {
-      item.appendChild(evidenceList(edge.evidence));
-    } else {
-      const waiting = el("p", "Loading the sentences\u2026", "muted");
-      item.appendChild(waiting);
-      evidenceOf(node || edge.from).then(function (found) {
-        waiting.replaceWith(evidenceList(found.get(factId(edge)) || []));
-      }, function (error) {
-        waiting.textContent = "The sentences could not be loaded: " + error.message;
-      });
-    }
-    return item;
+    return P.factItem(graph.getEdgeAttribute(edgeKey, "record"), label, node);
   }
 
   /* "Expand": the node's own ego network, up to the payload's cap of new nodes, added around it. */
@@ -327,21 +247,12 @@
     return new XMLSerializer().serializeToString(svg);
   }
 
-  function save(blob, name) {
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = name;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
-  }
   const fileName = "ffkg-" + (document.body.className.replace("view-", "") || "view");
   document.getElementById("export-svg").addEventListener("click", function () {
-    save(new Blob([toSvg()], { type: "image/svg+xml" }), fileName + ".svg");
+    P.save(new Blob([toSvg()], { type: "image/svg+xml" }), fileName + ".svg");
   });
   document.getElementById("export-png").addEventListener("click", function () {
-    lib.toBlob(renderer, { format: "png", backgroundColor: "#ffffff" }).then(function (blob) { save(blob, fileName + ".png"); });
+    lib.toBlob(renderer, { format: "png", backgroundColor: "#ffffff" }).then(function (blob) { P.save(blob, fileName + ".png"); });
   });
 
   /* What the drawing holds now (the payload plus what "expand" added), as the JSON twin shapes it. */
