@@ -67,6 +67,8 @@ def ingest(paths: tuple[Path, ...], processes: int, scheduler: str | None, data_
                 )
     for skipped in report.skipped:
         click.echo(f"Skipped: {skipped}", err=True)
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     for error in report.errors:
         click.echo(f"Error: {error}", err=True)
     click.echo(report.summary())

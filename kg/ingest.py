@@ -43,6 +43,8 @@ class IngestReport:
     errors: list[str] = field(default_factory=list)
     #: Files found in folders and left alone (`path: reason`); they do not fail the run.
     skipped: list[str] = field(default_factory=list)
+    #: Documents stored with something the reader should know (`path: what`), such as an unknown date.
+    warnings: list[str] = field(default_factory=list)
 
     def record(self, outcome: Outcome, name: str, error: str | None = None) -> None:
         self.outcomes[outcome].append(name)
@@ -128,6 +130,11 @@ def read_batch(paths: Iterable[str | Path], *, max_bytes: int, report: IngestRep
             report.record("failed", item.source, message)
             continue
         seen[item.id] = item.source
+        if item.date is None:
+            report.warnings.append(
+                f"{item.source}: no date line, stored with the date unknown (a first line `date YYYY-MM-DD Title` "
+                "gives it one)"
+            )
         yield item
 
 

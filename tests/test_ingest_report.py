@@ -1,6 +1,6 @@
 """What `ffkg ingest` tells the user about files it does not store: refused ones fail the run with the
 reason, files a folder holds besides articles are listed as skipped; none of them is stored. An article
-without a date line is stored with its date unknown, and listed so."""
+without a date line is stored with its date unknown, with a warning, and listed so."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ def test_refused_and_skipped_files_are_reported_and_not_stored(tmp_path: Path) -
     assert "report.txt: PDF is not supported: convert it to text" in result.stderr
     assert "typo.txt: the first line 'date 14/03/2024 Guns seized' is not a date line" in result.stderr
     assert "2 other files skipped" in result.stdout
+    assert f"Warning: {folder / 'undated.txt'}: no date line, stored with the date unknown" in result.stderr
 
     listing = CliRunner().invoke(main, ["documents", *data])
     assert listing.exit_code == 0, listing.stderr
