@@ -85,7 +85,7 @@ def query_options(request: Request, default_graphs: list[str], named_graphs: lis
     return options
 
 
-def service_description(endpoint: str, *, writable: bool) -> list[ox.Triple]:
+def service_description(endpoint: str, *, writable: bool, federated: bool) -> list[ox.Triple]:
     """SPARQL 1.1 Service Description of this endpoint: languages, result formats, union default graph."""
     service = ox.BlankNode()
 
@@ -97,8 +97,9 @@ def service_description(endpoint: str, *, writable: bool) -> list[ox.Triple]:
         ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint)),
         ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
         ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
-        ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")),
     ]
+    if federated:
+        triples.append(ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")))
     if writable:
         triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
     for fmt in (*SOLUTION_FORMATS, *GRAPH_FORMATS):
@@ -121,7 +122,8 @@ async def query_get(
     if query is None and "update" not in params:
         fmt = negotiate(accept, GRAPH_FORMATS)
         endpoint = str(request.url.replace(query=""))
-        description = service_description(endpoint, writable=settings.write_token is not None)
+        writable = settings.write_token is not None
+        description = service_description(endpoint, writable=writable, federated=settings.allow_service)
         body = ox.serialize(description, format=fmt.engine_format)
         return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
     text = await checked(the_query(params.get("query", []), params), settings)
