@@ -24,7 +24,12 @@ class Settings(BaseSettings):
     write_token: SecretStr | None = Field(
         None, description="Bearer token that enables SPARQL Update, the Graph Store protocol and ingest over HTTP."
     )
-    query_timeout: float = Field(30.0, gt=0, description="Seconds a SPARQL query may run before it is stopped.")
+    query_timeout: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds a SPARQL query (over HTTP or `ffkg query`) may run before it is stopped, and a REST, "
+        "analytics or view request that reads the store before it is answered with a 503.",
+    )
     query_workers: int = Field(
         4,
         gt=0,
