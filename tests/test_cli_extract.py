@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from shared_data import shared_path
 
 from kg.cli import main
-from kg.records import ENTITY_TYPES
+from kg.records import ENTITY_TYPES, EVENT_ROLES, EVENT_TYPES, RELATION_PREDICATES
 
 ARTICLE = (
     "date 2023-04-18 Rifles bound for the Sinaloa Cartel seized in Arizona\n\n"
@@ -104,3 +104,37 @@ def test_eval_names_a_missing_split_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["eval", "--split", "dev", "--root", str(tmp_path)])
     assert result.exit_code == 1
     assert str(tmp_path / "corpus" / "split.json") in result.output
+
+
+def test_extract_json_keeps_to_the_contract_and_lists_flows_under_their_own_key(tmp_path: Path) -> None:
+    path = tmp_path / "route.txt"
+    path.write_text(
+        "date 2023-05-02 Rifles from Texas\n\n"
+        "Between January and October 2022, about 300 rifles bought in Texas were smuggled into Mexico "
+        "by straw purchasers.\n",
+        encoding="utf-8",
+    )
+    data = json.loads(CliRunner().invoke(main, ["extract", str(path)]).output)
+    assert {e["type"] for e in data["entities"]} <= set(ENTITY_TYPES) | set(EVENT_TYPES)
+    predicates = set(RELATION_PREDICATES) | set(EVENT_ROLES)
+    assert {r["predicate"] for r in data["relations"]} <= predicates
+    labels = {e["id"]: e["label"] for e in data["entities"]}
+    (flow,) = data["flows"]
+    assert (labels[flow["origin"]], labels[flow["destination"]]) == ("Texas", "Mexico")
+    assert set(flow) == {
+        "id",
+        "label",
+        "origin",
+        "destination",
+        "via",
+        "method",
+        "share",
+        "quantity",
+        "period",
+        "evidence",
+    }
+    assert flow["period"] == "2022-01"
+    assert flow["evidence"][0]["text"].startswith("Between January")
+    assert ("Texas", "firearmsFlow", "Mexico") in {
+        (labels[r["subject"]], r["predicate"], labels[r["object"]]) for r in data["relations"]
+    }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.dates import find_dates, resolve_date
+from kg.extract import load_pipeline
+from kg.extract.dates import find_dates, resolve_date, sentence_dates, year_before
 
 
 @pytest.mark.parametrize(
@@ -82,3 +83,31 @@ def test_bare_years_tagged_by_the_parser_are_accepted() -> None:
     assert find_dates(text, None) == []
     found = find_dates(text, None, year_spans=((4, 8),))
     assert [m.value for m in found] == ["2016"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Between January and October 2023, agents seized 300 rifles at the border.", ["2023-01", "2023-10"]),
+        ("From March to June 2022 the ring bought 40 pistols in Houston.", ["2022-03", "2022-06"]),
+        ("The guns were bought from January through October of 2023.", ["2023-01", "2023-10"]),
+        ("Between March 3 and April 9, 2019, he bought 12 rifles.", ["2019-03-03", "2019-04-09"]),
+    ],
+)
+def test_a_range_is_dated_by_its_start_in_the_year_its_end_names(text: str, expected: list[str]) -> None:
+    assert [d.value for d in find_dates(text, "2024-05-10")] == expected
+
+
+def test_a_month_takes_the_year_the_paragraph_stated_before_it() -> None:
+    text = "In 2021, the group bought 30 rifles in Dallas. In March, they drove them to Monterrey."
+    assert [d.value for d in find_dates(text, "2024-05-10")] == ["2021", "2021-03"]
+    assert [d.value for d in find_dates("In March, they drove them south.", "2024-05-10", context_year=2021)] == [
+        "2021-03"
+    ]
+    assert year_before("In 2019 he began.\n\nOn March 3 he was sentenced.", 20) is None
+
+
+def test_an_event_sentence_takes_the_year_stated_earlier_in_its_paragraph_not_the_publication_year() -> None:
+    doc = load_pipeline()("In 2021, Ana Ruiz bought 30 rifles in Dallas. In March, she drove them to Monterrey.")
+    second = list(doc.sents)[-1]
+    assert [d.value for d in sentence_dates(second, "2024-05-10")] == ["2021-03"]

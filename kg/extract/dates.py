@@ -61,6 +61,8 @@ _PATTERN = re.compile(
     rf"|\b(?P<weekday>{_WEEKDAY})\b"
     rf"|(?<![\d,.$])\b(?P<year>{_YEAR})\b"
 )
+#: What joins the two ends of a range: "January and October 2023", "March to June 2022".
+_RANGE = re.compile(r"\s*(?:,\s*)?(?:and|to|through|until|till|-|–|—)\s*$", re.I)
 _YEAR_CUES = {
     "in",
     "since",
@@ -174,8 +176,11 @@ def _relative_value(groups: dict[str, str | None], anchor: date) -> str | None:
     return None
 
 
-def _value(match: re.Match[str], anchor: date | None) -> str | None:
-    """The ISO value of one regex match, or None when it needs a document date we lack."""
+def _value(match: re.Match[str], anchor: date | None, year: int | None = None) -> str | None:
+    """The ISO value of one regex match, or None when it needs a document date we lack.
+
+    `year` is the year the text gives a month that names none: the end of its range ("between
+    January and October 2023") or a year stated just before ("In 2021, ... In March, ...")."""
     groups = match.groupdict()
     if groups["iso"]:
         return groups["iso"]
@@ -190,27 +195,50 @@ def _value(match: re.Match[str], anchor: date | None) -> str | None:
             relative_year = groups.get(f"{prefix}_of")
             if year_text:
                 year = int(year_text)
-            elif anchor is None:
-                return None
-            elif relative_year:
+            elif relative_year and anchor is not None:
                 year = anchor.year + {"last": -1, "this": 0, "next": 1}[relative_year.lower()]
-            else:
+            elif year is None:
+                if anchor is None:
+                    return None
                 year = _nearest_year(month, day or 15, anchor)
             return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
     return _relative_value(groups, anchor) if anchor else None
 
 
+def _stated_year(match: re.Match[str]) -> int | None:
+    """The year a match spells out, if any."""
+    groups = match.groupdict()
+    text = groups["iso"] or groups["year"] or groups["md_year"] or groups["dm_year"] or groups["my_year"]
+    return int(text[:4]) if text else None
+
+
+def _bare_month(match: re.Match[str]) -> bool:
+    """A month (with or without its day) that names no year of its own."""
+    groups = match.groupdict()
+    return any(
+        groups[f"{p}_month"] and not groups[f"{p}_year"] and not groups.get(f"{p}_of") for p in ("md", "dm", "my")
+    )
+
+
 def find_dates(
-    text: str, doc_date: str | None, *, offset: int = 0, year_spans: tuple[tuple[int, int], ...] = ()
+    text: str,
+    doc_date: str | None,
+    *,
+    offset: int = 0,
+    year_spans: tuple[tuple[int, int], ...] = (),
+    context_year: int | None = None,
 ) -> list[DateMention]:
     """Every resolvable date expression in `text`, in order; offsets shifted by `offset`.
 
     Bare years are only taken after a temporal cue word ("in 2006", "since 2006"), inside
     a range, or inside one of `year_spans` (spaCy DATE entities, relative to `text`), so
-    counts like "1400 offenders" are not read as years.
+    counts like "1400 offenders" are not read as years. A month without a year takes the year
+    of the range it opens ("between January and October 2023" is 2023-01), else the last year
+    stated before it in `text` or, failing that, `context_year` (the year the paragraph stated
+    last); only then the year nearest the document date.
     """
     anchor = _parse_doc_date(doc_date)
-    found = []
+    matches = []
     for match in _PATTERN.finditer(text):
         if match.group("year"):
             before = text[: match.start()].rstrip(" (").rsplit(None, 1)
@@ -219,10 +247,27 @@ def find_dates(
             tagged = any(start <= match.start() and match.end() <= end for start, end in year_spans)
             if previous not in _YEAR_CUES and not in_range and not tagged:
                 continue
-        value = _value(match, anchor)
+        matches.append(match)
+    found = []
+    stated = context_year
+    for i, match in enumerate(matches):
+        year = stated
+        following = matches[i + 1] if i + 1 < len(matches) else None
+        if _bare_month(match) and following is not None and _RANGE.match(text[match.end() : following.start()]):
+            year = _stated_year(following) or year
+        value = _value(match, anchor, year)
         if value is not None:
             found.append(DateMention(offset + match.start(), offset + match.end(), match.group(), value))
+        stated = _stated_year(match) or stated
     return found
+
+
+def year_before(text: str, position: int) -> int | None:
+    """The last year stated in the paragraph of `text` before `position` (the year a later month means)."""
+    start = text.rfind("\n", 0, position) + 1
+    years = [_stated_year(m) for m in _PATTERN.finditer(text, start, position)]
+    years = [y for y in years if y is not None]
+    return years[-1] if years else None
 
 
 def resolve_date(expression: str, doc_date: str | None) -> str | None:
@@ -243,4 +288,12 @@ def sentence_dates(sentence: SpacySpan, doc_date: str | None, text: str | None =
         for ent in sentence.ents
         if ent.label_ == "DATE"
     )
-    return find_dates(sentence.text if text is None else text, doc_date, offset=sentence.start_char, year_spans=spans)
+    from kg.extract.context import doc_text
+
+    return find_dates(
+        sentence.text if text is None else text,
+        doc_date,
+        offset=sentence.start_char,
+        year_spans=spans,
+        context_year=year_before(doc_text(sentence.doc), sentence.start_char),
+    )
