@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -278,6 +279,21 @@ def test_post_merges_into_a_graph(writer: TestClient, small_store: Store) -> Non
     assert merged.status_code == 204
     expected = rdflib.Graph().parse(data=NOTES, format="turtle").parse(data=MORE, format="nt")
     assert isomorphic(graph_of(small_store, NEW_GRAPH), expected)
+
+
+def test_concurrent_posts_to_one_graph_lose_nothing(live_server: LiveServer, small_store: Store) -> None:
+    """Each POST is one atomic insert, not a read of the graph and a write of it back with the new triples."""
+
+    def post(client: int) -> int:
+        body = "".join(f'<urn:x:c{client}> <urn:x:n> "{n}" .\n' for n in range(20))
+        headers = {**AUTH, "content-type": "application/n-triples"}
+        target = f"{live_server.url}/graph-store?graph={NEW_GRAPH}"
+        return httpx.post(target, content=body, headers=headers, timeout=60).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as clients:
+        statuses = list(clients.map(post, range(16)))
+    assert set(statuses) <= {201, 204}
+    assert len(graph_of(small_store, NEW_GRAPH)) == 16 * 20
 
 
 def test_post_without_a_graph_creates_a_new_one(writer: TestClient, small_store: Store) -> None:
