@@ -140,13 +140,12 @@ def render_table_flows(console: Console, report: dict[str, Any]) -> None:
         title=f"tables: {report['count']} observations, {report['firearms']} firearms ({span})",
     )
     for route in report["routes"]:
-        cell = route["source"]
         table.add_row(
             route["origin"]["label"],
             route["destination"]["label"],
             str(route["year"]),
             str(route["firearms"]),
-            f"{cell['file']} {cell['sheet']}!{cell['cell']}",
+            f"{route['file']} {route['sheet']}!{route['cell']}",
         )
     console.print(table)
 

@@ -46,7 +46,7 @@ def test_the_csv_example_imports_from_the_command_line(tmp_path: Path) -> None:
         ("Florida", 75),
         ("Georgia", 75),
     ]
-    assert routes[0]["source"]["file"] == "iron-pipeline-2017.csv" and routes[0]["source"]["cell"] == "D10"
+    assert routes[0]["file"] == "iron-pipeline-2017.csv" and routes[0]["cell"] == "D10"
     again = runner.invoke(main, ["ingest-table", "--mapping", str(MAPPING), str(CSV), *data])
     assert "unchanged" in again.output
     both = runner.invoke(main, ["ingest-table", "--profile", "atf-trace", "--mapping", str(MAPPING), str(CSV), *data])

@@ -183,13 +183,11 @@ def _route(data: TableData, flow: TableFlow) -> dict[str, Any]:
         "year": flow.year,
         "firearms": flow.firearms,
         "local": flow.local,
-        "source": {
-            "file": flow.file,
-            "sheet": flow.sheet,
-            "cell": flow.cell,
-            "publisher": flow.publisher,
-            "retrieved": flow.retrieved,
-        },
+        "file": flow.file,
+        "sheet": flow.sheet,
+        "cell": flow.cell,
+        "publisher": flow.publisher,
+        "retrieved": flow.retrieved,
     }
 
 
