@@ -87,10 +87,11 @@ def _in_worker(settings: Settings, sparql: str) -> tuple[str, bytes]:
     from api.query_processes import FINAL, Request, _Worker, rebuild
 
     deadline = time.monotonic() + settings.query_timeout
-    with readable_copy(settings) as (path, revision):
+    with readable_copy(settings) as snapshot:
         worker = _Worker()
         try:
-            worker.conn.send(Request(str(path), revision, sparql, union_default({}), ACCEPT, NO_ROW_CAP))
+            request = Request(str(snapshot.path), snapshot.revision, sparql, union_default({}), ACCEPT, NO_ROW_CAP)
+            worker.conn.send(request)
             content_type, parts, kind = "", [], ""
             while kind not in FINAL:
                 if not worker.conn.poll(max(0.0, deadline - time.monotonic())):

@@ -19,7 +19,7 @@ from kg import exports, formats
 from kg.errors import FfkgError, NotFoundError, StoreLockedError
 from kg.served_snapshot import SnapshotStore, served_snapshot
 from kg.settings import Settings
-from kg.store import BaseStore, Store, open_store
+from kg.store import BaseStore, Snapshot, Store, open_store
 
 data_dir_option = click.option(
     "--data-dir",
@@ -41,7 +41,7 @@ def store_from(data_dir: Path | None) -> BaseStore:
 
 
 @contextmanager
-def readable_copy(settings: Settings) -> Iterator[tuple[Path, int]]:
+def readable_copy(settings: Settings) -> Iterator[Snapshot]:
     """A store folder another process may open read-only, and its revision, for a command that only reads.
 
     Never creates a store: a missing data dir is an error naming the path. While another process
@@ -57,12 +57,12 @@ def readable_copy(settings: Settings) -> Iterator[tuple[Path, int]]:
         store = Store.open(path)
     except StoreLockedError as locked:
         with served_snapshot(path, locked) as copy:
-            yield copy, -1
+            yield copy
         return
     with store:
         snapshot = store.acquire_snapshot()
         try:
-            yield snapshot.path, snapshot.revision
+            yield snapshot
         finally:
             store.release_snapshot(snapshot)
 
@@ -83,7 +83,7 @@ def reading_store(data_dir: Path | None) -> Iterator[BaseStore]:
         with store:
             yield store
         return
-    with readable_copy(settings) as (copy, _), SnapshotStore.open_read_only(copy) as snapshot:
+    with readable_copy(settings) as copy, SnapshotStore.open_read_only(copy.path) as snapshot:
         yield snapshot
 
 

@@ -132,12 +132,12 @@ def _link_tree(source: Path, target: Path) -> None:
 
 
 @contextmanager
-def served_snapshot(store_path: Path, locked: StoreLockedError) -> Iterator[Path]:
+def served_snapshot(store_path: Path, locked: StoreLockedError) -> Iterator[Snapshot]:
     """A private read-only copy of the snapshot the process holding the store publishes; deleted after.
 
     Raises `locked` (the store is in use) with a hint when no snapshot is published, e.g. an ingest holds it.
     """
-    copy = None
+    copy: Snapshot | None = None
     for _ in range(_LINK_ATTEMPTS):
         published = _latest(store_path)
         if published is None:
@@ -148,7 +148,7 @@ def served_snapshot(store_path: Path, locked: StoreLockedError) -> Iterator[Path
         except FileNotFoundError:  # superseded and deleted while we linked: take the newer one
             shutil.rmtree(candidate, ignore_errors=True)
             continue
-        copy = candidate
+        copy = Snapshot(candidate, published.revision)
         break
     if copy is None:
         raise StoreLockedError(
@@ -157,4 +157,4 @@ def served_snapshot(store_path: Path, locked: StoreLockedError) -> Iterator[Path
     try:
         yield copy
     finally:
-        shutil.rmtree(copy, ignore_errors=True)
+        shutil.rmtree(copy.path, ignore_errors=True)
