@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
@@ -117,9 +118,14 @@ def test_mixed_hostile_bodies_up_to_the_body_limit_stay_linear(runs: list[tuple[
     assert classified_in(text) < bound(text)
 
 
-def test_eight_clients_sending_hostile_bodies_never_stop_health_from_answering(world: World) -> None:
+@pytest.mark.parametrize("on_disk", [False, True], ids=["in-memory", "on-disk"])
+def test_eight_clients_sending_hostile_bodies_never_stop_health_from_answering(
+    world: World, tmp_path: Path, on_disk: bool
+) -> None:
+    """On disk, queries go to worker processes; in memory, to threads: the event loop is the same."""
     settings = app_settings(write_token=TOKEN, max_body_bytes=BODY_LIMIT)
-    with LiveServer(create_app(settings, fill(Store.memory(), world.lawsuit, world.seizure))) as server:
+    store = Store.open(tmp_path / "store") if on_disk else Store.memory()
+    with fill(store, world.lawsuit, world.seizure), LiveServer(create_app(settings, store)) as server:
         done = threading.Event()
         health: list[int] = []
 
