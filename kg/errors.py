@@ -155,7 +155,10 @@ class AmbiguousNameError(FfkgError):
     title = "Ambiguous name"
 
     def __init__(self, name: str, candidates: list[dict[str, Any]]):
-        shown = "; ".join(f"{c['label']} ({c['key']})" for c in candidates)
+        shown = "; ".join(
+            f"{c['label']} ({', '.join([*c.get('types', []), *filter(None, [c.get('where')])])}, key {c['key']})"
+            for c in candidates
+        )
         super().__init__(f"{name!r} names {len(candidates)} entities: {shown}; ask again by key or IRI")
         self.candidates = candidates
 

@@ -183,10 +183,30 @@ def resolve_entity(store: BaseStore, name: str) -> str:
     if len(found) == 1:
         return found[0]
     if found:
-        raise AmbiguousNameError(name, [summary(store, iri) for iri in found])
+        raise AmbiguousNameError(name, [_candidate(store, iri) for iri in found])
     close = close_names(index, name)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "; GET /api/entities?q= searches"
     raise NotFoundError(f"no entity is called {name!r}{hint}")
+
+
+def _candidate(store: BaseStore, iri: str) -> dict[str, Any]:
+    """A `summary` plus where the entity is (the place it is located or happened in, else its coordinates),
+    so that two entities of one name can be told apart."""
+    item = summary(store, iri)
+    rows = _rows(
+        store,
+        "SELECT ?e (MIN(?l) AS ?where) (MIN(?lat) AS ?la) (MIN(?lon) AS ?lo) WHERE {"
+        " OPTIONAL { ?e ffkg:locatedIn|ffkg:occurredIn ?p . ?p rdfs:label ?l }"
+        " OPTIONAL { ?e <http://www.w3.org/2003/01/geo/wgs84_pos#lat> ?lat ;"
+        " <http://www.w3.org/2003/01/geo/wgs84_pos#long> ?lon } } GROUP BY ?e",
+        e=ox.NamedNode(iri),
+    )
+    row = rows[0] if rows else {}
+    if row.get("where"):
+        item["where"] = f"in {row['where']}"
+    elif row.get("la") is not None and row.get("lo") is not None:
+        item["where"] = f"at {float(row['la']):.2f}, {float(row['lo']):.2f}"
+    return item
 
 
 def resolve_document(store: BaseStore, name: str) -> str:
@@ -265,14 +285,26 @@ def list_documents(store: BaseStore, *, limit: int = 50, offset: int = 0) -> dic
 
 # -- cards ----------------------------------------------------------------------------------------------
 
+#: What a citation of a document gives besides its title: `ffkg:` property -> field.
+CITATION_FIELDS = {"date": "date", "url": "url", "publisher": "outlet", "author": "author", "language": "language"}
+_CITATION_VARIABLES = " ".join(f"?{field}" for field in CITATION_FIELDS.values())
+_CITATION_PATTERNS = " ".join(
+    f"OPTIONAL {{{{ ?doc ffkg:{prop} ?{field} }}}}" for prop, field in CITATION_FIELDS.items()
+)
 _EVIDENCE = (
-    "SELECT ?s ?p ?o ?doc ?title ?sentence ?confidence ?start ?end ?{anchor} WHERE {{"
+    f"SELECT ?s ?p ?o ?doc ?title {_CITATION_VARIABLES} ?sentence ?confidence ?start ?end ?{{anchor}} WHERE {{{{"
     " ?ev a ffkg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; ffkg:document ?doc ;"
     " ffkg:sentence ?sentence . FILTER(?{side} = ?{anchor})"
     " OPTIONAL {{ ?ev ffkg:confidence ?confidence }} OPTIONAL {{ ?ev ffkg:startOffset ?start }}"
-    " OPTIONAL {{ ?ev ffkg:endOffset ?end }} OPTIONAL {{ ?doc ffkg:title ?title }} }}"
+    f" OPTIONAL {{{{ ?ev ffkg:endOffset ?end }}}} OPTIONAL {{{{ ?doc ffkg:title ?title }}}} {_CITATION_PATTERNS} }}}}"
     " ORDER BY DESC(?confidence) ?doc ?start"
 )
+
+
+def citation(row: dict[str, Any]) -> dict[str, Any]:
+    """A document as evidence cites it: key, title, and the date, URL, outlet, author, language it has."""
+    cited = {"iri": row["doc"], "key": key_of(row["doc"]), "title": row["title"]}
+    return cited | {field: row[field] for field in CITATION_FIELDS.values() if row.get(field) is not None}
 
 
 def evidence_for(store: BaseStore, iri: str) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
@@ -282,7 +314,7 @@ def evidence_for(store: BaseStore, iri: str) -> dict[tuple[str, str, str], list[
         for row in _rows(store, _EVIDENCE.format(side=side, anchor="x"), x=ox.NamedNode(iri)):
             found[(row["s"], row["p"], row["o"])].append(
                 {
-                    "document": {"iri": row["doc"], "key": key_of(row["doc"]), "title": row["title"]},
+                    "document": citation(row),
                     "sentence": row["sentence"],
                     "confidence": row["confidence"],
                     "start": row["start"],
@@ -385,9 +417,11 @@ def document_card(store: BaseStore, iri: str) -> dict[str, Any]:
     meta = _rows(
         store,
         "SELECT (SAMPLE(?k) AS ?key) (SAMPLE(?t) AS ?title) (SAMPLE(?dt) AS ?date) (SAMPLE(?s) AS ?source)"
-        " (SAMPLE(?h) AS ?contentHash) ?d WHERE { ?d a ffkg:Document OPTIONAL { ?d ffkg:key ?k }"
+        " (SAMPLE(?h) AS ?contentHash) (SAMPLE(?u) AS ?url) (SAMPLE(?pub) AS ?outlet) (SAMPLE(?a) AS ?author)"
+        " (SAMPLE(?lang) AS ?language) ?d WHERE { ?d a ffkg:Document OPTIONAL { ?d ffkg:key ?k }"
         " OPTIONAL { ?d ffkg:title ?t } OPTIONAL { ?d ffkg:date ?dt } OPTIONAL { ?d ffkg:source ?s }"
-        " OPTIONAL { ?d ffkg:contentHash ?h } } GROUP BY ?d",
+        " OPTIONAL { ?d ffkg:contentHash ?h } OPTIONAL { ?d ffkg:url ?u } OPTIONAL { ?d ffkg:publisher ?pub }"
+        " OPTIONAL { ?d ffkg:author ?a } OPTIONAL { ?d ffkg:language ?lang } } GROUP BY ?d",
         d=node,
     )
     card: dict[str, Any] = {"iri": iri, **{k: v for k, v in meta[0].items() if k != "d"}}
