@@ -4,8 +4,9 @@ Plain text may start with a header line `date YYYY-MM-DD <title>`. The document 
 then the file with the `date YYYY-MM-DD ` prefix removed, so it starts with the title
 line: titles name entities too, and every offset stays a plain index into `text`.
 Lines `url:`, `outlet:`, `author:` and `language:` right after the date line say where the
-article comes from; they are blanked to spaces in `text` (same length), so a span of `text`
-plus `DocumentInfo.offset` (the prefix's length) is the same span of the file as given.
+article comes from; in `text` they become as many line breaks (a paragraph break between the
+title and the body, as in an article without them), so a span of `text` plus
+`DocumentInfo.offset` (the prefix's length) is the same span of the file as given.
 Without a header the text is the whole file, the title its first non-empty line, and the
 date unknown (None). A first line that tries to be a date line and is not one
 (`date 14/03/2024`, `date 2024-02-30`, a `----------` placeholder) is refused, so a typo
@@ -203,7 +204,7 @@ def _best_guess(raw: bytes) -> charset_normalizer.CharsetMatch | None:
 
 
 def _citation_lines(body: str, where: str, *, title_on_date_line: bool) -> tuple[str, dict[str, str]]:
-    """The `url:`/`outlet:`/`author:`/`language:` lines after the date line, read and blanked to spaces."""
+    """The `url:`/`outlet:`/`author:`/`language:` lines after the date line, read and blanked to line breaks."""
     lines = body.split("\n")
     citation: dict[str, str] = {}
     for number in range(1 if title_on_date_line else 0, len(lines)):
@@ -212,7 +213,7 @@ def _citation_lines(body: str, where: str, *, title_on_date_line: bool) -> tuple
             break
         name, value = match.group(1).lower(), match.group(2).strip()
         citation[name] = _citation_value(name, value, citation, where)
-        lines[number] = " " * len(lines[number])
+        lines[number] = "\n" * len(lines[number])
     return "\n".join(lines), citation
 
 

@@ -37,8 +37,10 @@
       const source = el("p", null, "source");
       source.appendChild(el("span", record.title, "doc-title"));
       source.appendChild(el("span", " \u2014 ", "muted"));
-      source.appendChild(link("/api/documents/" + encodeURI(record.document), record.document));
+      const at = record.start === null || record.start === undefined ? "" : "#at-" + record.start + "-" + record.end;
+      source.appendChild(link("/view/document/" + encodeURI(record.document) + at, record.document));
       const meta = [];
+      if (record.outlet) meta.push(record.outlet);
       if (record.date) meta.push(record.date);
       meta.push(record.confidence === null ? "confidence not recorded" : "confidence " + record.confidence.toFixed(2));
       source.appendChild(el("span", " \u00b7 " + meta.join(" \u00b7 "), "muted"));

@@ -46,13 +46,18 @@ def short(text: str, limit: int = LABEL_CHARS) -> str:
 
 
 def sourced(record: Mapping[str, Any]) -> dict[str, Any]:
-    """An evidence record as a page shows it: the document by key and title."""
+    """An evidence record as a page shows it: the document by key and title, what cites it (outlet, URL)
+    and where the sentence stands in it (character offsets, for the document page's anchor)."""
     document = key_of(record["document"])
     return {
         "sentence": record["sentence"],
         "document": document,
         "title": record.get("title") or document,
         "date": record.get("date"),
+        "outlet": record.get("outlet"),
+        "url": record.get("url"),
+        "start": record.get("start"),
+        "end": record.get("end"),
         "confidence": record.get("confidence"),
     }
 

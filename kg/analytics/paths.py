@@ -73,7 +73,7 @@ def fetch_evidence(store: BaseStore, facts: set[Fact]) -> dict[Fact, list[dict[s
         return found
     values = " ".join(f"(<{s}> <{ONTOLOGY}{p}> <{o}>)" for s, p, o in sorted(facts))
     query = f"""
-        SELECT ?s ?p ?o ?sentence ?doc ?title ?date ?confidence ?start ?end WHERE {{
+        SELECT ?s ?p ?o ?sentence ?doc ?title ?date ?outlet ?url ?confidence ?start ?end WHERE {{
           VALUES (?s ?p ?o) {{ {values} }}
           ?e <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ;
              <{ONTOLOGY}sentence> ?sentence ; <{ONTOLOGY}document> ?doc .
@@ -82,6 +82,8 @@ def fetch_evidence(store: BaseStore, facts: set[Fact]) -> dict[Fact, list[dict[s
           OPTIONAL {{ ?e <{ONTOLOGY}endOffset> ?end }}
           OPTIONAL {{ ?doc <{ONTOLOGY}title> ?title }}
           OPTIONAL {{ ?doc <{ONTOLOGY}date> ?date }}
+          OPTIONAL {{ ?doc <{ONTOLOGY}publisher> ?outlet }}
+          OPTIONAL {{ ?doc <{ONTOLOGY}url> ?url }}
         }}"""
     for row in store.query(query):
         fact = (row["s"].value, row["p"].value[len(ONTOLOGY) :], row["o"].value)
@@ -91,6 +93,8 @@ def fetch_evidence(store: BaseStore, facts: set[Fact]) -> dict[Fact, list[dict[s
                 "document": row["doc"].value,
                 "title": _text(row["title"]),
                 "date": _text(row["date"]),
+                "outlet": _text(row["outlet"]),
+                "url": _text(row["url"]),
                 "confidence": float(row["confidence"].value) if row["confidence"] else None,
                 "start": int(row["start"].value) if row["start"] else None,
                 "end": int(row["end"].value) if row["end"] else None,
