@@ -362,28 +362,82 @@ def test_no_path_and_unknown_end_are_said_in_words(view: View) -> None:
     view.assert_clean()
 
 
-def test_flows_view_reads_like_a_map(view: View) -> None:
+def test_flows_view_is_a_map_of_areas_and_points(view: View) -> None:
     view.open("/view/flows")
-    data = view.data()
-    nodes = {n["full_label"]: n for n in data["nodes"]}
+    nodes = {n["full_label"]: n for n in view.data()["nodes"]}
     assert set(nodes) == {"Arizona", "Mexico", "United States", "Guatemala"}
-    assert all(n["fixed"] for n in nodes.values())
-    assert nodes["Arizona"]["x"] < nodes["United States"]["x"] < nodes["Guatemala"]["x"]
-    assert nodes["Guatemala"]["y"] > nodes["Mexico"]["y"] > nodes["United States"]["y"]
-    assert "position approximate" in nodes["Guatemala"]["title"]
-    assert "drawn at the population-weighted centre" in view.page.inner_text(".notice")
-    routes = {(e["from"], e["to"]): e for e in data["edges"]}
-    assert set(routes) == {(ARIZONA, MEXICO), (USA, MEXICO), (MEXICO, GUATEMALA)}
-    assert routes[(ARIZONA, MEXICO)]["width"] > routes[(USA, MEXICO)]["width"]
-    assert "straw purchases" in routes[(USA, MEXICO)]["title"]
-    assert "70 percent" in routes[(USA, MEXICO)]["title"]
-    assert "attested by 2 documents" in routes[(ARIZONA, MEXICO)]["title"]
+    assert nodes["Guatemala"]["geo"] == {"layer": "countries", "id": "320"}
+    assert nodes["Arizona"]["geo"] == {"layer": "states", "name": "Arizona"}
+    areas = {a.get_attribute("data-iri") for a in view.page.query_selector_all("#map path.area")}
+    assert areas == {MEXICO, USA, ARIZONA, GUATEMALA}
+    assert view.page.locator("#map path.land, #map g.land path").count() > 200
+    routes = {a.get_attribute("data-key") for a in view.page.query_selector_all("#map path.route")}
+    assert routes == {
+        f"{ARIZONA} firearmsFlow {MEXICO}",
+        f"{USA} firearmsFlow {MEXICO}",
+        f"{MEXICO} firearmsFlow {GUATEMALA}",
+    }
+    centre = view.page.evaluate(f"window.ffkg.anchors.get({USA!r})")
+    assert -125 < centre[0] < -66 and 24 < centre[1] < 50, "the US centre is in the lower 48"
+    west, east = (view.page.evaluate(f"window.ffkg.anchors.get({iri!r})")[0] for iri in (ARIZONA, GUATEMALA))
+    assert west < east
+    assert view.page.is_hidden("#unplaced")
+    middle = view.page.evaluate(
+        "key => { const p = document.querySelector(`#map path.route[data-key='${key}']`);"
+        " const m = p.getPointAtLength(p.getTotalLength() / 2).matrixTransform(p.getScreenCTM());"
+        " return {x: m.x, y: m.y}; }",
+        f"{USA} firearmsFlow {MEXICO}",
+    )
+    view.page.mouse.click(middle["x"], middle["y"])
+    panel = view.page.locator("#panel")
+    panel.get_by_text("straw purchases", exact=False).wait_for()
+    assert "70 percent" in panel.inner_text() and "Mexico sues gunmakers" in panel.inner_text()
     view.shot("flows")
+    with view.page.expect_download() as saved:
+        view.page.click("#export-svg")
+    assert saved.value.suggested_filename == "ffkg-flows.svg"
     view.open("/view/flows?country=Guatemala")
-    assert {(e["from"], e["to"]) for e in view.data()["edges"]} == {(MEXICO, GUATEMALA)}
+    assert view.page.locator("#map path.route").count() == 1
     view.open("/view/flows?min_documents=0", status=400, drawn=False)
     assert "min_documents must be a whole number from 1" in view.page.inner_text(".message")
     view.assert_clean()
+
+
+def test_a_place_without_geometry_is_listed_beside_the_map_not_drawn(browser: Browser) -> None:
+    caribbean = entity_iri("place", "Caribbean")
+    florida = geonames_iri(4155751)
+    story = Extraction(
+        DocumentInfo("c1", "Guns to the islands", "2023-05-01", "text", content_hash="c1"),
+        [
+            EntityRecord(florida, "Florida", "Region"),
+            EntityRecord(caribbean, "Caribbean", "Region"),
+            EntityRecord(geonames_iri(3489940), "Jamaica", "Country"),
+        ],
+        [
+            _fact(florida, "firearmsFlow", caribbean, "Guns bought in Florida reach the Caribbean."),
+            _fact(florida, "firearmsFlow", geonames_iri(3489940), "Pistols from Florida turn up in Jamaica."),
+        ],
+        "test/1",
+    )
+    with LiveServer(create_app(app_settings(), load(Store.memory(), [story]))) as live:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        view = View(context.new_page(), live.url)
+        view.open("/view/flows")
+        unplaced = view.page.locator("#unplaced")
+        assert unplaced.is_visible()
+        assert [li.get_attribute("data-iri") for li in unplaced.locator("> ul > li").element_handles()] == [caribbean]
+        assert "from Florida" in unplaced.inner_text()
+        assert "have no point or area" in view.page.inner_text(".notice")
+        drawn = {a.get_attribute("data-key") for a in view.page.query_selector_all("#map path.route")}
+        assert drawn == {f"{florida} firearmsFlow {geonames_iri(3489940)}"}
+        assert view.page.evaluate(f"window.ffkg.anchors.has({caribbean!r})") is False
+        jamaicas = [n for n in view.data()["nodes"] if n["full_label"] == "Jamaica"]
+        assert len(jamaicas) == 1 and jamaicas[0]["geo"] == {"layer": "countries", "id": "388"}
+        unplaced.get_by_text("from Florida").click()
+        view.page.locator("#panel").get_by_text("Guns bought in Florida reach the Caribbean.").wait_for()
+        view.shot("flows-unplaced")
+        view.assert_clean()
+        context.close()
 
 
 def test_markup_from_documents_is_shown_as_text_and_never_runs(view: View) -> None:

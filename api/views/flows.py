@@ -1,4 +1,5 @@
-"""The flows view: firearms-flow routes between places, each place at its GeoNames coordinates."""
+"""The flows view: firearms-flow routes between places on a map (cities as points, countries and US
+states as areas of the bundled atlases); places without geometry are listed beside it, not drawn."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import networkx as nx
 
 from api.views import params
 from api.views.flows_tables import add_table_routes, style_table_edges
-from api.views.geo import anchors
+from api.views.geo import geometry
 from api.views.graph import MAX_DOCUMENTS
-from api.views.network import Position, network_payload
+from api.views.network import network_payload
 from kg.analytics.paths import fetch_evidence
 from kg.analytics.projection import project
 from kg.analytics.reports import flows_report
@@ -18,15 +19,9 @@ from kg.errors import BadInputError
 from kg.store import BaseStore
 from kg.tables.flows import SOURCES
 
-#: Screen pixels per degree of longitude/latitude (equirectangular: reads like a map at these latitudes).
-SCALE = 14.0
 #: Most routes drawn at once (the best attested); past this the map is a hairball anyway.
 MAX_ROUTES = 400
-#: Pixels between the places lined up west of the map.
-ROW = 60.0
 FLOW = "firearmsFlow"
-APPROXIMATE = "position approximate: the population-weighted centre of the gazetteer's cities in it"
-UNPLACED = "position unknown: lined up west of the map"
 
 ALLOWED = {
     "country": "a place's name, alias, key or IRI: only routes touching it or a place within it",
@@ -35,21 +30,6 @@ ALLOWED = {
     "source": "articles, tables or all (the default): routes the articles state, firearms the tables count",
     "year": "a year from 1800 to 2200, instead of date_from and date_to",
 }
-
-
-def positions(graph: nx.MultiDiGraph) -> tuple[dict[str, Position], list[str]]:
-    """Map positions: GeoNames points, else the centre of the place's cities; the rest lined up west of the map.
-
-    Returns the positions and the places that had no point of their own (approximate or lined up).
-    """
-    points = {n: (d["lat"], d["lon"]) for n, d in graph.nodes(data=True) if "lat" in d and "lon" in d}
-    estimated = {n: anchors()[n] for n in graph if n not in points and n in anchors()}
-    placed = {n: (lon * SCALE, -lat * SCALE) for n, (lat, lon) in (points | estimated).items()}
-    missing = sorted((n for n in graph if n not in placed), key=lambda n: graph.nodes[n].get("label", n))
-    west = min((x for x, _ in placed.values()), default=0.0) - 2 * ROW
-    top = min((y for _, y in placed.values()), default=0.0)
-    placed.update({n: (west, top + i * ROW) for i, n in enumerate(missing)})
-    return placed, [*estimated, *missing]
 
 
 def _notes(route: dict[str, Any]) -> list[str]:
@@ -117,20 +97,13 @@ def flows_page(
             notes=_notes(route),
         )
     drawn, counted = add_table_routes(graph, store, year=only_year) if chosen != "articles" else (0, 0)
-    placed, unpinned = positions(graph)
-    for node in unpinned:
-        graph.nodes[node]["notes"] = [APPROXIMATE if node in anchors() else UNPLACED]
-    missing = [n for n in unpinned if n not in anchors()]
+    located = {n: geometry(n, graph.nodes[n]) for n in graph}
+    unplaced = sorted((n for n, geo in located.items() if geo is None), key=lambda n: graph.nodes[n].get("label", n))
     notices = []
-    if len(missing) < len(unpinned):
+    if unplaced:
         notices.append(
-            "Countries and states have no point of their own: each is drawn at the population-weighted centre "
-            "of its cities (hover one to see)."
-        )
-    if missing:
-        notices.append(
-            f"{len(missing)} place(s) have no coordinates in the gazetteer and are lined up on the left: "
-            + ", ".join(graph.nodes[n]["label"] for n in missing)
+            f"{len(unplaced)} place(s) have no point or area in the bundled atlases and are listed beside the map "
+            "with their routes, not drawn: " + ", ".join(graph.nodes[n].get("label", n) for n in unplaced)
         )
     if len(shown) < len(complete):
         notices.append(
@@ -143,14 +116,16 @@ def flows_page(
     if partial:
         notices.append(f"{partial} stated flow(s) name only an origin or only a destination and are not drawn.")
     evidence = fetch_evidence(store, {(s, FLOW, o) for s, o, key in graph.edges(keys=True) if key == FLOW})
-    network = network_payload(graph, evidence, positions=placed)
+    network = network_payload(graph, evidence)
     style_table_edges(graph, network)
+    for node in network["nodes"]:
+        node["geo"] = located[node["id"]]
     return {
         "view": "flows",
         "title": "Firearms-flow routes",
         "subtitle": f"{len(shown)} routes stated by articles and {drawn} counted by tables, between "
-        f"{graph.number_of_nodes()} places; places sit at their coordinates, wider arrows are attested by more "
-        "documents (grey) or count more firearms (blue, labelled).",
+        f"{graph.number_of_nodes()} places; cities are points, countries and states areas; wider arrows are "
+        "attested by more documents (grey) or count more firearms (blue, labelled).",
         "filters": {
             "country": params.text(country) or "",
             "date_from": params.text(date_from) or "",
@@ -161,7 +136,7 @@ def flows_page(
         },
         "routes": shown,
         "notices": notices,
-        "network": {**network, "map": {"scale": SCALE}},
+        "network": network,
         "empty": "No firearms-flow route matches these filters.",
         "back": {"url": "/view/flows", "text": "Show all routes"},
     }

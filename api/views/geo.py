@@ -1,46 +1,51 @@
-"""Map positions for places the store has no coordinates for.
+"""Where a place is drawn on the flow map: a point for a city, an area for a country or a US state.
 
-GeoNames gives cities a point, but countries and states come without one. To draw them on
-the flows map anyway, a country (or a state) is put at the population-weighted centre of
-the gazetteer's cities inside it, and the view says the position is approximate.
+Cities carry their GeoNames point. Countries and states have no point of their own, so they are
+drawn as the areas the bundled atlases give (world-atlas countries by ISO 3166 numeric code,
+us-atlas states by name) and routes end at the area's centre. A place with neither (a region such
+as "the Caribbean", a state outside the US) gets no geometry: the map lists it beside the drawing
+instead of inventing a position.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
-#: Gazetteer place types: cities carry the points, the others are placed from them.
-CITY, COUNTRY, REGION = "City", "Country", "Region"
+import pycountry
+
+#: Gazetteer place types, and the one country whose first-level regions the bundled atlas draws.
+COUNTRY, REGION = "Country", "Region"
+ATLAS_STATES_OF = "US"
 
 
 @cache
-def anchors() -> dict[str, tuple[float, float]]:
-    """(lat, lon) by place IRI for every country and state of the gazetteer that has cities with points."""
-    # Imported here: the gazetteer module brings spaCy along, which only a map view needs.
+def _places() -> dict[str, Any]:
+    """Gazetteer place entries by IRI."""
+    # Imported here: the gazetteer module brings spaCy along, which only the map view needs.
     from kg.extract.gazetteer import load_gazetteer
 
-    entries = load_gazetteer().entries.values()
-    sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-    for entry in entries:
-        if entry.type == CITY and entry.lat is not None and entry.lon is not None and entry.country:
-            weight = float(max(entry.population, 1))
-            for area in ((entry.country, ""), (entry.country, entry.admin1)):
-                total = sums[area]
-                total[0] += weight * entry.lat
-                total[1] += weight * entry.lon
-                total[2] += weight
-    found = {}
-    for entry in entries:
-        if entry.geonames_id is None or entry.lat is not None:
-            continue
-        if entry.type == COUNTRY:
-            area = (entry.country, "")
-        elif entry.type == REGION and entry.admin1:
-            area = (entry.country, entry.admin1)
-        else:
-            continue
-        if area in sums:
-            lat, lon, weight = sums[area]
-            found[entry.iri] = (round(lat / weight, 4), round(lon / weight, 4))
-    return found
+    return {e.iri: e for e in load_gazetteer().entries.values() if e.geonames_id is not None}
+
+
+def _iso_numeric(alpha2: str) -> str | None:
+    country = pycountry.countries.get(alpha_2=alpha2)
+    return country.numeric if country is not None else None
+
+
+def geometry(iri: str, attrs: Mapping[str, Any]) -> dict[str, Any] | None:
+    """How the map draws the place `iri`: an atlas area ({"layer", "id"|"name"}) for a country or a US
+    state, else {"point": [lon, lat]}, else None."""
+    entry = _places().get(iri)
+    if entry is not None and entry.type == COUNTRY and entry.country:
+        numeric = _iso_numeric(entry.country)
+        if numeric:
+            return {"layer": "countries", "id": numeric}
+    if entry is not None and entry.type == REGION and entry.country == ATLAS_STATES_OF:
+        return {"layer": "states", "name": entry.label}
+    if attrs.get("lat") is not None and attrs.get("lon") is not None:
+        return {"point": [float(attrs["lon"]), float(attrs["lat"])]}
+    if entry is not None and entry.lat is not None and entry.lon is not None:
+        return {"point": [entry.lon, entry.lat]}
+    return None
