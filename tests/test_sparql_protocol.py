@@ -254,6 +254,18 @@ def test_a_query_in_the_url_and_one_in_the_body_is_400(client: TestClient) -> No
     assert_problem(response, 400)
 
 
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        ("ASK {}".encode("utf-16"), "application/sparql-query"),
+        (b"query=ASK%20%7B%7D%FF", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_a_body_that_is_not_utf8_is_400_saying_so(client: TestClient, content: bytes, content_type: str) -> None:
+    problem = assert_problem(client.post("/sparql", content=content, headers={"content-type": content_type}), 400)
+    assert "UTF-8" in problem["detail"]
+
+
 def test_a_body_of_unknown_type_is_415(client: TestClient) -> None:
     response = client.post("/sparql", content=b"ASK {}", headers={"content-type": "text/plain"})
     assert_problem(response, 415)

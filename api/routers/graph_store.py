@@ -27,6 +27,7 @@ from api.deps import ReadsDep, RunnerDep, SettingsDep, StoreDep, WriterDep, read
 from api.negotiation import GRAPH_FORMATS, negotiate
 from api.problems import problem_responses
 from api.query_runner import classified, syntax_error
+from api.routers.sparql import form_of, text_of
 from kg import formats
 from kg.errors import BadInputError, ForbiddenError, NotFoundError, UnsupportedFormatError
 from kg.iris import GRAPH
@@ -93,13 +94,13 @@ async def update(request: Request, store: StoreDep, settings: SettingsDep) -> Re
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     params = parse_qs(request.url.query, keep_blank_values=True)
     if media_type == FORM:
-        form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+        form = form_of(body)
         for name in (USING, USING_NAMED, "query"):
             if name in form:
                 params.setdefault(name, []).extend(form[name])
         texts = params.get("update", []) + form.get("update", [])
     elif media_type == SPARQL_UPDATE:
-        texts = params.get("update", []) + [body.decode("utf-8", errors="replace")]
+        texts = params.get("update", []) + [text_of(body)]
     else:
         raise UnsupportedFormatError(f"send the update as {FORM} or {SPARQL_UPDATE}, not {media_type or 'untyped'}")
     if "query" in params:

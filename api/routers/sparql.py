@@ -62,6 +62,22 @@ async def checked(query: str, settings: Settings) -> str:
     return query
 
 
+def text_of(body: bytes) -> str:
+    """The body as text: the protocol sends UTF-8, and anything else is refused rather than garbled."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadInputError(f"the body is not UTF-8 (byte {error.start}); send SPARQL requests as UTF-8") from None
+
+
+def form_of(body: bytes) -> dict[str, list[str]]:
+    """The fields of a form-encoded body, whose percent-encoded values must be UTF-8 too."""
+    try:
+        return parse_qs(text_of(body), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as error:
+        raise BadInputError(f"a form field is not UTF-8 once percent-decoded: {error.reason}") from None
+
+
 def the_query(texts: list[str], params: dict[str, list[str]]) -> str:
     """The one query of a request: a second one (URL and body, or repeated) or an update is a 400."""
     if "update" in params:
@@ -159,13 +175,13 @@ async def query_post(request: Request, store: StoreDep, runner: RunnerDep, setti
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     params = parse_qs(request.url.query, keep_blank_values=True)
     if media_type == FORM:
-        form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+        form = form_of(body)
         for name in ("default-graph-uri", "named-graph-uri", "update"):
             if name in form:
                 params.setdefault(name, []).extend(form[name])
         texts = params.get("query", []) + form.get("query", [])
     elif media_type == SPARQL_QUERY:
-        texts = params.get("query", []) + [body.decode("utf-8", errors="replace")]
+        texts = params.get("query", []) + [text_of(body)]
     else:
         raise UnsupportedFormatError(
             f"cannot read a query from {media_type or 'a body without Content-Type'}; send {FORM} or {SPARQL_QUERY}"
