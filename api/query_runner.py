@@ -34,8 +34,8 @@ from kg.sparql_syntax import Shape, classify
 from kg.store import BaseStore, Store
 
 _POSITION = re.compile(r"error at (\d+):(\d+)")
-#: Text up to this length is classified on the event loop; longer text on a worker thread.
-CLASSIFY_INLINE_CHARS = 16_384
+#: Text up to this length is classified on the event loop (a few ms at worst); longer text on a worker thread.
+CLASSIFY_INLINE_CHARS = 4_096
 
 
 async def classified(text: str) -> Shape:
