@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -356,3 +357,32 @@ def test_import_reimport_and_correction_on_every_backend(
     with pytest.raises(TableImportError):
         import_table(store, atf_like(path, {"C3": "lots"}), builtin("atf-trace"))
     assert observations(store, 2019)[(TEXAS, TEXAS)] == 101
+
+
+def test_a_rows_table_takes_its_years_from_dates_in_a_column(tmp_path: Path) -> None:
+    spec = parse_spec(
+        {
+            "name": "dated",
+            "publisher": "Example Agency",
+            "places": {"country": "US", "types": ["Region", "Country"]},
+            "table": {"layout": "rows", "origin": "from", "destination": "to", "count": "n", "year": "seized on"},
+        },
+        "dated.yaml",
+    )
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in (
+        ["from", "to", "n", "seized on"],
+        ["TEXAS", "Mexico", 12, datetime(2019, 3, 4)],
+        ["Georgia", "Jamaica", 3, "2020-07"],
+        ["Arizona", "Mexico", 5, "sometime"],
+    ):
+        sheet.append(row)
+    workbook.save(tmp_path / "dated.xlsx")
+    with pytest.raises(TableImportError) as error:
+        import_table(Store.memory(), tmp_path / "dated.xlsx", spec)
+    assert error.value.problems == [
+        {"sheet": "Sheet", "cell": "D4", "problem": "the year holds 'sometime', not a year or a date"}
+    ]
+    report = import_table(Store.memory(), tmp_path / "dated.xlsx", spec, skip_problems=True)
+    assert report["totals"] == {"2019": {"stored": 12}, "2020": {"stored": 3}}

@@ -255,7 +255,7 @@ def _read_rows(sheet: Sheet, layout: Rows, resolve: PlaceResolver, year: int | N
         values = {}
         for role in ("count", "year") if layout.year is not None else ("count",):
             try:
-                values[role] = sheet.number(row, columns[role])
+                values[role] = sheet.number(row, columns[role]) if role == "count" else sheet.year(row, columns[role])
             except NotANumber as error:
                 read.problem(cell_name(row, columns[role]), f"the {role} {error}")
         if len(values) < (2 if layout.year is not None else 1):

@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ TEXT_TABLES = (".csv",)
 #: `=SUM(C3:BD3)`: two plain cell references, nothing nested, so matching is linear.
 _SUM = re.compile(r"=SUM\(([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})\)")
 _THOUSANDS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+")
+#: A date written as text at any precision: the year is what a flow observation keeps.
+_DATE_TEXT = re.compile(r"([0-9]{4})(-[0-9]{2}){0,2}")
 
 
 class NotANumber(ValueError):
@@ -76,6 +79,18 @@ class Sheet:
         if text.isdigit() or _THOUSANDS.fullmatch(text):
             return int(text.replace(",", ""))
         raise NotANumber(f"holds {text!r}, not a count")
+
+    def year(self, row: int, column: int) -> int:
+        """The cell as a year: a number (2016), a spreadsheet date, or date text (2016-05, 2016-05-01)."""
+        value = self.value(row, column)
+        if isinstance(value, date):
+            return value.year
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return self.number(row, column)
+        text = self.text(row, column)
+        if match := _DATE_TEXT.fullmatch(text):
+            return int(match[1])
+        raise NotANumber(f"holds {text!r}, not a year or a date" if text else "is empty")
 
     def _formula(self, text: str) -> int:
         match = _SUM.fullmatch(text.upper().replace(" ", ""))
