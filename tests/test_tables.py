@@ -386,3 +386,26 @@ def test_a_rows_table_takes_its_years_from_dates_in_a_column(tmp_path: Path) -> 
     ]
     report = import_table(Store.memory(), tmp_path / "dated.xlsx", spec, skip_problems=True)
     assert report["totals"] == {"2019": {"stored": 12}, "2020": {"stored": 3}}
+
+
+def test_origins_and_destinations_can_resolve_by_rules_of_their_own(tmp_path: Path) -> None:
+    """US states sending guns abroad: "Georgia" is the state as an origin and the country as a destination."""
+    table = tmp_path / "abroad.csv"
+    table.write_text("from,to,guns\nGeorgia,Georgia,4\nTexas,Mexico,9\n", encoding="utf-8")
+    spec = parse_spec(
+        {
+            "name": "abroad",
+            "publisher": "Example Agency",
+            "year": 2018,
+            "origin_places": {"country": "US", "types": ["Region"]},
+            "destination_places": {"types": ["Country"]},
+            "table": {"layout": "rows", "origin": "from", "destination": "to", "count": "guns"},
+        },
+        "abroad.yaml",
+    )
+    store = Store.memory()
+    import_table(store, table, spec)
+    assert observations(store, 2018) == {
+        (GEORGIA_STATE, "https://sws.geonames.org/614540/"): 4,
+        (TEXAS, "https://sws.geonames.org/3996063/"): 9,
+    }

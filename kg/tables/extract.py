@@ -20,6 +20,7 @@ from kg.tables.places import Place, PlaceResolver
 from kg.tables.sheets import NotANumber, Sheet, cell_name
 from kg.tables.spec import Matrix, Rows, TableSpec, cell_position
 
+_OTHER = {"origin": "destination", "destination": "origin"}
 _YEAR = re.compile(r"(?<![0-9])(1[89][0-9]{2}|2[01][0-9]{2})(?![0-9])")
 
 
@@ -69,7 +70,10 @@ def file_year(path: Path) -> int:
 
 def read_table(sheet: Sheet, spec: TableSpec, *, year: int | None) -> TableRead:
     """Observations of one sheet under `spec`; `year` is required unless the rows carry their own."""
-    resolver = PlaceResolver(spec.places)
+    resolver = {
+        "origin": PlaceResolver(spec.origin_places or spec.places),
+        "destination": PlaceResolver(spec.destination_places or spec.places),
+    }
     _check_expected(sheet, spec.table.expect if isinstance(spec.table, Matrix) else {})
     if isinstance(spec.table, Matrix):
         if year is None:
@@ -134,7 +138,7 @@ def _axis(sheet: Sheet, layout: Matrix, *, across: bool) -> tuple[list[tuple[int
     return labels, None, end + 1
 
 
-def _read_matrix(sheet: Sheet, layout: Matrix, resolve: PlaceResolver, year: int) -> TableRead:
+def _read_matrix(sheet: Sheet, layout: Matrix, resolve: dict[str, PlaceResolver], year: int) -> TableRead:
     read = TableRead(sheet.file, sheet.name)
     columns, total_column, column_end = _axis(sheet, layout, across=True)
     rows, total_row, row_end = _axis(sheet, layout, across=False)
@@ -146,9 +150,9 @@ def _read_matrix(sheet: Sheet, layout: Matrix, resolve: PlaceResolver, year: int
     _check_right(sheet, layout, column_end, row_end)
     places = {}
     for index, text in columns:
-        places[("c", index)] = _place(resolve, text, cell_name(layout.header_row, index), read)
+        places[("c", index)] = _place(resolve[_OTHER[layout.rows]], text, cell_name(layout.header_row, index), read)
     for index, text in rows:
-        places[("r", index)] = _place(resolve, text, cell_name(index, layout.label_column), read)
+        places[("r", index)] = _place(resolve[layout.rows], text, cell_name(index, layout.label_column), read)
     row_sums: dict[int, int] = defaultdict(int)
     column_sums: dict[int, int] = defaultdict(int)
     for r, _ in rows:
@@ -225,7 +229,7 @@ def _check_right(sheet: Sheet, layout: Matrix, start: int, end: int) -> None:
                 )
 
 
-def _read_rows(sheet: Sheet, layout: Rows, resolve: PlaceResolver, year: int | None) -> TableRead:
+def _read_rows(sheet: Sheet, layout: Rows, resolve: dict[str, PlaceResolver], year: int | None) -> TableRead:
     read = TableRead(sheet.file, sheet.name)
     header = {sheet.text(layout.header_row, c).casefold(): c for c in range(1, sheet.width(layout.header_row) + 1)}
     wanted = {"origin": layout.origin, "destination": layout.destination, "count": layout.count}
@@ -249,7 +253,7 @@ def _read_rows(sheet: Sheet, layout: Rows, resolve: PlaceResolver, year: int | N
         if not any(sheet.text(row, c) for c in range(1, sheet.width(row) + 1)):
             continue
         ends = [
-            _place(resolve, sheet.text(row, columns[role]), cell_name(row, columns[role]), read)
+            _place(resolve[role], sheet.text(row, columns[role]), cell_name(row, columns[role]), read)
             for role in ("origin", "destination")
         ]
         values = {}

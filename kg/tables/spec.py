@@ -109,6 +109,8 @@ class TableSpec(_Strict):
         None, description="The year of every cell, or `filename` to read it from the file name."
     )
     places: Places = Places()
+    origin_places: Places | None = Field(None, description="Rules for the origins alone; else `places`.")
+    destination_places: Places | None = Field(None, description="Rules for the destinations alone; else `places`.")
     table: Matrix | Rows = Field(discriminator="layout")
 
     def digest_text(self) -> str:
