@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 import sqlite3
 import threading
@@ -193,8 +194,9 @@ class SearchIndex:
         self.sync(store)
         with self._lock:
             try:
-                page, total, ranked = self._page(chosen, limit, offset)
-                facets, counted = self._facets(words, total if chosen == words else None)
+                matches = self._matches(chosen)
+                page, ranked = self._page(chosen, len(matches), limit, offset)
+                facets, counted = self._facets(matches if chosen == words else self._matches(words))
             except sqlite3.OperationalError as error:
                 raise BadInputError(
                     f"q={text[:80]!r} is not a valid FTS5 query ({error}); drop syntax=fts5 to search for the words"
@@ -202,8 +204,8 @@ class SearchIndex:
         return {
             "q": text,
             "syntax": syntax,
-            "total": total,
-            "total_exact": total < COUNT_LIMIT,
+            "total": len(matches),
+            "total_exact": len(matches) < COUNT_LIMIT,
             "limit": limit,
             "offset": offset,
             "ranked": ranked,
@@ -212,57 +214,65 @@ class SearchIndex:
             "facets_counted": counted,
         }
 
-    def _page(self, expression: str, limit: int, offset: int) -> tuple[list[Hit], int, bool]:
-        """The hits of one page, the number of matches, and whether the page is ranked by relevance.
+    def _matches(self, expression: str) -> list[int]:
+        """The rows that match, newest indexed first, no more than `COUNT_LIMIT`: one pass over the index
+        gives the count and the sample the facets count."""
+        return [
+            row[0]
+            for row in self._db.execute(
+                "SELECT rowid FROM words WHERE words MATCH ? ORDER BY rowid DESC LIMIT ?", [expression, COUNT_LIMIT]
+            )
+        ]
 
-        Only the page's rows get a snippet: sorted by relevance, the page's rows are picked first (in one
-        query SQLite would make a snippet of every match before sorting); in index order, FTS5 walks
-        the matches in that order and one query stops at the page's end.
+    def _page(self, expression: str, total: int, limit: int, offset: int) -> tuple[list[Hit], bool]:
+        """The hits of one page, and whether the page is ranked by relevance.
+
+        Only the page's rows get a snippet. Sorted by relevance (few matches), the page's rows are picked
+        first, then snippeted in one query (in one query with the sort, SQLite would make a snippet of
+        every match). In index order, FTS5 walks the matches that way and the query stops at the page.
         """
-        total = self._count(expression)
-        ranked = total <= RANK_LIMIT
         snippet = f"snippet(words, -1, '{_OPEN}', '{_CLOSE}', '…', 16)"
+        ranked = total <= RANK_LIMIT
         if ranked:
-            picked = self._db.execute(
-                "SELECT rowid FROM words WHERE words MATCH ? ORDER BY bm25(words, 4.0, 1.0, 0.0, 0.0) LIMIT ? OFFSET ?",
-                [expression, limit, offset],
-            ).fetchall()
-            rows = [
-                (rowid, *self._db.execute(
-                    f"SELECT {snippet} FROM words WHERE words MATCH ? AND rowid = ?", [expression, rowid]
-                ).fetchone())
-                for (rowid,) in picked
-            ]  # fmt: skip
+            picked = [
+                row[0]
+                for row in self._db.execute(
+                    "SELECT rowid FROM words WHERE words MATCH ? ORDER BY bm25(words, 4.0, 1.0, 0.0, 0.0) "
+                    "LIMIT ? OFFSET ?",
+                    [expression, limit, offset],
+                )
+            ]
+            snippets = dict(
+                self._db.execute(
+                    f"SELECT rowid, {snippet} FROM words "
+                    "WHERE words MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
+                    [expression, json.dumps(picked)],
+                )
+            )
         else:
-            rows = self._db.execute(
-                f"SELECT rowid, {snippet} FROM words WHERE words MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?",
-                [expression, limit, offset],
-            ).fetchall()
+            snippets = dict(
+                self._db.execute(
+                    f"SELECT rowid, {snippet} FROM words WHERE words MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?",
+                    [expression, limit, offset],
+                )
+            )
+            picked = list(snippets)
         details = {
             row[0]: row[1:]
             for row in self._db.execute(
-                f'SELECT id, kind, type, key, label, date, document, start, "end" FROM hits '
-                f"WHERE id IN ({', '.join('?' * len(rows))})",
-                [rowid for rowid, _ in rows],
+                'SELECT id, kind, type, key, label, date, document, start, "end" FROM hits '
+                "WHERE id IN (SELECT value FROM json_each(?))",
+                [json.dumps(picked)],
             )
         }
-        return [Hit(*details[rowid], text) for rowid, text in rows], total, ranked
+        return [Hit(*details[rowid], snippets.get(rowid, "")) for rowid in picked], ranked
 
-    def _count(self, expression: str) -> int:
-        """How many rows match, counting no further than `COUNT_LIMIT`."""
-        return self._db.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM words WHERE words MATCH ? LIMIT ?)", [expression, COUNT_LIMIT]
-        ).fetchone()[0]
-
-    def _facets(self, expression: str, total: int | None) -> tuple[dict[str, dict[str, int]], int]:
+    def _facets(self, matches: list[int]) -> tuple[dict[str, dict[str, int]], int]:
         """Matches by type and by year, counted over all of them or over the newest `FACET_LIMIT`."""
-        if total is None:
-            total = self._count(expression)
-        counted = min(total, FACET_LIMIT)
+        sample = matches[:FACET_LIMIT]
         rows = self._db.execute(
-            "SELECT h.type, h.year, count(*) FROM (SELECT rowid AS id FROM words WHERE words MATCH ? "
-            "ORDER BY rowid DESC LIMIT ?) m CROSS JOIN hits h ON h.id = m.id GROUP BY h.type, h.year",
-            [expression, counted],
+            "SELECT type, year, count(*) FROM hits WHERE id IN (SELECT value FROM json_each(?)) GROUP BY type, year",
+            [json.dumps(sample)],
         ).fetchall()
         by_type: dict[str, int] = {}
         by_year: dict[str, int] = {}
@@ -270,7 +280,7 @@ class SearchIndex:
             by_type[type_name] = by_type.get(type_name, 0) + count
             if hit_year:
                 by_year[hit_year] = by_year.get(hit_year, 0) + count
-        return {"type": dict(sorted(by_type.items())), "year": dict(sorted(by_year.items()))}, counted
+        return {"type": dict(sorted(by_type.items())), "year": dict(sorted(by_year.items()))}, len(sample)
 
     def sync(self, store: BaseStore) -> None:
         """Catch up with `store`: re-read the documents and entities that changed since the indexed revision."""
