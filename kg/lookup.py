@@ -264,8 +264,10 @@ def list_documents(store: BaseStore, *, limit: int = 50, offset: int = 0) -> dic
     page = _rows(
         store,
         "SELECT ?d (SAMPLE(?key) AS ?k) (SAMPLE(?t) AS ?title) (SAMPLE(?dt) AS ?date) (SAMPLE(?s) AS ?source)"
+        " (SAMPLE(?u) AS ?url) (SAMPLE(?pub) AS ?outlet)"
         f" (COUNT(DISTINCT ?e) AS ?entities) WHERE {{ {where} OPTIONAL {{ ?d ffkg:title ?t }}"
         " OPTIONAL { ?d ffkg:date ?dt } OPTIONAL { ?d ffkg:startDate ?sd } OPTIONAL { ?d ffkg:source ?s }"
+        " OPTIONAL { ?d ffkg:url ?u } OPTIONAL { ?d ffkg:publisher ?pub }"
         " OPTIONAL { ?e ffkg:mentionedIn ?d } } GROUP BY ?d"
         f" ORDER BY DESC(MAX(?sd)) ?d LIMIT {int(limit)} OFFSET {int(offset)}",
     )
@@ -276,6 +278,8 @@ def list_documents(store: BaseStore, *, limit: int = 50, offset: int = 0) -> dic
             "title": r["title"],
             "date": r["date"],
             "source": r["source"],
+            "url": r["url"],
+            "outlet": r["outlet"],
             "entities": r["entities"],
         }
         for r in page

@@ -84,3 +84,9 @@ def test_overlapping_sentences_share_one_mark() -> None:
     facts = [{"start": 0, "end": 5}, {"start": 3, "end": 8}, {"start": 10, "end": 12}]
     pieces = runs("abcdefghijklm", facts)
     assert [(p["text"], p["facts"]) for p in pieces] == [("abcdefgh", [0, 1]), ("ij", []), ("kl", [2]), ("m", [])]
+
+
+def test_the_document_list_and_its_csv_carry_url_and_outlet(client: TestClient) -> None:
+    listed = client.get("/api/documents").json()["items"]
+    assert (listed[0]["url"], listed[0]["outlet"]) == ("https://example.org/sonora", "El Diario")
+    assert "https://example.org/sonora,El Diario" in client.get("/api/export/documents.csv").text

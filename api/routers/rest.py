@@ -53,6 +53,8 @@ class DocumentSummary(BaseModel):
     title: str | None
     date: str | None
     source: str | None
+    url: str | None = Field(default=None, description="Where it was published online, if known.")
+    outlet: str | None = Field(default=None, description="Who published it (ffkg:publisher), if known.")
     entities: int = Field(description="Entities the document names.")
 
 
