@@ -170,3 +170,12 @@ def test_ffkg_flows_shows_georgia_to_new_york_per_year_from_all_eight_files(tmp_
     assert "trace_2016.xlsx: unchanged" in again.output
     wrong = runner.invoke(main, ["centrality", "--year", "2016", *data])
     assert wrong.exit_code == 2 and "--network tables" in wrong.output
+
+
+def test_blank_filters_are_no_filters(client: TestClient) -> None:
+    """What an empty form field sends: no place, no country, no dates."""
+    blank = {"origin": "", "destination": " ", "country": "", "date_from": "", "date_to": ""}
+    articles = client.get("/api/flows", params=blank)
+    assert articles.status_code == 200 and articles.json()["count"] == client.get("/api/flows").json()["count"]
+    tables = client.get("/api/flows", params={"source": "tables", "year": 2016, "origin": "", "destination": ""})
+    assert tables.status_code == 200 and tables.json()["count"] == 2916 - 54

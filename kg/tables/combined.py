@@ -29,8 +29,11 @@ def flows_report(
 ) -> dict[str, Any]:
     """Flow routes from the articles, the tables or both, filtered alike by year and by their two ends;
     `country`, the date range, `min_documents` and `min_corroboration` (distinct stories) filter the
-    articles' routes."""
+    articles' routes. A blank filter (an empty form field) is no filter."""
     check_source(source)
+    country, date_from, date_to = (
+        value if value and value.strip() else None for value in (country, date_from, date_to)
+    )
     if flows.year is not None and (date_from or date_to):
         raise BadInputError("give a year or a date range, not both")
     if flows.top is not None and source == "articles":

@@ -119,6 +119,9 @@ class FlowFilter:
     limit: int | None = None
 
     def __post_init__(self) -> None:
+        for end in ("origin", "destination"):
+            if not (getattr(self, end) or "").strip():
+                object.__setattr__(self, end, None)  # a blank form field names no place
         for name in ("top", "limit"):
             value = getattr(self, name)
             if value is not None and value < 1:
