@@ -29,7 +29,17 @@ def main() -> None:
 
 def _register() -> None:
     """Each area keeps its commands in its own module; the group only lists them."""
-    from kg import cli_analytics, cli_extract, cli_ingest, cli_query, cli_serve, cli_show, cli_store, cli_tables
+    from kg import (
+        cli_analytics,
+        cli_curate,
+        cli_extract,
+        cli_ingest,
+        cli_query,
+        cli_serve,
+        cli_show,
+        cli_store,
+        cli_tables,
+    )
 
     for command in (
         cli_store.load,
@@ -54,6 +64,7 @@ def _register() -> None:
     ):
         main.add_command(command)
     main.add_command(cli_tables.ingest_table)
+    main.add_command(cli_curate.curate)
     main.add_command(cli_serve.serve)
 
 

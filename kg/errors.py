@@ -231,3 +231,30 @@ class MethodNotAllowedError(FfkgError):
     def __init__(self, message: str, allow: list[str]):
         super().__init__(message)
         self.allow = allow
+
+
+class CurationError(BadInputError):
+    """A curation decision that cannot be taken as asked (nothing was changed); says why and what to do."""
+
+    status = 422
+    title = "Decision refused"
+
+
+class IncompatibleTypesError(CurationError):
+    """A merge of entities whose types cannot be one thing (a Person and a Country)."""
+
+    title = "Incompatible types"
+
+
+class ContradictoryDecisionError(CurationError):
+    """A decision that contradicts an earlier one; names it, so it can be undone first."""
+
+    status = 409
+    title = "Contradicts an earlier decision"
+
+    def __init__(self, message: str, decision: str):
+        super().__init__(message)
+        self.decision = decision
+
+    def details(self) -> dict[str, Any]:
+        return {"decision": self.decision}

@@ -17,6 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 from rapidfuzz import fuzz, process, utils
 
+from kg.curation.resolver import resolution
 from kg.errors import AmbiguousNameError, BadInputError, NotFoundError
 from kg.iris import ONTOLOGY, document_iri, key_of, normalise_key
 from kg.ontology import node_classes, superclasses
@@ -162,10 +163,14 @@ def _fold(name: str) -> str:
 def resolve_entity(store: BaseStore, name: str) -> str:
     """The IRI of the entity `name` means: an IRI, a key, or a label/alias (case- and accent-insensitive).
 
-    Raises `AmbiguousNameError` (409) with the candidates when a label fits several entities,
-    and `NotFoundError` (404) with close matches when nothing fits.
+    An entity a curator merged into another resolves to the one kept (`owl:sameAs`), so old keys,
+    IRIs and labels keep working. Raises `AmbiguousNameError` (409) with the candidates when a label
+    fits several entities, and `NotFoundError` (404) with close matches when nothing fits.
     """
-    name = name.strip()
+    return resolution(store).find(_named_entity(store, name.strip()))
+
+
+def _named_entity(store: BaseStore, name: str) -> str:
     if not name:
         raise BadInputError("name an entity by IRI, key or label")
     if "://" in name or name.startswith("urn:"):
@@ -179,7 +184,7 @@ def resolve_entity(store: BaseStore, name: str) -> str:
     by_key = index.by_key.get(name, frozenset())
     if len(by_key) == 1:
         return next(iter(by_key))
-    found = sorted(index.by_fold.get(_fold(name), frozenset()))
+    found = sorted({resolution(store).find(iri) for iri in index.by_fold.get(_fold(name), frozenset())})
     if len(found) == 1:
         return found[0]
     if found:
@@ -412,6 +417,22 @@ def entity_card(store: BaseStore, iri: str, *, min_corroboration: int = 0) -> di
     for document in card["documents"]:
         del document["e"]
     card["attributes"] = dict(card["attributes"])
+    return _with_merged(store, card, min_corroboration)
+
+
+def _with_merged(store: BaseStore, card: dict[str, Any], min_corroboration: int) -> dict[str, Any]:
+    """A merged entity's card keeps every mention and all evidence of the entities merged into it."""
+    resolved = resolution(store)
+    merged = resolved.members(card["iri"])[1:] if resolved.find(card["iri"]) == card["iri"] else []
+    card["same_as"] = merged
+    card["status"] = resolved.status_of(card["iri"])
+    if card["iri"] in resolved.labels:
+        card["label"] = resolved.labels[card["iri"]]
+    for iri in merged:
+        other = entity_card(store, iri, min_corroboration=min_corroboration)
+        for part in ("out", "in", "events", "documents"):
+            card[part] += [item for item in other[part] if item not in card[part]]
+        card["aliases"] = sorted({*card["aliases"], other["label"], *other["aliases"]} - {card["label"]})
     return card
 
 

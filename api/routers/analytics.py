@@ -195,10 +195,14 @@ async def flows(
         Literal["articles", "tables", "all"],
         Query(description="Routes the articles state, the firearms the imported tables count, or both."),
     ] = "articles",
+    include_rejected: Annotated[
+        bool, Query(description="Articles: also list flows a curator rejected (hidden by default).")
+    ] = False,
 ) -> dict[str, Any]:
     """Articles: origin -> destination routes with via places, methods, shares, quantities, documents and
     first/last date. Tables: every observation with its `firearms`, year and cell. `all`: both, by name."""
     articles = {"country": country, "date_from": date_from, "date_to": date_to, "min_documents": min_documents}
+    articles["include_rejected"] = include_rejected
     return await reads.run(
         combined.flows_report, store, chosen, source=source, min_corroboration=min_corroboration, **articles
     )

@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any
 
 from kg.analytics.projection import RDF, date_window, node_info, overlaps, period, project, select_rows
-from kg.iris import ONTOLOGY, key_of
+from kg.curation.resolver import resolution
+from kg.iris import ONTOLOGY, fact_iri, key_of
 from kg.store import BaseStore
 
 _ROLES = ("origin", "destination", "via")
@@ -45,15 +46,22 @@ class Statement:
         return min(periods) if periods else self.document_date
 
 
-def statements(store: BaseStore) -> list[Statement]:
-    """Every flow statement in the store, reified flows and direct place-to-place facts alike."""
+def statements(store: BaseStore, *, include_rejected: bool = False) -> list[Statement]:
+    """Every flow statement in the store, reified flows and direct place-to-place facts alike.
+
+    Curators' decisions apply: places merged into another count as it, and flows (or their
+    origin, destination or via facts) a curator rejected are left out unless `include_rejected`.
+    """
+    resolved = resolution(store)
+    rejected = frozenset() if include_rejected else resolved.rejected()
     roles: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for flow, role, place in select_rows(
         store,
         f"SELECT ?f ?r ?p WHERE {{ ?f a <{ONTOLOGY}FirearmsFlow> . "
         f"VALUES ?r {{ {' '.join(f'<{ONTOLOGY}{r}>' for r in _ROLES)} }} ?f ?r ?p }}",
     ):
-        roles[flow][role[len(ONTOLOGY) :]].append(place)
+        if fact_iri(flow, role, place) not in rejected:
+            roles[flow][role[len(ONTOLOGY) :]].append(resolved.find(place))
     details: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for flow, name, value in select_rows(
         store,
@@ -67,6 +75,8 @@ def statements(store: BaseStore) -> list[Statement]:
         f"SELECT ?f ?d ?t ?date ?story ?publisher WHERE {{ ?f a <{ONTOLOGY}FirearmsFlow> ; "
         f"<{ONTOLOGY}mentionedIn> ?d . {_DOCUMENT_DETAILS} }}",
     ):
+        if flow in rejected:
+            continue
         places = roles[flow]
         via = tuple(sorted(set(places["via"])))
         for origin in sorted(set(places["origin"])) or [None]:
@@ -90,7 +100,10 @@ def statements(store: BaseStore) -> list[Statement]:
         f"<{RDF}subject> ?s ; <{RDF}predicate> <{ONTOLOGY}firearmsFlow> ; <{RDF}object> ?o ; "
         f"<{ONTOLOGY}document> ?d . {_DOCUMENT_DETAILS} }}",
     ):
-        found.append(Statement(origin, destination, (), (), document, title, published, story, publisher))
+        if fact_iri(origin, f"{ONTOLOGY}firearmsFlow", destination) in rejected:
+            continue
+        ends = resolved.find(origin), resolved.find(destination)
+        found.append(Statement(*ends, (), (), document, title, published, story, publisher))
     return found
 
 
@@ -102,6 +115,7 @@ def routes(
     date_to: str | date | None = None,
     min_documents: int = 1,
     min_corroboration: int = 1,
+    include_rejected: bool = False,
 ) -> list[dict[str, Any]]:
     """Origin -> destination routes, the best attested first.
 
@@ -110,7 +124,8 @@ def routes(
     fall in it. Each route lists its via places, methods, shares, quantities, periods, the
     documents behind it, its `corroboration` (distinct stories: near-duplicate documents count
     once) and `publishers`, and the first and last date stated. `min_documents` and
-    `min_corroboration` leave out routes fewer documents or stories state.
+    `min_corroboration` leave out routes fewer documents or stories state; flows a curator
+    rejected are left out unless `include_rejected`.
 
     >>> from kg.store import Store
     >>> routes(Store.memory())
@@ -118,7 +133,7 @@ def routes(
     """
     window = date_window(date_from, date_to)
     grouped: dict[tuple[str | None, str | None], list[Statement]] = defaultdict(list)
-    for statement in statements(store):
+    for statement in statements(store, include_rejected=include_rejected):
         if not overlaps(statement.date, window):
             continue
         if places is not None and not places & {statement.origin, statement.destination, *statement.via}:

@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
+from kg.curation.network import curate_network
+from kg.curation.resolver import STATUSES
 from kg.errors import BadInputError
 from kg.iris import ONTOLOGY, key_of
 from kg.ontology import edge_properties, node_classes, superclasses
@@ -153,6 +155,8 @@ def project(
     min_confidence: float = 0.0,
     min_documents: int = 1,
     with_documents: bool = False,
+    include_rejected: bool = False,
+    status: str | None = None,
 ) -> nx.MultiDiGraph:
     """The store's entity-and-event network, frozen and cached until the store changes.
 
@@ -165,7 +169,9 @@ def project(
     events whose date can fall in it (other nodes stay); `min_confidence` and
     `min_documents` drop weakly attested edges. Documents are left out unless
     `with_documents` asks for them: then each is a `Document` node (label: its title) with a
-    `mentionedIn` edge from every node it mentions.
+    `mentionedIn` edge from every node it mentions. Curators' decisions apply (`kg.curation`):
+    merged entities are one node, and claims they rejected are left out unless `include_rejected`;
+    `status` keeps only edges of that claim status (extracted, confirmed or rejected).
 
     >>> from kg.store import Store
     >>> store = Store.memory()
@@ -179,14 +185,31 @@ def project(
     revision = store.revision()
     for table in (_networks, _projections):
         _memo(table, store).discard(lambda cached: cached[0] != revision)
+    if status is not None and status not in STATUSES:
+        raise BadInputError(f"unknown claim status {status!r}; statuses are: {', '.join(STATUSES)}")
+    if status == "rejected":
+        include_rejected = True
     read = _memo(_networks, store)
-    network = read.get((revision, "network"), lambda: _read_network(store))
+    extracted = read.get((revision, "network"), lambda: _read_network(store))
+    network = read.get(
+        (revision, "curated", include_rejected),
+        lambda: curate_network(store, extracted, include_rejected=include_rejected),
+    )
     documents = read.get((revision, "documents"), lambda: _read_documents(store)) if with_documents else None
-    if (chosen, window, min_confidence, min_documents, documents) == (None, None, 0.0, 1, None):
+    if (chosen, window, min_confidence, min_documents, documents, status) == (None, None, 0.0, 1, None, None):
         return network
-    key = (revision, chosen, window, float(min_confidence), int(min_documents), with_documents)
+    key = (
+        revision,
+        chosen,
+        window,
+        float(min_confidence),
+        int(min_documents),
+        with_documents,
+        include_rejected,
+        status,
+    )
     return _memo(_projections, store, _CACHE_SIZE).get(
-        key, lambda: _filtered(network, documents, chosen, window, min_confidence, min_documents)
+        key, lambda: _filtered(network, documents, chosen, window, min_confidence, min_documents, status)
     )
 
 
@@ -309,6 +332,7 @@ def _filtered(
     window: tuple[date, date] | None,
     min_confidence: float,
     min_documents: int,
+    status: str | None = None,
 ) -> nx.MultiDiGraph:
     """The part of the full network the filters keep, plus documents when they are asked for."""
 
@@ -319,7 +343,8 @@ def _filtered(
     def keep_edge(data: dict[str, Any]) -> bool:
         confidence = data["confidence"]
         strong = min_confidence == 0 or (confidence is not None and confidence >= min_confidence)
-        return strong and data["documents"] >= min_documents
+        stated = status is None or data.get("status", "extracted") == status
+        return strong and stated and data["documents"] >= min_documents
 
     graph = nx.MultiDiGraph()
     graph.add_nodes_from((node, data) for node, data in network.nodes(data=True) if keep_node(data))

@@ -135,8 +135,10 @@ def flows_report(
     date_to: str | None = None,
     min_documents: int = 1,
     min_corroboration: int = 1,
+    include_rejected: bool = False,
 ) -> dict[str, Any]:
-    """Firearms-flow routes, optionally only those touching a country (or any place) and a date range."""
+    """Firearms-flow routes, optionally only those touching a country (or any place) and a date range;
+    flows a curator rejected only with `include_rejected`."""
     place = resolve_entity(store, country) if country is not None else None
     found = routes(
         store,
@@ -145,6 +147,7 @@ def flows_report(
         date_to=date_to,
         min_documents=min_documents,
         min_corroboration=min_corroboration,
+        include_rejected=include_rejected,
     )
     graph = project(store)
     return {

@@ -1,0 +1,127 @@
+"""The review queue: what a curator should look at first.
+
+Likely duplicates are entities of one type whose names look alike (rapidfuzz), ranked up when
+they share neighbours and sit in the same places, down when their places differ; pairs a
+curator already kept apart are left out. Weak facts are those one story states with low
+confidence and nobody has confirmed or rejected yet. Both come with their evidence, so the
+review page can show each side as the documents state it.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+from typing import Any
+
+import networkx as nx
+from rapidfuzz import fuzz, process, utils
+
+from kg import lookup
+from kg.analytics.projection import node_info, project, select_rows
+from kg.curation.resolver import resolution
+from kg.iris import FACTS_GRAPH, ONTOLOGY, key_of
+from kg.store import BaseStore
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#: Least name similarity (rapidfuzz WRatio, 0-100: a short name inside a long one scores high) for a pair.
+NAME_CUTOFF = 85
+#: Larger groups of one type are compared in blocks of this many names (memory of the score matrix).
+BLOCK = 2000
+#: Weights of name similarity, shared neighbours and shared places in a duplicate's score.
+WEIGHTS = (0.65, 0.25, 0.10)
+#: A fact stated by one story whose best evidence is below this confidence is weak.
+WEAK_CONFIDENCE = 0.75
+_PLACE_EDGES = frozenset({"locatedIn", "basedIn", "occurredIn"})
+_EVIDENCE_SHOWN = 3
+
+
+def duplicates(store: BaseStore, *, limit: int = 50) -> list[dict[str, Any]]:
+    """Pairs of entities that may be one, best first: `score`, its parts, and both sides with evidence."""
+    graph = project(store)
+    simple = nx.Graph(graph)
+    resolved = resolution(store)
+    by_type: dict[str, list[str]] = {}
+    for node, data in graph.nodes(data=True):
+        by_type.setdefault(data.get("type") or "", []).append(node)
+    scored = []
+    for nodes in by_type.values():
+        for start in range(0, len(nodes), BLOCK):
+            block = nodes[start : start + BLOCK]
+            names = [utils.default_process(str(graph.nodes[n].get("label", ""))) for n in block]
+            matrix = process.cdist(names, names, scorer=fuzz.WRatio, score_cutoff=NAME_CUTOFF, workers=1)
+            for i, j in zip(*matrix.nonzero(), strict=True):
+                a, b = block[i], block[j]
+                if i < j and not resolved.kept_apart(a, b):
+                    scored.append(_pair(graph, simple, a, b, float(matrix[i, j]) / 100))
+    scored.sort(key=lambda pair: (-pair["score"], pair["a"]["label"], pair["b"]["label"]))
+    return [_with_evidence(store, graph, pair) for pair in scored[:limit]]
+
+
+def _pair(graph: nx.MultiDiGraph, simple: nx.Graph, a: str, b: str, name: float) -> dict[str, Any]:
+    ours, theirs = set(simple[a]) - {b}, set(simple[b]) - {a}
+    shared = len(ours & theirs) / len(ours | theirs) if ours | theirs else 0.0
+    places = [_places(graph, node) for node in (a, b)]
+    place = 0.5 if not places[0] or not places[1] else 1.0 if places[0] & places[1] else 0.0
+    score = WEIGHTS[0] * name + WEIGHTS[1] * shared + WEIGHTS[2] * place
+    return {
+        "a": node_info(graph, a),
+        "b": node_info(graph, b),
+        "score": round(score, 3),
+        "name_similarity": round(name, 3),
+        "shared_neighbours": sorted(ours & theirs),
+        "places_compatible": place > 0,
+    }
+
+
+def _places(graph: nx.MultiDiGraph, node: str) -> set[str]:
+    return {target for _, target, key in graph.out_edges(node, keys=True) if key in _PLACE_EDGES}
+
+
+def _with_evidence(store: BaseStore, graph: nx.MultiDiGraph, pair: dict[str, Any]) -> dict[str, Any]:
+    for side in ("a", "b"):
+        iri = pair[side]["iri"]
+        pair[side]["documents"] = graph.nodes[iri].get("documents", 0)
+        sentences = [item for items in lookup.evidence_for(store, iri).values() for item in items]
+        pair[side]["evidence"] = [
+            {"sentence": item["sentence"], "document": item["document"]} for item in islice(sentences, _EVIDENCE_SHOWN)
+        ]
+    return pair
+
+
+def weak_facts(store: BaseStore, *, limit: int = 50) -> list[dict[str, Any]]:
+    """Facts one story states, at low confidence, not yet confirmed or rejected: the least sure first."""
+    resolved = resolution(store)
+    rows = select_rows(
+        store,
+        f"SELECT ?f ?s ?p ?o (MAX(?c) AS ?best) (SAMPLE(?sentence) AS ?said) (SAMPLE(?d) AS ?doc) WHERE {{ "
+        f"GRAPH <{FACTS_GRAPH}> {{ ?f <{ONTOLOGY}corroboration> 1 ; <{RDF}subject> ?s ; <{RDF}predicate> ?p ; "
+        f"<{RDF}object> ?o }} ?ev <{ONTOLOGY}supports> ?f ; <{ONTOLOGY}confidence> ?c ; "
+        f"<{ONTOLOGY}sentence> ?sentence ; <{ONTOLOGY}document> ?d }} "
+        f"GROUP BY ?f ?s ?p ?o HAVING(MAX(?c) < {WEAK_CONFIDENCE}) ORDER BY ?best ?f",
+    )
+    graph = project(store, include_rejected=True)
+    found = []
+    for fact, subject, predicate, obj, best, sentence, document in rows:
+        if resolved.status_of(fact) != "extracted" or len(found) >= limit:
+            continue
+        found.append(
+            {
+                "fact": {"iri": fact, "key": key_of(fact)},
+                "subject": _described(graph, subject),
+                "predicate": predicate[len(ONTOLOGY) :] if predicate.startswith(ONTOLOGY) else predicate,
+                "object": _described(graph, obj),
+                "confidence": float(best) if best is not None else None,
+                "evidence": [{"sentence": sentence, "document": {"iri": document, "key": key_of(document)}}],
+            }
+        )
+    return found
+
+
+def _described(graph: nx.MultiDiGraph, iri: str | None) -> dict[str, Any]:
+    if iri is not None and iri in graph:
+        return node_info(graph, iri)
+    return {"iri": iri, "key": key_of(iri or ""), "label": key_of(iri or ""), "type": None}
+
+
+def queue(store: BaseStore, *, limit: int = 50) -> dict[str, Any]:
+    """The whole review queue, as the CLI, the REST API and the review page show it."""
+    return {"duplicates": duplicates(store, limit=limit), "weak_facts": weak_facts(store, limit=limit)}
