@@ -243,9 +243,8 @@ def test_graph_view_draws_every_entity_with_legend_and_evidence_on_click(view: V
     panel = view.page.locator("#panel")
     panel.get_by_text("Smith & Wesson makes AR-15 style rifles.").wait_for()
     assert "Mexico sues gunmakers" in panel.inner_text()
-    document = view.page.request.get(
-        view.base + panel.locator("a[href^='/api/documents/']").first.get_attribute("href")
-    )
+    cited = panel.locator("a[href^='/view/document/']").first.get_attribute("href")
+    document = view.page.request.get(view.base + cited.split("#")[0] + "?format=json")
     assert document.json()["title"] == "Mexico sues gunmakers"
     view.shot("graph")
     view.assert_clean()
