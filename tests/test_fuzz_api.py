@@ -26,9 +26,15 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 CONFIG = schemathesis.Config.from_path(Path(__file__).resolve().parents[1] / "schemathesis.toml")
 
 
-@schemathesis.serializer("application/sparql-query", "application/sparql-update")
-def sparql_text(ctx: Any, value: Any) -> bytes:
-    """The SPARQL media types carry the query text itself; generated values become that text."""
+@schemathesis.serializer(
+    "application/sparql-query",
+    "application/sparql-update",
+    "application/n-triples",
+    "application/n-quads",
+    "application/trig",
+)
+def plain_text(ctx: Any, value: Any) -> bytes:
+    """SPARQL and line-based RDF media types carry the text itself; generated values become that text."""
     return (value if isinstance(value, str) else str(value)).encode("utf-8", errors="surrogatepass")
 
 

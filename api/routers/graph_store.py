@@ -14,12 +14,12 @@ import functools
 import uuid
 from collections.abc import AsyncGenerator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 from urllib.parse import parse_qs
 
 import anyio
 import pyoxigraph as ox
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
@@ -56,10 +56,10 @@ _WRITE_ERRORS = problem_responses(
 )
 GraphParam = Annotated[str | None, Query(description="IRI of the named graph to act on.")]
 DefaultParam = Annotated[str | None, Query(description="Present (`?default`) to act on the default graph.")]
-#: RDF payloads the Graph Store reads, one per format, plus multipart uploads of files.
-_PAYLOADS = {fmt.media_type: {"schema": {"type": "string"}} for fmt in formats.FORMATS} | {
-    MULTIPART: {"schema": {"type": "object", "additionalProperties": {"type": "string", "format": "binary"}}}
-}
+#: RDF payloads the Graph Store reads, one per format (JSON-LD is any JSON), plus multipart uploads of files.
+_PAYLOADS = {
+    fmt.media_type: {"schema": {} if fmt.name == "jsonld" else {"type": "string"}} for fmt in formats.FORMATS
+} | {MULTIPART: {"schema": {"type": "object", "additionalProperties": {"type": "string", "format": "binary"}}}}
 
 
 @router.post(
@@ -147,12 +147,24 @@ def _iri(value: str, parameter: str) -> str:
         raise BadInputError(f"{parameter} must be an absolute IRI: {error}") from None
 
 
-def _target(request: Request, graph: str | None) -> str | None:
-    """The named graph addressed, or None for `?default`; exactly one of the two must be given."""
-    is_default = "default" in request.query_params
-    if is_default == (graph is not None):
-        raise BadInputError("name the graph with exactly one of ?graph=<IRI> or ?default")
-    return None if graph is None else _iri(graph, "?graph=")
+class Addressed(NamedTuple):
+    """Which graph a Graph Store request names: `?graph=<IRI>`, `?default`, or (to POST a new one) neither."""
+
+    graph: str | None
+    default: bool
+
+    def target(self) -> str | None:
+        """The named graph addressed, or None for `?default`; exactly one of the two must be given."""
+        if self.default == (self.graph is not None):
+            raise BadInputError("name the graph with exactly one of ?graph=<IRI> or ?default")
+        return None if self.graph is None else _iri(self.graph, "?graph=")
+
+
+async def addressed(request: Request, graph: GraphParam = None, default: DefaultParam = None) -> Addressed:
+    return Addressed(graph, "default" in request.query_params)
+
+
+AddressedDep = Annotated[Addressed, Depends(addressed)]
 
 
 async def _payload(request: Request, limit: int, base: str) -> list[ox.Triple]:
@@ -221,14 +233,9 @@ async def _write(store: BaseStore, update_text: str) -> None:
     summary="Read a named graph (?graph=) or the triples written directly to the default graph (?default)",
 )
 async def graph_get(
-    request: Request,
-    store: StoreDep,
-    runner: RunnerDep,
-    reads: ReadsDep,
-    graph: GraphParam = None,
-    default: DefaultParam = None,
+    request: Request, store: StoreDep, runner: RunnerDep, reads: ReadsDep, to: AddressedDep
 ) -> Response:
-    target = _target(request, graph)
+    target = to.target()
     accept = request.headers.get("accept")
     if target is None:
         fmt = negotiate(accept, GRAPH_FORMATS)
@@ -252,14 +259,9 @@ router.add_api_route("/graph-store", graph_get, methods=["HEAD"], include_in_sch
     openapi_extra={"requestBody": {"required": True, "content": _PAYLOADS}},
 )
 async def graph_put(
-    request: Request,
-    store: StoreDep,
-    reads: ReadsDep,
-    settings: SettingsDep,
-    graph: GraphParam = None,
-    default: DefaultParam = None,
+    request: Request, store: StoreDep, reads: ReadsDep, settings: SettingsDep, to: AddressedDep
 ) -> Response:
-    target = _target(request, graph)
+    target = to.target()
     triples = await _payload(request, settings.max_body_bytes, target or str(request.url.replace(query="")))
     if target is None:
         await _write(store, f"DROP SILENT DEFAULT ; INSERT DATA {{ {_n_triples(triples)} }}")
@@ -282,19 +284,14 @@ async def graph_put(
     openapi_extra={"requestBody": {"required": True, "content": _PAYLOADS}},
 )
 async def graph_post(
-    request: Request,
-    store: StoreDep,
-    reads: ReadsDep,
-    settings: SettingsDep,
-    graph: GraphParam = None,
-    default: DefaultParam = None,
+    request: Request, store: StoreDep, reads: ReadsDep, settings: SettingsDep, to: AddressedDep
 ) -> Response:
-    if graph is None and "default" not in request.query_params:
+    if to.graph is None and not to.default:
         target = f"{GRAPH}upload/{uuid.uuid4().hex}"
         triples = await _payload(request, settings.max_body_bytes, target)
         await anyio.to_thread.run_sync(store.replace_graph, target, triples)
         return Response(status_code=201, headers={"Location": target})
-    target = _target(request, graph)
+    target = to.target()
     triples = await _payload(request, settings.max_body_bytes, target or str(request.url.replace(query="")))
     data = _n_triples(triples)
     if target is None:
@@ -313,10 +310,8 @@ async def graph_post(
     responses={204: {"description": "Removed."}, **_WRITE_ERRORS, **problem_responses({404: "No such graph."})},
     summary="Remove a named graph, or the triples written directly to the default graph",
 )
-async def graph_delete(
-    request: Request, store: StoreDep, graph: GraphParam = None, default: DefaultParam = None
-) -> Response:
-    target = _target(request, graph)
+async def graph_delete(store: StoreDep, to: AddressedDep) -> Response:
+    target = to.target()
     if target is None:
         await _write(store, "DROP SILENT DEFAULT")
     else:
