@@ -19,7 +19,7 @@ from distributed import Client, Future, KilledWorker, LocalCluster, WorkerPlugin
 from kg.backends.base import BaseStore
 from kg.errors import BadInputError, FfkgError
 from kg.extract import extract, load_pipeline
-from kg.ingest import IngestReport, Outcome, read_batch, stored_state, write_extraction
+from kg.ingest import IngestReport, Outcome, assign_story, read_batch, stored_state, story_index, write_extraction
 from kg.records import DocumentInfo
 from kg.settings import Settings
 from kg.store import open_store
@@ -65,7 +65,8 @@ def ingest_distributed(
             "distributed ingest writes from many processes, so it needs the shared store: "
             "set FFKG_STORE=sparql and the FFKG_SPARQL_* URLs"
         )
-    open_store(settings).close()
+    with open_store(settings) as store:  # fails here, naming the URL, if the store is not reachable
+        index = story_index(store)
     report = IngestReport()
     notify = on_document or (lambda name, outcome: None)
     documents = read_batch(paths, max_bytes=settings.max_document_bytes, report=report)
@@ -76,7 +77,7 @@ def ingest_distributed(
         window = as_completed()
 
         def submit(info: DocumentInfo) -> None:
-            future = client.submit(ingest_one, info, pure=False)
+            future = client.submit(ingest_one, info, assign_story(index, info), pure=False)
             sources[future] = info.source
             window.add(future)
 
@@ -95,17 +96,21 @@ def ingest_distributed(
                 submit(info)
     for unreadable in set(report.outcomes["failed"]) - extracted:
         notify(unreadable, "failed")
+    if report.outcomes["added"] or report.outcomes["updated"]:
+        with open_store(settings) as store:
+            store.recount_facts()
     return report
 
 
-def ingest_one(info: DocumentInfo) -> tuple[Outcome, str | None]:
-    """On a worker: skip the document if stored unchanged, else extract it and replace its graph."""
+def ingest_one(info: DocumentInfo, story: str) -> tuple[Outcome, str | None]:
+    """On a worker: skip the document if stored unchanged, else extract it and replace it (in `story`,
+    which the coordinator assigns in reading order, as one process would)."""
     store = get_worker().plugins[PLUGIN].store
     try:
         state = stored_state(store, info)
         if state == "same":
             return "unchanged", None
-        write_extraction(store, extract(info, load_pipeline()))
+        write_extraction(store, extract(info, load_pipeline()), story=story)
     except FfkgError as error:
         return "failed", f"{info.source}: {error}"
     return ("added" if state == "new" else "updated"), None

@@ -22,7 +22,7 @@ from kg.documents import Skipped, iter_documents
 from kg.errors import DocumentError, FfkgError, NotFoundError
 from kg.extract import ExtractionFailure, extract_each
 from kg.iris import GRAPH, document_iri, graph_iri, story_iri
-from kg.mapping import DocumentTriples, extraction_triples, ffkg
+from kg.mapping import extraction_triples, ffkg
 from kg.records import DocumentInfo, Extraction
 from kg.store import BaseStore
 
@@ -95,10 +95,13 @@ def _another_file(stored: str, given: str) -> bool:
         return False
 
 
-def write_extraction(store: BaseStore, extraction: Extraction) -> int:
-    """Write (or replace) one document with its entities and facts; returns the quad count."""
-    index = story_index(store)
-    return store.write_documents([_mapped(extraction, index)])
+def write_extraction(store: BaseStore, extraction: Extraction, *, story: str | None = None) -> int:
+    """Write (or replace) one document with its entities and facts; returns the quad count.
+
+    `story` is the document's group of near-duplicates, if already assigned (`assign_story`).
+    """
+    chosen = story or assign_story(story_index(store), extraction.document)
+    return store.write_documents([extraction_triples(extraction, story=chosen)])
 
 
 def story_index(store: BaseStore) -> stories.StoryIndex:
@@ -107,12 +110,14 @@ def story_index(store: BaseStore) -> stories.StoryIndex:
     return stories.StoryIndex((stories.decode(row["sketch"].value), row["story"].value) for row in rows)
 
 
-def _mapped(extraction: Extraction, index: stories.StoryIndex) -> DocumentTriples:
-    """The document's triples, in the story of its nearest stored near-duplicate (or a story of its own)."""
-    sketch = stories.sketch(extraction.document.text)
-    story = index.story_of(sketch) or story_iri(extraction.document.id)
+def assign_story(index: stories.StoryIndex, info: DocumentInfo) -> str:
+    """The story of the document's nearest near-duplicate seen so far (stored, or earlier in this run),
+    or a story of its own. Documents are assigned in the order they are read, so a run gives the same
+    stories in one process as on a cluster."""
+    sketch = stories.sketch(info.text)
+    story = index.story_of(sketch) or story_iri(info.id)
     index.add(sketch, story)
-    return extraction_triples(extraction, story=story)
+    return story
 
 
 def read_batch(paths: Iterable[str | Path], *, max_bytes: int, report: IngestReport) -> Iterator[DocumentInfo]:
@@ -229,7 +234,9 @@ class _BatchWriter:
         self._settle()
         if self._batch:
             batch, self._batch = self._batch, []
-            documents = [_mapped(extraction, self._stories) for _, _, extraction in batch]
+            documents = [
+                extraction_triples(extraction, story=assign_story(self._stories, info)) for info, _, extraction in batch
+            ]
             self._in_flight = (batch, self._executor.submit(self._store.write_documents, documents))
 
     def _settle(self) -> None:

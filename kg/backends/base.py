@@ -120,6 +120,11 @@ class BaseStore(ABC):
             touched = self._supported_facts([graph])
             self._atomic_update(f"{model.retire(graph)} ;\n{model.recount(touched)}", dropped=[graph])
 
+    def recount_facts(self) -> None:
+        """Set every fact's counts again from its evidence: a pass over the facts, for after writes from
+        several processes at once, whose targeted recounts may each have missed the others' evidence."""
+        self._atomic_update(model.recount(None))
+
     def _supported_facts(self, graphs: Iterable[str]) -> set[str]:
         return {row["f"].value for graph in graphs for row in self.query(model.supported_facts_query(graph))}
 

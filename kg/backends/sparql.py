@@ -55,6 +55,8 @@ _START = f"INSERT DATA {{ GRAPH {_META} {{ {_META} {_REVISION} 1 }} }}"
 _VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 _RESULTS_JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
+#: Reads of the graph list before a count that keeps changing under it is reported.
+REGISTRY_READS = 3
 _CREDENTIALS_HINT = "check FFKG_SPARQL_AUTH, FFKG_SPARQL_USER and FFKG_SPARQL_PASSWORD"
 
 
@@ -251,9 +253,18 @@ class SparqlStore(BaseStore):
         self._scope = None
 
     def _registered(self) -> list[str]:
-        """Our graphs (the default-graph stand-in included), sorted."""
-        rows = self._rows("?g", f"GRAPH {_META} {{ {_META} {_SOURCE} ?g }}")
-        return [row["g"].value for row in rows]
+        """Our graphs (the default-graph stand-in included), sorted.
+
+        Another process may register a graph between the count and the pages (parallel ingest
+        does): the list is then read again, and only a mismatch that persists is an error.
+        """
+        for attempt in range(REGISTRY_READS):
+            try:
+                return [row["g"].value for row in self._rows("?g", f"GRAPH {_META} {{ {_META} {_SOURCE} ?g }}")]
+            except RemoteStoreError:
+                if attempt == REGISTRY_READS - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def _dataset_params(self, options: dict[str, Any]) -> dict[str, list[str]]:
         """The protocol's dataset: what the caller asked for, else the union of our graphs."""
