@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from kg.ingest import remove_document
 from kg.search import SearchIndex, index_for, index_path, match_expression
-from kg.store import Store
+from kg.store import BaseStore, Store
 
 
 @pytest.fixture
@@ -137,3 +137,10 @@ def test_past_the_limits_the_page_is_unranked_and_facets_are_a_sample(
     monkeypatch.setattr("kg.search.COUNT_LIMIT", 4)
     capped = client.get("/api/search", params={"q": "Mexico"}).json()
     assert capped["total"] == 4 and not capped["total_exact"]
+
+
+def test_search_works_on_every_backend(small_store: BaseStore) -> None:
+    index = SearchIndex()
+    found = index.search(small_store, "Sonora")
+    assert {hit["kind"] for hit in found["items"]} == {"document", "evidence", "entity"}
+    assert index.search(small_store, "Cartel de Sinaloa")["items"][0]["label"] == "Sinaloa Cartel"
