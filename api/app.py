@@ -24,7 +24,18 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from api import problems
 from api.query_runner import QueryRunner
 from api.reads import ReadRunner
-from api.routers import analytics, documents, exports, graph_store, query_page, rest, search, sparql, views
+from api.routers import (
+    analytics,
+    curation,
+    documents,
+    exports,
+    graph_store,
+    query_page,
+    rest,
+    search,
+    sparql,
+    views,
+)
 from kg import __version__
 from kg.served_snapshot import PUBLISH_INTERVAL, Publisher
 from kg.settings import Settings
@@ -42,6 +53,7 @@ ROUTERS = (
     search.router,
     exports.router,
     documents.router,
+    curation.router,
 )
 
 

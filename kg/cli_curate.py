@@ -18,7 +18,6 @@ from kg.cli_store import data_dir_option, reading_store, store_from
 from kg.curation import actions, candidates
 from kg.curation.decisions import Decision, read_decisions
 from kg.curation.resolver import stale
-from kg.lookup import resolve_document
 
 _format = click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 _author = click.option("--author", default=None, help="Who decides (default: the login name).")
@@ -30,15 +29,11 @@ def curate() -> None:
     """Correct the graph with decisions that survive re-extraction, and undo them."""
 
 
-def _take(data_dir: Path | None, build: Any) -> None:
-    """Build the decision from the store (names resolved), take it, and print its id."""
+def _take(data_dir: Path | None, action: str, author: str | None, **fields: Any) -> None:
+    """Resolve the names, take the decision, and print its id."""
     with store_from(data_dir) as store:
-        decision = actions.decide(store, build(store))
+        decision = actions.decide(store, actions.named(store, action, author=author or getpass.getuser(), **fields))
     click.echo(f"{decision.id}  {_describe(decision)}")
-
-
-def _who(author: str | None) -> str:
-    return author or getpass.getuser()
 
 
 @curate.command()
@@ -49,12 +44,7 @@ def _who(author: str | None) -> str:
 @data_dir_option
 def merge(kept: str, merged: str, author: str | None, note: str, data_dir: Path | None) -> None:
     """Say MERGED is the same thing as KEPT: one node, KEPT's IRI; MERGED's IRI, key and label resolve to it."""
-    _take(
-        data_dir,
-        lambda store: Decision(
-            "merge", actions.entity(store, kept), actions.entity(store, merged), author=_who(author), note=note
-        ),
-    )
+    _take(data_dir, "merge", author, target=kept, other=merged, note=note)
 
 
 @curate.command()
@@ -65,12 +55,7 @@ def merge(kept: str, merged: str, author: str | None, note: str, data_dir: Path 
 @data_dir_option
 def distinct(first: str, second: str, author: str | None, note: str, data_dir: Path | None) -> None:
     """Say FIRST and SECOND are different things: the review queue stops offering them, a merge is refused."""
-    _take(
-        data_dir,
-        lambda store: Decision(
-            "distinct", actions.entity(store, first), actions.entity(store, second), author=_who(author), note=note
-        ),
-    )
+    _take(data_dir, "distinct", author, target=first, other=second, note=note)
 
 
 @curate.command()
@@ -91,13 +76,7 @@ def split(
     data_dir: Path | None,
 ) -> None:
     """Say NAME's mentions in the given documents are another entity, called LABEL."""
-
-    def build(store: Any) -> Decision:
-        named = tuple(sorted(resolve_document(store, d) for d in documents))
-        target = actions.entity(store, name)
-        return Decision("split", target, label=label, type=type_name, documents=named, author=_who(author), note=note)
-
-    _take(data_dir, build)
+    _take(data_dir, "split", author, target=name, documents=documents, label=label, type=type_name, note=note)
 
 
 def _claim_command(action: str, help_text: str) -> click.Command:
@@ -120,12 +99,8 @@ def _claim_command(action: str, help_text: str) -> click.Command:
         parts = (subject, predicate, obj)
         if not ((fact and not any(parts)) or (fact is None and all(parts))):
             raise click.UsageError("name the fact (IRI, fact/... key, or a flow or event) or give all three parts")
-
-        def build(store: Any) -> Decision:
-            target = actions.claim(store, fact) if fact else actions.fact_of(store, *parts)  # type: ignore[arg-type]
-            return Decision(action, target, author=_who(author), note=note)
-
-        _take(data_dir, build)
+        three = (subject, predicate, obj) if fact is None else None
+        _take(data_dir, action, author, target=fact, fact=three, note=note)
 
     command.__doc__ = f"{help_text} (FACT: IRI, fact/... key, or the name of a flow or event)."
     return curate.command(name=action)(command)
@@ -143,10 +118,7 @@ confirm = _claim_command("confirm", "Confirm FACT as checked against its sources
 @data_dir_option
 def retype(name: str, type_name: str, author: str | None, note: str, data_dir: Path | None) -> None:
     """Give the entity NAME the ontology class TYPE (e.g. Gunmaker)."""
-    _take(
-        data_dir,
-        lambda store: Decision("retype", actions.entity(store, name), type=type_name, author=_who(author), note=note),
-    )
+    _take(data_dir, "retype", author, target=name, type=type_name, note=note)
 
 
 @curate.command()
@@ -157,10 +129,7 @@ def retype(name: str, type_name: str, author: str | None, note: str, data_dir: P
 @data_dir_option
 def relabel(name: str, label: str, author: str | None, note: str, data_dir: Path | None) -> None:
     """Show the entity NAME as LABEL."""
-    _take(
-        data_dir,
-        lambda store: Decision("relabel", actions.entity(store, name), label=label, author=_who(author), note=note),
-    )
+    _take(data_dir, "relabel", author, target=name, label=label, note=note)
 
 
 @curate.command()

@@ -3,6 +3,7 @@ refused one changes nothing; then the decisions graph and the curated graph are 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import pyoxigraph as ox
@@ -41,6 +42,44 @@ def fact_of(store: BaseStore, subject: str, predicate: str, obj: str) -> str:
     if not is_fact(store, iri):
         raise NotFoundError(f"no extracted fact {subject!r} {predicate} {obj!r} in the store")
     return iri
+
+
+def named(
+    store: BaseStore,
+    action: str,
+    *,
+    target: str | None = None,
+    other: str | None = None,
+    label: str | None = None,
+    type: str | None = None,
+    documents: Sequence[str] = (),
+    fact: tuple[str, str, str] | None = None,
+    author: str = "anonymous",
+    note: str = "",
+) -> Decision:
+    """A decision from what people type (names, keys, labels; a fact as subject, predicate, object),
+    with every name resolved as the CLI and the API resolve them elsewhere."""
+    if action not in ACTIONS:
+        raise BadInputError(f"unknown action {action!r}; decisions are: {', '.join(ACTIONS)}")
+    if action in ("reject", "confirm"):
+        if (target is None) == (fact is None):
+            raise BadInputError(f"{action} names the fact (IRI, fact/... key, flow or event) or its three parts")
+        iri = claim(store, target) if target is not None else fact_of(store, *fact)  # type: ignore[misc]
+        return Decision(action, iri, author=author, note=note)
+    if not target:
+        raise BadInputError(f"{action} names an entity")
+    if action in ("merge", "distinct") and not other:
+        raise BadInputError(f"{action} names two entities")
+    return Decision(
+        action,
+        entity(store, target),
+        entity(store, other) if other else None,
+        label=label,
+        type=type,
+        documents=tuple(sorted(lookup.resolve_document(store, d) for d in documents)),
+        author=author,
+        note=note,
+    )
 
 
 def most_specific_type(store: BaseStore, iri: str, resolution: Resolution) -> str | None:
