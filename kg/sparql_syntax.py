@@ -221,23 +221,6 @@ def first_keyword(text: str, start: int) -> str | None:
     return None
 
 
-def data_block(text: str) -> tuple[int, int] | None:
-    """For text that is exactly one `INSERT DATA { ... }` or `DELETE DATA { ... }` naming no graph,
-    the offsets just inside its braces; None for anything else."""
-    shape = classify(text)
-    if shape.kind != "update" or shape.form not in ("INSERT", "DELETE") or "GRAPH" in shape.keywords:
-        return None
-    following = tokens(text, shape.body_start)
-    next(following)
-    data, brace = next(following, None), next(following, None)
-    if data is None or brace is None or keyword(text, data) != "DATA" or text[brace.start : brace.end] != "{":
-        return None
-    close = group_end(text, brace.end)
-    if next(tokens(text, close + 1), None) is not None:
-        return None
-    return brace.end, close
-
-
 def with_dataset(update: str, using: list[str], using_named: list[str]) -> str:
     """The update with the protocol's `using-graph-uri` / `using-named-graph-uri` written in as
     `USING` / `USING NAMED` before the WHERE of each operation that matches patterns (the

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from api.app import create_app
 from bench.classify import PIECES, hostile
-from kg.sparql_syntax import classify, data_block, group_end, where_group
+from kg.backends.sparql_text import into_default_graph
+from kg.sparql_syntax import classify, group_end, where_group
 from kg.store import Store
 
 #: The bound the issue sets: the old patterns took hours on such bodies.
@@ -75,18 +76,30 @@ def test_named_graphs_order_and_dataset_clauses() -> None:
     assert not classify('SELECT * { ?s ?p "ORDER BY" }').ordered
 
 
-def test_groups_and_data_blocks() -> None:
+def test_groups_close_where_their_braces_do() -> None:
     text = 'CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p "}" . { ?s ?p """{""" } # }\n } LIMIT 1'
     inside = where_group(text)
     assert inside is not None and text[inside - 7 : inside] == "WHERE {"
     assert text[group_end(text, inside) :] == "} LIMIT 1"
-    update = "PREFIX x: <y> INSERT DATA { <a> <b> '}' }"
-    start, end = data_block(update) or (0, 0)
-    assert update[start:end] == " <a> <b> '}' "
-    assert data_block("INSERT DATA { GRAPH <g> { <a> <b> <c> } }") is None
-    assert data_block("INSERT DATA { <a> <b> <c> } ; CLEAR DEFAULT") is None
     with pytest.raises(SyntaxError):
         group_end("SELECT * { { ?s ?p ?o }", 10)
+
+
+@pytest.mark.parametrize(
+    ("update", "sent"),
+    [
+        ("INSERT DATA { <a> <b> '}' }", "INSERT DATA { GRAPH <urn:dg> { <a> <b> '}'  } }"),
+        (
+            "PREFIX x: <y> DROP SILENT DEFAULT ; INSERT DATA { <a> <b> <c> }",
+            "PREFIX x: <y> DROP SILENT GRAPH <urn:dg> ; INSERT DATA { GRAPH <urn:dg> { <a> <b> <c>  } }",
+        ),
+        ("CLEAR DEFAULT", "CLEAR GRAPH <urn:dg>"),
+        ("DELETE DATA { GRAPH <g> { <a> <b> <c> } }", "DELETE DATA { GRAPH <g> { <a> <b> <c> } }"),
+        ("INSERT { <a> <b> <c> } WHERE { ?s ?p ?o }", "INSERT { <a> <b> <c> } WHERE { ?s ?p ?o }"),
+    ],
+)
+def test_a_remote_store_aims_default_graph_operations_at_its_stand_in(update: str, sent: str) -> None:
+    assert into_default_graph(update, "urn:dg") == sent
 
 
 def bound(text: str) -> float:

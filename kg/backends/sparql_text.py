@@ -9,16 +9,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.sparql_syntax import data_block, first_keyword, group_end, where_group
+from kg.sparql_syntax import first_keyword, group_end, keyword, tokens, where_group
 
 
 def into_default_graph(update: str, default_graph: str) -> str:
-    """One `INSERT DATA`/`DELETE DATA` that names no graph, aimed at `default_graph` instead."""
-    block = data_block(update)
-    if block is None:
-        return update
-    start, end = block
-    return f"{update[:start]} GRAPH <{default_graph}> {{ {update[start:end]} }} }}"
+    """The update with what it does to the default graph aimed at `default_graph` instead: the data of
+    `INSERT DATA` / `DELETE DATA` operations that name no graph, and `DROP` / `CLEAR DEFAULT`."""
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), in text order
+    depth = 0
+    words: list[str] = []  # the keywords of the current operation so far
+    for token in tokens(update):
+        char = update[token.start] if token.kind == "punct" else ""
+        word = keyword(update, token)
+        if depth == 0:
+            if char == ";":
+                words = []
+            elif word == "DEFAULT" and [w for w in words if w != "SILENT"][-1:] in (["DROP"], ["CLEAR"]):
+                edits.append((token.start, token.end, f"GRAPH <{default_graph}>"))
+            elif char == "{" and words[-2:] in (["INSERT", "DATA"], ["DELETE", "DATA"]):
+                close = group_end(update, token.end)
+                if not any(keyword(update, inner) == "GRAPH" for inner in tokens(update[:close], token.end)):
+                    edits += [(token.end, token.end, f" GRAPH <{default_graph}> {{"), (close, close, " } ")]
+            if word is not None:
+                words.append(word)
+        depth += {"{": 1, "}": -1}.get(char, 0)
+    return _applied(update, edits)
+
+
+def _applied(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """`text` with each span `start:end` (in text order, not overlapping) replaced."""
+    pieces, done = [], 0
+    for start, end, replacement in edits:
+        pieces += [text[done:start], replacement]
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def with_options(sparql: str, options: dict[str, Any]) -> str:
