@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from rich.progress import Progress
 
-from kg.cli_store import data_dir_option, reading_store, settings_from, store_from
+from kg.cli_store import data_dir_option, print_rows, reading_store, settings_from, store_from
 
 
 @click.command()
@@ -89,14 +89,29 @@ def remove(documents: tuple[str, ...], data_dir: Path | None) -> None:
 
 
 @click.command()
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["text", "csv", "json"]),
+    default="text",
+    show_default=True,
+    help="text: id, date and title per line; csv and json add each document's URL and outlet.",
+)
 @data_dir_option
-def documents(data_dir: Path | None) -> None:
-    """List the stored documents: id, date and title."""
+def documents(format_name: str, data_dir: Path | None) -> None:
+    """List the stored documents: id, date and title (and URL and outlet, where known)."""
     with reading_store(data_dir) as store:
         rows = store.query(
-            "PREFIX ffkg: <https://w3id.org/ffkg/ontology#> SELECT ?key ?date ?title WHERE "
-            "{ ?d a ffkg:Document ; ffkg:key ?key ; ffkg:title ?title OPTIONAL { ?d ffkg:date ?date } } ORDER BY ?key"
+            "PREFIX ffkg: <https://w3id.org/ffkg/ontology#> SELECT ?key ?date ?title ?url ?outlet WHERE "
+            "{ ?d a ffkg:Document ; ffkg:key ?key ; ffkg:title ?title OPTIONAL { ?d ffkg:date ?date } "
+            "OPTIONAL { ?d ffkg:url ?url } OPTIONAL { ?d ffkg:publisher ?outlet } } ORDER BY ?key"
         )
-        for row in rows:
-            date = row["date"].value if row["date"] is not None else "date unknown"
-            click.echo(f"{row['key'].value}\t{date}\t{row['title'].value}")
+        found = [[row[name].value if row[name] is not None else "" for name in _DOCUMENT_COLUMNS] for row in rows]
+    if format_name != "text":
+        print_rows(list(_DOCUMENT_COLUMNS), found, format_name)
+        return
+    for key, date, title, *_ in found:
+        click.echo(f"{key}\t{date or 'date unknown'}\t{title}")
+
+
+_DOCUMENT_COLUMNS = ("key", "date", "title", "url", "outlet")

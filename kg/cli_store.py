@@ -209,7 +209,9 @@ def print_rows(columns: list[str], rows: list[list[str]], format_name: str) -> N
 
 
 @click.command()
-@click.option("--format", "format_name", default="table", type=click.Choice(["table", "json"]), show_default=True)
+@click.option(
+    "--format", "format_name", default="table", type=click.Choice(["table", "json", "csv"]), show_default=True
+)
 @data_dir_option
 def stats(format_name: str, data_dir: Path | None) -> None:
     """Triples, documents, named graphs and entities per class."""
@@ -218,8 +220,11 @@ def stats(format_name: str, data_dir: Path | None) -> None:
     if format_name == "json":
         click.echo(json.dumps(figures, indent=2))
         return
-    click.echo(f"triples: {figures['triples']}\ngraphs: {figures['graphs']}\ndocuments: {figures['documents']}")
     rows = [[cls.rsplit("#", 1)[-1].rsplit("/", 1)[-1], str(n)] for cls, n in figures["classes"].items()]
+    if format_name == "csv":
+        print_rows(["class", "count"], rows, "csv")
+        return
+    click.echo(f"triples: {figures['triples']}\ngraphs: {figures['graphs']}\ndocuments: {figures['documents']}")
     print_rows(["class", "count"], rows, "table")
 
 

@@ -122,3 +122,11 @@ def test_a_type_filter_keeps_the_starting_entity(data_dir: Path, store: Store) -
 def test_csv_cells_flatten_nested_values() -> None:
     columns, rows = table({"results": [{"label": "A", "members": [{"label": "x"}, {"label": "y"}], "n": None}]})
     assert columns == ["label", "members", "n"] and rows == [["A", "x; y", ""]]
+
+
+def test_the_document_list_and_the_stats_print_as_csv(data_dir: Path) -> None:
+    listed = list(csv.DictReader(io.StringIO(run("documents", "--format", "csv", "--data-dir", str(data_dir)))))
+    assert listed and set(listed[0]) == {"key", "date", "title", "url", "outlet"}
+    assert json.loads(run("documents", "--format", "json", "--data-dir", str(data_dir)))[0]["key"] == listed[0]["key"]
+    classes = list(csv.DictReader(io.StringIO(run("stats", "--format", "csv", "--data-dir", str(data_dir)))))
+    assert {"class", "count"} == set(classes[0]) and any(row["class"] == "Document" for row in classes)
