@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.deps import ReadsDep, SettingsDep, StoreDep
 from api.reads import READ_RESPONSES, figures
-from api.views import entity, evidence, flows, graph, landing, path, timeline
+from api.views import entity, evidence, flows, graph, landing, path, review, timeline
 from kg.errors import FfkgError
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -138,6 +138,11 @@ async def timeline_view(
 @router.get("/view/evidence", summary="The sentences behind the facts of one drawn node (the views' side panel)")
 async def evidence_view(store: StoreDep, reads: ReadsDep, node: Raw = None) -> JSONResponse:
     return JSONResponse(await reads.run(evidence.node_evidence, store, node))
+
+
+@router.get("/view/review", response_class=HTMLResponse, summary="Review queue: likely duplicates and weak facts")
+async def review_view(request: Request, store: StoreDep, reads: ReadsDep, format: Format = "html") -> Response:
+    return await render(request, reads, "views/review.html", lambda: review.review_page(store), fmt=format)
 
 
 @router.get("/view/entity/{key:path}", response_class=HTMLResponse, summary="The network around one entity")

@@ -57,6 +57,8 @@ def duplicates(store: BaseStore, *, limit: int = 50) -> list[dict[str, Any]]:
 
 
 def _pair(graph: nx.MultiDiGraph, simple: nx.Graph, a: str, b: str, name: float) -> dict[str, Any]:
+    """A candidate pair, the better attested entity first (the one a merge from the queue keeps)."""
+    a, b = sorted((a, b), key=lambda n: (-graph.nodes[n].get("documents", 0), str(graph.nodes[n].get("label")), n))
     ours, theirs = set(simple[a]) - {b}, set(simple[b]) - {a}
     shared = len(ours & theirs) / len(ours | theirs) if ours | theirs else 0.0
     places = [_places(graph, node) for node in (a, b)]
@@ -106,9 +108,9 @@ def weak_facts(store: BaseStore, *, limit: int = 50) -> list[dict[str, Any]]:
         found.append(
             {
                 "fact": {"iri": fact, "key": key_of(fact)},
-                "subject": _described(graph, subject),
+                "subject": _described(graph, resolved.find(subject) if subject else None),
                 "predicate": predicate[len(ONTOLOGY) :] if predicate.startswith(ONTOLOGY) else predicate,
-                "object": _described(graph, obj),
+                "object": _described(graph, resolved.find(obj) if obj else None),
                 "confidence": float(best) if best is not None else None,
                 "evidence": [{"sentence": sentence, "document": {"iri": document, "key": key_of(document)}}],
             }

@@ -1,0 +1,69 @@
+"""The review page in a real headless Chromium against the real app on 127.0.0.1: merge from the queue,
+then the graph view draws one node for the two."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from conftest import COLT, TOKEN, LiveServer, app_settings, fill, lawsuit_extraction, seizure_extraction
+from playwright.sync_api import Browser, sync_playwright
+from test_curation import COLTS, report_extraction
+from test_views_browser import CHROMIUM, CHROMIUM_ARGS, View
+
+from api.app import create_app
+from kg.store import Store
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LiveServer]:
+    store = fill(Store.memory(), lawsuit_extraction(), seizure_extraction(), report_extraction())
+    with LiveServer(create_app(app_settings(write_token=TOKEN), store)) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def view(browser: Browser, server: LiveServer) -> Iterator[View]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    opened = View(context.new_page(), server.url)
+    yield opened
+    context.close()
+
+
+def graph_nodes(view: View) -> set[str]:
+    view.open("/view/graph")
+    return {node["key"] for node in view.data()["nodes"]}
+
+
+def test_merge_from_the_review_queue_then_the_graph_draws_one_node(view: View) -> None:
+    assert {"org/colt", "org/colts-manufacturing"} <= graph_nodes(view)
+    view.open("/view/review")
+    page = view.page
+    pair = page.locator("section.pair[data-a='org/colt'][data-b='org/colts-manufacturing']")
+    pair.wait_for()
+    assert "Colt's Manufacturing Company" in pair.inner_text() and "Mexico sued" in pair.inner_text()
+    page.fill("#write-token", TOKEN)
+    page.fill("#review-author", "ana")
+    page.fill("#review-note", "one company")
+    with page.expect_navigation():
+        pair.locator("button[data-action='merge']").click()
+    page.wait_for_selector("body[data-settled='true']")
+    row = page.locator("table.decisions tr[data-decision]")
+    assert row.count() == 1
+    assert "merge" in row.inner_text() and "ana" in row.inner_text() and COLTS in row.inner_text()
+    assert page.locator("section.pair[data-b='org/colts-manufacturing']").count() == 0
+    view.shot("review-after-merge")
+
+    keys = graph_nodes(view)
+    assert "org/colt" in keys and "org/colts-manufacturing" not in keys
+    merged = [node for node in view.data()["nodes"] if node["key"] == "org/colt"]
+    assert len(merged) == 1 and merged[0]["id"] == COLT
+    view.assert_clean()
