@@ -87,6 +87,20 @@ def network_filters(*, node_options: bool = True) -> Callable[[Callable[..., Any
             type=click.IntRange(1),
             help="Drop facts stated by fewer documents.",
         ),
+        click.option(
+            "--min-corroboration",
+            default=1,
+            show_default=True,
+            type=click.IntRange(1),
+            help="Drop facts stated by fewer distinct stories (near-duplicates once).",
+        ),
+        click.option(
+            "--status",
+            type=click.Choice(["extracted", "confirmed", "rejected"]),
+            default=None,
+            help="Only facts of this claim status.",
+        ),
+        click.option("--include-rejected", is_flag=True, help="Keep facts a curator rejected (hidden by default)."),
     ]
     if node_options:
         options += [
@@ -106,6 +120,9 @@ def network_filters(*, node_options: bool = True) -> Callable[[Callable[..., Any
                 kwargs.pop("min_confidence"),
                 kwargs.pop("min_documents"),
                 kwargs.pop("with_documents", False),
+                kwargs.pop("min_corroboration"),
+                kwargs.pop("include_rejected"),
+                kwargs.pop("status"),
             )
             return command(filters=filters, **kwargs)
 

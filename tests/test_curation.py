@@ -299,6 +299,13 @@ def test_the_cli_merges_lists_reports_stale_and_undoes(data_dir: Path) -> None:
         data_dir, "reject", "--subject", "United States", "--predicate", "firearmsFlow", "--object", "Mexico"
     )
     assert code == 0, output
+    shown = CliRunner().invoke(main, ["neighbors", "United States", "--data-dir", str(data_dir), "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    assert MEXICO not in shown.output
+    shown = CliRunner().invoke(
+        main, ["neighbors", "United States", "--include-rejected", "--data-dir", str(data_dir), "--format", "json"]
+    )
+    assert MEXICO in shown.output
     code, output = invoke(data_dir, "candidates", "--format", "json")
     assert code == 0, output
     assert "weak_facts" in json.loads(output)

@@ -101,3 +101,42 @@ def test_the_review_queue_and_the_openapi_statuses(client: TestClient) -> None:
     assert {"201", "400", "401", "403", "404", "409", "422"} <= set(
         paths["/api/curation/decisions"]["post"]["responses"]
     )
+
+
+def flow_edges(client: TestClient, **params: str) -> list[dict]:
+    answer = client.get("/view/graph", params={"format": "json", **params})
+    assert answer.status_code == 200, answer.text
+    return [
+        edge
+        for edge in answer.json()["network"]["edges"]
+        if (edge["from"], edge["to"], edge["predicate"]) == (USA, MEXICO, "firearmsFlow")
+    ]
+
+
+def test_views_and_analytics_hide_rejected_facts_and_filter_by_status_and_corroboration(client: TestClient) -> None:
+    body = {"action": "reject", "subject": "United States", "predicate": "firearmsFlow", "object": "Mexico"}
+    assert client.post("/api/curation/decisions", json=body, headers=AUTH).status_code == 201
+    assert flow_edges(client) == []
+    assert flow_edges(client, include_rejected="true") and flow_edges(client, status="rejected")
+    assert flow_edges(client, status="extracted") == []
+    assert client.get("/view/graph", params={"format": "json", "status": "maybe"}).status_code == 400
+    neighbours = client.get("/api/neighbors/United States").json()
+    assert MEXICO not in {node["iri"] for node in neighbours["nodes"]}
+    shown = client.get("/api/neighbors/United States", params={"include_rejected": "true"}).json()
+    assert MEXICO in {node["iri"] for node in shown["nodes"]}
+    confirmed = {"action": "confirm", "subject": "Sonora", "predicate": "locatedIn", "object": "Mexico"}
+    assert client.post("/api/curation/decisions", json=confirmed, headers=AUTH).status_code == 201
+    edges = client.get("/view/graph", params={"format": "json", "status": "confirmed"}).json()["network"]["edges"]
+    assert [edge["predicate"] for edge in edges] == ["locatedIn"]
+    assert (
+        client.get("/view/graph", params={"format": "json", "min_corroboration": "3"}).json()["network"]["edges"] == []
+    )
+
+
+def test_the_entity_view_of_a_merged_away_key_shows_the_merged_entity(client: TestClient) -> None:
+    body = {"action": "merge", "target": "org/colt", "other": "org/colts-manufacturing"}
+    assert client.post("/api/curation/decisions", json=body, headers=AUTH).status_code == 201
+    page = client.get("/view/entity/org/colts-manufacturing", params={"format": "json"}).json()
+    assert page["title"] == "Colt"
+    assert COLTS not in {node["id"] for node in page["network"]["nodes"]}
+    assert client.get("/view/review", params={"format": "json"}).json()["decisions"][0]["other"] == COLTS

@@ -41,6 +41,16 @@ DateFrom = Annotated[str | None, Query(description="Earliest date: YYYY, YYYY-MM
 DateTo = Annotated[str | None, Query(description="Latest date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive).")]
 MinConfidence = Annotated[float, Query(ge=0, le=1, description="Drop facts whose best evidence is less sure.")]
 MinDocuments = Annotated[int, Query(ge=1, description="Drop facts stated by fewer documents.")]
+MinCorroboration = Annotated[
+    int, Query(ge=1, description="Drop facts stated by fewer distinct stories (near-duplicates count once).")
+]
+ClaimStatus = Annotated[
+    Literal["extracted", "confirmed", "rejected"] | None,
+    Query(description="Only facts of this claim status (a curator confirmed or rejected them, or neither)."),
+]
+IncludeRejected = Annotated[
+    bool, Query(description="Keep facts, flows and events a curator rejected (hidden by default).")
+]
 Seed = Annotated[int, Query(description="Seed for the randomised parts, so answers are reproducible.")]
 Network = Annotated[
     Literal["articles", "tables"],
@@ -54,9 +64,21 @@ def evidence_filters(
     date_to: DateTo = None,
     min_confidence: MinConfidence = 0.0,
     min_documents: MinDocuments = 1,
+    min_corroboration: MinCorroboration = 1,
+    status: ClaimStatus = None,
+    include_rejected: IncludeRejected = False,
 ) -> Filters:
-    """Event-date window and evidence strength; events outside the window leave the network."""
-    return Filters(None, date_from, date_to, min_confidence, min_documents)
+    """Event-date window, evidence strength and claim status; events outside the window leave the network."""
+    return Filters(
+        None,
+        date_from,
+        date_to,
+        min_confidence,
+        min_documents,
+        min_corroboration=min_corroboration,
+        include_rejected=include_rejected,
+        status=status,
+    )
 
 
 def network_filters(

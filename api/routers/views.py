@@ -100,6 +100,9 @@ async def graph_view(
     min_documents: Raw = None,
     top: Raw = None,
     centrality: Raw = None,
+    min_corroboration: Raw = None,
+    status: Raw = None,
+    include_rejected: Raw = None,
     format: Format = "html",
 ) -> Response:
     def build() -> dict[str, Any]:
@@ -112,6 +115,9 @@ async def graph_view(
             min_documents=min_documents,
             top=top,
             metric=centrality,
+            min_corroboration=min_corroboration,
+            status=status,
+            include_rejected=include_rejected,
         )
 
     back = {"url": "/view/graph", "text": "Back to the unfiltered graph"}

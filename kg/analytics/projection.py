@@ -24,7 +24,7 @@ from kg.curation.network import curate_network
 from kg.curation.resolver import STATUSES
 from kg.errors import BadInputError
 from kg.iris import ONTOLOGY, key_of
-from kg.ontology import edge_properties, node_classes, superclasses
+from kg.ontology import edge_properties, most_specific, node_classes, superclasses
 from kg.store import BaseStore
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -155,6 +155,7 @@ def project(
     min_confidence: float = 0.0,
     min_documents: int = 1,
     with_documents: bool = False,
+    min_corroboration: int = 1,
     include_rejected: bool = False,
     status: str | None = None,
 ) -> nx.MultiDiGraph:
@@ -171,7 +172,8 @@ def project(
     `with_documents` asks for them: then each is a `Document` node (label: its title) with a
     `mentionedIn` edge from every node it mentions. Curators' decisions apply (`kg.curation`):
     merged entities are one node, and claims they rejected are left out unless `include_rejected`;
-    `status` keeps only edges of that claim status (extracted, confirmed or rejected).
+    `status` keeps only edges of that claim status (extracted, confirmed or rejected), and
+    `min_corroboration` those stated by at least that many distinct stories.
 
     >>> from kg.store import Store
     >>> store = Store.memory()
@@ -196,7 +198,8 @@ def project(
         lambda: curate_network(store, extracted, include_rejected=include_rejected),
     )
     documents = read.get((revision, "documents"), lambda: _read_documents(store)) if with_documents else None
-    if (chosen, window, min_confidence, min_documents, documents, status) == (None, None, 0.0, 1, None, None):
+    evidence = (min_confidence, min_documents, min_corroboration, status)
+    if (chosen, window, documents, *evidence) == (None, None, None, 0.0, 1, 1, None):
         return network
     key = (
         revision,
@@ -207,9 +210,11 @@ def project(
         with_documents,
         include_rejected,
         status,
+        int(min_corroboration),
     )
     return _memo(_projections, store, _CACHE_SIZE).get(
-        key, lambda: _filtered(network, documents, chosen, window, min_confidence, min_documents, status)
+        key,
+        lambda: _filtered(network, documents, chosen, window, min_confidence, min_documents, status, min_corroboration),
     )
 
 
@@ -252,10 +257,6 @@ def _values(iris: Iterable[str]) -> str:
     return " ".join(f"<{iri}>" for iri in iris)
 
 
-def _most_specific(classes: set[str]) -> str:
-    return max(sorted(classes), key=lambda name: len(superclasses(name)))
-
-
 def _read_network(store: BaseStore) -> nx.MultiDiGraph:
     """Every entity, event and domain fact in the store, read with a few aggregated SELECTs."""
     classes = node_classes()
@@ -285,7 +286,7 @@ def _read_network(store: BaseStore) -> nx.MultiDiGraph:
         values = literals[node]
         data: dict[str, Any] = {
             "label": values.get("label", key_of(node)),
-            "type": _most_specific(found),
+            "type": most_specific(found),
             "key": key_of(node),
             "documents": int(mentions.get(node, 0)),
         }
@@ -333,6 +334,7 @@ def _filtered(
     min_confidence: float,
     min_documents: int,
     status: str | None = None,
+    min_corroboration: int = 1,
 ) -> nx.MultiDiGraph:
     """The part of the full network the filters keep, plus documents when they are asked for."""
 
@@ -344,6 +346,7 @@ def _filtered(
         confidence = data["confidence"]
         strong = min_confidence == 0 or (confidence is not None and confidence >= min_confidence)
         stated = status is None or data.get("status", "extracted") == status
+        stated = stated and data.get("corroboration", 1) >= min_corroboration
         return strong and stated and data["documents"] >= min_documents
 
     graph = nx.MultiDiGraph()

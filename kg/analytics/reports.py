@@ -21,7 +21,8 @@ from kg.store import BaseStore
 
 @dataclass(frozen=True)
 class Filters:
-    """Which part of the graph to analyse; the defaults take every entity, event and fact."""
+    """Which part of the graph to analyse; the defaults take every entity, event and fact a curator did not
+    reject (`include_rejected` takes those too, `status` only facts of that claim status)."""
 
     types: tuple[str, ...] | None = None
     date_from: str | None = None
@@ -29,6 +30,9 @@ class Filters:
     min_confidence: float = 0.0
     min_documents: int = 1
     with_documents: bool = False
+    min_corroboration: int = 1
+    include_rejected: bool = False
+    status: str | None = None
 
     def project(self, store: BaseStore) -> nx.MultiDiGraph:
         return project(store, **asdict(self))
