@@ -7,6 +7,7 @@ ffkg reads its own copy.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -74,7 +75,8 @@ def all_terms() -> dict[str, Term]:
     return terms
 
 
-def superclasses(name: str) -> list[str]:
+@cache
+def superclasses(name: str) -> tuple[str, ...]:
     """The ffkg classes a class falls under, itself first (Gunmaker -> Gunmaker, Organization)."""
     graph = load_ontology()
     chain = [name]
@@ -82,4 +84,9 @@ def superclasses(name: str) -> list[str]:
         parent_name = str(parent)[len(ONTOLOGY) :] if str(parent).startswith(ONTOLOGY) else None
         if parent_name and parent_name not in chain:
             chain.append(parent_name)
-    return chain
+    return tuple(chain)
+
+
+def most_specific(classes: Iterable[str]) -> str:
+    """Of a node's classes, the one deepest in the hierarchy (Gunmaker over Organization); ties by name."""
+    return max(sorted(classes), key=lambda name: len(superclasses(name)))

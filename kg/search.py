@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 from kg.errors import BadInputError
 from kg.iris import ONTOLOGY, key_of
-from kg.ontology import node_classes, superclasses
+from kg.ontology import most_specific, node_classes
 from kg.store import BaseStore, Store
 
 Syntax = Literal["words", "fts5"]
@@ -335,7 +335,7 @@ class SearchIndex:
             types = [t for t in types if t in classes and t != "Document"]
             if not types:
                 continue
-            type_name = max(sorted(types), key=lambda name: len(superclasses(name)))
+            type_name = most_specific(types)
             label = row["label"].value
             aliases = row["aliases"].value if row["aliases"] else ""
             date = row["date"].value if row["date"] else None

@@ -87,19 +87,17 @@ def fetch_evidence(store: BaseStore, facts: set[Fact]) -> dict[Fact, list[dict[s
         }}"""
     for row in store.query(query):
         fact = (row["s"].value, row["p"].value[len(ONTOLOGY) :], row["o"].value)
-        found[fact].append(
-            {
-                "sentence": row["sentence"].value,
-                "document": row["doc"].value,
-                "title": _text(row["title"]),
-                "date": _text(row["date"]),
-                "outlet": _text(row["outlet"]),
-                "url": _text(row["url"]),
-                "confidence": float(row["confidence"].value) if row["confidence"] else None,
-                "start": int(row["start"].value) if row["start"] else None,
-                "end": int(row["end"].value) if row["end"] else None,
-            }
-        )
+        record = {
+            "sentence": row["sentence"].value,
+            "document": row["doc"].value,
+            "title": _text(row["title"]),
+            "date": _text(row["date"]),
+            "confidence": float(row["confidence"].value) if row["confidence"] else None,
+            "start": int(row["start"].value) if row["start"] else None,
+            "end": int(row["end"].value) if row["end"] else None,
+        }
+        citation = {"outlet": _text(row["outlet"]), "url": _text(row["url"])}
+        found[fact].append(record | {name: value for name, value in citation.items() if value})
     for records in found.values():
         records.sort(key=lambda r: (-(r["confidence"] or 0.0), r["document"], r["start"] or 0))
     return found
