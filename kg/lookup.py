@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process, utils
 
 from kg.curation.resolver import resolution
 from kg.errors import AmbiguousNameError, BadInputError, NotFoundError
-from kg.iris import ONTOLOGY, document_iri, key_of, normalise_key
+from kg.iris import ONTOLOGY, document_iri, fact_iri, key_of, normalise_key
 from kg.ontology import node_classes, superclasses
 from kg.revision_cache import RevisionCache
 from kg.store import BaseStore
@@ -388,8 +388,11 @@ def entity_card(store: BaseStore, iri: str, *, min_corroboration: int = 0) -> di
     evidence = evidence_for(store, iri)
     counts = corroboration_for(store, iri)
 
+    resolved = resolution(store)
+
     def attested(fact: tuple[str, str, str]) -> dict[str, Any]:
-        return {"evidence": evidence.get(fact, []), "corroboration": counts.get(fact, _UNATTESTED)}
+        found = {"evidence": evidence.get(fact, []), "corroboration": counts.get(fact, _UNATTESTED)}
+        return {**found, "status": resolved.status_of(fact_iri(*fact))}
 
     card["out"] = [
         {"predicate": local_name(p), "object": summary(store, o), **attested((iri, p, o))}

@@ -313,3 +313,17 @@ def test_the_cli_merges_lists_reports_stale_and_undoes(data_dir: Path) -> None:
     assert code == 0 and output.startswith(f"undone {decision_id}")
     code, output = invoke(data_dir, "undo", decision_id)
     assert code == 1 and f"no decision {decision_id!r}" in output
+
+
+def test_decisions_and_their_undo_on_every_backend(small_store: BaseStore) -> None:
+    """The decisions graph and the curated graph are written by one update, so remote stores keep them too."""
+    before = snapshot(small_store)
+    fact = fact_iri(USA, ONTOLOGY + "firearmsFlow", MEXICO)
+    decision = actions.decide(small_store, actions.named(small_store, "reject", target=FLOW_US_MX, note="not stated"))
+    actions.decide(small_store, Decision("reject", fact))
+    assert not [r for r in routes(small_store) if r["origin"] and r["origin"]["iri"] == USA]
+    assert [d.note for d in read_decisions(small_store)] == ["not stated", ""]
+    for taken in read_decisions(small_store):
+        actions.undo(small_store, taken.id)
+    assert decision.id not in {d.id for d in read_decisions(small_store)}
+    assert same_state(before, snapshot(small_store))

@@ -55,6 +55,9 @@ def test_a_rejected_flow_leaves_api_flows_and_comes_back_on_undo(client: TestCli
         taken.append(answer.json()["id"])
     assert not us_to_mexico(client)
     assert us_to_mexico(client, include_rejected="true")
+    card = client.get("/api/entities/United States").json()
+    statuses = {(f["predicate"], f["object"]["iri"]): f["status"] for f in card["out"]}
+    assert statuses[("firearmsFlow", MEXICO)] == "rejected"
     log = client.get("/api/curation/decisions").json()
     assert [d["id"] for d in log] == taken and {d["author"] for d in log} == {"ana"}
     for decision in taken:
