@@ -34,13 +34,13 @@ from kg.sparql_syntax import Shape, classify
 from kg.store import BaseStore, Store
 
 _POSITION = re.compile(r"error at (\d+):(\d+)")
-#: Text up to this length is classified on the event loop (a few ms at worst); longer text on a worker thread.
-CLASSIFY_INLINE_CHARS = 4_096
+#: Request text up to this length is classified or parsed on the event loop (a few ms at worst); longer, in a thread.
+INLINE_TEXT_LIMIT = 4_096
 
 
 async def classified(text: str) -> Shape:
     """`classify(text)`, off the event loop when the text is long enough to hold it up."""
-    if len(text) <= CLASSIFY_INLINE_CHARS:
+    if len(text) <= INLINE_TEXT_LIMIT:
         return classify(text)
     return await run_in_threadpool(classify, text)
 

@@ -94,7 +94,7 @@ async def update(request: Request, store: StoreDep, settings: SettingsDep) -> Re
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     params = parse_qs(request.url.query, keep_blank_values=True)
     if media_type == FORM:
-        form = form_of(body)
+        form = await form_of(body)
         for name in (USING, USING_NAMED, "query"):
             if name in form:
                 params.setdefault(name, []).extend(form[name])
@@ -172,7 +172,7 @@ async def _payload(request: Request, limit: int, base: str) -> list[ox.Triple]:
     content_type = request.headers.get("content-type", "")
     data = await read_body(request, limit)
     if content_type.split(";")[0].strip().lower() != MULTIPART:
-        return _triples(data, formats.by_media_type(content_type), "request body", base)
+        return await _parsed(data, formats.by_media_type(content_type), "request body", base)
     triples: list[ox.Triple] = []
     for name, part in (await _multipart(request, data, limit)).multi_items():
         if not isinstance(part, UploadFile):
@@ -181,7 +181,7 @@ async def _payload(request: Request, limit: int, base: str) -> list[ox.Triple]:
         part_type = (part.content_type or "").split(";")[0].strip().lower()
         generic = part_type in ("", "application/octet-stream", "text/plain")
         fmt = formats.by_path(Path(source)) if generic else formats.by_media_type(part_type)
-        triples += _triples(await part.read(), fmt, source, base)
+        triples += await _parsed(await part.read(), fmt, source, base)
     return triples
 
 
@@ -195,12 +195,19 @@ async def _multipart(request: Request, data: bytes, limit: int) -> Any:
         raise BadInputError(f"the multipart/form-data body does not parse: {error}") from None
 
 
-def _triples(data: bytes, fmt: formats.RdfFormat, source: str, base: str) -> list[ox.Triple]:
-    return [ox.Triple(t.subject, t.predicate, t.object) for t in parse_rdf(data, fmt, source=source, base_iri=base)]
+async def _parsed(data: bytes, fmt: formats.RdfFormat, source: str, base: str) -> list[ox.Triple]:
+    """The payload's triples, parsed in a thread: a large upload would hold up the event loop for seconds."""
+
+    def parse() -> list[ox.Triple]:
+        return [ox.Triple(t.subject, t.predicate, t.object) for t in parse_rdf(data, fmt, source=source, base_iri=base)]
+
+    return await anyio.to_thread.run_sync(parse)
 
 
-def _n_triples(triples: list[ox.Triple]) -> str:
-    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+async def _n_triples(triples: list[ox.Triple]) -> str:
+    """The triples as N-Triples (valid in INSERT DATA), written in a thread for the same reason."""
+    written = await anyio.to_thread.run_sync(functools.partial(ox.serialize, triples, format=ox.RdfFormat.N_TRIPLES))
+    return (written or b"").decode()
 
 
 def _default_triples(store: BaseStore) -> list[ox.Triple]:
@@ -264,7 +271,7 @@ async def graph_put(
     target = to.target()
     triples = await _payload(request, settings.max_body_bytes, target or str(request.url.replace(query="")))
     if target is None:
-        await _write(store, f"DROP SILENT DEFAULT ; INSERT DATA {{ {_n_triples(triples)} }}")
+        await _write(store, f"DROP SILENT DEFAULT ; INSERT DATA {{ {await _n_triples(triples)} }}")
         return Response(status_code=204)
     existed = await reads.run(store.has_graph, target)
     await anyio.to_thread.run_sync(store.replace_graph, target, triples)
@@ -293,7 +300,7 @@ async def graph_post(
         return Response(status_code=201, headers={"Location": target})
     target = to.target()
     triples = await _payload(request, settings.max_body_bytes, target or str(request.url.replace(query="")))
-    data = _n_triples(triples)
+    data = await _n_triples(triples)
     if target is None:
         await _write(store, f"INSERT DATA {{ {data} }}")
         return Response(status_code=204)

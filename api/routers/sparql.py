@@ -11,11 +11,12 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import RunnerDep, SettingsDep, StoreDep, read_body
 from api.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, negotiate
 from api.problems import problem_responses
-from api.query_runner import classified
+from api.query_runner import INLINE_TEXT_LIMIT, classified
 from kg.errors import BadInputError, ForbiddenError, UnsupportedFormatError
 from kg.settings import Settings
 
@@ -70,7 +71,14 @@ def text_of(body: bytes) -> str:
         raise BadInputError(f"the body is not UTF-8 (byte {error.start}); send SPARQL requests as UTF-8") from None
 
 
-def form_of(body: bytes) -> dict[str, list[str]]:
+async def form_of(body: bytes) -> dict[str, list[str]]:
+    """The fields of a form-encoded body, parsed off the event loop when it is long (seconds for 20 MB)."""
+    if len(body) <= INLINE_TEXT_LIMIT:
+        return _fields(body)
+    return await run_in_threadpool(_fields, body)
+
+
+def _fields(body: bytes) -> dict[str, list[str]]:
     """The fields of a form-encoded body, whose percent-encoded values must be UTF-8 too."""
     try:
         return parse_qs(text_of(body), keep_blank_values=True, errors="strict")
@@ -175,7 +183,7 @@ async def query_post(request: Request, store: StoreDep, runner: RunnerDep, setti
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     params = parse_qs(request.url.query, keep_blank_values=True)
     if media_type == FORM:
-        form = form_of(body)
+        form = await form_of(body)
         for name in ("default-graph-uri", "named-graph-uri", "update"):
             if name in form:
                 params.setdefault(name, []).extend(form[name])
