@@ -119,6 +119,7 @@ def test_the_search_page_shows_snippets_and_facets_and_every_page_has_the_box(cl
     landing = client.get("/").text
     assert 'class="search fulltext"' in landing and "/static/search.js" in landing
     assert client.get("/static/search.js").status_code == 200
+    assert client.get("/search", params={"q": "   "}).status_code == 200
     bad = client.get("/search", params={"q": "!!!"})
     assert bad.status_code == 400 and "no words" in bad.text
 

@@ -49,6 +49,8 @@ def test_the_typeahead_suggests_matches_with_snippets_from_any_page(view: View) 
     view.page.wait_for_selector("form.fulltext .typeahead li", timeout=30_000)
     suggestions = view.page.inner_html("form.fulltext .typeahead")
     assert "<mark>Hermosillo</mark>" in suggestions
+    view.page.keyboard.press("ArrowDown")
+    assert view.page.evaluate("document.activeElement.closest('.typeahead') !== null")
     view.page.click("form.fulltext .typeahead li a >> text=Hermosillo")
     view.page.wait_for_url("**/view/**", timeout=30_000)
     view.assert_clean()

@@ -74,8 +74,8 @@ async def search_page(
     year: Year = None,
     offset: Offset = 0,
 ) -> Response:
-    page: dict[str, Any] = {"view": "search", "title": "Search", "q": q, "types": type, "year": year}
-    if q.strip():
+    page: dict[str, Any] = {"view": "search", "title": "Search", "q": q.strip(), "types": type, "year": year}
+    if page["q"]:
         try:
             found = await reads.run(index_for(store).search, store, q, types=type, year=year, offset=offset)
         except FfkgError as error:

@@ -41,6 +41,23 @@
   }
 
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(ask, 150); });
-  input.addEventListener("keydown", (event) => { if (event.key === "Escape") close(); });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") close();
+    if (event.key === "ArrowDown" && !list.hidden) {
+      event.preventDefault();
+      list.querySelector("a").focus();
+    }
+  });
+  list.addEventListener("keydown", (event) => {
+    const item = event.target.closest("li");
+    if (!item) return;
+    const next = event.key === "ArrowDown" ? item.nextElementSibling : event.key === "ArrowUp" ? item.previousElementSibling : null;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (next) next.querySelector("a").focus();
+      else if (event.key === "ArrowUp") input.focus();
+    }
+    if (event.key === "Escape") { close(); input.focus(); }
+  });
   document.addEventListener("click", (event) => { if (!form.contains(event.target)) close(); });
 })();
