@@ -108,7 +108,7 @@ async def update(request: Request, store: StoreDep, settings: SettingsDep) -> Re
     if len(texts) != 1:
         raise BadInputError(f"a SPARQL Update request carries exactly one update; this one has {len(texts)}")
     shape = await classified(texts[0])
-    text = _checked(texts[0], shape, settings, params.get(USING, []), params.get(USING_NAMED, []))
+    text = await _checked(texts[0], shape, settings, params.get(USING, []), params.get(USING_NAMED, []))
     endpoint = str(request.url.replace(query=""))
     try:
         await anyio.to_thread.run_sync(functools.partial(store.update, text, base_iri=endpoint))
@@ -121,7 +121,7 @@ async def update(request: Request, store: StoreDep, settings: SettingsDep) -> Re
     return Response(status_code=204)
 
 
-def _checked(text: str, shape: Shape, settings: Settings, using: list[str], using_named: list[str]) -> str:
+async def _checked(text: str, shape: Shape, settings: Settings, using: list[str], using_named: list[str]) -> str:
     """The update to run: refused if it fetches URLs unless allowed; the protocol's dataset written in."""
     if shape.kind == "query":
         raise BadInputError("this is a SPARQL query: send it to /sparql, /update only runs SPARQL Update")
@@ -137,7 +137,8 @@ def _checked(text: str, shape: Shape, settings: Settings, using: list[str], usin
             f"{USING} / {USING_NAMED} cannot be combined with an update that picks its own dataset "
             f"({', '.join(shape.dataset_clauses)}); use one or the other"
         )
-    return with_dataset(text, [_iri(iri, USING) for iri in using], [_iri(iri, USING_NAMED) for iri in using_named])
+    using, using_named = [_iri(iri, USING) for iri in using], [_iri(iri, USING_NAMED) for iri in using_named]
+    return await anyio.to_thread.run_sync(with_dataset, text, using, using_named)
 
 
 def _iri(value: str, parameter: str) -> str:
