@@ -237,9 +237,7 @@ class Store(BaseStore):
             if quads and not self.engine.contains_named_graph(target):
                 self.engine.extend(quads)
             else:
-                touched = self._supported_facts([graph])
-                steps = [model.retire(graph), model.insert_data(quads), model.recount(touched)]
-                self.engine.update(" ;\n".join(steps))
+                self.engine.update(self._replacing(graph, quads))
         return len(quads)
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple | ox.Quad]]) -> int:

@@ -105,11 +105,15 @@ class BaseStore(ABC):
         quads = [quad for document in documents for quad in document.quads()]
         with self._exclusive():
             existing = [document.graph for document in documents if self.has_graph(document.graph)]
-            touched = {fact for document in documents for fact in document.fact_nodes()}
-            touched |= self._supported_facts(existing)
-            steps = [*(model.retire(graph) for graph in existing), model.insert_data(quads), model.recount(touched)]
+            facts, entities = self._touched(existing)
+            steps = [
+                *(f"DROP SILENT GRAPH <{graph}>" for graph in existing),
+                model.insert_data(quads),
+                model.collect(facts, entities),
+                model.recount(facts | {fact for document in documents for fact in document.fact_nodes()}),
+            ]
             written = [*(document.graph for document in documents), ENTITIES_GRAPH, FACTS_GRAPH]
-            self._atomic_update(" ;\n".join(steps), written=written)
+            self._atomic_update(" ;\n".join(step for step in steps if step), written=written)
         return len(quads)
 
     def remove_graph(self, graph: str) -> None:
@@ -117,16 +121,30 @@ class BaseStore(ABC):
         if not self.has_graph(graph):
             raise NotFoundError(f"no graph {graph} in the store; `ffkg stats` lists what is there")
         with self._exclusive():
-            touched = self._supported_facts([graph])
-            self._atomic_update(f"{model.retire(graph)} ;\n{model.recount(touched)}", dropped=[graph])
+            self._atomic_update(self._replacing(graph, []), dropped=[graph])
 
     def recount_facts(self) -> None:
         """Set every fact's counts again from its evidence: a pass over the facts, for after writes from
         several processes at once, whose targeted recounts may each have missed the others' evidence."""
         self._atomic_update(model.recount(None))
 
-    def _supported_facts(self, graphs: Iterable[str]) -> set[str]:
-        return {row["f"].value for graph in graphs for row in self.query(model.supported_facts_query(graph))}
+    def _replacing(self, graph: str, quads: list[ox.Quad]) -> str:
+        """Update text making `graph` hold exactly `quads`, and taking out what only its old content supported."""
+        facts, entities = self._touched([graph])
+        steps = [f"DROP SILENT GRAPH <{graph}>", model.insert_data(quads) if quads else ""]
+        return " ;\n".join(filter(None, [*steps, model.collect(facts, entities), model.recount(facts)]))
+
+    def _touched(self, graphs: Iterable[str]) -> tuple[set[str], set[str]]:
+        """The facts the graphs' evidence supports and the entities they mention."""
+        facts: set[str] = set()
+        entities: set[str] = set()
+        for graph in graphs:
+            for row in self.query(model.touched_query(graph)):
+                if row["f"] is not None:
+                    facts.add(row["f"].value)
+                if row["e"] is not None:
+                    entities.add(row["e"].value)
+        return facts, entities
 
     # -- shared on top ----------------------------------------------------------------------------------
 

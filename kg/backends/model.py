@@ -3,9 +3,9 @@
 Each triple lives in exactly one graph: a document's graph holds its node, mentions and
 evidence; entity descriptions live once in the entities graph and facts once in the facts
 graph. So the union of the graphs is a set without any copy kept of it. What a document
-supports is read from its own graph: before its graph goes, the facts no other evidence
-supports and the entities no other document mentions go with it. Every step looks only at
-what that document touched, never at the whole store.
+supports is read from its own graph before it goes; after it is dropped, those of its facts
+no evidence supports and those of its entities no document mentions go too, in the same
+update. Every step names what that document touched, never a pass over the whole store.
 """
 
 from __future__ import annotations
@@ -55,35 +55,46 @@ def insert_data(quads: Iterable[ox.Quad]) -> str:
     return f"INSERT DATA {{ {' '.join(blocks)} }}"
 
 
-def retire(graph: str) -> str:
-    """Drop a graph, and before it the facts and entity descriptions only it supported."""
-    g = f"<{graph}>"
-    facts = (
-        f"DELETE {{ GRAPH <{FACTS_GRAPH}> {{ ?s ?p ?o . ?f ?fp ?fo }} }} WHERE {{ "
-        f"{{ SELECT DISTINCT ?f WHERE {{ GRAPH {g} {{ ?ev {SUPPORTS} ?f }} "
-        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?ev2 {SUPPORTS} ?f }} FILTER(?other != {g}) }} }} }} "
-        f"GRAPH <{FACTS_GRAPH}> {{ ?f <{_RDF}subject> ?s ; <{_RDF}predicate> ?p ; <{_RDF}object> ?o ; ?fp ?fo }} }}"
-    )
-    entities = (
-        f"DELETE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }} WHERE {{ "
-        f"{{ SELECT DISTINCT ?e WHERE {{ GRAPH {g} {{ ?e {MENTIONED_IN} ?d }} "
-        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?e {MENTIONED_IN} ?d2 }} FILTER(?other != {g}) }} }} }} "
-        f"GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }}"
-    )
-    return f"{facts} ;\n{entities} ;\nDROP SILENT GRAPH {g}"
+def touched_query(graph: str) -> str:
+    """The fact nodes a graph's evidence supports and the entities it mentions: what its removal may orphan."""
+    either = f"{{ ?ev {SUPPORTS} ?f }} UNION {{ ?e {MENTIONED_IN} ?d }}"
+    return f"SELECT DISTINCT ?f ?e WHERE {{ GRAPH <{graph}> {{ {either} }} }}"
 
 
-def supported_facts_query(graph: str) -> str:
-    """The fact nodes a graph's evidence supports (their counts change when it goes)."""
-    return f"SELECT DISTINCT ?f WHERE {{ GRAPH <{graph}> {{ ?ev {SUPPORTS} ?f }} }}"
+def collect(facts: Iterable[str], entities: Iterable[str]) -> str:
+    """Remove, of the facts and entities named, those no evidence supports and no document mentions now.
+
+    Run after the graphs that supported them were dropped (and any new versions inserted): the
+    candidates are named, so the check is an index lookup each, never a pass over the store.
+    """
+    steps = []
+    if facts := sorted(facts):
+        steps.append(
+            f"DELETE {{ GRAPH <{FACTS_GRAPH}> {{ ?s ?p ?o . ?f ?fp ?fo }} }} WHERE {{ {_values('f', facts)} "
+            f"GRAPH <{FACTS_GRAPH}> {{ ?f <{_RDF}subject> ?s ; <{_RDF}predicate> ?p ; <{_RDF}object> ?o ; ?fp ?fo }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?ev {SUPPORTS} ?f }} }} }}"
+        )
+    if entities := sorted(entities):
+        steps.append(
+            f"DELETE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }} WHERE {{ {_values('e', entities)} "
+            f"GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} FILTER NOT EXISTS {{ GRAPH ?g {{ ?e {MENTIONED_IN} ?d }} }} }}"
+        )
+    return " ;\n".join(steps)
+
+
+def _values(variable: str, iris: Iterable[str]) -> str:
+    return f"VALUES ?{variable} {{ {' '.join(f'<{iri}>' for iri in iris)} }}"
 
 
 def recount(facts: Iterable[str] | None) -> str:
     """Set each fact's document, story and publisher counts from the evidence that supports it now.
 
-    `facts` None recounts every fact (migration); otherwise only those named, a targeted update.
+    `facts` None recounts every fact (migration); otherwise only those named, a targeted update
+    (none named: no text).
     """
-    values = "" if facts is None else f"VALUES ?f {{ {' '.join(f'<{f}>' for f in sorted(facts))} }} "
+    if facts is not None and not (facts := sorted(facts)):
+        return ""
+    values = "" if facts is None else _values("f", facts) + " "
     documents, stories, publishers = _COUNTS
     held = f"?f {documents} ?a ; {stories} ?b ; {publishers} ?c"
     return (
