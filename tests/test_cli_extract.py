@@ -138,3 +138,13 @@ def test_extract_json_keeps_to_the_contract_and_lists_flows_under_their_own_key(
     assert ("Texas", "firearmsFlow", "Mexico") in {
         (labels[r["subject"]], r["predicate"], labels[r["object"]]) for r in data["relations"]
     }
+
+
+def test_train_rebuilds_the_models_from_the_train_split_and_reports_what_they_learned(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["train", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = {p.name for p in tmp_path.glob("*.json")}
+    assert {"event_triggers.json", "event_roles.json"} <= written
+    assert "== event_triggers" in result.output and "Lawsuit:" in result.output
+    shipped = Path(__file__).resolve().parents[1] / "kg" / "data" / "models" / "event_triggers.json"
+    assert (tmp_path / "event_triggers.json").read_bytes() == shipped.read_bytes()

@@ -28,6 +28,7 @@ from kg.extract.context import attach_text
 from kg.extract.entities import resolve_entities
 from kg.extract.events import extract_events
 from kg.extract.relations import extract_relations
+from kg.extract.training import model_hashes
 from kg.records import DocumentInfo, EntityRecord, Extraction
 
 EXTRACTOR_VERSION = "ffkg-extract/0.1.0"
@@ -213,7 +214,12 @@ def _from_doc(doc: Doc, info: DocumentInfo, nlp: Language) -> Extraction:
     more_entities, relations = extract_relations(doc, mentions, info)
     event_entities, event_relations = extract_events(doc, mentions, info)
     merged = _merge(entities + more_entities + event_entities)
-    return Extraction(info, merged, relations + event_relations, EXTRACTOR_VERSION)
+    return Extraction(info, merged, relations + event_relations, extractor_version())
+
+
+def extractor_version() -> str:
+    """The rules' version and the hashes of the models that ran, so every fact says what made it."""
+    return f"{EXTRACTOR_VERSION}+{model_hashes()}"
 
 
 def _merge(entities: list[EntityRecord]) -> list[EntityRecord]:

@@ -10,6 +10,7 @@ document take part in that case.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ from kg.extract.base import ResolvedMention
 from kg.extract.context import Sentence, doc_text, is_within, sentences, unique
 from kg.extract.flows import WEAPON_WORDS
 from kg.extract.roles import is_court_officer
-from kg.iris import local_iri
+from kg.iris import entity_iri, local_iri, normalise_key
 from kg.records import DocumentInfo, EntityRecord, RelationRecord, Span
 
 _BACK_REFERENCE = re.compile(
@@ -97,8 +98,8 @@ def _co_parties(doc: Doc, mentions: list[ResolvedMention]) -> dict[str, str]:
 
 def _merge_lawsuits(lawsuits: list[Candidate], co_parties: dict[str, str], lede_end: int) -> list[Candidate]:
     """Cases sharing a party, or pointing back, are one. A lede that tells the case before naming
-    anyone in it ("A Kissimmee man pleaded guilty ...") joins the first case named after it, and
-    a lede that counts its parties ("sentenced four members of a ring") is the one case all the
+    anyone in it ("A local man admitted the charge ...") joins the first case named after it, and
+    a lede that counts its parties ("sentenced three of the ring's members") is the one case all the
     named sentencings below belong to. The lede ends at character `lede_end`."""
     groups: list[Candidate] = []
     pending: list[Candidate] = []
@@ -252,7 +253,7 @@ def _makers_of_models(mentions: list[ResolvedMention]) -> dict[str, list[Resolve
 
 
 def _add_model_makers(group: Candidate, makers: dict[str, list[ResolvedMention]]) -> None:
-    """ "Fourteen of the Mini-14 rifles were found": the maker of a model named earlier made the guns."""
+    """ "Some of those rifles turned up later": the maker of a model named earlier made the guns."""
     models = {m.entity.id for member in group.members for m in member.sentence.of_types(["WeaponType"])}
     group.args.setdefault("weaponFrom", []).extend(m for model in sorted(models) for m in makers.get(model, []))
 
@@ -306,9 +307,42 @@ def _label(group: Candidate) -> str:
     return (f"{who}: " if who else "") + trigger.lemma_.lower() + where
 
 
+def event_key(
+    kind: str, args: dict[str, set[str]], date: str | None, name: str | None = None
+) -> tuple[str, ...] | None:
+    """What makes two reports one event, or None when the report says too little to tell.
+
+    A named programme is its name. A court case is its parties: its indictment, plea and sentencing
+    come years apart, and the same parties rarely meet in two cases. A scheme is its perpetrators.
+    Other events need their date to the month: a scheme known only by its cartel, a seizure or an
+    attack by type, people and places, a meeting by its participants.
+    """
+    if name:
+        return (kind, "name", normalise_key(name))
+    if kind == "Lawsuit" and args.get("defendant"):
+        return (kind, *sorted(args.get("plaintiff", ())), "v", *sorted(args["defendant"]))
+    if kind == "Smuggling" and args.get("perpetrator"):
+        return (kind, *sorted(args["perpetrator"]))
+    month = date[:7] if date and len(date) >= 7 else None
+    key_roles = {
+        "Smuggling": ("participant", "occurredIn"),
+        "Seizure": ("occurredIn", "weaponFrom"),
+        "Attack": ("target", "perpetrator", "occurredIn"),
+    }.get(kind, ("participant",))
+    parties = [f"{role}={iri}" for role in key_roles for iri in sorted(args.get(role, ()))]
+    if month is None or not parties:
+        return None
+    return (kind, month, *parties)
+
+
 def _record(group: Candidate, info: DocumentInfo) -> tuple[EntityRecord, list[RelationRecord]]:
     first = min(group.members, key=lambda m: (m.position, m.trigger.i))
-    event_id = local_iri(info.id, "event", group.kind, str(first.trigger.idx))
+    args = {role: {m.entity.id for m in fillers} for role, fillers in group.args.items()}
+    key = event_key(group.kind, args, group.first_date(), group.name)
+    if key is None:
+        event_id = local_iri(info.id, "event", group.kind, str(first.trigger.idx))
+    else:
+        event_id = entity_iri("event", f"{group.kind}-{hashlib.sha1(chr(31).join(key).encode()).hexdigest()[:16]}")
     mentions = [Span(m.trigger.idx, m.trigger.idx + len(m.trigger.text), m.trigger.text) for m in group.members]
     record = EntityRecord(event_id, _label(group), group.kind, sorted(set(mentions), key=lambda s: s.start))
     record.date = group.first_date()

@@ -19,41 +19,26 @@ from kg.extract.cases import Candidate, build_events
 from kg.extract.context import (
     Sentence,
     doc_text,
-    governing_preposition,
     in_phrase,
     is_within,
     sentences,
 )
 from kg.extract.dates import DateMention, sentence_dates
-from kg.extract.flows import WEAPON_WORDS
+from kg.extract.event_model import arguments, lemma_of, triggers
+from kg.extract.lexicon import words
 from kg.extract.roles import (
     event_places,
-    gathering_roles,
-    lawsuit_roles,
     programme_runners,
-    smuggling_roles,
-    violence_roles,
 )
-from kg.extract.triggers import ILLEGAL, MOVE, WEAK_LAWSUIT, crew_subject, lemma_of, trigger_type
 from kg.records import DocumentInfo, EntityRecord, RelationRecord
 
-_FUTURE = frozenset(["schedule", "expect", "set", "due"])
-_REPORTING = frozenset(["say", "announce", "tell", "state", "report", "confirm", "add"])
-_STATISTICAL = re.compile(
-    r"\b(?:percent|each year|every year|annually|per year|a year|majority|estimated|average)\b|%", re.I
-)
+_FUTURE = words("event_rules", "future")
+_REPORTING = words("event_rules", "reporting")
 _PROGRAMME = re.compile(
     r"\b(?:Project|Operation|Programa|Plan)(?:\s+(?:and\s+|of\s+|the\s+|de\s+|del\s+)?[A-Z][\w'’-]*)+"
     r"|\b(?:[A-Z][\w-]+\s+){1,4}(?:Initiative|Program|Programme)\b"
 )
-#: Nouns that make a trigger the name of a charge ("one count of trafficking"), not a scheme.
-_CHARGE_NOUNS = frozenset({"count", "charge", "offense", "offence", "penalty", "law", "act", "conviction"})
-_START_VERBS = frozenset(["begin", "launch", "start", "create", "establish", "initiate", "found", "announce"])
-
-
-def _under_according_to(token: Token) -> bool:
-    """ "According to the lawsuit" cites a source; it does not report a new case."""
-    return any(a.lower_ == "according" for a in token.ancestors)
+_START_VERBS = words("event_rules", "start_verbs")
 
 
 def _scope(token: Token) -> Token:
@@ -63,96 +48,15 @@ def _scope(token: Token) -> Token:
     return token
 
 
-def _charge_name(token: Token) -> bool:
-    """ "one count of trafficking in firearms": the name of a charge, a scheme only if it names more."""
-    nearby = [token.head, token.head.head, token.head.head.head]
-    return any(lemma_of(t) in _CHARGE_NOUNS for t in nearby)
-
-
-def _past(token: Token) -> bool:
-    """A finite past-tense report ("smuggled hundreds of firearms"), not an infinitive or a noun."""
-    if token.tag_ == "VBD":
-        return True
-    auxes = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
-    return token.tag_ == "VBN" and any(a.tag_ == "VBD" or a.lemma_ == "have" for a in auxes)
-
-
-def _about_guns(token: Token, sentence: Sentence, words: set[str]) -> bool:
-    """Smuggling here means guns ("drug trafficking" does not count); supplying or delivering
-    them is only a scheme when it is unlawful or goes to a criminal group."""
-    if not (words & WEAPON_WORDS or sentence.of_types(["WeaponType", "Gunmaker"])):
-        return False
-    if lemma_of(token) in ("supply", "deliver"):
-        return bool(words & ILLEGAL or sentence.of_types(["CriminalGroup"]))
-    return True
-
-
-def _habitual(sentence: Sentence, trigger: Token) -> bool:
-    """Statistics and present-tense generalities are flows, not events."""
-    if _STATISTICAL.search(sentence.text):
-        return True
-    if trigger.dep_ in ("acl", "amod"):
-        return True
-    auxes = [c for c in trigger.children if c.dep_ in ("aux", "auxpass") and lemma_of(c) != "have"]
-    return trigger.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in auxes)
-
-
 def _candidates(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int) -> list[Candidate]:
-    found: list[Candidate] = []
-    tentative: list[Candidate] = []
-    words = {lemma_of(t) for t in sentence.span}
-    for token in sentence.span:
-        kind = trigger_type(token, words, sentence)
-        if kind is None or _under_according_to(token) or sentence.mention_at(token) is not None:
-            continue
-        if kind == "Smuggling" and not _about_guns(token, sentence, words):
-            continue
-        root = _scope(token)
-        if kind == "Lawsuit":
-            args = lawsuit_roles(doc, sentence, token, root)
-        elif kind == "Smuggling":
-            args = smuggling_roles(doc, sentence, token, root)
-            named = args["perpetrator"] or args["participant"]
-            if _charge_name(token) and not (args["participant"] or args["occurredIn"]):
-                continue
-            moved = lemma_of(token) in MOVE and not words & ILLEGAL and not crew_subject(token)
-            if not named and (moved or _habitual(sentence, token) or not _past(token)):
-                tentative.append(Candidate(kind, token, root, sentence, args, position))
-                continue
-        elif kind in ("Seizure", "Attack"):
-            if _habitual(sentence, token):
-                continue
-            args = violence_roles(doc, sentence, token, root, kind)
-            if kind == "Attack" and not (args["target"] or args["perpetrator"]):
-                continue
-        else:
-            args = gathering_roles(doc, sentence, token, root, kind)
+    """The events the trained models find in one sentence, with their arguments and date."""
+    found = []
+    for kind, token, _ in triggers(sentence):
+        args = arguments(doc, sentence, token, kind)
         future = any(lemma_of(a) in _FUTURE for a in token.ancestors) or any(c.lower_ == "will" for c in token.children)
-        weak = kind == "Lawsuit" and lemma_of(token) in WEAK_LAWSUIT
-        found.append(Candidate(kind, token, root, sentence, args, position, future=future, weak=weak))
-    cases = [c for c in found if c.kind == "Lawsuit" and any(d.entity.type == "Person" for d in c.args["defendant"])]
-    found.extend(t for t in tentative if any(is_within(t.trigger, c.root) for c in cases))
-    if not any(c.kind == "Smuggling" for c in found):
-        found.extend(_supply_to_cartel(doc, sentence, position))
-    if any(c.kind != "Event" for c in found):
-        found = [c for c in found if c.kind != "Event"]
+        found.append(Candidate(kind, token, _scope(token), sentence, args, position, future=future))
     _date(found, sentence, info)
     return _one_per_kind(found)
-
-
-def _supply_to_cartel(doc: Doc, sentence: Sentence, position: int) -> list[Candidate]:
-    """Weapons made or sent "for the Cartel del Noreste" / "to the Gulf Cartel", or "destined for" it,
-    are a smuggling scheme."""
-    for group in sentence.of_types(["CriminalGroup"]):
-        governed = governing_preposition(doc, group)
-        if governed is None or governed[0] not in ("for", "to"):
-            continue
-        head = governed[1].head
-        objects = [head] + [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
-        if any(lemma_of(t) in WEAPON_WORDS for t in objects) and not _charge_name(head):
-            args = smuggling_roles(doc, sentence, head, head)
-            return [Candidate("Smuggling", head, head, sentence, args, position)]
-    return []
 
 
 def _date(found: list[Candidate], sentence: Sentence, info: DocumentInfo) -> None:
@@ -178,7 +82,7 @@ def _date(found: list[Candidate], sentence: Sentence, info: DocumentInfo) -> Non
 
 def _reported_on(sentence: Sentence, mention: DateMention, candidate: Candidate) -> bool:
     """The date hangs off a verb of saying that reports the event ("X was indicted, the office said
-    Wednesday"); a saying the event only accompanies ("police said Tuesday, as they announced
+    Wednesday"); a saying the event only accompanies ("officers said Monday, when they announced
     charges") still dates it."""
     span = sentence.span.doc.char_span(mention.start, mention.end, alignment_mode="expand")
     if span is None:

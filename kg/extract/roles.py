@@ -23,16 +23,17 @@ from kg.extract.context import (
     phrase_head,
 )
 from kg.extract.flows import find_route
+from kg.extract.lexicon import words
 from kg.records import EntityRecord
 
 _CLIMB = frozenset({"xcomp", "pcomp", "pobj", "prep", "advcl", "acl", "conj"})
 _ACTORS = frozenset({"Person", "GovernmentBody", "Organization", "Country"})
-_ALIAS_WORDS = frozenset({"known", "called", "nicknamed", "dubbed", "alias", "aka"})
+_ALIAS_WORDS = words("event_rules", "alias_words")
 #: "participate in the U.S.-CARICOM Dialogue": who is named in the gathering takes part in it.
-_JOIN = frozenset({"participate", "join", "attend"})
-_COURT_TITLES = frozenset({"judge", "justice", "magistrate", "prosecutor", "prosecutors"})
+_JOIN = words("event_rules", "join")
+_COURT_TITLES = words("event_rules", "court_titles")
 #: "a federal judge in Phoenix", "a jury in Tucson": the town of the court.
-_BENCH = frozenset({"court", "judge", "jury"})
+_BENCH = words("event_rules", "bench")
 #: Nouns that place an event by the town after "of" ("on the outskirts of Reynosa").
 _VICINITY = frozenset(
     {"outskirt", "outskirts", "edge", "suburb", "suburbs", "vicinity", "center", "centre"}
@@ -209,7 +210,7 @@ def _bringers(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> 
 
 
 def _among_those(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
-    """ "X and Y are among those charged": the subjects of the clause the group is named in."""
+    """ "X and Y are two of the people charged": the subjects of the clause the group is named in."""
     group = trigger.head
     if trigger.dep_ != "acl" or group.dep_ != "pobj" or group.head.lower_ not in ("among", "of"):
         return []
@@ -219,8 +220,8 @@ def _among_those(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) 
 
 
 def _court_towns(doc: Doc, sentence: Sentence, trigger: Token) -> list[ResolvedMention]:
-    """The town of the court: "in Tucson federal court", "a judge in Phoenix", "filed in federal court in Yuma", "In San
-    Antonio, a judge sentenced" (an opening "In X," sets the scene of the whole sentence)."""
+    """The town of the court: "in Tucson federal court", "a judge in Phoenix", "filed in a court in Mesa", "In
+    Denver, a judge ruled" (an opening "In X," sets the scene of the whole sentence)."""
     found = []
     for town in sentence.of_types(["City"]):
         governed = governing_preposition(doc, town)
@@ -332,7 +333,7 @@ def _possessor(doc: Doc, mention: ResolvedMention) -> bool:
 
 def _close_to(doc: Doc, mention: ResolvedMention, trigger: Token) -> bool:
     """A policy action happens where its own phrase says ("signed into U.S. law"), not where a
-    deeper phrase points ("agreed to share data on guns seized in Ecuador")."""
+    deeper phrase points ("agreed to pool records of rifles taken in Peru")."""
     node, steps = head_token(doc, mention), 0
     while node.i != trigger.i and node.head.i != node.i and steps < 4 and node.pos_ not in ("VERB", "AUX"):
         node, steps = node.head, steps + 1

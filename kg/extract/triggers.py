@@ -12,99 +12,40 @@ from spacy.tokens import Token
 
 from kg.extract.context import Sentence
 from kg.extract.flows import WEAPON_WORDS
+from kg.extract.lexicon import words
 
-LAWSUIT = frozenset(
-    [
-        "sue",
-        "lawsuit",
-        "suit",
-        "indict",
-        "indictment",
-        "arraign",
-        "arraignment",
-        "acquit",
-        "plead",
-        "plea",
-        "convict",
-        "conviction",
-        "sentence",
-        "sentencing",
-        "trial",
-        "prosecute",
-        "prosecution",
-        "verdict",
-        "charge",
-    ]
-)
-SMUGGLING = frozenset(["smuggle", "smuggling", "traffic", "trafficking", "gunrunning", "export", "supply", "deliver"])
-SEIZURE = frozenset(["seize", "seizure", "confiscate", "confiscation", "intercept", "interception"])
-ATTACK = frozenset(
-    ["attack", "ambush", "shoot", "shooting", "kill", "killing", "murder", "assassinate", "assassination", "massacre"]
-)
-POLICY = frozenset(
-    [
-        "enact",
-        "sign",
-        "launch",
-        "deploy",
-        "pass",
-        "adopt",
-        "approve",
-        "declare",
-        "designate",
-        "sanction",
-        "ban",
-        "freeze",
-        "agree",
-    ]
-)
+LAWSUIT = words("event_rules", "lawsuit")
+SMUGGLING = words("event_rules", "smuggling")
+SEIZURE = words("event_rules", "seizure")
+ATTACK = words("event_rules", "attack")
+POLICY = words("event_rules", "policy")
 #: Policy verbs that are also verbs of saying ("declared that ...") or of plain agreement; they need
 #: a government acting and a thing declared or agreed to, not a clause.
-_POLICY_NEEDS_ACTOR = frozenset(["declare", "agree"])
-MEETING = frozenset(
-    [
-        "meet",
-        "meeting",
-        "dialogue",
-        "visit",
-        "summit",
-        "conference",
-        "engagement",
-        "anniversary",
-        "participation",
-        "renew",
-        "publish",
-        "participate",
-        "attend",
-        "host",
-        "hearing",
-        "testify",
-        "talks",
-    ]
-)
-_LAW_WORDS = frozenset(["law", "act", "bill", "order", "decree", "agreement", "treaty"])
-_COURT_WORDS = frozenset({"court", "lawsuit", "suit", "complaint", "judge", "charge"})
-_PRISON_WORDS = frozenset({"prison", "charge", "sentence", "imprisonment", "year", "fine"})
+_POLICY_NEEDS_ACTOR = words("event_rules", "policy_needs_actor")
+MEETING = words("event_rules", "meeting")
+_LAW_WORDS = words("event_rules", "law_words")
+_COURT_WORDS = words("event_rules", "court_words")
+_PRISON_WORDS = words("event_rules", "prison_words")
 #: Exports are trade unless the sentence calls them unlawful.
-ILLEGAL = frozenset({"illegally", "illegal", "unlawfully", "unlawful", "illicitly", "illicit", "smuggle"})
+ILLEGAL = words("event_rules", "illegal")
 #: Buying or moving guns is a scheme when the sentence calls it unlawful or reports it from a case
 #: ("According to the indictment, X bought 30 rifles").
-_ACQUIRE_OR_MOVE = frozenset({"purchase", "buy", "acquire", "obtain", "transport"})
+_ACQUIRE_OR_MOVE = words("event_rules", "acquire_or_move")
 #: Verbs that move things; they tell a scheme only when their object is the guns ("shipped them to Kingston").
-MOVE = frozenset(["ship", "send", "mail", "carry", "take", "funnel", "run", "move", "haul"])
+MOVE = words("event_rules", "move")
 #: Verbs that find things; they tell a seizure only when their object is the guns ("rifles were found").
-_FIND = frozenset(["find", "recover", "discover"])
-#: "received 108 months in prison", "were given terms of 46 to 70 months": a sentencing.
-_GET = frozenset(["receive", "give", "hand", "get", "impose", "serve"])
-_TERMS = frozenset(["month", "year", "term", "sentence", "probation", "imprisonment"])
+_FIND = words("event_rules", "find")
+#: "got five years behind bars", "were given terms of two years": a sentencing.
+_GET = words("event_rules", "get")
+_TERMS = words("event_rules", "terms")
 #: Collective nouns for a criminal crew: "the ring moved 200 rifles" reports a scheme, not trade.
-_CREW = frozenset({"ring", "network", "scheme", "cell", "gang", "cartel", "organization", "smuggler", "trafficker"})
+_CREW = words("event_rules", "crew")
 #: "a detention hearing", "the sentencing hearing": a step of a court case, not a committee's hearing.
-_COURT_HEARINGS = frozenset({"detention", "sentencing", "sentence", "bond", "plea", "court", "evidentiary", "status"})
+_COURT_HEARINGS = words("event_rules", "court_hearings")
 #: Authored documents; "a report by SEDENA found ..." is the report's release, an Event.
-_REPORTS = frozenset({"report", "study", "audit", "review"})
+_REPORTS = words("event_rules", "reports")
 #: "admitted that he ...": a plea, but only in a document that reports a case in other words too.
-WEAK_LAWSUIT = frozenset(["admit"])
+WEAK_LAWSUIT = words("event_rules", "weak_lawsuit")
 
 
 def lemma_of(token: Token) -> str:
@@ -191,7 +132,7 @@ def _government_acts(token: Token, sentence: Sentence) -> bool:
 
 
 def _names_a_term(token: Token) -> bool:
-    """ "received 108 months in prison", "imposed the sentence": the object is a prison term."""
+    """ "got five years behind bars", "imposed the sentence": the object is a prison term."""
     objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
     return any(lemma_of(t) in _TERMS for o in objects for t in o.subtree)
 
