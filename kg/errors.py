@@ -234,9 +234,9 @@ class MethodNotAllowedError(FfkgError):
 
 
 class CurationError(BadInputError):
-    """A curation decision that cannot be taken as asked (nothing was changed); says why and what to do."""
+    """A curation decision the store's state refuses (nothing was changed); says why and what to do."""
 
-    status = 422
+    status = 409
     title = "Decision refused"
 
 
@@ -249,7 +249,6 @@ class IncompatibleTypesError(CurationError):
 class ContradictoryDecisionError(CurationError):
     """A decision that contradicts an earlier one; names it, so it can be undone first."""
 
-    status = 409
     title = "Contradicts an earlier decision"
 
     def __init__(self, message: str, decision: str):

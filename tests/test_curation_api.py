@@ -80,12 +80,12 @@ def test_bad_decisions_are_problems_naming_the_cause_and_change_nothing(client: 
     ).json()
     before = snapshot(store)
     cases = [
-        ({"action": "merge", "target": "org/colt", "other": "Mexico"}, 422, "cannot merge a Gunmaker"),
+        ({"action": "merge", "target": "org/colt", "other": "Mexico"}, 409, "cannot merge a Gunmaker"),
         ({"action": "merge", "target": "org/colt", "other": COLTS}, 409, distinct["id"]),
         ({"action": "merge", "target": "org/colt", "other": "org/remington"}, 404, "org/remington"),
-        ({"action": "merge", "target": "org/colt"}, 400, "two entities"),
-        ({"action": "relabel", "target": "org/colt", "label": " "}, 400, "non-empty label"),
-        ({"action": "retype", "target": "org/colt", "type": "Spaceship"}, 400, "unknown type"),
+        ({"action": "merge", "target": "org/colt"}, 422, "other"),
+        ({"action": "relabel", "target": "org/colt", "label": " "}, 422, "label"),
+        ({"action": "retype", "target": "org/colt", "type": "Spaceship"}, 422, "type"),
         ({"action": "confirm", "target": "fact/0000"}, 404, "fact/0000"),
     ]
     for body, status, said in cases:

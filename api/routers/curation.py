@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import anyio.to_thread
-from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Body, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ReadsDep, StoreDep, WriterDep
 from api.problems import problem_responses
@@ -18,37 +18,92 @@ from api.reads import READ_RESPONSES
 from kg.curation import actions, candidates
 from kg.curation.decisions import read_decisions
 from kg.curation.resolver import stale
+from kg.ontology import node_classes
 from kg.store import BaseStore
 
 router = APIRouter(prefix="/api/curation", tags=["Curation"])
 
 _WRITE_ERRORS = problem_responses(
     {
-        400: "A decision without what it needs (two entities for a merge, a label for a relabel...).",
+        400: "A name that is not a valid IRI.",
         401: "No bearer token.",
         403: "Wrong token, or writes are switched off (FFKG_WRITE_TOKEN unset).",
         404: "An entity, fact, document or decision that is not in the store.",
-        409: "A label that names several entities, or a decision that contradicts an earlier one (named).",
-        422: "A decision that cannot be taken: incompatible types, nothing to do, invalid fields.",
+        409: "A label that names several entities, or a decision the store's state refuses: incompatible types, "
+        "a contradiction with an earlier decision (named), nothing to do.",
+        422: "A body that is not one of the decision shapes.",
         503: "Another write held the store for too long.",
     }
 )
 
 
-class DecisionIn(BaseModel):
-    """A decision as people name things: entities by IRI, key or label; facts by IRI, key or three parts."""
+_Name = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"\S", description="IRI, key or label.")]
+_Author = Annotated[str, Field(max_length=200, description="Who decides.")]
+_Note = Annotated[str, Field(max_length=5000, description="Why: shown in the decision log.")]
+#: The classes an entity can be given, as the ontology names them.
+NodeClass = Literal[tuple(sorted(node_classes()))]  # type: ignore[valid-type]
 
-    action: Literal["merge", "distinct", "split", "reject", "confirm", "retype", "relabel"]
-    target: str | None = Field(None, description="The entity (for a merge: the one kept) or the fact.")
-    other: str | None = Field(None, description="merge: the entity merged into target; distinct: the other one.")
-    label: str | None = Field(None, description="relabel, split: the label given.")
-    type: str | None = Field(None, description="retype, split: the ontology class given.")
-    documents: list[str] = Field(default_factory=list, description="split: documents whose mentions move.")
-    subject: str | None = Field(None, description="reject, confirm: the fact's subject (with predicate, object).")
-    predicate: str | None = None
-    object: str | None = None
-    author: str = Field("anonymous", max_length=200)
-    note: str = Field("", max_length=5000)
+
+class _Decision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    author: _Author = "anonymous"
+    note: _Note = ""
+
+    def fields(self) -> dict[str, Any]:
+        """Keyword arguments of `kg.curation.actions.named`."""
+        return self.model_dump(exclude={"action"})
+
+
+class TwoEntities(_Decision):
+    """merge: `other` is the same thing as `target` (which is kept); distinct: they are different things."""
+
+    action: Literal["merge", "distinct"]
+    target: _Name
+    other: _Name
+
+
+class Split(_Decision):
+    """The mentions of `target` in `documents` are another entity, called `label`."""
+
+    action: Literal["split"]
+    target: _Name
+    documents: list[_Name] = Field(min_length=1, max_length=1000, description="Document keys or IRIs.")
+    label: _Name
+    type: NodeClass | None = None
+
+
+class NamedClaim(_Decision):
+    """reject or confirm a fact (IRI or fact/... key), or a reified flow or event (by name)."""
+
+    action: Literal["reject", "confirm"]
+    target: _Name
+
+
+class ClaimByParts(_Decision):
+    """reject or confirm the fact `subject predicate object`."""
+
+    action: Literal["reject", "confirm"]
+    subject: _Name
+    predicate: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S+$")]
+    object: _Name
+
+    def fields(self) -> dict[str, Any]:
+        return {"fact": (self.subject, self.predicate, self.object), "author": self.author, "note": self.note}
+
+
+class Retype(_Decision):
+    action: Literal["retype"]
+    target: _Name
+    type: NodeClass
+
+
+class Relabel(_Decision):
+    action: Literal["relabel"]
+    target: _Name
+    label: _Name
+
+
+DecisionIn = TwoEntities | Split | NamedClaim | ClaimByParts | Retype | Relabel
 
 
 @router.get("/decisions", summary="The decision log, oldest first", responses=READ_RESPONSES)
@@ -84,13 +139,9 @@ async def review_queue(
     dependencies=[WriterDep],
     responses=_WRITE_ERRORS,
 )
-async def decide(store: StoreDep, body: DecisionIn) -> dict[str, Any]:
-    parts = (body.subject, body.predicate, body.object)
-    fact = parts if all(parts) else None
-
+async def decide(store: StoreDep, body: Annotated[DecisionIn, Body()]) -> dict[str, Any]:
     def take() -> dict[str, Any]:
-        fields = body.model_dump(include={"target", "other", "label", "type", "documents", "author", "note"})
-        return actions.decide(store, actions.named(store, body.action, fact=fact, **fields)).as_dict()
+        return actions.decide(store, actions.named(store, body.action, **body.fields())).as_dict()
 
     return await anyio.to_thread.run_sync(take)
 

@@ -23,6 +23,12 @@
     return answer;
   }
 
+  function decision(data) {
+    const body = { action: data.action, target: data.target, author: author.value.trim() || "anonymous", note: note.value.trim() };
+    if (data.other) body.other = data.other;
+    return body;
+  }
+
   document.addEventListener("click", async function (event) {
     const button = event.target.closest("button[data-action]");
     if (!button) return;
@@ -31,13 +37,7 @@
     button.disabled = true;
     const answer = data.action === "undo"
       ? await send("DELETE", "/api/curation/decisions/" + encodeURIComponent(data.id))
-      : await send("POST", "/api/curation/decisions", {
-        action: data.action,
-        target: data.target,
-        other: data.other || null,
-        author: author.value.trim() || "anonymous",
-        note: note.value.trim(),
-      });
+      : await send("POST", "/api/curation/decisions", decision(data));
     button.disabled = false;
     if (answer) {
       status.textContent = (data.action === "undo" ? "Undone " : "Decided ") + answer.id;
