@@ -63,7 +63,7 @@
     lib.forceAtlas2.assign(graph, { iterations: iterations, settings: settings });
   }
   /* Fewer iterations for bigger graphs keeps the first drawing under a second or two at 5,000 nodes. */
-  layout(Math.max(40, Math.min(400, Math.round(40000 / Math.max(graph.order, 1)))));
+  layout(Math.max(20, Math.min(400, Math.round(40000 / Math.max(graph.order, 1)))));
 
   const small = graph.order <= 150;
   const renderer = new lib.Sigma(graph, container, {
