@@ -143,3 +143,20 @@ def test_the_entity_view_of_a_merged_away_key_shows_the_merged_entity(client: Te
     assert page["title"] == "Colt"
     assert COLTS not in {node["id"] for node in page["network"]["nodes"]}
     assert client.get("/view/review", params={"format": "json"}).json()["decisions"][0]["other"] == COLTS
+
+
+def test_the_flows_view_hides_a_rejected_flow_unless_shown(client: TestClient) -> None:
+    def drawn(**params: str) -> set[tuple[str, str]]:
+        answer = client.get("/view/flows", params={"format": "json", "source": "articles", **params})
+        assert answer.status_code == 200, answer.text
+        return {(edge["from"], edge["to"]) for edge in answer.json()["network"]["edges"]}
+
+    assert (USA, MEXICO) in drawn()
+    for body in (
+        {"action": "reject", "subject": "United States", "predicate": "firearmsFlow", "object": "Mexico"},
+        {"action": "reject", "target": "United States to Mexico"},
+    ):
+        assert client.post("/api/curation/decisions", json=body, headers=AUTH).status_code == 201
+    assert (USA, MEXICO) not in drawn()
+    assert (USA, MEXICO) in drawn(include_rejected="true")
+    assert drawn(min_corroboration="5") == set()

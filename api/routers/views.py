@@ -199,6 +199,8 @@ async def flows_view(
     min_documents: Raw = None,
     source: Raw = None,
     year: Raw = None,
+    min_corroboration: Raw = None,
+    include_rejected: Raw = None,
     format: Format = "html",
 ) -> Response:
     def build() -> dict[str, Any]:
@@ -210,6 +212,8 @@ async def flows_view(
             min_documents=min_documents,
             source=source,
             year=year,
+            min_corroboration=min_corroboration,
+            include_rejected=include_rejected,
         )
 
     back = {"url": "/view/flows", "text": "Back to all routes"}

@@ -27,6 +27,8 @@ ALLOWED = {
     "country": "a place's name, alias, key or IRI: only routes touching it or a place within it",
     "date_from, date_to": "YYYY, YYYY-MM or YYYY-MM-DD, with date_from not after date_to",
     "min_documents": f"a whole number from 1 to {MAX_DOCUMENTS}",
+    "min_corroboration": f"a whole number from 1 to {MAX_DOCUMENTS}: distinct stories (near-duplicates once)",
+    "include_rejected": "true or false: also draw flows a curator rejected",
     "source": "articles, tables or all (the default): routes the articles state, firearms the tables count",
     "year": "a year from 1800 to 2200, instead of date_from and date_to",
 }
@@ -61,11 +63,15 @@ def flows_page(
     min_documents: str | None,
     source: str | None = None,
     year: str | None = None,
+    min_corroboration: str | None = None,
+    include_rejected: str | None = None,
 ) -> dict[str, Any]:
     """Routes with both ends known, drawn at their coordinates; edge width grows with attesting documents
     (articles) or with firearms counted (tables, blue)."""
     documents = params.integer("min_documents", min_documents, low=1, high=MAX_DOCUMENTS, default=1)
     chosen = params.choice("source", source, options=SOURCES, default="all")
+    stories = params.integer("min_corroboration", min_corroboration, low=1, high=MAX_DOCUMENTS, default=1)
+    rejected = params.choice("include_rejected", include_rejected, options=("false", "true"), default="false")
     only_year = params.integer("year", year, low=1800, high=2200, default=0) or None
     if only_year and (params.text(date_from) or params.text(date_to)):
         raise BadInputError("give a year or a date range, not both")
@@ -76,6 +82,8 @@ def flows_page(
             date_from=str(only_year) if only_year else params.text(date_from),
             date_to=str(only_year) if only_year else params.text(date_to),
             min_documents=documents,
+            min_corroboration=stories,
+            include_rejected=rejected == "true",
         )
         if chosen != "tables"
         else {"routes": []}
@@ -131,6 +139,8 @@ def flows_page(
             "date_from": params.text(date_from) or "",
             "date_to": params.text(date_to) or "",
             "min_documents": documents,
+            "min_corroboration": stories,
+            "include_rejected": rejected == "true",
             "source": chosen,
             "year": only_year or "",
         },
