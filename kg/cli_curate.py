@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,11 @@ from kg.curation.resolver import stale
 _format = click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 _author = click.option("--author", default=None, help="Who decides (default: the login name).")
 _note = click.option("--note", default="", help="Why: shown in the decision log.")
+
+
+def _deciding(command: Callable[..., None]) -> Callable[..., None]:
+    """The options every decision takes: who, why, and the data dir."""
+    return _author(_note(data_dir_option(command)))
 
 
 @click.group()
@@ -39,9 +45,7 @@ def _take(data_dir: Path | None, action: str, author: str | None, **fields: Any)
 @curate.command()
 @click.argument("kept")
 @click.argument("merged")
-@_author
-@_note
-@data_dir_option
+@_deciding
 def merge(kept: str, merged: str, author: str | None, note: str, data_dir: Path | None) -> None:
     """Say MERGED is the same thing as KEPT: one node, KEPT's IRI; MERGED's IRI, key and label resolve to it."""
     _take(data_dir, "merge", author, target=kept, other=merged, note=note)
@@ -50,9 +54,7 @@ def merge(kept: str, merged: str, author: str | None, note: str, data_dir: Path 
 @curate.command()
 @click.argument("first")
 @click.argument("second")
-@_author
-@_note
-@data_dir_option
+@_deciding
 def distinct(first: str, second: str, author: str | None, note: str, data_dir: Path | None) -> None:
     """Say FIRST and SECOND are different things: the review queue stops offering them, a merge is refused."""
     _take(data_dir, "distinct", author, target=first, other=second, note=note)
@@ -63,9 +65,7 @@ def distinct(first: str, second: str, author: str | None, note: str, data_dir: P
 @click.option("--document", "documents", multiple=True, required=True, help="Document (key or IRI); repeatable.")
 @click.option("--label", required=True, help="The new entity's label.")
 @click.option("--type", "type_name", default=None, help="The new entity's type (default: NAME's).")
-@_author
-@_note
-@data_dir_option
+@_deciding
 def split(
     name: str,
     documents: tuple[str, ...],
@@ -84,9 +84,7 @@ def _claim_command(action: str, help_text: str) -> click.Command:
     @click.option("--subject", default=None, help="With --predicate and --object: the fact by its three parts.")
     @click.option("--predicate", default=None, help="Ontology property, e.g. firearmsFlow.")
     @click.option("--object", "obj", default=None)
-    @_author
-    @_note
-    @data_dir_option
+    @_deciding
     def command(
         fact: str | None,
         subject: str | None,
@@ -113,9 +111,7 @@ confirm = _claim_command("confirm", "Confirm FACT as checked against its sources
 @curate.command()
 @click.argument("name")
 @click.argument("type_name", metavar="TYPE")
-@_author
-@_note
-@data_dir_option
+@_deciding
 def retype(name: str, type_name: str, author: str | None, note: str, data_dir: Path | None) -> None:
     """Give the entity NAME the ontology class TYPE (e.g. Gunmaker)."""
     _take(data_dir, "retype", author, target=name, type=type_name, note=note)
@@ -124,9 +120,7 @@ def retype(name: str, type_name: str, author: str | None, note: str, data_dir: P
 @curate.command()
 @click.argument("name")
 @click.argument("label")
-@_author
-@_note
-@data_dir_option
+@_deciding
 def relabel(name: str, label: str, author: str | None, note: str, data_dir: Path | None) -> None:
     """Show the entity NAME as LABEL."""
     _take(data_dir, "relabel", author, target=name, label=label, note=note)

@@ -6,13 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import test_views_browser
 from conftest import COLT, TOKEN, LiveServer, app_settings, fill, lawsuit_extraction, seizure_extraction
-from playwright.sync_api import Browser, sync_playwright
 from test_curation import COLTS, report_extraction
-from test_views_browser import CHROMIUM, CHROMIUM_ARGS, View
+from test_views_browser import View
 
 from api.app import create_app
 from kg.store import Store
+
+#: The views' browser tests' Chromium and page fixtures, here over this module's `server`.
+browser = test_views_browser.browser
+view = test_views_browser.view
 
 
 @pytest.fixture(scope="module")
@@ -20,22 +24,6 @@ def server() -> Iterator[LiveServer]:
     store = fill(Store.memory(), lawsuit_extraction(), seizure_extraction(), report_extraction())
     with LiveServer(create_app(app_settings(write_token=TOKEN), store)) as live:
         yield live
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def view(browser: Browser, server: LiveServer) -> Iterator[View]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    opened = View(context.new_page(), server.url)
-    yield opened
-    context.close()
 
 
 def graph_nodes(view: View) -> set[str]:
