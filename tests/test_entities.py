@@ -317,3 +317,38 @@ def test_a_shop_where_guns_were_bought_and_a_branch_office_are_not_entities() ->
 def test_a_regional_demonym_before_a_body_word_names_no_body() -> None:
     assert typed("Taurus is the largest supplier to Latin American police.") == {}
     assert typed("The Mexican Army met.").get("Mexican Army") == "GovernmentBody"
+
+
+def test_a_person_of_a_place_is_the_person_and_the_place() -> None:
+    assert typed("The guns were bought by Tamika Rowe of Columbia, a straw purchaser, prosecutors said.") == {
+        "Tamika Rowe": "Person",
+        "Columbia": "City",
+    }
+
+
+def test_a_named_smuggler_is_a_person_and_a_rifle_brand_a_weapon() -> None:
+    found = typed("Smuggler Dario Kovac drove two Kalashnikov rifles to Marseille.")
+    assert found["Dario Kovac"] == "Person"
+    assert "WeaponType" in found.values() and "Kalashnikov" not in found
+
+
+def test_a_district_after_in_is_a_place_not_a_person() -> None:
+    found = typed("The pistols were sold to a dealer in Anderlecht, a district of Brussels.")
+    assert found["Anderlecht"] == "City"
+
+
+def test_the_type_model_keeps_curated_types_and_types_an_unlisted_police_unit() -> None:
+    from kg.extract.entities import Entity
+    from kg.extract.gazetteer import Entry
+    from kg.extract.mentions import Mention
+    from kg.extract.type_model import typer
+
+    text = "Officers of the Harbour Crime Squad arrested him."
+    doc = load_pipeline()(text)
+    squad = Entity("squad", "Organization", None, [Mention(3, 6, "Organization", "squad", None, "Harbour Crime Squad")])
+    assert typer().type_of(doc, squad) == "GovernmentBody"
+    entry = Entry("org:harbour", "Organization", "Harbour Crime Squad")
+    listed = Entity(
+        "listed", "Organization", entry, [Mention(3, 6, "Organization", "listed", entry, "Harbour Crime Squad")]
+    )
+    assert typer().type_of(doc, listed) == "Organization"

@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from kg.extract import gazetteer as _gazetteer  # noqa: F401  (registers the spaCy factory)
+from kg.extract import type_model as _type_model  # noqa: F401  (its trainer first: every component reads entities)
 from kg.extract.context import attach_text
 from kg.extract.entities import resolve_entities
 from kg.extract.events import extract_events

@@ -31,7 +31,9 @@ _WIDER_THAN_A_COUNTRY = frozenset({"latin", "central", "south", "north", "ibero"
 
 
 @dataclass
-class _Entity:
+class Entity:
+    """Mentions grouped into one thing, with its type and gazetteer entry, before it is a record."""
+
     key: str
     type: str
     entry: Entry | None
@@ -46,6 +48,21 @@ def resolve_entities(
     `doc` must come from the pipeline of `kg.extract.load_pipeline` run on `info.text`,
     so its character offsets are offsets into `info.text`.
     """
+    return records(doc, retype(doc, rule_entities(doc, gazetteer)))
+
+
+def retype(doc: Doc, entities: list[Entity]) -> list[Entity]:
+    """Give each entity the type the trained type model (`kg.extract.type_model`) is sure of."""
+    from kg.extract.type_model import typer
+
+    decide = typer()
+    for entity in entities:
+        entity.type = decide.type_of(doc, entity)
+    return entities
+
+
+def rule_entities(doc: Doc, gazetteer: Gazetteer) -> list[Entity]:
+    """The entities as the gazetteer, spaCy and the rules type them: what the type model corrects."""
     gaz = gazetteer_mentions(doc, gazetteer)
     taken = {i for m in gaz for i in range(m.start, m.end)}
     places = {i for m in gaz if m.type in TYPE_RANK for i in range(m.start, m.end)}
@@ -59,8 +76,7 @@ def resolve_entities(
     mentions = _place_cartels(doc, mentions, gazetteer)
     mentions = _drop_excluded_acronyms(doc, mentions)
     mentions = _paren_acronyms(doc, mentions)
-    entities = [e for e in _group(doc, mentions) if not _stray_name(doc, e)]
-    return _records(doc, entities)
+    return [e for e in _group(doc, mentions) if not _stray_name(doc, e)]
 
 
 # --- phrases built on top of mentions ---------------------------------------------------
@@ -188,7 +204,7 @@ def _paren_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     return sorted(mentions + extra, key=lambda m: (m.start, -m.end))
 
 
-def _stray_name(doc: Doc, entity: _Entity) -> bool:
+def _stray_name(doc: Doc, entity: Entity) -> bool:
     """A lone capitalised word the model calls ORG, known nowhere ("Smith", "Cabela"), is more often
     a surname, a shop or a heading than an organisation; an acronym or a listed name is kept. A lone
     "name's" that owns nothing ("at Cabela's and", "Sportsman's Warehouse") is a shop, not a person."""
@@ -229,7 +245,7 @@ def _drop_excluded_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 # --- grouping ---------------------------------------------------------------------------
 
 
-def _group(doc: Doc, mentions: list[Mention]) -> list[_Entity]:
+def _group(doc: Doc, mentions: list[Mention]) -> list[Entity]:
     """Mentions with the same key are one entity; surnames, nicknames and acronyms join theirs."""
     for m in mentions:
         m.text = strip_the(doc[m.start : m.end].text)
@@ -240,7 +256,7 @@ def _group(doc: Doc, mentions: list[Mention]) -> list[_Entity]:
             for piece in set(_name_pieces(fold(m.text).lower())):
                 people.setdefault(piece, []).append(m)
     districts = _district_offices(mentions)
-    entities: dict[str, _Entity] = {}
+    entities: dict[str, Entity] = {}
     for m in mentions:
         key = aliases.get(m.text, m.key)
         if m.entry is not None and m.entry.id in districts:
@@ -250,7 +266,7 @@ def _group(doc: Doc, mentions: list[Mention]) -> list[_Entity]:
             if full is not None:
                 key, m.type, m.entry = full.key, "Person", None
         if key not in entities:
-            entities[key] = _Entity(key, m.type, m.entry)
+            entities[key] = Entity(key, m.type, m.entry)
         entities[key].mentions.append(m)
     return list(entities.values())
 
@@ -322,7 +338,8 @@ def _name_part(short: list[str], full: str) -> bool:
 # --- records ----------------------------------------------------------------------------
 
 
-def _records(doc: Doc, entities: list[_Entity]) -> tuple[list[EntityRecord], list[ResolvedMention]]:
+def records(doc: Doc, entities: list[Entity]) -> tuple[list[EntityRecord], list[ResolvedMention]]:
+    """One record per entity (label, IRI, mentions with offsets) and the mentions resolved to them."""
     records: list[EntityRecord] = []
     resolved: list[ResolvedMention] = []
     text = doc_text(doc)
@@ -348,7 +365,7 @@ def _records(doc: Doc, entities: list[_Entity]) -> tuple[list[EntityRecord], lis
     return records, resolved
 
 
-def _label(entity: _Entity) -> str:
+def _label(entity: Entity) -> str:
     """The fullest proper name the text uses; the gazetteer's name when the text only has
     one-word forms ("ATF", "Juarez", "Sinaloa" before "cartels") or descriptions."""
     texts = [m.text for m in entity.mentions if m.proper]
@@ -359,7 +376,7 @@ def _label(entity: _Entity) -> str:
     return max(proper, key=lambda t: (len(t), t))
 
 
-def _iri(entity: _Entity, label: str) -> str:
+def _iri(entity: Entity, label: str) -> str:
     if entity.entry is not None:
         return entity.entry.iri
     if entity.key.startswith("http"):
@@ -368,7 +385,7 @@ def _iri(entity: _Entity, label: str) -> str:
     return entity_iri(kind, label)
 
 
-def _attributes(entity: _Entity, label: str) -> dict:
+def _attributes(entity: Entity, label: str) -> dict:
     forms = sorted({m.text for m in entity.mentions} - {label})
     attributes: dict = {"aliases": forms} if forms else {}
     entry = entity.entry

@@ -14,13 +14,17 @@ from typing import Any
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
 
 
+def package_json(path: Path, remedy: str) -> dict[str, Any]:
+    """A JSON data file the package ships; a missing one is an error saying how to get it back."""
+    if not path.is_file():
+        raise FileNotFoundError(f"data file {path} is missing: {remedy}")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 @cache
 def lexicon(name: str) -> dict[str, Any]:
     """The whole `kg/data/lexicon/NAME.json` object (read once per process)."""
-    path = LEXICON_DIR / f"{name}.json"
-    if not path.exists():
-        raise FileNotFoundError(f"lexicon file {path} is missing: the package data is incomplete")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return package_json(LEXICON_DIR / f"{name}.json", "the package data is incomplete (reinstall ffkg)")
 
 
 def words(name: str, key: str) -> frozenset[str]:

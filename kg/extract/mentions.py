@@ -68,7 +68,7 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
             continue
         if ent.label_ in MISLABELLED_PEOPLE:
             span = _trim(doc, ent, taken, person=True)
-            if span is not None and _person_like(span) and _person_context(doc, span):
+            if span is not None and person_like(span) and _person_context(doc, span):
                 out.append(Mention(span.start, span.end, "Person", surface_key("Person", span.text)))
                 used.update(range(span.start, span.end))
             continue
@@ -124,7 +124,8 @@ def headline_tokens(doc: Doc) -> set[int]:
 
 def _place_named(doc: Doc, ent: SpacySpan, taken: set[int], places: set[int]) -> tuple[SpacySpan, str] | None:
     """ "Georgia Bureau of Investigation", "Tucson Police Department", "Parliament of Jamaica": a
-    place and a body's name; "San Diego County": a place, then an area word, is a Region."""
+    place and a body's name; "San Diego County": a place, then an area word, is a Region; a
+    person's name before "of Place" is the person alone."""
     start = ent.start + (doc[ent.start].lower_ == "the")
     tail = ent.end
     while tail > start and (tail - 1) in places:
@@ -147,7 +148,10 @@ def _place_named(doc: Doc, ent: SpacySpan, taken: set[int], places: set[int]) ->
         and doc[tail - 1].lower_ == "of"
         and not (taken.intersection(range(start, tail - 1)) or not_an_entity(doc, head))
     ):
-        return doc[start : ent.end], classify_org(head.text) or "Organization"
+        kind = classify_org(head.text)
+        if kind is None and person_of_place(doc, head, ent):
+            return head, "Person"  # "Tamika Rowe of Columbia": a person, and where she is from
+        return doc[start : ent.end], kind or "Organization"
     split = start
     while split < ent.end and split in places:
         split += 1
@@ -204,7 +208,7 @@ def _model_type(doc: Doc, span: SpacySpan, label: str) -> str | None:
     kind = classify_org(span.text)
     if kind:
         return kind
-    if _person_like(span) and _person_context(doc, span):
+    if person_like(span) and _person_context(doc, span):
         return "Person"
     if len(span) == 1 and span.text.isupper() and len(span.text) <= 2:
         return None
@@ -242,7 +246,14 @@ def _trafficking_organization(doc: Doc, span: SpacySpan, kind: str) -> bool:
     )
 
 
-def _person_like(span: SpacySpan) -> bool:
+def person_of_place(doc: Doc, name: SpacySpan, whole: SpacySpan) -> bool:
+    """ "Tamika Rowe of Columbia, a straw purchaser": `whole` is a person's name, "of", a place, if
+    the name is person-like and the text treats `whole` as a person ("Gun Owners of America
+    opposed the bill" is an organisation)."""
+    return person_like(name) and (_person_context(doc, whole) or _person_context(doc, name))
+
+
+def person_like(span: SpacySpan) -> bool:
     """Two to four capitalised words or initials, none of them an organisation word."""
     tokens = [t for t in span if t.lower_ not in NAME_PARTICLES]
     return (
@@ -340,7 +351,7 @@ def _unlabelled_people(doc: Doc, used: set[int], headlines: set[int]) -> list[Me
         while j > i and doc[j - 1].lower_ in NAME_PARTICLES:
             j -= 1
         span = doc[i:j]
-        if _person_like(span) and _person_context(doc, span) and not not_an_entity(doc, span):
+        if person_like(span) and _person_context(doc, span) and not not_an_entity(doc, span):
             out.append(Mention(i, j, "Person", surface_key("Person", span.text)))
         i = max(j, i + 1)
     return out

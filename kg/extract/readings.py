@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from kg.extract.gazetteer import SPAN_KEY, Entry, Gazetteer, fold
-from kg.extract.mentions import Mention
+from kg.extract.mentions import Mention, person_of_place
 from kg.extract.rules import GUN_WORDS, LOCATION_PREPOSITIONS, PERSON_TITLES, REGION_WORDS, SUB_UNIT_WORDS
 from kg.iris import entity_iri
 
@@ -203,7 +203,7 @@ def _place_cue(doc: Doc, span: SpacySpan, ent_at: dict[int, SpacySpan]) -> bool:
     prev = doc[span.start - 1] if span.start > 0 else None
     nxt = doc[span.end] if span.end < len(doc) else None
     if any(o.label_ in ORG_LABELS and len(o) > len(span) for o in overlapping):
-        return nxt is not None and nxt.text in SUB_UNIT_WORDS
+        return (nxt is not None and nxt.text in SUB_UNIT_WORDS) or _person_of_place(doc, span, overlapping)
     if nxt is not None and nxt.text == "," and _is_place_name(doc, span.end + 1):
         return True
     if prev is not None and (
@@ -212,6 +212,17 @@ def _place_cue(doc: Doc, span: SpacySpan, ent_at: dict[int, SpacySpan]) -> bool:
     ):
         return True
     return nxt is not None and nxt.text in ("–", "—", "-") and (prev is None or "\n" in prev.text)
+
+
+def _person_of_place(doc: Doc, span: SpacySpan, overlapping: list[SpacySpan]) -> bool:
+    """ "Tamika Rowe of Columbia" read as one ORG: a person's name, "of", and the place at its end."""
+    return any(
+        o.end == span.end
+        and span.start - o.start >= 3
+        and doc[span.start - 1].lower_ == "of"
+        and person_of_place(doc, doc[o.start : span.start - 1], o)
+        for o in overlapping
+    )
 
 
 def _gun_context(doc: Doc, start: int, end: int) -> bool:

@@ -14,130 +14,20 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.base import ResolvedMention
 from kg.extract.context import BODY_TYPES, CONTAINERS, PLACE_TYPES, Sentence, doc_text, sentences
+from kg.extract.flow_model import classifier
 from kg.extract.flows import extract_flows
+from kg.extract.lexicon import words
 from kg.iris import entity_iri
 from kg.records import DocumentInfo, EntityRecord, RelationRecord, Span
 
 #: Words that make a noun phrase a title or role ("ATF Special Agent", "gang leader").
-TITLE_WORDS = frozenset(
-    [
-        "agent",
-        "attorney",
-        "director",
-        "chief",
-        "leader",
-        "head",
-        "member",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "sergeant",
-        "officer",
-        "president",
-        "secretary",
-        "ambassador",
-        "commissioner",
-        "judge",
-        "prosecutor",
-        "minister",
-        "sheriff",
-        "lieutenant",
-        "captain",
-        "general",
-        "governor",
-        "chairman",
-        "chairwoman",
-        "chair",
-        "ceo",
-        "founder",
-        "cofounder",
-        "co-founder",
-        "analyst",
-        "expert",
-        "researcher",
-        "professor",
-        "official",
-        "boss",
-        "lawyer",
-        "deputy",
-        "administrator",
-        "inspector",
-        "investigator",
-        "detective",
-        "supervisor",
-        "manager",
-        "senator",
-        "representative",
-        "mayor",
-        "soldier",
-        "trooper",
-        "counsel",
-        "commander",
-        "colonel",
-        "major",
-        "corporal",
-        "private",
-        "economist",
-        "scholar",
-        "lecturer",
-        "coordinator",
-        "fellow",
-        "employee",
-        "executive",
-        "partner",
-        "owner",
-        "affiliated",
-        "associate",
-        "lieutenant",
-        "kingpin",
-        "lord",
-        "operative",
-        "founder",
-        "envoy",
-        "attaché",
-        "attache",
-        "consul",
-        "hitman",
-        "enforcer",
-        "sicario",
-        "financier",
-        "trafficker",
-        "capo",
-        "lawmaker",
-        "legislator",
-        "diplomat",
-        "superintendent",
-        "constable",
-        "marshal",
-        "warden",
-        "ranger",
-        "chancellor",
-        "undersecretary",
-        "adviser",
-        "advisor",
-        "staffer",
-        "aide",
-        "clerk",
-        "auditor",
-        "examiner",
-        "specialist",
-        "technician",
-        "pilot",
-        "guard",
-        "sergeant-at-arms",
-        "cadet",
-        "admiral",
-        "brigadier",
-    ]
-)
+TITLE_WORDS = words("relations", "titles")
 #: Tokens that may sit inside a title chain besides nouns and adjectives.
 _CHAIN_WORDS = frozenset({"of", "to", "in", "for", "at", "the", "'s", "’s", "(", ")", "-", "former", "then", "also"})
 _APPOSITION_WORDS = _CHAIN_WORDS | {"a", "an", "with", "affiliated", "based", "who", "is", "was"}
 _MAX_CHAIN = 12
-WEAPON_NOUNS = frozenset(
-    {"rifle", "handgun", "pistol", "revolver", "shotgun", "carbine", "gun", "machinegun", "submachine"}
-)
-_MAKER_PASSIVE = frozenset({"make", "manufacture", "produce", "build"})
+WEAPON_NOUNS = words("relations", "weapon_nouns")
+_MAKER_PASSIVE = words("relations", "made_verbs")
 
 
 def _relation(subject: str, predicate: str, obj: str, confidence: float, sentence: Sentence) -> RelationRecord:
@@ -392,7 +282,7 @@ def extract_relations(
         found, made = _makers(doc, sentence, makers, weapons, made_heads)
         entities.extend(found)
         relations.extend(made)
-    flow_entities, flow_relations = extract_flows(doc, mentions, info)
+    flow_entities, flow_relations = extract_flows(doc, mentions, info, classifier())
     return _merge_entities(entities) + flow_entities, _dedupe(relations) + flow_relations
 
 

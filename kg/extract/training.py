@@ -113,6 +113,14 @@ def model(name: str, load: Callable[[str], Any]) -> Any:
 
 
 @cache
+def shipped(name: str) -> dict[str, Any]:
+    """The JSON form of model `name` as shipped in the package, read once per process."""
+    from kg.extract.lexicon import package_json
+
+    return package_json(MODELS_DIR / f"{name}.json", "run `ffkg train` to build it from the corpus")
+
+
+@cache
 def model_hashes() -> str:
     """Short content hashes of the shipped models ("events=1a2b3c4d,..."), for the extractor version."""
     return ",".join(

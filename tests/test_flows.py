@@ -1,0 +1,89 @@
+"""Firearms flows through the real pipeline and the shipped flow model, one phenomenon per test,
+on sentences written for these tests."""
+
+from __future__ import annotations
+
+from extraction_view import run
+
+from kg.extract import load_pipeline, parse
+from kg.extract.context import attach_text
+from kg.extract.entities import resolve_entities
+from kg.extract.flow_model import classifier
+from kg.extract.flows import document_candidates
+from kg.records import DocumentInfo
+
+
+def test_a_trace_statement_flows_from_the_place_traced_to() -> None:
+    view = run("Most of the pistols recovered in Jamaica were traced to Georgia.")
+    assert ("Georgia", "Jamaica") in view.triples("firearmsFlow")
+    assert ("Jamaica", "Georgia") not in view.triples("firearmsFlow")
+
+
+def test_sourced_from_and_ended_up_in_give_origin_and_destination() -> None:
+    view = run("Investigators said the rifles were sourced from Arizona and ended up in Sonora.")
+    assert view.triples("firearmsFlow") == {("Arizona", "Sonora")}
+
+
+def test_came_from_dealers_and_destined_for_gangs_in_places() -> None:
+    view = run("The handguns came from dealers in Ohio and were destined for gangs in Toronto.")
+    assert view.triples("firearmsFlow") == {("Ohio", "Toronto")}
+
+
+def test_a_flow_outside_north_america() -> None:
+    view = run("Pistols bought in Paraguay were smuggled into Brazil.")
+    assert view.triples("firearmsFlow") == {("Paraguay", "Brazil")}
+
+
+def test_coordinated_origins_and_destinations_give_every_pair() -> None:
+    view = run("Rifles bought in Georgia, Virginia and Ohio turned up in Jamaica and Haiti.")
+    origins, destinations = {"Georgia", "Virginia", "Ohio"}, {"Jamaica", "Haiti"}
+    assert view.triples("firearmsFlow") == {(o, d) for o in origins for d in destinations}
+
+
+def test_a_route_through_several_countries_keeps_them_as_via() -> None:
+    view = run("Assault rifles from Serbia were smuggled into France and Belgium through Croatia, Slovenia and Italy.")
+    assert view.triples("firearmsFlow") == {("Serbia", "France"), ("Serbia", "Belgium")}
+    for flow in view.flows():
+        assert view.args(flow)["via"] == {"Croatia", "Slovenia", "Italy"}
+
+
+def test_a_statistic_keeps_its_share_count_and_period_on_the_flow() -> None:
+    view = run("Between 2019 and 2021, 70 percent of the 2,000 firearms seized in Mexico came from the United States.")
+    assert view.triples("firearmsFlow") == {("United States", "Mexico")}
+    (flow,) = view.flows()
+    assert flow.attributes["share"] == "70 percent"
+    assert flow.attributes["quantity"].startswith("2,000 firearms")
+    assert flow.attributes["period"].startswith("2019")
+
+
+def test_a_headline_states_a_flow() -> None:
+    view = run("Texas rifles smuggled to Honduras\n\nA court heard the case on Monday.")
+    assert view.triples("firearmsFlow") == {("Texas", "Honduras")}
+
+
+def test_places_in_a_sentence_about_something_else_give_no_flow() -> None:
+    view = run("Officials from Canada and Mexico met in Ottawa to discuss trade.")
+    assert view.triples("firearmsFlow") == set()
+
+
+def test_two_routes_in_two_clauses_are_not_crossed() -> None:
+    view = run(
+        "Couriers drove rifles from Tucson into Nogales, while a second crew ran pistols from Phoenix into Hermosillo."
+    )
+    assert view.triples("firearmsFlow") == {("Tucson", "Nogales"), ("Phoenix", "Hermosillo")}
+
+
+def test_candidates_are_every_ordered_pair_of_places_with_readable_features() -> None:
+    nlp = load_pipeline()
+    text = "Shotguns were shipped from Spain to Morocco."
+    info = DocumentInfo("t", text, "2024-01-01", text)
+    doc = parse(text, nlp)
+    attach_text(doc, text)
+    _, mentions = resolve_entities(doc, info, nlp.get_pipe("ffkg_gazetteer").gazetteer)
+    found = {(c.origin.entity.label, c.destination.entity.label): c for c in document_candidates(doc, mentions)}
+    assert set(found) == {("Spain", "Morocco"), ("Morocco", "Spain")}
+    forward = found[("Spain", "Morocco")]
+    assert forward.features["o.prep=from"] == 1.0 and forward.features["d.cue=destination"] == 1.0
+    model = classifier()
+    assert model.probability(forward) > model.probability(found[("Morocco", "Spain")])
+    assert model.accepts(forward) and not model.accepts(found[("Morocco", "Spain")])
