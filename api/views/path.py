@@ -40,8 +40,8 @@ def _steps(found: dict[str, Any]) -> list[dict[str, Any]]:
 def line_up(paths: list[list[str]]) -> dict[str, Position]:
     """The shortest path along a line, left to right; each alternative on a line of its own below or above.
 
-    Every other node sits a little lower: a label drawn along an exactly horizontal
-    right-to-left edge at its end instead of its middle.
+    Every other node sits a little lower, so no hop runs exactly horizontal and the labels of a
+    hop and its way back do not overlap.
     """
     placed: dict[str, Position] = {}
     width = (len(paths[0]) - 1) * STEP_X

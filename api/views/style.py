@@ -16,7 +16,7 @@ PALETTE = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
     "#9c755f", "#86bcb6", "#d37295", "#8cd17d", "#499894", "#f1ce63", "#a0cbe8", "#79706e",
 )  # fmt: skip
-#: vis-network shapes that keep the label underneath, one per family (families sorted by name).
+#: A shape per family (families sorted by name), shown as a glyph in the landing page's table of types.
 SHAPES = ("triangle", "hexagon", "square", "dot", "diamond", "triangleDown", "star")
 #: What each shape looks like in the HTML legend.
 GLYPHS = {

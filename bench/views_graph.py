@@ -1,0 +1,171 @@
+"""Graph view benchmark: how fluid the sigma.js drawing stays at 5,000 nodes and 20,000 edges.
+
+    python -m bench.views_graph --nodes 5000 --edges 20000
+
+A seeded synthetic network (preferential attachment, every node class of the ontology) goes
+through the same `network_payload` and `views/graph.html` template the server renders, served
+with our static files from 127.0.0.1 to the headless Chromium the browser tests use (software
+WebGL, no GPU). It reports the time to the first drawing (parse, ForceAtlas2 layout, first
+render), the frame rate while the camera pans and zooms continuously, the latency from a camera
+step to its rendered frame, and from a click on a node to its facts in the side panel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import random
+import shutil
+import statistics
+import tempfile
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from playwright.sync_api import sync_playwright
+
+from api.routers.views import templates
+from api.views.network import network_payload
+from api.views.style import class_styles
+from kg.ontology import edge_properties
+
+ROOT = Path(__file__).resolve().parents[1]
+STATIC = ROOT / "api" / "static"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run"]
+#: Seconds of continuous camera motion the frame rate is counted over.
+MOTION_SECONDS = 4.0
+#: Camera steps and node clicks timed one by one.
+STEPS = 30
+
+
+def synthetic_network(nodes: int, edges: int, *, seed: int = 0) -> nx.MultiDiGraph:
+    """A scale-free-ish directed multigraph labelled like ours: `nodes` nodes, exactly `edges` edges."""
+    rng = random.Random(seed)
+    classes = list(class_styles())
+    predicates = list(edge_properties())
+    graph = nx.MultiDiGraph()
+    for index in range(nodes):
+        kind = classes[index % len(classes)]
+        graph.add_node(f"urn:n{index}", label=f"{kind} {index}", key=f"x/n{index}", type=kind, documents=1)
+    targets = [f"urn:n{i}" for i in range(min(nodes, 5))]
+    added = 0
+    while added < edges:
+        source = f"urn:n{rng.randrange(nodes)}"
+        target = rng.choice(targets) if rng.random() < 0.5 else f"urn:n{rng.randrange(nodes)}"
+        predicate = rng.choice(predicates)
+        if source == target or graph.has_edge(source, target, key=predicate):
+            continue
+        graph.add_edge(source, target, key=predicate, predicate=predicate, documents=rng.randint(1, 4))
+        targets.append(target)
+        added += 1
+    return graph
+
+
+def page_html(graph: nx.MultiDiGraph) -> str:
+    """The graph view's HTML for `graph`, as the server renders it."""
+    page = {
+        "view": "graph",
+        "title": "The graph",
+        "subtitle": f"{graph.number_of_nodes()} nodes and {graph.number_of_edges()} relations drawn",
+        "filters": {"type": [], "date_from": "", "date_to": "", "min_confidence": 0.0, "min_documents": 1},
+        "classes": [{"type": s.name, "label": s.label} for s in class_styles().values()],
+        "metrics": ["degree"],
+        "notices": [],
+        "network": network_payload(graph),
+        "empty": "",
+        "back": {"url": "/", "text": ""},
+    }
+    page["filters"].update(top=graph.number_of_nodes(), centrality="degree")
+    return templates().env.get_template("views/graph.html").render(page=page)
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the benchmark prints its own table."""
+
+
+def serve(folder: Path) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+MOTION = """seconds => new Promise(done => {
+  const renderer = window.ffkg.renderer, camera = renderer.getCamera();
+  let frames = 0; const start = performance.now();
+  const count = () => { frames += 1; };
+  renderer.on("afterRender", count);
+  const tick = now => {
+    const t = (now - start) / 1000;
+    const ratio = 0.35 + 0.3 * (1 + Math.sin(t * 0.7));
+    camera.setState({x: 0.5 + 0.2 * Math.sin(t * 1.3), y: 0.5 + 0.2 * Math.cos(t), ratio: ratio});
+    if (t < seconds) requestAnimationFrame(tick);
+    else { renderer.off("afterRender", count); done(frames / t); }
+  };
+  requestAnimationFrame(tick);
+})"""
+STEP = """() => new Promise(done => {
+  const renderer = window.ffkg.renderer, camera = renderer.getCamera();
+  const start = performance.now();
+  renderer.once("afterRender", () => done(performance.now() - start));
+  camera.setState({x: Math.random(), y: Math.random(), ratio: 0.2 + Math.random()});
+})"""
+CLICK = """() => {
+  const ids = window.ffkg.graph.nodes();
+  const id = ids[Math.floor(Math.random() * ids.length)];
+  const start = performance.now();
+  window.ffkg.showNode(id);
+  return new Promise(done => requestAnimationFrame(() => done(performance.now() - start)));
+}"""
+
+
+def measure(nodes: int, edges: int) -> dict[str, float]:
+    graph = synthetic_network(nodes, edges)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        shutil.copytree(STATIC, root / "static")
+        (root / "index.html").write_text(page_html(graph), encoding="utf-8")
+        server = serve(root)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                page = browser.new_page(viewport={"width": 1400, "height": 900})
+                offsite: list[str] = []
+                page.on("request", lambda r: None if r.url.startswith("http://127.0.0.1") else offsite.append(r.url))
+                page.goto(f"http://127.0.0.1:{server.server_port}/index.html")
+                page.wait_for_selector("body[data-settled='true']", timeout=300_000)
+                first = page.evaluate("performance.now()")
+                drawn = page.evaluate("[window.ffkg.graph.order, window.ffkg.graph.size]")
+                fps = page.evaluate(MOTION, MOTION_SECONDS)
+                steps = [page.evaluate(STEP) for _ in range(STEPS)]
+                clicks = [page.evaluate(CLICK) for _ in range(STEPS)]
+                browser.close()
+        finally:
+            server.shutdown()
+    assert drawn == [nodes, edges], drawn
+    assert not offsite, offsite
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "first_drawing_ms": round(first),
+        "fps_while_moving": round(fps, 1),
+        "camera_step_ms_median": round(statistics.median(steps), 1),
+        "camera_step_ms_p95": round(sorted(steps)[int(0.95 * len(steps)) - 1], 1),
+        "node_click_to_panel_ms_median": round(statistics.median(clicks), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=5000)
+    parser.add_argument("--edges", type=int, default=20000)
+    options = parser.parse_args()
+    print(json.dumps(measure(options.nodes, options.edges), indent=2))
+
+
+if __name__ == "__main__":
+    main()
