@@ -44,8 +44,9 @@ def run(size: str, workdir: Path, *, repeats: int) -> dict[str, float]:
     try:
         figures = {"quads": float(len(quads)), "bulk load": timed(lambda: store.write_quads(quads))[0]}
         queries = research_queries(store)
-        medians = interleaved_medians({name: lambda q=queries[name]: list(store.query(q)) for name in QUERIES},
-                                      repeats=repeats)
+        medians = interleaved_medians(
+            {name: lambda q=queries[name]: list(store.query(q)) for name in QUERIES}, repeats=repeats
+        )
         figures.update(medians)
         figures["no-op DELETE WHERE"] = statistics.median(
             timed(lambda: store.update(NO_OP_DELETE))[0] for _ in range(repeats)
@@ -53,9 +54,12 @@ def run(size: str, workdir: Path, *, repeats: int) -> dict[str, float]:
         figures[f"INSERT DATA of {INSERTED_TRIPLES:,} triples"] = statistics.median(
             timed(lambda r=r: store.update(_insert_data(r)))[0] for r in range(repeats)
         )
-        documents = [row["d"].value for row in store.query(
-            "SELECT ?d WHERE { ?d a <https://w3id.org/ffkg/ontology#Document> } ORDER BY ?d LIMIT 100"
-        )][::33][:repeats]
+        documents = [
+            row["d"].value
+            for row in store.query(
+                "SELECT ?d WHERE { ?d a <https://w3id.org/ffkg/ontology#Document> } ORDER BY ?d LIMIT 100"
+            )
+        ][::33][:repeats]
         figures["remove one document"] = statistics.median(
             timed(lambda d=d: remove_document(store, d))[0] for d in documents
         )
