@@ -247,7 +247,7 @@ USERS_FACT = f"INSERT DATA {{ <{SUIT}> <{FFKG}defendant> <{COLT}> }}"
 
 
 def lawsuit_document(
-    doc_id: str, *, text: str = "", story: str | None = None, plaintiff: bool = True
+    doc_id: str, *, text: str = "", story: str | None = None, plaintiff: bool = True, outlet: str | None = None
 ) -> DocumentTriples:
     """A document stating that Colt is a defendant in Mexico's suit (the same fact in every copy)."""
     sentence = text or f"In {doc_id}, Mexico sued Colt."
@@ -263,7 +263,9 @@ def lawsuit_document(
         RelationRecord(SUIT, "defendant", COLT, 0.9, Span(0, len(sentence), sentence)),
         RelationRecord(SUIT, "plaintiff", MEXICO, 0.8, Span(0, len(sentence), sentence)),
     ][: 2 if plaintiff else 1]
-    info = DocumentInfo(doc_id, f"Report {doc_id}", "2021-08-04", sentence, f"{doc_id}.txt", f"hash-{doc_id}-{text}")
+    info = DocumentInfo(
+        doc_id, f"Report {doc_id}", "2021-08-04", sentence, f"{doc_id}.txt", f"hash-{doc_id}-{text}", outlet=outlet
+    )
     return extraction_triples(Extraction(info, entities, relations, "test/1"), story=story)
 
 
@@ -378,3 +380,17 @@ def test_export_and_restore_are_exact_per_graph(store: BaseStore) -> None:
 def test_an_updates_relative_iris_resolve_against_the_base_given(store: BaseStore) -> None:
     store.update(f"INSERT DATA {{ GRAPH <{G1}> {{ <rel> <p> 'x' }} }}", base_iri=EX + "base/")
     assert bool(store.query(f"ASK {{ <{EX}base/rel> <{EX}base/p> 'x' }}"))
+
+
+def test_publishers_are_counted_once_each_where_documents_name_them(store: BaseStore) -> None:
+    store.write_documents(
+        [
+            lawsuit_document("one", outlet="Reuters"),
+            lawsuit_document("two", outlet="Reuters"),
+            lawsuit_document("three", outlet="El Universal"),
+            lawsuit_document("four"),
+        ]
+    )
+    assert fact_counts(store, DEFENDANT) == (4, 4, 2)
+    store.remove_graph(graph_iri("three"))
+    assert fact_counts(store, DEFENDANT) == (3, 3, 1)
