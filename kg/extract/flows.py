@@ -58,13 +58,8 @@ _PLACE_CUES = {
 }
 _ORIGIN_SUFFIX = re.compile(r"-(?:sourced|made|manufactured|origin|bought|purchased)\b")
 
-_METHODS = (
-    (re.compile(r"(?:dubbed|called|known as|so-called)\s+[“\"‘']([^”\"’']{3,40})[”\"’']", re.I), None),
-    (re.compile(r"\bstraw[- ](?:purchas|buy)", re.I), "straw purchasing"),
-    (re.compile(r"\bghost guns?\b", re.I), "ghost guns"),
-    (re.compile(r"\bgun-?walking\b", re.I), "gunwalking"),
-    (re.compile(r"\b(?:by|through|via|in the) (?:the )?mail\b|\bmailed\b", re.I), "mail"),
-)
+#: (pattern, method name or None to take the quoted name the pattern captures), first match wins.
+_METHODS = tuple((re.compile(item["pattern"], re.I), item["name"]) for item in lexicon("flows")["methods"]["patterns"])
 _SHARE_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:percent|%)?\s*(?:and|to|-|–)\s*(\d+(?:\.\d+)?)\s*(?:percent|%)", re.I)
 _SHARE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:percent|%)", re.I)
 _QUANTITY = re.compile(

@@ -22,6 +22,7 @@ from kg.extract.rules import (
     DEMONYMS,
     GENERIC_WORDS,
     GROUP_ARTICLES,
+    GROUP_DESCRIPTION_WORDS,
     NAME_PARTICLES,
     NON_ENTITY_HEADS,
     NON_ENTITY_STARTS,
@@ -218,14 +219,13 @@ def _model_type(doc: Doc, span: SpacySpan, label: str) -> str | None:
 _GROUP_APPOSITION = re.compile(
     r"^, (?:a|an|the|one of) (?:[\w-]+ ){0,4}(?:gang|cartel|group|faction|organi[sz]ation|cell|militia)s?\b"
 )
-_CRIME_WORDS = frozenset({"trafficking", "criminal", "crime", "gang", "cartel", "drug", "armed", "smuggling"})
 
 
 def _described_as_group(doc: Doc, span: SpacySpan) -> bool:
     """ "Los Salazar, a trafficking group allied with ...": the apposition says criminal group."""
     tail = doc[span.end : span.end + 8]
     match = _GROUP_APPOSITION.match(tail.text)
-    return bool(match) and bool(_CRIME_WORDS & set(match.group(0).lower().replace(",", " ").split()))
+    return bool(match) and bool(GROUP_DESCRIPTION_WORDS & set(match.group(0).lower().replace(",", " ").split()))
 
 
 def _bought_at(doc: Doc, span: SpacySpan) -> bool:
