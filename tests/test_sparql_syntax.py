@@ -94,6 +94,7 @@ def test_groups_close_where_their_braces_do() -> None:
             "PREFIX x: <y> DROP SILENT GRAPH <urn:dg> ; INSERT DATA { GRAPH <urn:dg> { <a> <b> <c>  } }",
         ),
         ("CLEAR DEFAULT", "CLEAR GRAPH <urn:dg>"),
+        ("INSERT { _:b <p> 'x' } WHERE {}", "INSERT { GRAPH <urn:dg> { _:b <p> 'x'  } } WHERE {}"),
         ("DELETE DATA { GRAPH <g> { <a> <b> <c> } }", "DELETE DATA { GRAPH <g> { <a> <b> <c> } }"),
         ("INSERT { <a> <b> <c> } WHERE { ?s ?p ?o }", "INSERT { <a> <b> <c> } WHERE { ?s ?p ?o }"),
     ],

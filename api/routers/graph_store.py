@@ -2,7 +2,7 @@
 
 Both are off unless a write token is configured, and need it as a bearer token. Every write is
 one atomic store operation, never a read-modify-write: `PUT ?graph=` is `Store.replace_graph`,
-`POST` is one `INSERT DATA`, the default graph (`?default`, the triples written to it directly;
+`POST` is one insert, the default graph (`?default`, the triples written to it directly;
 documents' facts stay in their own graphs) is written by one update through `Store.update`.
 An update's relative IRIs resolve against the endpoint's URL; `LOAD` and `SERVICE`, which make
 the engine fetch URLs, are refused unless `allow_remote_fetch` is set.
@@ -205,10 +205,15 @@ async def _parsed(data: bytes, fmt: formats.RdfFormat, source: str, base: str) -
     return await anyio.to_thread.run_sync(parse)
 
 
-async def _n_triples(triples: list[ox.Triple]) -> str:
-    """The triples as N-Triples (valid in INSERT DATA), written in a thread for the same reason."""
+async def _insert(triples: list[ox.Triple], graph: str | None) -> str:
+    """One update adding `triples` to `graph` (None: the default graph), written in a thread for the same
+    reason. Blank nodes go in an `INSERT { } WHERE {}` template, which makes them fresh just as
+    `INSERT DATA` does, since some servers (Virtuoso) refuse blank nodes in `INSERT DATA`."""
     written = await anyio.to_thread.run_sync(functools.partial(ox.serialize, triples, format=ox.RdfFormat.N_TRIPLES))
-    return (written or b"").decode()
+    data = (written or b"").decode()
+    block = data if graph is None else f"GRAPH <{graph}> {{ {data} }}"
+    has_blank_nodes = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples)
+    return f"INSERT {{ {block} }} WHERE {{}}" if has_blank_nodes else f"INSERT DATA {{ {block} }}"
 
 
 def _default_triples(store: BaseStore) -> list[ox.Triple]:
@@ -272,7 +277,7 @@ async def graph_put(
     target = to.target()
     triples = await _payload(request, settings.max_body_bytes, target or str(request.url.replace(query="")))
     if target is None:
-        await _write(store, f"DROP SILENT DEFAULT ; INSERT DATA {{ {await _n_triples(triples)} }}")
+        await _write(store, f"DROP SILENT DEFAULT ; {await _insert(triples, None)}")
         return Response(status_code=204)
     existed = await reads.run(store.has_graph, target)
     await anyio.to_thread.run_sync(store.replace_graph, target, triples)
@@ -301,12 +306,11 @@ async def graph_post(
         return Response(status_code=201, headers={"Location": target})
     target = to.target()
     triples = await _payload(request, settings.max_body_bytes, target or str(request.url.replace(query="")))
-    data = await _n_triples(triples)
     if target is None:
-        await _write(store, f"INSERT DATA {{ {data} }}")
+        await _write(store, await _insert(triples, None))
         return Response(status_code=204)
     existed = await reads.run(store.has_graph, target)
-    await _write(store, f"INSERT DATA {{ GRAPH <{target}> {{ {data} }} }}")
+    await _write(store, await _insert(triples, target))
     return Response(status_code=204 if existed else 201)
 
 

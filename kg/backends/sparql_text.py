@@ -14,7 +14,8 @@ from kg.sparql_syntax import first_keyword, group_end, keyword, tokens, where_gr
 
 def into_default_graph(update: str, default_graph: str) -> str:
     """The update with what it does to the default graph aimed at `default_graph` instead: the data of
-    `INSERT DATA` / `DELETE DATA` operations that name no graph, and `DROP` / `CLEAR DEFAULT`."""
+    `INSERT DATA` / `DELETE DATA` operations that name no graph (and of `INSERT { } WHERE {}`, how data
+    with blank nodes is inserted), and `DROP` / `CLEAR DEFAULT`."""
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement), in text order
     depth = 0
     words: list[str] = []  # the keywords of the current operation so far
@@ -26,14 +27,27 @@ def into_default_graph(update: str, default_graph: str) -> str:
                 words = []
             elif word == "DEFAULT" and [w for w in words if w != "SILENT"][-1:] in (["DROP"], ["CLEAR"]):
                 edits.append((token.start, token.end, f"GRAPH <{default_graph}>"))
-            elif char == "{" and words[-2:] in (["INSERT", "DATA"], ["DELETE", "DATA"]):
+            elif char == "{" and (words[-2:] in (["INSERT", "DATA"], ["DELETE", "DATA"]) or _lone_insert(words)):
                 close = group_end(update, token.end)
-                if not any(keyword(update, inner) == "GRAPH" for inner in tokens(update[:close], token.end)):
+                names_graph = any(keyword(update, inner) == "GRAPH" for inner in tokens(update[:close], token.end))
+                if not names_graph and (words[-1] == "DATA" or _matches_nothing(update, close + 1)):
                     edits += [(token.end, token.end, f" GRAPH <{default_graph}> {{"), (close, close, " } ")]
             if word is not None:
                 words.append(word)
         depth += {"{": 1, "}": -1}.get(char, 0)
     return _applied(update, edits)
+
+
+def _lone_insert(words: list[str]) -> bool:
+    """The operation so far is `INSERT` (after its prologue): a template is about to open."""
+    return [word for word in words if word not in ("PREFIX", "BASE")] == ["INSERT"]
+
+
+def _matches_nothing(update: str, start: int) -> bool:
+    """The text from `start` goes on with `WHERE {}`: a template whose blank nodes are the data."""
+    following = tokens(update, start)
+    shown = [update[token.start : token.end].upper() for token in (next(following, None) for _ in range(3)) if token]
+    return shown == ["WHERE", "{", "}"]
 
 
 def _applied(text: str, edits: list[tuple[int, int, str]]) -> str:
