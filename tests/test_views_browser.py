@@ -307,6 +307,27 @@ def test_entity_view_is_the_ego_network_and_grows_with_depth(view: View) -> None
     view.assert_clean()
 
 
+def test_expand_adds_a_nodes_neighbours_and_every_view_saves_an_image(view: View) -> None:
+    view.open("/view/entity/crime/sinaloa-cartel")
+    assert labels(view.data()) == {"Sinaloa Cartel", "Mexico", f"Smuggler {HOSTILE}"}
+    view.click_node(MEXICO)
+    view.page.click("#panel button.expand")
+    view.page.locator("#panel").get_by_text("Added 4 neighbour(s)", exact=False).wait_for()
+    assert {"Arizona", "Guatemala", "Mexico v. Smith & Wesson", "US-Mexico flow"} <= labels(view.data())
+    for button, name in (("#export-png", "ffkg-entity.png"), ("#export-svg", "ffkg-entity.svg")):
+        with view.page.expect_download() as saved:
+            view.page.click(button)
+        assert saved.value.suggested_filename == name
+        assert Path(saved.value.path()).stat().st_size > 1000
+    svg = view.page.evaluate("window.ffkg.toSvg()")
+    assert svg.count("<circle") == len(view.data()["nodes"]) and "Guatemala" in svg
+    view.open("/view/timeline")
+    with view.page.expect_download() as saved:
+        view.page.click("#export-png")
+    assert saved.value.suggested_filename == "ffkg-timeline.png"
+    view.assert_clean()
+
+
 def test_an_ambiguous_search_lists_the_candidates(view: View) -> None:
     view.open("/view/search?q=the%20courier", status=409, drawn=False)
     assert "names 2 entities" in view.page.inner_text(".message")
@@ -548,7 +569,6 @@ def test_every_view_renders_on_the_ingested_examples(browser: Browser) -> None:
         drawn = {}
         for name, path in (
             ("graph", "/view/graph"),
-            ("flows", "/view/flows"),
             ("entity", first + "?depth=2"),
             (
                 "path",
@@ -559,7 +579,15 @@ def test_every_view_renders_on_the_ingested_examples(browser: Browser) -> None:
             drawn[name] = view.data()
             assert view.page.locator("#legend li[data-type]").count() > 0
         assert len(drawn["graph"]["nodes"]) > len(drawn["entity"]["nodes"]) > 1
-        assert drawn["flows"]["edges"] and all(node["fixed"] for node in drawn["flows"]["nodes"])
         assert any(edge["highlighted"] for edge in drawn["path"]["edges"])
+        view.open("/view/flows").shot("examples-flows")
+        flows = view.data()
+        assert view.page.locator("#map path.route").count() > 0
+        jamaicas = [n for n in flows["nodes"] if n["full_label"] == "Jamaica"]
+        assert len(jamaicas) == 1 and jamaicas[0]["geo"] == {"layer": "countries", "id": "388"}
+        unplaced = {li.get_attribute("data-iri") for li in view.page.query_selector_all("#unplaced > ul > li")}
+        assert unplaced == {n["id"] for n in flows["nodes"] if n["geo"] is None}
+        view.open("/view/timeline").shot("examples-timeline")
+        assert view.page.locator(".vis-item").count() > 5
         view.assert_clean()
         context.close()
