@@ -9,16 +9,16 @@ review page can show each side as the documents state it.
 
 from __future__ import annotations
 
-from itertools import islice
 from typing import Any
 
 import networkx as nx
+import pyoxigraph as ox
 from rapidfuzz import fuzz, process, utils
 
-from kg import lookup
 from kg.analytics.projection import node_info, project, select_rows
 from kg.curation.resolver import resolution
 from kg.iris import FACTS_GRAPH, ONTOLOGY, key_of
+from kg.revision_cache import RevisionCache
 from kg.store import BaseStore
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -32,12 +32,15 @@ WEIGHTS = (0.65, 0.25, 0.10)
 WEAK_CONFIDENCE = 0.75
 _PLACE_EDGES = frozenset({"locatedIn", "basedIn", "occurredIn"})
 _EVIDENCE_SHOWN = 3
+_queues = RevisionCache(limit=4)
 
 
 def duplicates(store: BaseStore, *, limit: int = 50) -> list[dict[str, Any]]:
     """Pairs of entities that may be one, best first: `score`, its parts, and both sides with evidence."""
     graph = project(store)
     simple = nx.Graph(graph)
+    neighbours = {node: set(simple[node]) for node in simple}
+    places = {node: _places(graph, node) for node in graph}
     resolved = resolution(store)
     by_type: dict[str, list[str]] = {}
     for node, data in graph.nodes(data=True):
@@ -51,18 +54,24 @@ def duplicates(store: BaseStore, *, limit: int = 50) -> list[dict[str, Any]]:
             for i, j in zip(*matrix.nonzero(), strict=True):
                 a, b = block[i], block[j]
                 if i < j and not resolved.kept_apart(a, b):
-                    scored.append(_pair(graph, simple, a, b, float(matrix[i, j]) / 100))
+                    scored.append(_pair(graph, neighbours, places, (a, b), float(matrix[i, j]) / 100))
     scored.sort(key=lambda pair: (-pair["score"], pair["a"]["label"], pair["b"]["label"]))
     return [_with_evidence(store, graph, pair) for pair in scored[:limit]]
 
 
-def _pair(graph: nx.MultiDiGraph, simple: nx.Graph, a: str, b: str, name: float) -> dict[str, Any]:
+def _pair(
+    graph: nx.MultiDiGraph,
+    neighbours: dict[str, set[str]],
+    places: dict[str, set[str]],
+    pair: tuple[str, str],
+    name: float,
+) -> dict[str, Any]:
     """A candidate pair, the better attested entity first (the one a merge from the queue keeps)."""
-    a, b = sorted((a, b), key=lambda n: (-graph.nodes[n].get("documents", 0), str(graph.nodes[n].get("label")), n))
-    ours, theirs = set(simple[a]) - {b}, set(simple[b]) - {a}
+    a, b = sorted(pair, key=lambda n: (-graph.nodes[n].get("documents", 0), str(graph.nodes[n].get("label")), n))
+    ours, theirs = neighbours[a] - {b}, neighbours[b] - {a}
     shared = len(ours & theirs) / len(ours | theirs) if ours | theirs else 0.0
-    places = [_places(graph, node) for node in (a, b)]
-    place = 0.5 if not places[0] or not places[1] else 1.0 if places[0] & places[1] else 0.0
+    here, there = places[a], places[b]
+    place = 0.5 if not here or not there else 1.0 if here & there else 0.0
     score = WEIGHTS[0] * name + WEIGHTS[1] * shared + WEIGHTS[2] * place
     return {
         "a": node_info(graph, a),
@@ -82,11 +91,30 @@ def _with_evidence(store: BaseStore, graph: nx.MultiDiGraph, pair: dict[str, Any
     for side in ("a", "b"):
         iri = pair[side]["iri"]
         pair[side]["documents"] = graph.nodes[iri].get("documents", 0)
-        sentences = [item for items in lookup.evidence_for(store, iri).values() for item in items]
-        pair[side]["evidence"] = [
-            {"sentence": item["sentence"], "document": item["document"]} for item in islice(sentences, _EVIDENCE_SHOWN)
-        ]
+        pair[side]["evidence"] = _sentences(store, iri)
     return pair
+
+
+def _sentences(store: BaseStore, iri: str) -> list[dict[str, Any]]:
+    """A few sentences that state something about `iri`, with their documents: enough to judge a pair."""
+    rows: list[Any] = []
+    for role in ("subject", "object"):  # one indexed lookup each; a UNION of the two scans the evidence
+        rows += store.query(
+            f"SELECT ?sentence ?d ?title ?x WHERE {{ ?ev <{RDF}{role}> ?x ; <{ONTOLOGY}sentence> ?sentence ; "
+            f"<{ONTOLOGY}document> ?d . OPTIONAL {{ ?d <{ONTOLOGY}title> ?title }} }} LIMIT {_EVIDENCE_SHOWN}",
+            substitutions={ox.Variable("x"): ox.NamedNode(iri)},
+        )
+    return [
+        {
+            "sentence": row["sentence"].value,
+            "document": {
+                "iri": row["d"].value,
+                "key": key_of(row["d"].value),
+                "title": row["title"].value if row["title"] is not None else None,
+            },
+        }
+        for row in rows[:_EVIDENCE_SHOWN]
+    ]
 
 
 def weak_facts(store: BaseStore, *, limit: int = 50) -> list[dict[str, Any]]:
@@ -125,5 +153,10 @@ def _described(graph: nx.MultiDiGraph, iri: str | None) -> dict[str, Any]:
 
 
 def queue(store: BaseStore, *, limit: int = 50) -> dict[str, Any]:
-    """The whole review queue, as the CLI, the REST API and the review page show it."""
-    return {"duplicates": duplicates(store, limit=limit), "weak_facts": weak_facts(store, limit=limit)}
+    """The whole review queue, as the CLI, the REST API and the review page show it; computed once per
+    revision (every decision is a write, so the queue a curator sees is never stale)."""
+    return _queues.get(
+        store,
+        ("queue", limit),
+        lambda: {"duplicates": duplicates(store, limit=limit), "weak_facts": weak_facts(store, limit=limit)},
+    )

@@ -51,6 +51,7 @@ class Resolution:
     splits: list[Split] = field(default_factory=list)
     distinct: dict[frozenset[str], str] = field(default_factory=dict)
     merged_by: dict[str, str] = field(default_factory=dict)
+    _clusters: dict[str, list[str]] | None = field(default=None, repr=False)
 
     def find(self, iri: str) -> str:
         """The IRI `iri` resolves to: the kept entity of its merges, or itself."""
@@ -64,8 +65,12 @@ class Resolution:
 
     def members(self, iri: str) -> list[str]:
         """The IRIs merged into `iri`'s entity, itself first."""
+        if self._clusters is None:
+            self._clusters = {}
+            for merged in sorted(self.parent):
+                self._clusters.setdefault(self.find(merged), []).append(merged)
         kept = self.find(iri)
-        return [kept, *sorted(m for m in self.parent if self.find(m) == kept)]
+        return [kept, *self._clusters.get(kept, [])]
 
     def status_of(self, iri: str) -> str:
         """extracted, confirmed or rejected."""
@@ -80,6 +85,8 @@ class Resolution:
 
     def kept_apart(self, a: str, b: str) -> str | None:
         """The id of a decision saying the entities of `a` and `b` are different, if any."""
+        if not self.distinct:
+            return None
         ours, theirs = set(self.members(a)), set(self.members(b))
         for pair, decision in self.distinct.items():
             first, second = tuple(pair)
@@ -90,6 +97,7 @@ class Resolution:
     def apply(self, decision: Decision) -> None:
         """Take one decision into account (they are checked before they are stored; see `kg.curation.decide`)."""
         self.decisions.append(decision)
+        self._clusters = None
         if decision.action == "merge" and decision.other:
             kept, gone = self.find(decision.target), self.find(decision.other)
             if kept != gone:
