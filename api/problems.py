@@ -37,13 +37,13 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 
-def problem_responses(described: dict[int, str]) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries for error statuses answered as problem+json, so the document
-    lists every status a route can return (schemathesis checks it does)."""
-    return {
-        status: {"description": description, "content": {PROBLEM: {"schema": PROBLEM_SCHEMA}}}
-        for status, description in described.items()
-    }
+def problem_responses(described: dict[int, str], *, page: bool = False) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries for error statuses answered as problem+json (and, with `page`, as an
+    HTML page for browsers), so the document lists every status a route can return (schemathesis checks)."""
+    content: dict[str, Any] = {PROBLEM: {"schema": PROBLEM_SCHEMA}}
+    if page:
+        content["text/html"] = {"schema": {"type": "string"}}
+    return {status: {"description": description, "content": content} for status, description in described.items()}
 
 
 def problem(request: Request, status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
