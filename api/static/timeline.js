@@ -4,6 +4,9 @@
 (function () {
   "use strict";
 
+  const P = window.ffkgPanel;
+  const el = P.el;
+  const link = P.link;
   const payload = JSON.parse(document.getElementById("payload").textContent);
   const panel = document.getElementById("panel");
   const rangeLink = document.getElementById("graph-range");
@@ -37,19 +40,6 @@
     rangeLink.textContent = "Show " + iso(window_.start) + " to " + iso(window_.end) + " in the graph";
   }
 
-  function el(tag, text, className) {
-    const node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-
-  function link(href, text) {
-    const a = el("a", text);
-    a.href = href;
-    return a;
-  }
-
   function showEvent(id) {
     const item = byId.get(id);
     const parts = [el("h2", item.content), el("p", item.type_label + " \u00b7 " + item.date, "muted")];
@@ -76,14 +66,10 @@
   timeline.on("rangechanged", showRange);
 
   document.getElementById("export-png").addEventListener("click", function () {
-    window.ffkgImageLib.toPng(document.getElementById("timeline"), { backgroundColor: "#ffffff" }).then(function (url) {
-      const a = document.createElement("a");
-      a.href = url;
-      a.download = "ffkg-timeline.png";
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-    });
+    window.ffkgImageLib.toPng(document.getElementById("timeline"), { backgroundColor: "#ffffff" })
+      .then(function (url) { return fetch(url); })
+      .then(function (response) { return response.blob(); })
+      .then(function (blob) { P.save(blob, "ffkg-timeline.png"); });
   });
 
   window.ffkg = { timeline: timeline, payload: payload, showEvent: showEvent };
