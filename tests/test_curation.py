@@ -27,6 +27,7 @@ from conftest import (
 )
 from rdflib.compare import isomorphic
 
+from bench import curation as bench_curation
 from kg.analytics.flows import routes
 from kg.analytics.projection import project
 from kg.cli import main
@@ -327,3 +328,8 @@ def test_decisions_and_their_undo_on_every_backend(small_store: BaseStore) -> No
         actions.undo(small_store, taken.id)
     assert decision.id not in {d.id for d in read_decisions(small_store)}
     assert same_state(before, snapshot(small_store))
+
+
+def test_the_curation_benchmark_runs_at_its_smallest_size() -> None:
+    table = bench_curation.run(["10k"], 10)
+    assert len(table.rows) == 1 and table.rows[0][0] == "10000"

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from test_curation import COLTS, report_extraction, same_state, snapshot
 
 from api.app import create_app
+from kg.iris import graph_iri
 from kg.store import Store
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -160,3 +161,13 @@ def test_the_flows_view_hides_a_rejected_flow_unless_shown(client: TestClient) -
     assert (USA, MEXICO) not in drawn()
     assert (USA, MEXICO) in drawn(include_rejected="true")
     assert drawn(min_corroboration="5") == set()
+
+
+def test_the_stale_report_over_rest(client: TestClient, store: Store) -> None:
+    body = {"action": "merge", "target": "org/colt", "other": "org/colts-manufacturing"}
+    taken = client.post("/api/curation/decisions", json=body, headers=AUTH).json()
+    assert client.get("/api/curation/decisions", params={"stale": "true"}).json() == []
+    store.remove_graph(graph_iri("colt-report"))
+    (stale,) = client.get("/api/curation/decisions", params={"stale": "true"}).json()
+    assert stale["id"] == taken["id"] and stale["missing"] == [COLTS]
+    assert [d["id"] for d in client.get("/api/curation/decisions").json()] == [taken["id"]]
