@@ -167,7 +167,9 @@ def resolve_entity(store: BaseStore, name: str) -> str:
     IRIs and labels keep working. Raises `AmbiguousNameError` (409) with the candidates when a label
     fits several entities, and `NotFoundError` (404) with close matches when nothing fits.
     """
-    return resolution(store).find(_named_entity(store, name.strip()))
+    named = _named_entity(store, name.strip())
+    kept = resolution(store).find(named)
+    return kept if kept == named or _is_a(store, kept) else named
 
 
 def _named_entity(store: BaseStore, name: str) -> str:

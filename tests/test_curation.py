@@ -179,6 +179,11 @@ def test_a_decision_whose_subject_is_gone_is_reported_stale_not_dropped(store: B
     assert [(d.id, missing) for d, missing in reported] == [(decision.id, [COLTS])]
     assert [d.id for d in read_decisions(store)] == [decision.id]
     fill(store, report_extraction())
+    for graph in ("mexico-sues-gunmakers", "sonora-seizure"):
+        store.remove_graph(graph_iri(graph))
+    assert [missing for _, missing in stale(store)] == [[COLT]]
+    assert COLTS in project(store) and resolve_entity(store, COLTS) == COLTS
+    fill(store, lawsuit_extraction(), seizure_extraction())
     assert stale(store) == []
     assert COLTS not in project(store)
 

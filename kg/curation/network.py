@@ -26,12 +26,10 @@ def curate_network(store: BaseStore, network: nx.MultiDiGraph, *, include_reject
         return network
     moved = _split_edges(store, resolved.splits)
     rejected = resolved.rejected()
+    drawn = _drawn_as(network, resolved)
     graph = nx.MultiDiGraph()
     for node, data in network.nodes(data=True):
-        kept = resolved.find(node)
-        if node in rejected and not include_rejected:
-            continue
-        if kept != node:
+        if drawn[node] != node or (node in rejected and not include_rejected):
             continue
         graph.add_node(node, **_curated_node(node, data, resolved, network))
     for u, v, key, data in network.edges(keys=True, data=True):
@@ -41,18 +39,28 @@ def curate_network(store: BaseStore, network: nx.MultiDiGraph, *, include_reject
         if status == "rejected" and not include_rejected:
             continue
         for a, b in moved.get((u, key, v), [(u, v)]):
-            source, target = resolved.find(a), resolved.find(b)
+            source, target = drawn.get(a, a), drawn.get(b, b)
             if source not in graph or target not in graph or (source == target and a != b):
                 continue
             _add_edge(graph, source, target, key, {**data, "status": status})
     return nx.freeze(graph)
 
 
+def _drawn_as(network: nx.MultiDiGraph, resolved: Resolution) -> dict[str, str]:
+    """The node each node is drawn as: the entity its merges kept, or while that one is gone from the
+    store (its decision is stale), the first merged entity still there, so nothing disappears."""
+    drawn = {}
+    for node in network:
+        members = [m for m in resolved.members(node) if m in network]
+        drawn[node] = members[0] if members else node
+    return drawn
+
+
 def _curated_node(node: str, data: dict[str, Any], resolved: Resolution, network: nx.MultiDiGraph) -> dict[str, Any]:
     members = resolved.members(node)
     found = {**data, "status": resolved.status_of(node)}
     if len(members) > 1:
-        found["same_as"] = members[1:]
+        found["same_as"] = [m for m in members if m != node]
         found["documents"] = sum(network.nodes[m].get("documents", 0) for m in members if m in network)
     if node in resolved.labels:
         found["label"] = resolved.labels[node]
