@@ -115,6 +115,25 @@ def test_yasgui_completes_our_classes_and_draws_a_chart(page: tuple[Page, LiveSe
     assert all(urlparse(url).netloc == f"127.0.0.1:{server.port}" for url in requested)
 
 
+def test_yasgui_maps_rows_with_latitude_and_longitude(page: tuple[Page, LiveServer, list[str]]) -> None:
+    tab, server, requested = page
+    tab.goto(f"{server.url}/query")
+    tab.wait_for_selector("body[data-settled='true']")
+    query = (
+        "PREFIX geo: <http://www.w3.org/2003/01/geo/wgs84_pos#>\n"
+        "SELECT ?place ?lat ?long WHERE { VALUES (?place ?lat ?long) { "
+        '("Tijuana" "32.5" "-117.0") ("Phoenix" "33.4" "-112.1") ("Kingston" "18.0" "-76.8") } }'
+    )
+    tab.evaluate("q => { const t = window.ffkg.yasgui.getTab(); t.setQuery(q); t.query(); }", query)
+    tab.wait_for_selector(".yasr table tbody tr")
+    tab.click(".yasr .select_map")
+    dots = tab.locator(".yasr svg.ffkg-map circle")
+    dots.first.wait_for()
+    assert dots.count() == 3
+    assert tab.locator(".yasr svg.ffkg-map path").count() > 200
+    assert all(urlparse(url).netloc == f"127.0.0.1:{server.port}" for url in requested)
+
+
 def test_a_bad_query_in_yasgui_shows_the_problem(page: tuple[Page, LiveServer, list[str]]) -> None:
     tab, server, _ = page
     tab.goto(f"{server.url}/query")

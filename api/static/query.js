@@ -1,6 +1,7 @@
 /* The /query page: YASGUI pointed at this server's /sparql, completing only from our ontology (the stock
    class and property completers ask an online vocabulary service), with our example questions and a
-   bar chart of results that pair a name with a number. Nothing here calls another host. */
+   bar chart of results that pair a name with a number, and a map of results with latitude and longitude.
+   Nothing here calls another host. */
 (function () {
   "use strict";
 
@@ -99,13 +100,92 @@
   }
   Yasr.registerPlugin("chart", BarChart);
 
+  /* A YASR view: the rows as points on the bundled world atlas when they have latitude and longitude
+     columns (?lat and ?long / ?lon, as geo:lat and geo:long give them). */
+  class PointMap {
+    constructor(yasr) {
+      this.yasr = yasr;
+      this.priority = 4;
+      this.label = "Map";
+    }
+
+    columns() {
+      const results = this.yasr.results;
+      if (!results || results.getType() !== "json" || !results.getVariables) return null;
+      const names = results.getVariables();
+      const lat = names.find(function (name) { return /^lat(itude)?$/i.test(name); });
+      const lon = names.find(function (name) { return /^(lon|long|longitude|lng)$/i.test(name); });
+      const rows = (results.getBindings() || []).filter(function (row) {
+        return lat && lon && row[lat] && row[lon] && !isNaN(Number(row[lat].value)) && !isNaN(Number(row[lon].value));
+      });
+      if (!rows.length) return null;
+      const label = names.find(function (name) { return name !== lat && name !== lon; });
+      return { lat: lat, lon: lon, label: label, rows: rows };
+    }
+
+    canHandleResults() {
+      return this.columns() !== null;
+    }
+
+    getIcon() {
+      const icon = document.createElement("span");
+      icon.textContent = "\u25c9";
+      return icon;
+    }
+
+    draw() {
+      const found = this.columns();
+      const target = this.yasr.resultsEl;
+      const M = window.ffkgMapLib;
+      return fetch("/static/vendor/atlas/countries-50m.json").then(function (response) { return response.json(); }).then(function (world) {
+        const ns = "http://www.w3.org/2000/svg";
+        const width = 900;
+        const height = 480;
+        const points = found.rows.map(function (row) { return [Number(row[found.lon].value), Number(row[found.lat].value)]; });
+        const projection = M.geoEqualEarth();
+        if (points.length > 1) {
+          projection.fitExtent([[40, 30], [width - 40, height - 30]], { type: "MultiPoint", coordinates: points });
+        } else {
+          projection.center(points[0]).translate([width / 2, height / 2]).scale(1200);
+        }
+        const path = M.geoPath(projection);
+        const svg = document.createElementNS(ns, "svg");
+        svg.setAttribute("class", "ffkg-map");
+        svg.setAttribute("width", width);
+        svg.setAttribute("height", height);
+        M.feature(world, world.objects.countries).features.forEach(function (country) {
+          const shape = document.createElementNS(ns, "path");
+          shape.setAttribute("d", path(country));
+          shape.setAttribute("fill", "#e9ece8");
+          shape.setAttribute("stroke", "#b9c0c7");
+          svg.appendChild(shape);
+        });
+        found.rows.forEach(function (row, index) {
+          const xy = projection(points[index]);
+          const dot = document.createElementNS(ns, "circle");
+          dot.setAttribute("cx", xy[0]);
+          dot.setAttribute("cy", xy[1]);
+          dot.setAttribute("r", 4);
+          dot.setAttribute("fill", "#4e79a7");
+          const title = document.createElementNS(ns, "title");
+          const named = found.label && row[found.label];
+          title.textContent = named ? (named.type === "uri" ? shorten(named.value) : named.value) : points[index].join(", ");
+          dot.appendChild(title);
+          svg.appendChild(dot);
+        });
+        target.replaceChildren(svg);
+      });
+    }
+  }
+  Yasr.registerPlugin("map", PointMap);
+
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: true,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; }, keys: [] },
     populateFromUrl: false,
     autofocus: false,
-    yasr: { prefixes: config.prefixes, defaultPlugin: "table", pluginOrder: ["table", "chart", "response"] },
+    yasr: { prefixes: config.prefixes, defaultPlugin: "table", pluginOrder: ["table", "chart", "map", "response"] },
   });
 
   function tab() {
