@@ -40,6 +40,7 @@ from kg.lookup import entity_card, resolve_entity
 from kg.records import DocumentInfo, Extraction
 from kg.settings import Settings
 from kg.store import BaseStore, Store
+from kg.validate import validate_store
 
 COLTS = "https://w3id.org/ffkg/id/org/colts-manufacturing"
 REPORT_TEXT = (
@@ -238,7 +239,8 @@ def test_a_split_gives_the_mentions_of_its_documents_their_own_node(store: BaseS
     decision = actions.decide(store, Decision("split", COLT, label="Colt (Sonora importer)", documents=(document,)))
     graph = project(store)
     new = decision.split_entity
-    assert new in graph and graph.nodes[new]["type"] == "Gunmaker"
+    assert new in graph and graph.nodes[new]["type"] == "Gunmaker" and graph.nodes[new]["documents"] == 1
+    assert validate_store(store).conforms
     assert graph.has_edge(SEIZURE, new, "weaponFrom")
     assert not any(k == "weaponFrom" for _, _, k in graph.in_edges(COLT, keys=True))
     with pytest.raises(ContradictoryDecisionError, match=decision.id):

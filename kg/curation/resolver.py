@@ -133,6 +133,7 @@ class Resolution:
                 ox.Triple(_n(split.into), _n(RDFS_LABEL), ox.Literal(split.label)),
                 ox.Triple(_n(split.into), _n(ONTOLOGY + "key"), ox.Literal(key_of(split.into))),
                 ox.Triple(_n(split.into), _n(ONTOLOGY + "splitFrom"), _n(split.entity)),
+                *(ox.Triple(_n(split.into), _n(ONTOLOGY + "mentionedIn"), _n(d)) for d in sorted(split.documents)),
             ]
         return triples
 
