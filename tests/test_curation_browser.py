@@ -1,5 +1,5 @@
 """The review page in a real headless Chromium against the real app on 127.0.0.1: merge from the queue,
-then the graph view draws one node for the two."""
+reject a weak fact and undo it from the log, then the graph view draws one node for the merged two."""
 
 from __future__ import annotations
 
@@ -49,6 +49,20 @@ def test_merge_from_the_review_queue_then_the_graph_draws_one_node(view: View) -
     assert "merge" in row.inner_text() and "ana" in row.inner_text() and COLTS in row.inner_text()
     assert page.locator("section.pair[data-b='org/colts-manufacturing']").count() == 0
     view.shot("review-after-merge")
+
+    weak = page.locator("section.weak-fact").first
+    fact = weak.get_attribute("data-fact")
+    with page.expect_navigation():
+        weak.locator("button[data-action='reject']").click()
+    page.wait_for_selector("body[data-settled='true']")
+    assert page.locator(f"section.weak-fact[data-fact='{fact}']").count() == 0
+    newest = page.locator("table.decisions tr[data-decision]").first
+    assert "reject" in newest.inner_text()
+    with page.expect_navigation():
+        newest.locator("button[data-action='undo']").click()
+    page.wait_for_selector("body[data-settled='true']")
+    assert page.locator(f"section.weak-fact[data-fact='{fact}']").count() == 1
+    assert page.locator("table.decisions tr[data-decision]").count() == 1
 
     keys = graph_nodes(view)
     assert "org/colt" in keys and "org/colts-manufacturing" not in keys
