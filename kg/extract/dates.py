@@ -40,7 +40,7 @@ _YEAR = r"(?:1[89]\d\d|20\d\d)(?!\d|,\d)"
 
 
 def _of_year(prefix: str) -> str:
-    """ "March 14 of last year": the year named relative to the document's."""
+    """ "June 2 of next year": the year named relative to the document's."""
     return rf"\s+of\s+(?P<{prefix}_of>(?i:last|this|next))\s+year"
 
 
