@@ -344,6 +344,13 @@ def _render_neighbors(console: Console, report: dict[str, Any]) -> None:
     type=click.IntRange(1),
     help="Only routes stated by at least this many distinct stories (near-duplicate documents count once).",
 )
+@click.option("--include-rejected", is_flag=True, help="Articles: also list flows a curator rejected.")
+@click.option(
+    "--status",
+    type=click.Choice(["extracted", "confirmed", "rejected"]),
+    default=None,
+    help="Articles: only flows of this claim status.",
+)
 @output_option
 @data_dir_option
 def flows(
@@ -356,6 +363,8 @@ def flows(
     top: int | None,
     min_documents: int,
     min_corroboration: int,
+    include_rejected: bool,
+    status: str | None,
     output: str,
     data_dir: Path | None,
 ) -> None:
@@ -365,6 +374,7 @@ def flows(
     destination, date_to = place_or_date(date_to)
     chosen = FlowFilter(year, origin, destination, include_local, top)
     articles = {"country": country, "date_from": date_from, "date_to": date_to, "min_documents": min_documents}
+    articles.update(include_rejected=include_rejected, status=status)
     with reading_store(data_dir) as store:
         report = combined.flows_report(store, chosen, source=source, min_corroboration=min_corroboration, **articles)
     _emit(report, output, _render_flows)

@@ -307,6 +307,9 @@ def test_the_cli_merges_lists_reports_stale_and_undoes(data_dir: Path) -> None:
         data_dir, "reject", "--subject", "United States", "--predicate", "firearmsFlow", "--object", "Mexico"
     )
     assert code == 0, output
+    flows = CliRunner().invoke(main, ["flows", "--status", "rejected", "--json", "--data-dir", str(data_dir)])
+    assert flows.exit_code == 0, flows.output
+    assert [r["statuses"] for r in json.loads(flows.output)["routes"]] == [["rejected"]]
     shown = CliRunner().invoke(main, ["neighbors", "United States", "--data-dir", str(data_dir), "--format", "json"])
     assert shown.exit_code == 0, shown.output
     assert MEXICO not in shown.output
@@ -340,3 +343,15 @@ def test_decisions_and_their_undo_on_every_backend(small_store: BaseStore) -> No
 def test_the_curation_benchmark_runs_at_its_smallest_size() -> None:
     table = bench_curation.run(["10k"], 10)
     assert len(table.rows) == 1 and table.rows[0][0] == "10000"
+
+
+def test_flow_routes_carry_their_claim_status_and_filter_by_it(store: BaseStore) -> None:
+    def route(**options: object) -> list[dict]:
+        return [r for r in routes(store, **options) if (r["origin"]["iri"], r["destination"]["iri"]) == (USA, MEXICO)]
+
+    assert route()[0]["statuses"] == ["extracted"]
+    actions.decide(store, Decision("confirm", fact_iri(USA, ONTOLOGY + "firearmsFlow", MEXICO)))
+    assert route()[0]["statuses"] == ["confirmed", "extracted"]
+    (confirmed,) = route(status="confirmed")
+    assert confirmed["statuses"] == ["confirmed"] and confirmed["documents"] == 2
+    assert route(status="rejected") == []

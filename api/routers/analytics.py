@@ -220,11 +220,12 @@ async def flows(
     include_rejected: Annotated[
         bool, Query(description="Articles: also list flows a curator rejected (hidden by default).")
     ] = False,
+    status: ClaimStatus = None,
 ) -> dict[str, Any]:
     """Articles: origin -> destination routes with via places, methods, shares, quantities, documents and
     first/last date. Tables: every observation with its `firearms`, year and cell. `all`: both, by name."""
     articles = {"country": country, "date_from": date_from, "date_to": date_to, "min_documents": min_documents}
-    articles["include_rejected"] = include_rejected
+    articles.update(include_rejected=include_rejected, status=status)
     return await reads.run(
         combined.flows_report, store, chosen, source=source, min_corroboration=min_corroboration, **articles
     )

@@ -39,6 +39,7 @@ class Statement:
     document_date: str | None
     story: str | None = None
     publisher: str | None = None
+    status: str = "extracted"
 
     @property
     def date(self) -> str | None:
@@ -92,6 +93,7 @@ def statements(store: BaseStore, *, include_rejected: bool = False) -> list[Stat
                         published,
                         story,
                         publisher,
+                        resolved.status_of(flow),
                     )
                 )
     for origin, destination, document, title, published, story, publisher in select_rows(
@@ -100,10 +102,12 @@ def statements(store: BaseStore, *, include_rejected: bool = False) -> list[Stat
         f"<{RDF}subject> ?s ; <{RDF}predicate> <{ONTOLOGY}firearmsFlow> ; <{RDF}object> ?o ; "
         f"<{ONTOLOGY}document> ?d . {_DOCUMENT_DETAILS} }}",
     ):
-        if fact_iri(origin, f"{ONTOLOGY}firearmsFlow", destination) in rejected:
+        fact = fact_iri(origin, f"{ONTOLOGY}firearmsFlow", destination)
+        if fact in rejected:
             continue
         ends = resolved.find(origin), resolved.find(destination)
-        found.append(Statement(*ends, (), (), document, title, published, story, publisher))
+        status = resolved.status_of(fact)
+        found.append(Statement(*ends, (), (), document, title, published, story, publisher, status))
     return found
 
 
@@ -116,6 +120,7 @@ def routes(
     min_documents: int = 1,
     min_corroboration: int = 1,
     include_rejected: bool = False,
+    status: str | None = None,
 ) -> list[dict[str, Any]]:
     """Origin -> destination routes, the best attested first.
 
@@ -125,7 +130,8 @@ def routes(
     documents behind it, its `corroboration` (distinct stories: near-duplicate documents count
     once) and `publishers`, and the first and last date stated. `min_documents` and
     `min_corroboration` leave out routes fewer documents or stories state; flows a curator
-    rejected are left out unless `include_rejected`.
+    rejected are left out unless `include_rejected`; `status` keeps only statements of that claim
+    status, and each route lists the `statuses` of the statements behind it.
 
     >>> from kg.store import Store
     >>> routes(Store.memory())
@@ -133,7 +139,9 @@ def routes(
     """
     window = date_window(date_from, date_to)
     grouped: dict[tuple[str | None, str | None], list[Statement]] = defaultdict(list)
-    for statement in statements(store, include_rejected=include_rejected):
+    for statement in statements(store, include_rejected=include_rejected or status == "rejected"):
+        if status is not None and statement.status != status:
+            continue
         if not overlaps(statement.date, window):
             continue
         if places is not None and not places & {statement.origin, statement.destination, *statement.via}:
@@ -159,6 +167,7 @@ def routes(
             corroboration=len(stories),
             publishers=len({s.publisher for s in group if s.publisher}),
             statements=len(group),
+            statuses=sorted({s.status for s in group}),
             first_date=min(dates, key=lambda d: period(d)[0]) if dates else None,
             last_date=max(dates, key=lambda d: period(d)[1]) if dates else None,
             sources=sorted(documents.values(), key=lambda d: (d["date"] or "", d["document"])),

@@ -140,6 +140,7 @@ def flows_report(
     min_documents: int = 1,
     min_corroboration: int = 1,
     include_rejected: bool = False,
+    status: str | None = None,
 ) -> dict[str, Any]:
     """Firearms-flow routes, optionally only those touching a country (or any place) and a date range;
     flows a curator rejected only with `include_rejected`."""
@@ -152,6 +153,7 @@ def flows_report(
         min_documents=min_documents,
         min_corroboration=min_corroboration,
         include_rejected=include_rejected,
+        status=status,
     )
     graph = project(store)
     return {

@@ -27,11 +27,12 @@ def flows_report(
     min_documents: int = 1,
     min_corroboration: int = 1,
     include_rejected: bool = False,
+    status: str | None = None,
 ) -> dict[str, Any]:
     """Flow routes from the articles, the tables or both, filtered alike by year and by their two ends;
     `country`, the date range, `min_documents` and `min_corroboration` (distinct stories) filter the
-    articles' routes, which leave out flows a curator rejected unless `include_rejected`. A blank filter
-    (an empty form field) is no filter."""
+    articles' routes, which leave out flows a curator rejected unless `include_rejected` (`status`: only
+    those of that claim status). A blank filter (an empty form field) is no filter."""
     check_source(source)
     country, date_from, date_to = (
         value if value and value.strip() else None for value in (country, date_from, date_to)
@@ -53,6 +54,7 @@ def flows_report(
             min_documents=min_documents,
             min_corroboration=min_corroboration,
             include_rejected=include_rejected,
+            status=status,
         )
     if source in ("tables", "all"):
         answer["tables"] = tables_report(store, flows)
