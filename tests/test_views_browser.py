@@ -527,6 +527,14 @@ def test_json_twin_is_the_page_payload(view: View, server: LiveServer) -> None:
     assert twin["entity"]["label"] == "Mexico"
     problem = view.page.request.get(f"{server.url}/view/graph?min_confidence=2&format=json")
     assert problem.status == 400 and problem.headers["content-type"].startswith("application/problem+json")
+    facts = view.page.request.get(f"{server.url}/view/evidence?node={quote(MAKER)}").json()
+    assert {(f["predicate"], f["evidence"][0]["sentence"]) for f in facts["facts"]} == {
+        ("defendant", "The suit names Smith & Wesson as a defendant."),
+        ("manufactures", "Smith & Wesson makes AR-15 style rifles."),
+    }
+    for query, status, words in (("", 400, "node must be the IRI"), ("?node=urn%3Anothing", 404, "no node")):
+        answer = view.page.request.get(f"{server.url}/view/evidence{query}")
+        assert answer.status == status and words in answer.json()["detail"]
 
 
 def test_a_large_graph_is_drawn_whole_and_cut_only_when_asked(browser: Browser) -> None:
