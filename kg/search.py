@@ -135,7 +135,7 @@ def match_expression(text: str, syntax: Syntax = "words") -> str:
     words = _WORD.findall(text)
     if not words:
         raise BadInputError(f"q={text[:60]!r} has no words to search for; give at least one letter or digit")
-    phrases = [f'"{word}"' for word in words]
+    phrases = [_phrase(word) for word in words]
     if text[-1:].isalnum():
         phrases[-1] += "*"
     return " ".join(phrases)
@@ -181,14 +181,11 @@ class SearchIndex:
             raise BadInputError(f"offset={offset} is out of range; give 0 to {MAX_OFFSET}")
         if year is not None and not re.fullmatch(r"\d{4}", year):
             raise BadInputError(f"year={year!r} is not a year; give four digits such as 2021")
-        types = sorted(set(types))
-        for name in types:
-            if not re.fullmatch(r"[A-Za-z]+", name):
-                raise BadInputError(f"type={name!r} is not a type name; give one such as Document, Evidence, Person")
+        types = sorted({name.strip() for name in types if name.strip()})
         words = f"{{title body}} : ({match_expression(text, syntax)})"
         chosen = words
         if types:
-            chosen += " AND (" + " OR ".join(f'type : "{name}"' for name in types) + ")"
+            chosen += " AND (" + " OR ".join(f"type : {_phrase(name)}" for name in types) + ")"
         if year:
             chosen += f' AND year : "{year}"'
         self.sync(store)
@@ -367,6 +364,11 @@ class SearchIndex:
         self._db.execute("DELETE FROM words WHERE rowid IN (SELECT id FROM hits WHERE source = ?)", (source,))
         self._db.execute("DELETE FROM hits WHERE source = ?", (source,))
         self._db.execute("DELETE FROM sources WHERE source = ?", (source,))
+
+
+def _phrase(text: str) -> str:
+    """`text` as one FTS5 string, whatever it holds (a double quote is written twice)."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def index_path(store: BaseStore) -> Path | None:

@@ -92,6 +92,13 @@ def runs(content: str, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     "/view/document/{key:path}",
     response_class=HTMLResponse,
     summary="A document's text with every extracted fact marked at its sentence, and how to cite it",
+    responses={
+        200: {"content": {"application/json": {}}},
+        404: {
+            "description": "No such document: a page that says so (problem+json with format=json).",
+            "content": {"text/html": {}, "application/problem+json": {}},
+        },
+    },
 )
 async def document_view(
     request: Request, reads: ReadsDep, store: StoreDep, key: str, format: Format = "html"

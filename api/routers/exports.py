@@ -8,6 +8,7 @@ with the same parameters, so a spreadsheet holds exactly what the page showed.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -19,7 +20,7 @@ from api.reads import READ_RESPONSES
 from api.routers.analytics import MAX_ITEMS, NetworkFilters
 from kg import exports, lookup
 from kg.analytics.centrality import METRICS
-from kg.analytics.reports import centrality_report, communities_report, flows_report
+from kg.analytics.reports import Filters, centrality_report, communities_report, flows_report
 from kg.search import MAX_QUERY_CHARS, index_for
 
 router = APIRouter(prefix="/api/export", tags=["Exports"])
@@ -28,6 +29,11 @@ _ERRORS = {
     **READ_RESPONSES,
 }
 Limit = Annotated[int, Query(ge=1, le=MAX_ITEMS, description="Most rows.")]
+
+
+def _cleaned(filters: Filters) -> Filters:
+    """The filters without blank type names (a form's empty `types=` means no type filter)."""
+    return replace(filters, types=tuple(name for name in filters.types or () if name.strip()) or None)
 
 
 def _download(body: bytes, media_type: str, filename: str) -> Response:
@@ -45,6 +51,8 @@ async def network(
     """Nodes carry label, type, key, IRI and document count (places their coordinates, events their date);
     edges their predicate, best confidence, document count and corroboration. With `with_documents`, each
     document is a node with its title, date, URL, outlet, author and language."""
+
+    filters = _cleaned(filters)
 
     def build() -> bytes:
         graph = exports.network(
@@ -83,6 +91,7 @@ async def table_csv(
 ) -> Response:
     """The rows of the JSON route of the same name; nested values (a community's members, a route's
     documents) are joined with `; `."""
+    filters = _cleaned(filters)
 
     def report() -> dict[str, Any]:
         if table == "centrality":

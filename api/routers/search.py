@@ -30,7 +30,7 @@ Q = Annotated[
 Types = Annotated[
     list[str], Query(description="Only hits of these types (repeat the parameter): Document, Evidence, Person...")
 ]
-Year = Annotated[str | None, Query(description="Only hits dated in this year (four digits).")]
+Year = Annotated[str | None, Query(pattern=r"^\d{4}$", description="Only hits dated in this year (four digits).")]
 SyntaxParam = Annotated[
     Syntax, Query(description="`words` (default: any text is safe) or `fts5` (AND, OR, NOT, NEAR, prefix*).")
 ]
@@ -64,7 +64,13 @@ async def search(
     return await reads.run(index.search, store, q, syntax=syntax, types=type, year=year, limit=limit, offset=offset)
 
 
-@router.get("/search", response_class=HTMLResponse, tags=["views"], summary="Full-text search results as a page")
+@router.get(
+    "/search",
+    response_class=HTMLResponse,
+    tags=["views"],
+    summary="Full-text search results as a page",
+    responses={400: {"description": "q has no words: a page that says so.", "content": {"text/html": {}}}},
+)
 async def search_page(
     request: Request,
     store: StoreDep,
