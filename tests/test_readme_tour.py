@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from shared_data import SHARED
 
 from kg.cli import main
 
@@ -17,8 +18,19 @@ ROOT = Path(__file__).resolve().parent.parent
 NOT_RUN = {"serve", "eval"}
 
 
+def expand(token: str) -> list[str]:
+    """A token as a shell would pass it: `../shared/` is the team's shared folder, a glob its sorted matches."""
+    if token.startswith("../shared/"):
+        token = str(SHARED / token.removeprefix("../shared/"))
+    if "*" not in token:
+        return [token]
+    matches = sorted(str(path) for path in Path(token).parent.glob(Path(token).name))
+    assert matches, f"the README's {token} matches no file"
+    return matches
+
+
 def tour_commands() -> list[list[str]]:
-    """The `ffkg ...` commands of the README's "Command line" block, split as a shell would."""
+    """The `ffkg ...` commands of the README's "Command line" block, split and expanded as a shell would."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"### Command line\s+```bash\n(.*?)```", readme, re.DOTALL)
     assert block, "README has no command-line tour"
@@ -27,7 +39,7 @@ def tour_commands() -> list[list[str]]:
         if token == "ffkg":
             commands.append([])
         else:
-            commands[-1].append(token)
+            commands[-1].extend(expand(token))
     return commands
 
 
