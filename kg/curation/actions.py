@@ -11,13 +11,11 @@ import pyoxigraph as ox
 from kg import lookup
 from kg.analytics.projection import node_type
 from kg.curation.decisions import ACTIONS, Decision, read_decisions, stamped, write_decisions
-from kg.curation.resolver import Resolution, exists, is_fact, resolve
+from kg.curation.resolver import STATUS_OF, Resolution, exists, is_fact, resolve
 from kg.errors import BadInputError, ContradictoryDecisionError, CurationError, IncompatibleTypesError, NotFoundError
 from kg.iris import ID, ONTOLOGY, fact_iri, normalise_key
-from kg.ontology import node_classes, superclasses
+from kg.ontology import most_specific, node_classes, superclasses
 from kg.store import BaseStore
-
-_PAST = {"reject": "rejected", "confirm": "confirmed"}
 
 
 def entity(store: BaseStore, name: str) -> str:
@@ -87,7 +85,7 @@ def most_specific_type(store: BaseStore, iri: str, resolution: Resolution) -> st
     if iri in resolution.types:
         return resolution.types[iri]
     classes = [t for t in lookup.types_of(store, iri) if t in node_classes()]
-    return max(sorted(classes), key=lambda name: len(superclasses(name))) if classes else None
+    return most_specific(classes) if classes else None
 
 
 def compatible(a: str | None, b: str | None) -> bool:
@@ -154,7 +152,7 @@ def _checked(store: BaseStore, decision: Decision, resolution: Resolution) -> De
             )
     elif action in ("reject", "confirm"):
         status, earlier = resolution.status.get(target, ("extracted", ""))
-        if status == _PAST[action]:
+        if status == STATUS_OF[action]:
             raise CurationError(f"decision {earlier} already {status} {target}; nothing to do")
         if status != "extracted":
             raise ContradictoryDecisionError(f"decision {earlier} {status} {target}; undo it first", earlier)

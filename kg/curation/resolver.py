@@ -24,6 +24,8 @@ OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 STATUSES = ("extracted", "confirmed", "rejected")
+#: The status each claim decision gives.
+STATUS_OF = {"confirm": "confirmed", "reject": "rejected"}
 _STATUS_TERMS = {"confirmed": ONTOLOGY + "Confirmed", "rejected": ONTOLOGY + "Rejected"}
 _resolutions = RevisionCache(limit=4)
 
@@ -105,8 +107,8 @@ class Resolution:
                 self.merged_by[gone] = decision.id
         elif decision.action == "distinct" and decision.other:
             self.distinct[frozenset((decision.target, decision.other))] = decision.id
-        elif decision.action in ("confirm", "reject"):
-            self.status[decision.target] = (_past(decision.action), decision.id)
+        elif decision.action in STATUS_OF:
+            self.status[decision.target] = (STATUS_OF[decision.action], decision.id)
         elif decision.action == "relabel" and decision.label:
             self.labels[decision.target] = decision.label
         elif decision.action == "retype" and decision.type:
@@ -136,10 +138,6 @@ class Resolution:
                 *(ox.Triple(_n(split.into), _n(ONTOLOGY + "mentionedIn"), _n(d)) for d in sorted(split.documents)),
             ]
         return triples
-
-
-def _past(action: str) -> str:
-    return {"confirm": "confirmed", "reject": "rejected"}[action]
 
 
 def _n(iri: str) -> ox.NamedNode:
