@@ -1,13 +1,15 @@
 """Graph view benchmark: how fluid the sigma.js drawing stays at 5,000 nodes and 20,000 edges.
 
-    python -m bench.views_graph --nodes 5000 --edges 20000
+    python -m bench.views_graph --nodes 5000 --edges 20000 [--before REV]
 
 A seeded synthetic network (preferential attachment, every node class of the ontology) goes
-through the same `network_payload` and `views/graph.html` template the server renders, served
-with our static files from 127.0.0.1 to the headless Chromium the browser tests use (software
-WebGL, no GPU). It reports the time to the first drawing (parse, ForceAtlas2 layout, first
-render), the frame rate while the camera pans and zooms continuously, the latency from a camera
-step to its rendered frame, and from a click on a node to its facts in the side panel.
+through the same `server_layout`, `network_payload` and `views/graph.html` template the server
+renders, served with our static files from 127.0.0.1 to the headless Chromium the browser tests
+use (software WebGL, no GPU). It reports the server's layout time, the time to the first drawing
+(parse, any layout on the page, first render), the frame rate while the camera pans and zooms
+continuously, the latency from a camera step to its rendered frame, and from a click on a node
+to its facts in the side panel. `--before REV` measures, in the same run, the page as it was at
+git revision REV (its `views.js`, and a payload without positions, so the page lays it out).
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import json
 import random
 import shutil
 import statistics
+import subprocess
 import tempfile
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -28,7 +32,7 @@ import networkx as nx
 from playwright.sync_api import sync_playwright
 
 from api.routers.views import templates
-from api.views.network import network_payload
+from api.views.network import network_payload, server_layout
 from api.views.style import class_styles
 from kg.ontology import edge_properties
 
@@ -65,8 +69,8 @@ def synthetic_network(nodes: int, edges: int, *, seed: int = 0) -> nx.MultiDiGra
     return graph
 
 
-def page_html(graph: nx.MultiDiGraph) -> str:
-    """The graph view's HTML for `graph`, as the server renders it."""
+def page_html(graph: nx.MultiDiGraph, positions: dict[str, tuple[float, float]] | None) -> str:
+    """The graph view's HTML for `graph`, as the server renders it (`positions` None: laid out on the page)."""
     page = {
         "view": "graph",
         "title": "The graph",
@@ -75,7 +79,7 @@ def page_html(graph: nx.MultiDiGraph) -> str:
         "classes": [{"type": s.name, "label": s.label} for s in class_styles().values()],
         "metrics": ["degree"],
         "notices": [],
-        "network": network_payload(graph),
+        "network": network_payload(graph, positions=positions),
         "empty": "",
         "back": {"url": "/", "text": ""},
     }
@@ -123,12 +127,21 @@ CLICK = """() => {
 }"""
 
 
-def measure(nodes: int, edges: int) -> dict[str, float]:
+def measure(nodes: int, edges: int, before: str | None = None) -> dict[str, float]:
+    """The figures for the page as it is now, or (`before`) for `views.js` at that git revision."""
     graph = synthetic_network(nodes, edges)
+    started = time.perf_counter()
+    positions = None if before else server_layout(graph)
+    layout_ms = (time.perf_counter() - started) * 1000
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         shutil.copytree(STATIC, root / "static")
-        (root / "index.html").write_text(page_html(graph), encoding="utf-8")
+        if before:
+            old = subprocess.run(
+                ["git", "show", f"{before}:api/static/views.js"], cwd=ROOT, check=True, capture_output=True
+            )
+            (root / "static" / "views.js").write_bytes(old.stdout)
+        (root / "index.html").write_text(page_html(graph, positions), encoding="utf-8")
         server = serve(root)
         try:
             with sync_playwright() as playwright:
@@ -149,8 +162,10 @@ def measure(nodes: int, edges: int) -> dict[str, float]:
     assert drawn == [nodes, edges], drawn
     assert not offsite, offsite
     return {
+        "page": f"views.js at {before}" if before else "current",
         "nodes": nodes,
         "edges": edges,
+        "server_layout_ms": round(layout_ms),
         "first_drawing_ms": round(first),
         "fps_while_moving": round(fps, 1),
         "camera_step_ms_median": round(statistics.median(steps), 1),
@@ -163,8 +178,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=5000)
     parser.add_argument("--edges", type=int, default=20000)
+    parser.add_argument("--before", metavar="REV", help="also measure the page at this git revision, first")
     options = parser.parse_args()
-    print(json.dumps(measure(options.nodes, options.edges), indent=2))
+    runs = [options.before, None] if options.before else [None]
+    print(json.dumps([measure(options.nodes, options.edges, before) for before in runs], indent=2))
 
 
 if __name__ == "__main__":

@@ -172,7 +172,8 @@ class View:
         return self.page.evaluate("window.ffkg.data()")
 
     def click_node(self, node_id: str) -> None:
-        """Click where the node is drawn on the canvas, as a person would."""
+        """Click where the node is drawn on the canvas, as a person would (scrolling the drawing into view)."""
+        self.page.locator("#network").scroll_into_view_if_needed()
         point = self.page.evaluate("id => window.ffkg.screenPosition(id)", node_id)
         self.page.mouse.click(point["x"], point["y"])
 
@@ -247,6 +248,17 @@ def test_graph_view_draws_every_entity_with_legend_and_evidence_on_click(view: V
     document = view.page.request.get(view.base + cited.split("#")[0] + "?format=json")
     assert document.json()["title"] == "Mexico sues gunmakers"
     view.shot("graph")
+    view.assert_clean()
+
+
+def test_the_graph_view_draws_the_servers_positions_without_a_layout(view: View) -> None:
+    view.open("/view/graph")
+    assert view.page.evaluate("window.ffkg.layoutPasses") == 0
+    drawn = view.page.evaluate(
+        "() => window.ffkg.payload.nodes.map(n => [n.x, -n.y, window.ffkg.graph.getNodeAttribute(n.id, 'x'),"
+        " window.ffkg.graph.getNodeAttribute(n.id, 'y')])"
+    )
+    assert len(drawn) == 11 and all(x == gx and y == gy for x, y, gx, gy in drawn)
     view.assert_clean()
 
 

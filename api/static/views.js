@@ -55,22 +55,30 @@
   payload.nodes.forEach(function (node, index) { addNode(node, index, null); });
   payload.edges.forEach(addEdge);
 
+  /* ForceAtlas2 passes run on this page: none when the server sent positions (the graph view always
+     does), so a large drawing appears at once; small views without positions are laid out here. */
+  let layoutPasses = 0;
   function layout(iterations) {
     if (payload.layout === "fixed" || graph.order < 2) return;
     const settings = lib.forceAtlas2.inferSettings(graph);
     settings.barnesHutOptimize = graph.order > 400;
     settings.adjustSizes = false;
     lib.forceAtlas2.assign(graph, { iterations: iterations, settings: settings });
+    layoutPasses = iterations;
   }
-  /* Fewer iterations for bigger graphs keeps the first drawing under a second or two at 5,000 nodes. */
   layout(Math.max(20, Math.min(400, Math.round(40000 / Math.max(graph.order, 1)))));
 
   const small = graph.order <= 150;
+  /* Past a few thousand edges, what a frame costs is edges and labels: hide both while the camera
+     moves (they come back when it stops) and draw labels only for nodes big on screen. */
+  const large = graph.size > 2000 || graph.order > 1000;
   const renderer = new lib.Sigma(graph, container, {
     renderEdgeLabels: graph.size <= 120,
     enableEdgeEvents: graph.size <= 5000,
-    labelRenderedSizeThreshold: small ? 0 : 9,
-    labelDensity: small ? 1 : 0.15,
+    hideEdgesOnMove: large,
+    hideLabelsOnMove: large,
+    labelRenderedSizeThreshold: small ? 0 : large ? 12 : 9,
+    labelDensity: small ? 1 : large ? 0.07 : 0.15,
     labelGridCellSize: 120,
     defaultEdgeType: "arrow",
     zIndex: true,
@@ -270,7 +278,7 @@
 
   window.ffkg = {
     graph: graph, renderer: renderer, payload: payload, data: data, showNode: showNode, showEdge: showEdge,
-    focusOn: focusOn, screenPosition: screenPosition, toSvg: toSvg,
+    focusOn: focusOn, screenPosition: screenPosition, toSvg: toSvg, layoutPasses: layoutPasses,
   };
   const focus = new URLSearchParams(window.location.search).get("focus");
   renderer.once("afterRender", function () {

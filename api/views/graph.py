@@ -5,17 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from api.views import params
-from api.views.network import network_payload
+from api.views.network import network_payload, server_layout
 from api.views.style import class_styles
 from kg.analytics.centrality import METRICS, centrality, ranking
 from kg.analytics.projection import project
 from kg.curation.resolver import STATUSES
+from kg.revision_cache import RevisionCache
 from kg.store import BaseStore
 
 #: Most nodes a page draws (WebGL stays fluid at 5,000 nodes and 20,000 edges, see BENCHMARKS.md);
 #: past it the view keeps the most central and says so.
 MAX_NODES = 5000
 MAX_DOCUMENTS = 1000
+#: Node positions per store revision and filter set: the layout is the slow part of a large drawing.
+_layouts = RevisionCache(limit=16)
 
 ALLOWED = {
     "type": "any of the node classes: " + ", ".join(class_styles()),
@@ -74,27 +77,30 @@ def graph_page(
             f"Showing the {len(keep)} nodes with the highest {chosen} centrality out of {len(attested)} that match; "
             f"at most {MAX_NODES} are drawn at once. Narrow the filters or pick an entity to see the rest."
         )
+    filters = {
+        "type": sorted(types),
+        "date_from": params.text(date_from) or "",
+        "date_to": params.text(date_to) or "",
+        "min_confidence": confidence,
+        "min_documents": documents,
+        "min_corroboration": stories,
+        "status": claim or "",
+        "include_rejected": rejected == "true",
+        "top": limit,
+        "centrality": chosen,
+    }
+    layout_key = ("graph", *((name, tuple(v) if isinstance(v, list) else v) for name, v in filters.items()))
+    positions = _layouts.get(store, layout_key, lambda: server_layout(shown))
     return {
         "view": "graph",
         "title": "The graph",
         "subtitle": f"{shown.number_of_nodes()} nodes and {shown.number_of_edges()} relations drawn",
-        "filters": {
-            "type": sorted(types),
-            "date_from": params.text(date_from) or "",
-            "date_to": params.text(date_to) or "",
-            "min_confidence": confidence,
-            "min_documents": documents,
-            "min_corroboration": stories,
-            "status": claim or "",
-            "include_rejected": rejected == "true",
-            "top": limit,
-            "centrality": chosen,
-        },
+        "filters": filters,
         "classes": [{"type": s.name, "label": s.label} for s in class_styles().values()],
         "metrics": list(METRICS),
         "statuses": list(STATUSES),
         "notices": notices,
-        "network": network_payload(shown),
+        "network": network_payload(shown, positions=positions),
         "empty": "No entity or event matches these filters.",
         "back": {"url": "/view/graph", "text": "Show the whole graph again"},
     }
