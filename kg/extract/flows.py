@@ -47,6 +47,9 @@ _SOURCE_NOUNS = words("flows", "source_nouns")
 _BOUND = words("flows", "bound")
 _DESTINATIONS = words("flows", "destinations")
 _NEGATIONS = words("flows", "negations")
+#: Words a place's preposition may hang off that the model sees by name; any other by part of speech,
+#: so it learns the language of movement, not the nouns of the training stories.
+_ATTACH_WORDS = FLOW_TRIGGERS | _CUES | _ACQUISITION | _FOUND | WEAPON_WORDS | _SOURCE_NOUNS | _BOUND
 FLOW_MODEL = "flows"
 FLOW = "flow"
 #: Confidence of a flow the wording rules accept.
@@ -281,7 +284,8 @@ def _place_features(doc: Doc, sentence: Sentence, place: ResolvedMention, route:
         "type": place.entity.type,
     }
     attach = governed[1].head if governed else top.head
-    features["attach"] = _lemma(attach) if attach.pos_ in ("VERB", "NOUN", "ADJ", "ADP") else attach.pos_
+    lemma = _lemma(attach)
+    features["attach"] = lemma if lemma in _ATTACH_WORDS else attach.pos_
     if _lemma(top) in _SOURCE_NOUNS or _ORIGIN_SUFFIX.match(sentence.text, place.end_char - offset):
         features["sourced"] = "yes"
     return features
