@@ -306,3 +306,48 @@ def test_every_extraction_names_the_models_that_made_it() -> None:
     version = run("Mexico sued Colt in Boston.").extraction.extractor_version
     assert version.startswith("ffkg-extract/")
     assert f"{TRIGGER_MODEL}=" in version and f"{ROLE_MODEL}=" in version
+
+
+def test_a_decree_or_ban_by_a_named_government_is_a_policy_action() -> None:
+    view = run(
+        "Peruvian President Ollanta Humala declared a state of emergency in May and ordered troops to the border.\n\n"
+        "In 2019, the Government of Chile banned the sale of assault rifles."
+    )
+    actions = {frozenset(view.args(e).get("participant", set())): e.date for e in view.events("PolicyAction")}
+    assert actions == {frozenset({"Ollanta Humala"}): "2021-05", frozenset({"Chile"}): "2019"}
+
+
+def test_conjoined_decrees_are_one_action_and_a_declaration_that_is_speech() -> None:
+    view = run(
+        "Ollanta Humala declared a curfew in June and designated two gangs as terrorist groups.\n\n"
+        "The ATF declared that the border was safe."
+    )
+    (action,) = view.events("PolicyAction")
+    assert view.args(action) == {"participant": {"Ollanta Humala"}}
+
+
+def test_hearings_testimony_and_reports_are_events_with_participants() -> None:
+    view = run("Senator Chuck Grassley held a hearing on gun trafficking in 2011.")
+    (hearing,) = view.events("Event")
+    assert view.args(hearing)["participant"] == {"Chuck Grassley"}
+    view = run("Ken Salazar testified before the Senate Judiciary Committee on Tuesday.")
+    (hearing,) = view.events("Event")
+    assert view.args(hearing)["participant"] == {"Ken Salazar", "Senate Judiciary Committee"}
+    view = run("A report by SEDENA found that 70 percent of guns seized in Mexico came from the United States.")
+    (report,) = view.events("Event")
+    assert view.args(report)["participant"] == {"Secretaría de la Defensa Nacional"}
+
+
+def test_court_appearances_acquittals_and_handed_sentences_are_lawsuits() -> None:
+    for text, town in [
+        ("Juan Perez appeared in federal court in Tucson on Monday.", {"Tucson"}),
+        ("Juan Perez made his initial appearance in federal court in Tucson on Monday.", {"Tucson"}),
+        ("Juan Perez was handed a five-year sentence by a federal judge in Phoenix.", {"Phoenix"}),
+        ("A federal jury in Tucson acquitted Juan Perez of smuggling charges.", {"Tucson"}),
+    ]:
+        view = run(text)
+        (case,) = view.events("Lawsuit")
+        assert view.args(case)["defendant"] == {"Juan Perez"}
+        assert view.args(case)["occurredIn"] == town
+    view = run("ATF Director Steven Dettelbach appeared before the House Judiciary Committee in June 2023.")
+    assert [e.type for e in view.events()] == ["Event"]

@@ -40,6 +40,8 @@ ROLE_MODEL = "event_roles"
 #: close to what the word classes and the hand rules' answers say.
 TRIGGER_THRESHOLD = 0.3
 REGULARISATION = 0.1
+#: Event types whose triggers the hand rules of `kg.extract.triggers` still decide: they beat the model on dev.
+RULE_TYPES = frozenset({"Attack", "Event", "PolicyAction"})
 _CANDIDATE_POS = frozenset({"VERB", "NOUN"})
 #: Statistics and habits ("each year", "70 percent") are flows, not events: a feature of the trigger model.
 _STATISTICAL = re.compile(
@@ -376,6 +378,11 @@ def triggers(sentence: Sentence) -> list[tuple[str, Token, float]]:
         probabilities.pop(NONE)
         kind = max(probabilities, key=probabilities.__getitem__)
         probability = probabilities[kind]
+        rule = trigger_type(token, context[1], sentence)
+        if rule in RULE_TYPES:
+            kind, probability = rule, 1.0
+        elif kind in RULE_TYPES:
+            continue
         if probability >= TRIGGER_THRESHOLD and probability > best.get(kind, (0.0, token))[0]:
             best[kind] = (probability, token)
     return [(kind, token, p) for kind, (p, token) in best.items()]
