@@ -15,6 +15,7 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from api.deps import ReadsDep, StoreDep
+from api.problems import problem_responses
 from api.reads import READ_RESPONSES, cached_stats, figures
 from kg import __version__, lookup
 from kg.errors import BadInputError, NotFoundError
@@ -80,7 +81,7 @@ class TriplePage(BaseModel):
     response_model=EntityPage,
     tags=["REST"],
     summary="Search entities by name and type",
-    responses=READ_RESPONSES,
+    responses={**problem_responses({400: "Unknown entity type."}), **READ_RESPONSES},
 )
 async def entities(
     store: StoreDep,
@@ -204,7 +205,10 @@ def _triple_page(
     response_model=TriplePage,
     tags=["REST"],
     summary="Triple-pattern fragment with paging",
-    responses=READ_RESPONSES,
+    responses={
+        **problem_responses({400: "A term is not an IRI or literal, or the graph is not an IRI."}),
+        **READ_RESPONSES,
+    },
 )
 async def triples(
     request: Request,

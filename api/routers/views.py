@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from api.deps import ReadsDep, SettingsDep, StoreDep
+from api.problems import problem_responses
 from api.reads import READ_RESPONSES, figures
 from api.views import entity, evidence, flows, graph, landing, path, review, timeline
 from kg.errors import FfkgError
@@ -25,7 +26,21 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 Format = Annotated[Literal["html", "json"], Query(description="`json` returns the page's data instead of the page.")]
 Raw = Annotated[str | None, Query()]
 
-router = APIRouter(tags=["views"], responses=READ_RESPONSES)
+router = APIRouter(
+    tags=["views"],
+    responses={
+        **READ_RESPONSES,
+        200: {"content": {"application/json": {}}},  # the JSON twin (`?format=json`)
+        **problem_responses(
+            {
+                400: "A parameter is out of range or malformed: a page that says so (problem+json for the JSON twin).",
+                404: "No such entity, document or path.",
+                409: "The name is ambiguous: a page listing the candidates.",
+            },
+            page=True,
+        ),
+    },
+)
 
 
 @cache
