@@ -5,7 +5,8 @@ and every answer must be what the document says: no 500, only declared statuses,
 headers and bodies, invalid requests refused, valid ones accepted (`schemathesis.toml` says
 where JSON Schema cannot tell a valid SPARQL text or RDF payload from an invalid one). The schema
 is read once from a throw-away app; each example gets its own app over a fresh store holding the
-small two-document world. Bounded: a few examples per operation, under three minutes in all.
+small two-document world, with a deadline no busy machine misses (a 503 counts as a server error).
+Bounded: a few examples per operation, under three minutes in all.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from schemathesis.checks import CHECKS, load_all_checks
 from api.app import create_app
 from kg.store import Store
 
-EXAMPLES = 12
+EXAMPLES = 8
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 CONFIG = schemathesis.Config.from_path(Path(__file__).resolve().parents[1] / "schemathesis.toml")
 
@@ -51,6 +52,6 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(app_settings
 )
 def test_every_answer_is_what_the_openapi_document_says(case: schemathesis.Case, world: World) -> None:
     store = fill(Store.memory(), world.lawsuit, world.seizure)
-    app = create_app(app_settings(write_token=TOKEN, query_timeout=5.0, max_body_bytes=100_000), store)
+    app = create_app(app_settings(write_token=TOKEN, query_timeout=60.0, max_body_bytes=100_000), store)
     response = case.call(app=app, headers=AUTH)
     case.validate_response(response, checks=ALL_CHECKS, headers=AUTH, transport_kwargs={"app": app})
