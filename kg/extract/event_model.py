@@ -70,8 +70,10 @@ def _lexicon() -> dict[str, frozenset[str]]:
     return classes
 
 
-def _word_classes(lemma: str) -> list[str]:
-    return [name for name, words in _lexicon().items() if lemma in words]
+@cache
+def _word_classes(lemma: str) -> tuple[str, ...]:
+    """The word classes a lemma belongs to; cached, as every candidate asks for itself, its head and children."""
+    return tuple(name for name, words in _lexicon().items() if lemma in words)
 
 
 def candidates(sentence: Sentence) -> Iterator[Token]:
@@ -84,13 +86,15 @@ def candidates(sentence: Sentence) -> Iterator[Token]:
 
 
 def sentence_context(sentence: Sentence) -> tuple[Features, set[str]]:
-    """What the whole sentence contributes to each of its candidates (entity types and word classes),
-    and its lemmas, which the hand rules read."""
+    """What the whole sentence contributes to each of its candidates (entity types, word classes,
+    statistical wording), and its lemmas, which the hand rules read; computed once per sentence."""
     features: dict[str, float] = {f"sent_ent={m.entity.type}": 1.0 for m in sentence.mentions}
     words = {lemma_of(token) for token in sentence.span}
     for word in words:
         for name in _word_classes(word):
             features[f"sent_class={name}"] = 1.0
+    if _STATISTICAL.search(sentence.text):
+        features["statistical"] = 1.0
     return features, words
 
 
@@ -120,8 +124,10 @@ def rule_roles(doc: Doc, sentence: Sentence, trigger: Token, kind: str) -> dict[
     return {id(m): role for role, mentions in found.items() for m in mentions}
 
 
-def trigger_features(token: Token, sentence: Sentence, context: tuple[Features, set[str]]) -> dict[str, float]:
-    """Readable features of one trigger candidate; the hand rule's answer (`kg.extract.triggers`) is one."""
+def trigger_features(
+    token: Token, sentence: Sentence, context: tuple[Features, set[str]], rule: str | None
+) -> dict[str, float]:
+    """Readable features of one trigger candidate; `rule`, the hand rule's answer (`kg.extract.triggers`), is one."""
     lemma = lemma_of(token)
     head = token.head
     features: dict[str, float] = {
@@ -133,11 +139,8 @@ def trigger_features(token: Token, sentence: Sentence, context: tuple[Features, 
         f"head_dep={token.dep_}>{head.pos_}": 1.0,
         **context[0],
     }
-    rule = trigger_type(token, context[1], sentence)
     if rule is not None:
         features[f"rule={rule}"] = 1.0
-    if _STATISTICAL.search(sentence.text):
-        features["statistical"] = 1.0
     if token.tag_ in ("VBZ", "VBP") or any(
         c.tag_ in ("VBZ", "VBP") for c in token.children if c.dep_.startswith("aux")
     ):
@@ -323,7 +326,8 @@ def train_triggers(examples: Sequence[Example], seed: int) -> Trained:
             gold = _trigger_labels(item)
             context = sentence_context(item.sentence)
             for token in candidates(item.sentence):
-                rows.append(trigger_features(token, item.sentence, context))
+                rule = trigger_type(token, context[1], item.sentence)
+                rows.append(trigger_features(token, item.sentence, context, rule))
                 labels.append(gold.get(token.i, NONE))
     result = fit(rows, labels, c=REGULARISATION, seed=seed)
     counts = {kind: labels.count(kind) for kind in (*EVENT_TYPES, NONE)}
@@ -374,15 +378,16 @@ def triggers(sentence: Sentence) -> list[tuple[str, Token, float]]:
     context = sentence_context(sentence)
     best: dict[str, tuple[float, Token]] = {}
     for token in candidates(sentence):
-        probabilities = classify.probabilities(trigger_features(token, sentence, context))
-        probabilities.pop(NONE)
-        kind = max(probabilities, key=probabilities.__getitem__)
-        probability = probabilities[kind]
         rule = trigger_type(token, context[1], sentence)
-        if rule in RULE_TYPES:
+        if rule in RULE_TYPES:  # the hand rules decide these types: no need to ask the model
             kind, probability = rule, 1.0
-        elif kind in RULE_TYPES:
-            continue
+        else:
+            probabilities = classify.probabilities(trigger_features(token, sentence, context, rule))
+            probabilities.pop(NONE)
+            kind = max(probabilities, key=probabilities.__getitem__)
+            probability = probabilities[kind]
+            if kind in RULE_TYPES:
+                continue
         if probability >= TRIGGER_THRESHOLD and probability > best.get(kind, (0.0, token))[0]:
             best[kind] = (probability, token)
     return [(kind, token, p) for kind, (p, token) in best.items()]

@@ -9,6 +9,7 @@ document-grouped cross-validation inside the training texts, so dev stays a fair
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 
 from kg.corpus import folds
 from kg.extract.base import ResolvedMention
@@ -99,6 +100,7 @@ def train(examples: Sequence[Example], seed: int) -> Trained:
     return Trained(classifier_, {**result.to_json(), "threshold": threshold, "c": c}, report)
 
 
+@cache  # one model object per process: rebuilding its weight table per document cost a millisecond each
 def _shipped(name: str) -> FlowClassifier:
     data = shipped(name)
     return FlowClassifier(MulticlassModel.from_json(data), float(data["threshold"]))

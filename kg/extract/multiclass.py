@@ -38,9 +38,12 @@ class MulticlassModel:
 
     def probabilities(self, features: Features) -> dict[str, float]:
         scores = dict(self.bias)
+        weights = self.weights
         for name, value in features.items():
-            for label, weight in self.weights.get(name, {}).items():
-                scores[label] += weight * value
+            row = weights.get(name)
+            if row:
+                for label, weight in row.items():
+                    scores[label] += weight * value
         top = max(scores.values())
         exp = {label: math.exp(score - top) for label, score in scores.items()}
         total = sum(exp.values())

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.tokens import Doc
 
@@ -126,6 +127,7 @@ def train(examples: Sequence[Example], seed: int) -> Trained:
     return Trained(Typer(result, threshold), {**result.to_json(), "threshold": threshold}, report)
 
 
+@cache  # one model object per process: rebuilding its weight table per document cost a millisecond each
 def _shipped(name: str) -> Typer:
     data = shipped(name)
     return Typer(MulticlassModel.from_json(data), float(data["threshold"]))
