@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 #: The class of candidates that are nothing: no event, no role.
@@ -36,18 +37,25 @@ class MulticlassModel:
     def to_json(self) -> dict[str, Any]:
         return {"classes": list(self.classes), "bias": dict(self.bias), "weights": dict(self.weights)}
 
+    @cached_property
+    def _rows(self) -> tuple[list[str], list[float], dict[str, tuple[tuple[int, float], ...]]]:
+        """The weights by class position (bias order): list indexing scores a candidate in a third of
+        the time string-keyed dictionaries take, with the same sums in the same order."""
+        labels = list(self.bias)
+        position = {label: i for i, label in enumerate(labels)}
+        rows = {name: tuple((position[label], w) for label, w in row.items()) for name, row in self.weights.items()}
+        return labels, list(self.bias.values()), rows
+
     def probabilities(self, features: Features) -> dict[str, float]:
-        scores = dict(self.bias)
-        weights = self.weights
+        labels, bias, rows = self._rows
+        scores = list(bias)
         for name, value in features.items():
-            row = weights.get(name)
-            if row:
-                for label, weight in row.items():
-                    scores[label] += weight * value
-        top = max(scores.values())
-        exp = {label: math.exp(score - top) for label, score in scores.items()}
-        total = sum(exp.values())
-        return {label: e / total for label, e in exp.items()}
+            for i, weight in rows.get(name, ()):
+                scores[i] += weight * value
+        top = max(scores)
+        exp = [math.exp(score - top) for score in scores]
+        total = sum(exp)
+        return {label: e / total for label, e in zip(labels, exp, strict=True)}
 
     def predict(self, features: Features) -> tuple[str, float]:
         probabilities = self.probabilities(features)
