@@ -13,12 +13,13 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import app_settings
+from conftest import JOHN_SMITH, SMITH_WESSON, app_settings
 from fastapi.testclient import TestClient
 
 from api import deps
 from api.app import create_app
 from bench.load import serve
+from kg.curation import actions
 from kg.store import Store
 
 TOKEN = "auth-test-token-9d2b4e"
@@ -44,7 +45,13 @@ WRITES: dict[tuple[str, str], dict] = {
         "headers": {"Content-Type": NT},
     },
     ("DELETE", "/graph-store"): {"params": {"graph": "https://w3id.org/ffkg/graph/sonora-seizure"}},
+    ("POST", "/api/curation/decisions"): {
+        "json": {"action": "relabel", "target": JOHN_SMITH, "label": "John Q. Smith", "author": "auth test"},
+    },
+    ("DELETE", "/api/curation/decisions/{decision_id}"): {},
 }
+#: Undo needs a decision to take back: `prepare` takes this one directly in the store before the test.
+EARLIER_DECISION = {"target": SMITH_WESSON, "label": "Smith and Wesson Brands", "author": "auth test"}
 
 
 def write_operations(app) -> set[tuple[str, str]]:
@@ -61,8 +68,16 @@ def state(store: Store) -> tuple[set, int]:
     return set(store.quads()), store.revision()
 
 
-def send(client: TestClient | httpx.Client, write: tuple[str, str], authorization: str | None) -> httpx.Response:
+def prepare(store: Store) -> str:
+    """An earlier decision in the store, so undoing it is a real write; its id goes in the undo's path."""
+    return actions.decide(store, actions.named(store, "relabel", **EARLIER_DECISION)).id
+
+
+def send(
+    client: TestClient | httpx.Client, write: tuple[str, str], authorization: str | None, decision_id: str = "unknown"
+) -> httpx.Response:
     method, path = write
+    path = path.replace("{decision_id}", decision_id)
     options = {**WRITES[write], "headers": dict(WRITES[write].get("headers", {}))}
     if authorization is not None:
         options["headers"]["Authorization"] = authorization
@@ -76,10 +91,11 @@ def test_every_write_operation_has_a_request_here(small_store: Store) -> None:
 
 @pytest.mark.parametrize("write", sorted(WRITES))
 def test_without_a_configured_token_the_server_is_read_only(small_store: Store, write: tuple[str, str]) -> None:
+    decision_id = prepare(small_store)
     before = state(small_store)
     with TestClient(create_app(app_settings(write_token=None), small_store)) as client:
         for authorization in (None, f"Bearer {TOKEN}", "Bearer "):
-            response = send(client, write, authorization)
+            response = send(client, write, authorization, decision_id)
             assert response.status_code == 403
             assert "FFKG_WRITE_TOKEN" in response.json()["detail"]
     assert state(small_store) == before
@@ -89,6 +105,7 @@ def test_without_a_configured_token_the_server_is_read_only(small_store: Store, 
 def test_missing_or_wrong_tokens_change_nothing_and_the_right_one_writes(
     small_store: Store, write: tuple[str, str]
 ) -> None:
+    decision_id = prepare(small_store)
     before = state(small_store)
     with TestClient(create_app(app_settings(write_token=TOKEN), small_store)) as client:
         refusals = {
@@ -101,13 +118,13 @@ def test_missing_or_wrong_tokens_change_nothing_and_the_right_one_writes(
             f"Bearer {TOKEN[:-1]}": 403,
         }
         for authorization, status in refusals.items():
-            response = send(client, write, authorization)
+            response = send(client, write, authorization, decision_id)
             assert response.status_code == status, (authorization, response.text)
             assert TOKEN not in response.text
             if status == 401:
                 assert response.headers["WWW-Authenticate"].startswith("Bearer")
         assert state(small_store) == before
-        assert send(client, write, f"Bearer {TOKEN}").status_code in (200, 201, 204)
+        assert send(client, write, f"Bearer {TOKEN}", decision_id).status_code in (200, 201, 204)
     assert state(small_store) != before
 
 
