@@ -200,3 +200,22 @@ def test_a_place_inside_a_body_s_name_is_no_route_end() -> None:
         "District of Texas said."
     )
     assert view.triples("firearmsFlow") == {("Dallas", "Hermosillo")}
+
+
+def test_a_flow_period_is_the_date_the_text_gives_it() -> None:
+    view = run("Between 2015 and 2019, traffickers smuggled rifles from Arizona into Sonora.")
+    (flow,) = view.flows()
+    assert flow.attributes["period"] == "2015"
+
+
+def test_a_flow_without_a_stated_date_has_no_period_not_the_publication_date() -> None:
+    view = run("Traffickers smuggled rifles from Arizona into Sonora, officials said on Tuesday.", date="2021-06-15")
+    (flow,) = view.flows()
+    assert "period" not in flow.attributes
+
+
+def test_the_start_of_a_programme_is_no_flow_period() -> None:
+    view = run("Under a programme launched in 2006, agents traced pistols smuggled from Texas into Tamaulipas.")
+    assert view.triples("firearmsFlow") == {("Texas", "Tamaulipas")}
+    (flow,) = view.flows()
+    assert "period" not in flow.attributes

@@ -30,13 +30,15 @@ from kg.extract.context import (
     phrase_head,
     sentences,
 )
-from kg.extract.dates import sentence_dates
+from kg.extract.dates import DateMention, sentence_dates
 from kg.extract.lexicon import lexicon, words
 from kg.extract.multiclass import MulticlassModel
 from kg.iris import local_iri
 from kg.records import FLOW_TYPE, DocumentInfo, EntityRecord, RelationRecord, Span
 
 FLOW_TRIGGERS = words("flows", "triggers")
+#: Verbs whose dates are when something was said or started, not when guns moved (issue 14 item 5).
+_SAYING_OR_STARTING = words("event_rules", "reporting") | words("event_rules", "start_verbs")
 WEAPON_WORDS = words("flows", "weapons")
 _WEAPON_PARTS = words("flows", "weapon_parts")
 _CUES = words("flows", "cues")
@@ -421,6 +423,28 @@ def document_candidates(doc: Doc, mentions: list[ResolvedMention]) -> list[Candi
     return found
 
 
+def _period(doc: Doc, dates: list[DateMention], published: str | None) -> str | None:
+    """The period a flow's sentence states: its first date that is not the day of publication (when
+    the article says it, not when guns moved) and does not hang off a verb of saying or starting
+    ("the office said Tuesday", "a programme launched in 2006"). None when the text states none."""
+    for mention in dates:
+        if published and mention.value == published[:10]:
+            continue
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is not None and _said_or_started(span.root):
+            continue
+        return mention.value
+    return None
+
+
+def _said_or_started(token: Token) -> bool:
+    """The verb a date belongs to (through its preposition, "in 2006") is one of saying or starting."""
+    verb = token.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i and verb.dep_ in ("prep", "pobj", "npadvmod"):
+        verb = verb.head
+    return verb.pos_ in ("VERB", "AUX") and verb.lemma_.lower() in _SAYING_OR_STARTING
+
+
 def extract_flows(
     doc: Doc, mentions: list[ResolvedMention], info: DocumentInfo, classifier: FlowClassifier
 ) -> tuple[list[EntityRecord], list[RelationRecord]]:
@@ -435,9 +459,9 @@ def extract_flows(
         sentence = chosen[0].sentence
         route = find_route(doc, sentence)
         attributes = _attributes(sentence.text)
-        dates = sentence_dates(sentence.span, info.date, sentence.text)
-        if dates:
-            attributes["period"] = dates[0].value
+        period = _period(doc, sentence_dates(sentence.span, info.date, sentence.text), info.date)
+        if period is not None:
+            attributes["period"] = period
         evidence = sentence.evidence
         trigger = route.trigger
         for candidate in chosen:
