@@ -156,13 +156,19 @@ def syntax_cases() -> list[Case]:
 
 
 def load(client: TestClient, target: dict[str, str], paths: tuple[Path, ...]) -> None:
-    """Send the files over the Graph Store Protocol as a client would: PUT the first, POST the rest."""
+    """Send the files over the Graph Store Protocol as a client would: PUT the first, POST the rest.
+
+    A file's relative IRIs resolve against where the file is (RDF's retrieval base), not against the
+    graph it is sent to, so a Turtle upload states that base first, as a client copying a file does."""
     for n, path in enumerate(paths):
+        payload = path.read_bytes()
+        if formats.by_path(path).media_type == "text/turtle":
+            payload = f"@base <{path.as_uri()}> .\n".encode() + payload
         response = client.request(
             "POST" if n else "PUT",
             "/graph-store",
             params=target,
-            content=path.read_bytes(),
+            content=payload,
             headers={"content-type": formats.by_path(path).media_type, "authorization": f"Bearer {TOKEN}"},
         )
         assert response.status_code in (201, 204), response.text
