@@ -78,10 +78,13 @@ def test_query_honours_the_timeout_setting(data_dir: Path, monkeypatch: pytest.M
 
 
 def _children(pid: int) -> list[int]:
-    """Child processes of `pid` (Linux /proc)."""
+    """Child processes of `pid` (Linux /proc); a thread that ends while it is read has none."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        children = (task / "children").read_text().split()
+        try:
+            children = (task / "children").read_text().split()
+        except FileNotFoundError:
+            continue
         found += [int(child) for child in children]
     return found
 
