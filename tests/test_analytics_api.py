@@ -53,15 +53,15 @@ def test_unknown_names_are_404_with_close_matches(client):
     assert client.get("/api/neighbors/org/no-such-thing").status_code == 404
 
 
-def test_caps_and_unknown_metrics_are_400(client):
+def test_caps_are_400_and_unknown_metrics_and_types_are_refused_by_the_schema(client):
     too_many = client.get("/api/paths", params={"source": "Smith & Wesson", "target": "Mexico", "k": 4})
     assert too_many.status_code == 400 and "FFKG_MAX_PATH_K" in too_many.json()["detail"]
     too_deep = client.get("/api/neighbors/org/smith-and-wesson", params={"depth": 3})
     assert too_deep.status_code == 400 and "FFKG_MAX_DEPTH" in too_deep.json()["detail"]
     metric = client.get("/api/centrality", params={"metric": "closeness"})
-    assert metric.status_code == 400 and all(name in metric.json()["detail"] for name in METRICS)
+    assert metric.status_code == 422 and all(name in metric.json()["detail"] for name in METRICS)
     bad_type = client.get("/api/centrality", params={"type": "Gunsmith"})
-    assert bad_type.status_code == 400 and "Gunmaker" in bad_type.json()["detail"]
+    assert bad_type.status_code == 422 and "Gunmaker" in bad_type.json()["detail"]
 
 
 def test_centrality_names_the_broker_and_ranks_one_type(client):
@@ -99,7 +99,7 @@ def test_flows_over_http_with_country_and_dates(client):
     assert client.get("/api/flows", params={"min_corroboration": 0}).status_code == 422
     assert client.get("/api/flows", params={"country": "Mexico City"}).json()["routes"] == []
     assert client.get("/api/flows", params={"date_from": "2022"}).json()["count"] == 0
-    assert client.get("/api/flows", params={"date_from": "last year"}).status_code == 400
+    assert client.get("/api/flows", params={"date_from": "last year"}).status_code == 422
 
 
 def test_an_ingest_is_seen_by_the_next_request(client, store):

@@ -88,7 +88,7 @@ def test_search_by_substring_of_label_or_alias(client: TestClient) -> None:
 def test_search_by_type_includes_subclasses(client: TestClient) -> None:
     gunmakers = client.get("/api/entities", params={"type": "Gunmaker"}).json()
     assert sorted(item["iri"] for item in gunmakers["items"]) == sorted([COLT, SMITH_WESSON])
-    organisations = client.get("/api/entities", params={"type": "organization"}).json()
+    organisations = client.get("/api/entities", params={"type": "Organization"}).json()
     assert {COLT, SMITH_WESSON, SINALOA, ATF} <= {item["iri"] for item in organisations["items"]}
     assert all(item["types"] for item in organisations["items"])
 
@@ -103,8 +103,9 @@ def test_search_pages_add_up_to_the_total(client: TestClient) -> None:
     assert len(seen) == len(set(seen)) == total
 
 
-def test_an_unknown_type_is_400_listing_the_types(client: TestClient) -> None:
-    problem = assert_problem(client.get("/api/entities", params={"type": "Spaceship"}), 400)
+def test_an_unknown_type_is_refused_listing_the_types(client: TestClient) -> None:
+    """The schema's enum of the ontology's node classes refuses it, and the problem lists them."""
+    problem = assert_problem(client.get("/api/entities", params={"type": "Spaceship"}), 422)
     assert "Gunmaker" in problem["detail"]
 
 
@@ -226,8 +227,9 @@ def test_triple_fragment_merges_graphs_unless_one_is_named(client: TestClient) -
 
 
 @pytest.mark.parametrize(("name", "value"), [("s", "not an iri"), ("p", '"label"'), ("o", '"unterminated')])
-def test_a_bad_pattern_term_is_400(client: TestClient, name: str, value: str) -> None:
-    assert name in assert_problem(client.get("/api/triples", params={name: value}), 400)["detail"]
+def test_a_bad_pattern_term_is_refused_naming_it(client: TestClient, name: str, value: str) -> None:
+    """The schema's pattern for terms refuses it (422), naming the parameter."""
+    assert f"query.{name}" in assert_problem(client.get("/api/triples", params={name: value}), 422)["detail"]
 
 
 # -- /api/stats and /health -----------------------------------------------------------------------------

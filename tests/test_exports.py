@@ -65,8 +65,8 @@ def test_graphml_reads_back_and_filters_are_those_of_the_views(client: TestClien
     whole = nx.read_graphml(io.BytesIO(client.get("/api/export/network.graphml").content))
     people = nx.read_graphml(io.BytesIO(client.get("/api/export/network.graphml", params={"types": "Person"}).content))
     assert set(people.nodes) == {P} and whole.number_of_nodes() > 1
-    assert client.get("/api/export/network.gexf", params={"types": "Nonsense"}).status_code == 400
-    assert client.get("/api/export/network.gexf", params={"date_from": "last year"}).status_code == 400
+    assert client.get("/api/export/network.gexf", params={"types": "Nonsense"}).status_code == 422
+    assert client.get("/api/export/network.gexf", params={"date_from": "last year"}).status_code == 422
 
 
 def test_documents_in_the_network_carry_their_citation(store: Store) -> None:

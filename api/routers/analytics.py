@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from api.deps import ReadsDep, SettingsDep, StoreDep
 from api.reads import READ_RESPONSES
@@ -21,9 +21,11 @@ from kg.analytics.reports import (
     neighbors_report,
     path_report,
 )
+from kg.ontology import node_classes
 from kg.tables import combined
 from kg.tables import network as tables_network
 from kg.tables.flows import FlowFilter
+from kg.tables.network import METRICS as TABLE_METRICS
 
 router = APIRouter(prefix="/api", tags=["Analytics"])
 #: Most items (nodes, communities, members) one answer lists: the row cap of the analytics routes.
@@ -37,8 +39,27 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"description": "The name fits several entities; the problem lists them to choose from."},
     **READ_RESPONSES,
 }
-DateFrom = Annotated[str | None, Query(description="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")]
-DateTo = Annotated[str | None, Query(description="Latest date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive).")]
+_YEAR = "(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+_LEAP_YEAR = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+_MONTH_DAY = "(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
+#: YYYY, YYYY-MM or a day the calendar has (29 February in leap years only), or empty: the schema says
+#: exactly which dates the projection accepts, so a schema-valid date is never refused.
+DATE_PATTERN = f"^(?:|{_YEAR}(?:-(?:0[1-9]|1[0-2]))?|{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)$"
+DateFrom = Annotated[
+    str | None, Query(pattern=DATE_PATTERN, description="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD; empty: none.")
+]
+DateTo = Annotated[
+    str | None,
+    Query(pattern=DATE_PATTERN, description="Latest date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive); empty: none."),
+]
+#: The ontology's node classes as its names spell them; the empty string (a form's blank field) means any class.
+NodeClassOrAny = Literal[("", *sorted(node_classes()))]  # type: ignore[valid-type]
+#: A name to resolve: an IRI, key or label, never blank.
+EntityName = Query(min_length=1, pattern=r"\S", description="IRI, key or label.")
+Metric = Annotated[
+    Literal[tuple(dict.fromkeys((*METRICS, *TABLE_METRICS)))],  # type: ignore[valid-type]
+    Query(description=f"Articles: one of {', '.join(METRICS)}. Tables: one of {', '.join(TABLE_METRICS)}."),
+]
 MinConfidence = Annotated[float, Query(ge=0, le=1, description="Drop facts whose best evidence is less sure.")]
 MinDocuments = Annotated[int, Query(ge=1, description="Drop facts stated by fewer documents.")]
 MinCorroboration = Annotated[
@@ -68,11 +89,12 @@ def evidence_filters(
     status: ClaimStatus = None,
     include_rejected: IncludeRejected = False,
 ) -> Filters:
-    """Event-date window, evidence strength and claim status; events outside the window leave the network."""
+    """Event-date window, evidence strength and claim status; events outside the window leave the network.
+    A blank date (an empty form field) is no bound."""
     return Filters(
         None,
-        date_from,
-        date_to,
+        date_from or None,
+        date_to or None,
         min_confidence,
         min_documents,
         min_corroboration=min_corroboration,
@@ -83,13 +105,18 @@ def evidence_filters(
 
 def network_filters(
     evidence: Annotated[Filters, Depends(evidence_filters)],
-    types: Annotated[list[str] | None, Query(description="Keep only nodes of these classes (and subclasses).")] = None,
+    types: Annotated[
+        list[NodeClassOrAny] | None,
+        Query(description="Keep only nodes of these classes (and subclasses); blank entries are ignored."),
+    ] = None,
     with_documents: Annotated[
         bool, Query(description="Add documents as nodes, linked from what they mention.")
     ] = False,
 ) -> Filters:
-    """All projection filters: node classes and documents as well as dates and evidence strength."""
-    return replace(evidence, types=tuple(types) if types else None, with_documents=with_documents)
+    """All projection filters: node classes and documents as well as dates and evidence strength.
+    No class named (none given, or only a form's blank `types=`) means every class."""
+    chosen = tuple(name for name in types or () if name)
+    return replace(evidence, types=chosen or None, with_documents=with_documents)
 
 
 NetworkFilters = Annotated[Filters, Depends(network_filters)]
@@ -102,9 +129,9 @@ async def paths(
     reads: ReadsDep,
     settings: SettingsDep,
     filters: NetworkFilters,
-    source: Annotated[str, Query(description="IRI, key or label of the start.")],
-    target: Annotated[str, Query(description="IRI, key or label of the end.")],
-    k: Annotated[int, Query(description="How many shortest simple paths (at most max_path_k).")] = 1,
+    source: Annotated[str, EntityName],
+    target: Annotated[str, EntityName],
+    k: Annotated[int, Query(ge=1, description="How many shortest simple paths (at most max_path_k).")] = 1,
     network: Network = "articles",
     year: Year = None,
 ) -> dict[str, Any]:
@@ -122,8 +149,10 @@ async def centrality(
     reads: ReadsDep,
     settings: SettingsDep,
     filters: EvidenceFilters,
-    metric: Annotated[str, Query(description=f"One of: {', '.join(METRICS)}.")] = "pagerank",
-    type: Annotated[str | None, Query(description="Rank only nodes of this class, e.g. Gunmaker.")] = None,
+    metric: Metric = "pagerank",
+    type: Annotated[
+        NodeClassOrAny | None, Query(description="Rank only nodes of this class, e.g. Gunmaker; empty: all.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_ITEMS, description="How many nodes to return.")] = 20,
     seed: Seed = 0,
     network: Network = "articles",
@@ -139,7 +168,7 @@ async def centrality(
         store,
         settings,
         metric=metric,
-        type=type,
+        type=type or None,
         limit=reads.rows(limit),
         seed=seed,
         filters=filters,
@@ -173,8 +202,8 @@ async def neighbors(
     reads: ReadsDep,
     settings: SettingsDep,
     filters: NetworkFilters,
-    name: str,
-    depth: Annotated[int, Query(description="Hops out (at most max_depth).")] = 1,
+    name: Annotated[str, Path(min_length=1, pattern=r"\S", description="IRI, key or label.")],
+    depth: Annotated[int, Query(ge=0, description="Hops out (at most max_depth).")] = 1,
     limit: Annotated[int, Query(ge=1, le=MAX_ITEMS, description="Most nodes returned, nearest first.")] = 500,
 ) -> dict[str, Any]:
     """The ego graph of the entity named by key, IRI or label: nodes with their distance, and the relations."""
@@ -197,8 +226,9 @@ def flow_filter(
         int, Query(ge=1, le=MAX_ITEMS, description="Tables: most observations listed; `truncated` says if more match.")
     ] = MAX_ITEMS,
 ) -> FlowFilter:
-    """The year and the two ends (articles and tables alike), and the tables' own options."""
-    return FlowFilter(year, origin, destination, include_local, top, limit)
+    """The year and the two ends (articles and tables alike), and the tables' own options; a blank end
+    (an empty form field) is no filter."""
+    return FlowFilter(year, origin or None, destination or None, include_local, top, limit)
 
 
 @router.get("/flows", responses=_ERRORS, summary="Firearms-flow routes: stated by articles, counted by tables")

@@ -8,7 +8,6 @@ with the same parameters, so a spreadsheet holds exactly what the page showed.
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -17,10 +16,10 @@ from fastapi.responses import Response
 from api.deps import ReadsDep, SettingsDep, StoreDep
 from api.problems import problem_responses
 from api.reads import READ_RESPONSES
-from api.routers.analytics import MAX_ITEMS, NetworkFilters
+from api.routers.analytics import MAX_ITEMS, NetworkFilters, NodeClassOrAny
 from kg import exports, lookup
 from kg.analytics.centrality import METRICS
-from kg.analytics.reports import Filters, centrality_report, communities_report, flows_report
+from kg.analytics.reports import centrality_report, communities_report, flows_report
 from kg.search import MAX_QUERY_CHARS, index_for
 
 router = APIRouter(prefix="/api/export", tags=["Exports"])
@@ -29,11 +28,6 @@ _ERRORS = {
     **READ_RESPONSES,
 }
 Limit = Annotated[int, Query(ge=1, le=MAX_ITEMS, description="Most rows.")]
-
-
-def _cleaned(filters: Filters) -> Filters:
-    """The filters without blank type names (a form's empty `types=` means no type filter)."""
-    return replace(filters, types=tuple(name for name in filters.types or () if name.strip()) or None)
 
 
 def _download(body: bytes, media_type: str, filename: str) -> Response:
@@ -51,8 +45,6 @@ async def network(
     """Nodes carry label, type, key, IRI and document count (places their coordinates, events their date);
     edges their predicate, best confidence, document count and corroboration. With `with_documents`, each
     document is a node with its title, date, URL, outlet, author and language."""
-
-    filters = _cleaned(filters)
 
     def build() -> bytes:
         graph = exports.network(
@@ -83,25 +75,27 @@ async def table_csv(
     settings: SettingsDep,
     filters: NetworkFilters,
     table: Literal["centrality", "communities", "flows", "documents", "search"],
-    metric: Annotated[str, Query(description=f"centrality: one of {', '.join(METRICS)}.")] = "pagerank",
-    type: Annotated[str | None, Query(description="centrality: rank only this class.")] = None,
+    metric: Annotated[
+        Literal[METRICS],  # type: ignore[valid-type]
+        Query(description=f"centrality: one of {', '.join(METRICS)}."),
+    ] = "pagerank",
+    type: Annotated[NodeClassOrAny | None, Query(description="centrality: rank only this class; empty: all.")] = None,
     country: Annotated[str | None, Query(description="flows: only routes touching this place.")] = None,
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="search: the words to find.")] = "",
     limit: Limit = 1000,
 ) -> Response:
     """The rows of the JSON route of the same name; nested values (a community's members, a route's
     documents) are joined with `; `."""
-    filters = _cleaned(filters)
 
     def report() -> dict[str, Any]:
         if table == "centrality":
-            return centrality_report(store, settings, metric=metric, type=type, limit=limit, filters=filters)
+            return centrality_report(store, settings, metric=metric, type=type or None, limit=limit, filters=filters)
         if table == "communities":
             return communities_report(store, limit=limit, filters=filters)
         if table == "flows":
             return flows_report(
                 store,
-                country=country,
+                country=country or None,
                 date_from=filters.date_from,
                 date_to=filters.date_to,
                 min_documents=filters.min_documents,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from api.deps import ReadsDep, StoreDep
 from api.problems import problem_responses
 from api.reads import READ_RESPONSES, cached_stats, figures
+from api.routers.analytics import NodeClassOrAny
 from kg import __version__, lookup
 from kg.errors import BadInputError, NotFoundError
 from kg.store import BaseStore
@@ -29,6 +30,16 @@ MAX_PAGE = 1000
 MAX_OFFSET = 100_000
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]
+_IRI_TEXT = "(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})"
+_IRI = f"[A-Za-z][A-Za-z0-9+.\\-]*:{_IRI_TEXT}*(?:\\?(?:{_IRI_TEXT}|\\?)*)?(?:#(?:{_IRI_TEXT}|\\?)*)?"
+_LITERAL_TEXT = (
+    '"(?:[^"\\\\\\x00-\\x1f]|\\\\["\\\\/bfnrt]|\\\\u(?:[0-9A-Ca-cEFef][0-9A-Fa-f]{3}|[Dd][0-7][0-9A-Fa-f]{2}))*"'
+    "(?:@[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?|\\^\\^<" + _IRI + ">)?"
+)
+#: What `parse_term` takes, stated in the schema: an absolute IRI (bare or in <>; ASCII, with %-escapes),
+#: for objects also a literal in N-Triples syntax; empty is no filter. Any term matching it parses.
+IRI_PATTERN = f"^(?:|{_IRI}|<{_IRI}>)$"
+TERM_PATTERN = f"^(?:|{_IRI}|<{_IRI}>|{_LITERAL_TEXT})$"
 _LITERAL = re.compile(
     r'"(?P<value>(?:[^"\\]|\\.)*)"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^<(?P<datatype>[^<>]*)>)?', re.S
 )
@@ -87,7 +98,9 @@ async def entities(
     store: StoreDep,
     reads: ReadsDep,
     q: Annotated[str | None, Query(description="Substring of a label or alias, any case.")] = None,
-    type: Annotated[str | None, Query(description="Ontology class, e.g. Gunmaker; subclasses count.")] = None,
+    type: Annotated[
+        NodeClassOrAny | None, Query(description="Ontology class, e.g. Gunmaker; subclasses count; empty: any.")
+    ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -150,10 +163,13 @@ def parse_term(text: str, position: str) -> ox.NamedNode | ox.Literal:
             value = json.loads(f'"{literal["value"]}"')
         except json.JSONDecodeError as error:
             raise BadInputError(f"{position}={text!r}: bad escape in the literal ({error.msg})") from None
-        if literal["lang"]:
-            return ox.Literal(value, language=literal["lang"])
-        datatype = literal["datatype"]
-        return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
+        try:
+            if literal["lang"]:
+                return ox.Literal(value, language=literal["lang"])
+            datatype = literal["datatype"]
+            return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
+        except ValueError as error:
+            raise BadInputError(f"{position}={text!r}: not a valid literal ({error})") from None
     iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
     try:
         return ox.NamedNode(iri)
@@ -214,10 +230,15 @@ async def triples(
     request: Request,
     store: StoreDep,
     reads: ReadsDep,
-    s: Annotated[str | None, Query(description="Subject IRI.")] = None,
-    p: Annotated[str | None, Query(description="Predicate IRI.")] = None,
-    o: Annotated[str | None, Query(description='Object: IRI or literal ("text", "text"@en, "1"^^<dt>).')] = None,
-    graph: Annotated[str | None, Query(description="Only this named graph (default: all).")] = None,
+    s: Annotated[str | None, Query(pattern=IRI_PATTERN, description="Subject IRI; empty: any.")] = None,
+    p: Annotated[str | None, Query(pattern=IRI_PATTERN, description="Predicate IRI; empty: any.")] = None,
+    o: Annotated[
+        str | None,
+        Query(pattern=TERM_PATTERN, description='Object: IRI or literal ("text", "text"@en, "1"^^<dt>); empty: any.'),
+    ] = None,
+    graph: Annotated[
+        str | None, Query(pattern=IRI_PATTERN, description="Only this named graph (default or empty: all).")
+    ] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
