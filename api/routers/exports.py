@@ -24,7 +24,12 @@ from kg.search import MAX_QUERY_CHARS, index_for
 
 router = APIRouter(prefix="/api/export", tags=["Exports"])
 _ERRORS = {
-    **problem_responses({400: "A bad filter: an unknown type, a date that does not parse, a malformed search."}),
+    **problem_responses(
+        {
+            400: "A bad filter: an unknown type, a date that does not parse, a malformed search.",
+            404: "No place by the name given as `country` (flows); the problem lists close matches.",
+        }
+    ),
     **READ_RESPONSES,
 }
 Limit = Annotated[int, Query(ge=1, le=MAX_ITEMS, description="Most rows.")]
