@@ -28,7 +28,9 @@ FILLER_SIZE = 12_000
 PATHOLOGICAL = (
     "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
     "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i",
-    "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:none>|^!<urn:none>)* ?b . ?b (!<urn:none>)* ?c }",
+    # Two path closures joined on nothing: their cross product, over a billion rows. (Joined on ?b, the
+    # closures stay inside each item's own two nodes and the engine answers in a tenth of a second.)
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:none>)* ?b . ?c (^!<urn:none>)* ?d }",
 )
 DEFENDANTS = f"SELECT ?maker WHERE {{ ?suit a <{ONTOLOGY}Lawsuit> ; <{ONTOLOGY}defendant> ?maker }}"
 MAX_ROWS = 1_000
