@@ -31,15 +31,20 @@ from bench.sparql_inprocess import RDFLIB_MAX_TRIPLES
 from bench.table import Table
 
 BENCHMARKS = ("inprocess", "load", "http", "analytics", "ingest")
-PACKAGES = ("pyoxigraph", "rdflib", "fastapi", "uvicorn", "httpx", "spacy", "networkx", "igraph",
-            "rdflib-endpoint")
+PACKAGES = ("pyoxigraph", "rdflib", "fastapi", "uvicorn", "httpx", "spacy", "networkx", "igraph", "rdflib-endpoint")
 OUTPUT = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 
 
 def machine() -> str:
     """One line saying where the figures come from, including how busy the machine was."""
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
     versions = []
     for name in PACKAGES:
@@ -48,15 +53,16 @@ def machine() -> str:
         except importlib.metadata.PackageNotFoundError:
             continue
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"{os.cpu_count()} cores ({cpu}), {mem_kb / 2**20:.0f} GiB RAM, load average {load} at start; "
-            f"Python {platform.python_version()}; {'; '.join(versions)}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem_kb / 2**20:.0f} GiB RAM, load average {load} at start; "
+        f"Python {platform.python_version()}; {'; '.join(versions)}"
+    )
 
 
 def block(key: str, tables: list[Table], command: str) -> str:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = "\n".join(table.markdown() for table in tables)
-    return (f"<!-- bench:{key} -->\n`{command}` — {stamp}\n\n_Machine: {machine()}_\n\n{body}"
-            f"<!-- /bench:{key} -->\n")
+    return f"<!-- bench:{key} -->\n`{command}` — {stamp}\n\n_Machine: {machine()}_\n\n{body}<!-- /bench:{key} -->\n"
 
 
 def merge(document: str, key: str, new_block: str) -> str:
@@ -81,8 +87,14 @@ def plan(
     steps: list[tuple[str, Callable[[], list[Table]]]] = []
     for size in sizes:
         if "inprocess" in only:
-            steps.append((f"inprocess-{size}", lambda s=size: sparql_inprocess.run(
-                data(s), workdir, label=s, repeats=repeats, rdflib_max=rdflib_max)))
+            steps.append(
+                (
+                    f"inprocess-{size}",
+                    lambda s=size: sparql_inprocess.run(
+                        data(s), workdir, label=s, repeats=repeats, rdflib_max=rdflib_max
+                    ),
+                )
+            )
         if "load" in only:
             steps.append((f"load-{size}", lambda s=size: bulk.run(data(s), workdir, label=s, rdflib_max=rdflib_max)))
         if "http" in only:
@@ -101,8 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5, help="rounds per measurement (medians over them)")
     parser.add_argument("--smoke", action="store_true", help="smallest size, one repetition")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="Markdown file to update")
-    parser.add_argument("--rdflib-max-triples", type=int, default=RDFLIB_MAX_TRIPLES,
-                        help="largest dataset rdflib is loaded and queried on (it takes minutes and GBs at 1M)")
+    parser.add_argument(
+        "--rdflib-max-triples",
+        type=int,
+        default=RDFLIB_MAX_TRIPLES,
+        help="largest dataset rdflib is loaded and queried on (it takes minutes and GBs at 1M)",
+    )
     args = parser.parse_args(argv)
     sizes, repeats = (["10k"], 1) if args.smoke else (args.sizes, args.repeats)
     command = "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv)

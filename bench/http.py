@@ -31,8 +31,15 @@ from bench.table import Table, ms, ratio
 from bench.timing import interleaved_medians
 from kg.store import Store
 
-QUERIES = ("trivial ASK", "label lookup", "2-hop join", "NOT EXISTS", "count by type", "flows aggregate",
-           "top mentioned")
+QUERIES = (
+    "trivial ASK",
+    "label lookup",
+    "2-hop join",
+    "NOT EXISTS",
+    "count by type",
+    "flows aggregate",
+    "top mentioned",
+)
 #: Sequential requests timed for the HTTP overhead on the trivial query.
 OVERHEAD_REQUESTS = 300
 JOINS_AND_AGGREGATES = ("2-hop join", "NOT EXISTS", "count by type", "flows aggregate", "top mentioned")
@@ -114,11 +121,20 @@ def servers(quads: list[ox.Quad], workdir: Path, label: str) -> Iterator[dict[st
         store.write_quads(quads)
     ours, theirs = free_port(), free_port()
     urls = {"ffkg": f"http://127.0.0.1:{ours}/sparql", "rdflib-endpoint": f"http://127.0.0.1:{theirs}/"}
-    rdflib_endpoint = [str(Path(FFKG).with_name("rdflib-endpoint")), "serve", "--host", "127.0.0.1",
-                       "--port", str(theirs), str(source)]
+    rdflib_endpoint = [
+        str(Path(FFKG).with_name("rdflib-endpoint")),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(theirs),
+        str(source),
+    ]
     ready = "?query=ASK%7B%7D"
-    with running(ffkg_serve(data_dir, ours), urls["ffkg"] + ready), \
-            running(rdflib_endpoint, urls["rdflib-endpoint"] + ready):
+    with (
+        running(ffkg_serve(data_dir, ours), urls["ffkg"] + ready),
+        running(rdflib_endpoint, urls["rdflib-endpoint"] + ready),
+    ):
         time.sleep(WORKER_START_SECONDS)  # the readiness probe started ffkg's query workers
         yield urls
 
@@ -151,12 +167,23 @@ def run(quads: list[ox.Quad], workdir: Path, *, label: str, repeats: int) -> lis
     store = Store.memory()
     store.write_quads(quads)
     queries = research_queries(store)
-    inprocess = interleaved_medians({"trivial": lambda: pyoxigraph_query(store.engine, queries["trivial ASK"])},
-                                    repeats=max(3, repeats))["trivial"]
+    inprocess = interleaved_medians(
+        {"trivial": lambda: pyoxigraph_query(store.engine, queries["trivial ASK"])}, repeats=max(3, repeats)
+    )["trivial"]
     table = Table(
         f"SPARQL over HTTP, {label} ({len(quads):,} quads): `ffkg serve` vs rdflib-endpoint",
-        ["query", "clients", "requests", "ffkg p50 ms", "ffkg p99 ms", "ffkg req/s", "rdflib-endpoint p50 ms",
-         "rdflib-endpoint p99 ms", "rdflib-endpoint req/s", "throughput ×"],
+        [
+            "query",
+            "clients",
+            "requests",
+            "ffkg p50 ms",
+            "ffkg p99 ms",
+            "ffkg req/s",
+            "rdflib-endpoint p50 ms",
+            "rdflib-endpoint p99 ms",
+            "rdflib-endpoint req/s",
+            "throughput ×",
+        ],
     )
     worst: list[float] = []
     with servers(quads, workdir, label) as urls:
@@ -170,8 +197,18 @@ def run(quads: list[ox.Quad], workdir: Path, *, label: str, repeats: int) -> lis
                 done = f"{len(ours.latencies)}/{len(theirs.latencies)}"
                 if ours.failures or theirs.failures:
                     done += f" ({ours.failures}/{theirs.failures} failed)"
-                table.add(name, concurrency, done, ms(ours.p50), ms(ours.p99), f"{ours.throughput:,.1f}",
-                          ms(theirs.p50), ms(theirs.p99), f"{theirs.throughput:,.1f}", ratio(gain))
+                table.add(
+                    name,
+                    concurrency,
+                    done,
+                    ms(ours.p50),
+                    ms(ours.p99),
+                    f"{ours.throughput:,.1f}",
+                    ms(theirs.p50),
+                    ms(theirs.p99),
+                    f"{theirs.throughput:,.1f}",
+                    ratio(gain),
+                )
         # the table's cells hold a few requests each; the overhead wants a larger sample of its own
         trivial_p50 = hammer(urls["ffkg"], queries["trivial ASK"], sessions["ffkg"][:1], requests=OVERHEAD_REQUESTS).p50
         for client in (session for group in sessions.values() for session in group):

@@ -166,7 +166,11 @@ def everyday_requests(entity_keys: list[str], document_keys: list[str]) -> dict[
 
 
 def _client_loop(
-    url: str, makers: dict[str, Maker], seed: int, until: float, tallies: dict[str, Tally],
+    url: str,
+    makers: dict[str, Maker],
+    seed: int,
+    until: float,
+    tallies: dict[str, Tally],
     lock: threading.Lock,
 ) -> None:
     rng = random.Random(seed)
@@ -252,8 +256,10 @@ def main(argv: list[str] | None = None) -> int:
         build_store(data_dir, triples=args.triples, seed=args.seed)
         with serve(data_dir, query_timeout=str(args.query_timeout)) as (url, _):
             tallies = run_load(url, seconds=seconds, clients=args.clients, hostile=args.hostile, seed=args.seed)
-    print(f"{args.triples} triples, {args.clients} clients + {args.hostile} hostile, {seconds:g} s, "
-          f"query_timeout {args.query_timeout:g} s")
+    print(
+        f"{args.triples} triples, {args.clients} clients + {args.hostile} hostile, {seconds:g} s, "
+        f"query_timeout {args.query_timeout:g} s"
+    )
     print(report(tallies, seconds))
     failed = sum(errors(name, tally) for name, tally in tallies.items())
     return 1 if failed else 0

@@ -47,15 +47,23 @@ def research_queries(store: Store) -> dict[str, str]:
 
     The picking queries count mentions, to find an entity many documents mention, and one of them.
     """
-    top = next(iter(store.query(
-        PREFIXES + "SELECT ?e (COUNT(?d) AS ?n) WHERE { ?e a ffkg:Person ; ffkg:mentionedIn ?d } "
-        "GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 1",
-    )))
+    top = next(
+        iter(
+            store.query(
+                PREFIXES + "SELECT ?e (COUNT(?d) AS ?n) WHERE { ?e a ffkg:Person ; ffkg:mentionedIn ?d } "
+                "GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 1",
+            )
+        )
+    )
     entity = top["e"].value
-    found = next(iter(store.query(
-        PREFIXES + f"SELECT ?label ?g WHERE {{ <{entity}> rdfs:label ?label . "
-        f"GRAPH ?g {{ <{entity}> ffkg:mentionedIn ?d }} }} ORDER BY ?g LIMIT 1",
-    )))
+    found = next(
+        iter(
+            store.query(
+                PREFIXES + f"SELECT ?label ?g WHERE {{ <{entity}> rdfs:label ?label . "
+                f"GRAPH ?g {{ <{entity}> ffkg:mentionedIn ?d }} }} ORDER BY ?g LIMIT 1",
+            )
+        )
+    )
     label, graph = found["label"].value, found["g"].value
     queries = {
         "trivial ASK": "ASK { ?s a ffkg:Lawsuit }",
@@ -184,8 +192,9 @@ def run(
             if c is not None:
                 speedups.append(c / a)
             table.add(name, rows, ms(a), ms(b), ms(c), ms(a - b), ratio(a / b), ratio(None if c is None else c / a))
-        table.add("**geometric mean**", "", "", "", "", "", ratio(geometric_mean(slowdowns)),
-                  ratio(geometric_mean(speedups)))
+        table.add(
+            "**geometric mean**", "", "", "", "", "", ratio(geometric_mean(slowdowns)), ratio(geometric_mean(speedups))
+        )
         table.notes.append(
             f"Targets: a/b <= 1.5 on every query (worst here: {max(slowdowns):.2f}); c/a >= 20 on the geometric mean. "
             "Calls over 10 s are timed once."

@@ -13,10 +13,10 @@ from kg.corpus import REPOSITORY_ROOT, SPLITS, folds, split_names, split_texts
 from kg.errors import BadInputError
 from kg.evaluate import (
     CachedExtractor,
-    fold_spread,
     evaluate,
     evaluate_texts,
     evaluate_with_pipeline,
+    fold_spread,
     match_entities,
     normalise,
     score_file,
