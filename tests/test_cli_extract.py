@@ -140,7 +140,7 @@ def test_extract_json_keeps_to_the_contract_and_lists_flows_under_their_own_key(
     }
 
 
-def test_train_rebuilds_the_models_from_the_train_split_and_reports_what_they_learned(tmp_path: Path) -> None:
+def test_train_rebuilds_the_models_from_train_and_dev_and_reports_what_they_learned(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["train", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     written = {p.name for p in tmp_path.glob("*.json")}

@@ -14,6 +14,7 @@ from kg.errors import BadInputError
 from kg.evaluate import (
     CachedExtractor,
     evaluate,
+    evaluate_split,
     evaluate_texts,
     evaluate_with_pipeline,
     fold_spread,
@@ -22,6 +23,7 @@ from kg.evaluate import (
     score_file,
     variants,
 )
+from kg.extract.training import train_all, using
 from kg.records import DocumentInfo, EntityRecord, Extraction, RelationRecord, Span
 
 CORPUS = shared_path("corpus")
@@ -259,3 +261,26 @@ def test_a_split_is_scored_with_the_real_extractor_and_cached_parses() -> None:
     assert report["totals"]["entities (typed)"]["gold"] == sum(len(t.gold["entities"]) for t in texts)
     assert set(report) >= {"totals", "entity_types", "predicates", "event_types", "roles"}
     assert report["totals"]["document date"]["f1"] == 1.0
+
+
+def _small_corpus(root: Path) -> None:
+    """A repository root whose split file lists twelve train texts and two dev texts of the real corpus."""
+    names = split_names()
+    chosen = {"train": names["train"][:12], "dev": names["dev"][:2], "test": []}
+    for name in chosen["train"] + chosen["dev"]:
+        for source in (REPOSITORY_ROOT / name, (REPOSITORY_ROOT / name).with_suffix(".gold.json")):
+            target = root / source.relative_to(REPOSITORY_ROOT)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+    (root / "corpus" / "split.json").write_text(json.dumps(chosen), encoding="utf-8")
+
+
+def test_dev_is_scored_by_models_trained_on_train_alone_while_train_uses_the_shipped_ones(tmp_path: Path) -> None:
+    _small_corpus(tmp_path)
+    dev, train = split_texts("dev", tmp_path), split_texts("train", tmp_path)
+    extractor = CachedExtractor([*train, *dev])
+    trained = train_all(extractor.examples(train))
+    with using({name: result.model for name, result in trained.items()}):
+        expected = evaluate_texts(dev, extractor)
+    assert evaluate_split("dev", tmp_path) == expected
+    assert evaluate_split("train", tmp_path) == evaluate_texts(train, extractor)
