@@ -11,11 +11,16 @@ triple a user and a document both state is the one case it holds twice (on every
 
 Writes of a source are all-or-nothing: a file is parsed completely before anything is
 written, and replacing a graph is one engine transaction, so a crash leaves either the
-old or the new version and a concurrent reader never sees both.
+old or the new version and a concurrent reader never sees both. Graphs new to the store go
+through the engine's bulk loader, which has no transaction; a marker file lets the next open
+remove a load that never finished, so after a crash the store is as it was before the load.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import shutil
 import threading
 import uuid
@@ -27,7 +32,7 @@ from typing import Any, NamedTuple
 import pyoxigraph as ox
 
 from kg.backends import model
-from kg.backends.base import STAGING_PREFIX, BaseStore, file_graph_iri, parse_rdf
+from kg.backends.base import STAGING_PREFIX, BaseStore, file_graph_iri, group_by_graph, parse_rdf
 from kg.backends.model import union_default
 from kg.backends.sparql import SparqlStore
 from kg.errors import StoreBusyError, StoreLockedError
@@ -37,6 +42,8 @@ from kg.settings import Settings
 __all__ = ["STAGING_PREFIX", "BaseStore", "Store", "file_graph_iri", "open_store", "parse_rdf", "union_default"]
 
 REVISION_FILE = "REVISION"
+#: Present while the engine's bulk loader (which has no transaction) writes; says what to remove if it never finished.
+BULK_LOAD_FILE = "BULK-LOADING"
 #: Names the data dir's layout; an older one is migrated on open, after a backup.
 LAYOUT_FILE = "LAYOUT"
 LAYOUT = "facts-once 2"
@@ -44,6 +51,8 @@ LAYOUT = "facts-once 2"
 UNION_COPY_LAYOUT = "union-default-graph 1"
 #: Quads per transaction when many new graphs are written at once (`ffkg load`).
 TRANSACTION_QUADS = 200_000
+
+_log = logging.getLogger(__name__)
 
 
 def _snapshot_root(path: Path) -> Path:
@@ -69,6 +78,7 @@ class Store(BaseStore):
         self._snapshot_of: dict[int, Path] = {}  # the current revision's snapshot, once taken
         self._readers: dict[Path, int] = {}  # snapshot -> readers holding it
         self._revision = 0
+        self._recover_bulk_load()
         self._drop_staging_graphs()
         self._migrate_layout()
         self.drop_snapshots()  # left by a server that crashed; this process owns the store now
@@ -276,16 +286,61 @@ class Store(BaseStore):
             self.engine.update(text)
 
     def write_quads(self, quads: list[ox.Quad]) -> None:
-        """As `BaseStore.write_quads`; into a store with no graphs yet, through the engine's bulk
-        loader (no transaction: a failed load of a fresh store leaves a store to delete, not to repair)."""
-        if self._has_named_graphs() or not self._write_lock.acquire(blocking=False):
-            super().write_quads(quads)
-            return
+        """As `BaseStore.write_quads`, with what the store holds nothing of yet (every quad, into an
+        empty store; else the graphs it does not hold) written by the engine's bulk loader.
+
+        The bulk loader is several times faster than transactions but has none: a marker file names
+        what it is writing until it is done, and if the process dies first (or the load fails),
+        opening the store removes what was being written. So the load is all or nothing once the
+        store is reopened, and what the store held before is never touched. Readers in this process
+        could see the new graphs arrive part by part; `ffkg load`, the one caller, holds the store alone.
+        """
+        by_graph = group_by_graph(quads)
+        with self._exclusive():
+            if self._is_empty():
+                bulk, new, by_graph = quads, None, {}
+            else:
+                new = [g for g in by_graph if g and not self.engine.contains_named_graph(ox.NamedNode(g))]
+                bulk = [quad for graph in new for quad in by_graph.pop(graph)]
+            if bulk:
+                with self._writing():
+                    self._bulk_extend(bulk, new)
+            self._write_grouped(by_graph)
+
+    def _bulk_extend(self, quads: list[ox.Quad], graphs: list[str] | None) -> None:
+        """Bulk-load `quads`, which are all of `graphs` (None: of an empty store), undoable until done."""
+        marker = None if self.path is None else self.path / BULK_LOAD_FILE
+        if marker is not None:
+            _write_durably(marker, json.dumps({"graphs": graphs}))
         try:
             self.engine.bulk_extend(quads)
-            self._bump_revision()
-        finally:
-            self._write_lock.release()
+        except BaseException:
+            self._undo_bulk_load(graphs)
+            raise
+        if marker is not None:
+            marker.unlink()
+
+    def _undo_bulk_load(self, graphs: list[str] | None) -> None:
+        if graphs is None:
+            self.engine.clear()
+        else:
+            for graph in graphs:
+                self.engine.remove_graph(ox.NamedNode(graph))
+        if self.path is not None:
+            (self.path / BULK_LOAD_FILE).unlink(missing_ok=True)
+
+    def _recover_bulk_load(self) -> None:
+        """Remove what a bulk load that never finished wrote (the process died mid-load)."""
+        if self.path is None or not (marker := self.path / BULK_LOAD_FILE).exists():
+            return
+        graphs = json.loads(marker.read_text())["graphs"]
+        _log.warning(
+            "a bulk load into %s did not finish; removing what it wrote (%s)",
+            self.path,
+            "everything, as the store was empty" if graphs is None else f"{len(graphs)} new graphs",
+        )
+        self._undo_bulk_load(graphs)
+        self._bump_revision()
 
     def _add_default_quads(self, quads: list[ox.Quad]) -> None:
         with self._writing():
@@ -317,6 +372,9 @@ class Store(BaseStore):
             self._bump_revision()
         marker.write_text(LAYOUT + "\n")
 
+    def _is_empty(self) -> bool:
+        return next(self.engine.quads_for_pattern(None, None, None, None), None) is None
+
     def _has_named_graphs(self) -> bool:
         return next(iter(self.engine.named_graphs()), None) is not None
 
@@ -325,6 +383,21 @@ class Store(BaseStore):
         for graph in list(self.engine.named_graphs()):
             if isinstance(graph, ox.NamedNode) and graph.value.startswith(STAGING_PREFIX):
                 self.engine.remove_graph(graph)
+
+
+def _write_durably(path: Path, text: str) -> None:
+    """Put `text` in `path` all at once and on disk before returning (a marker others must be able to trust)."""
+    scratch = path.with_name(f"{path.name}.{uuid.uuid4().hex}")
+    with scratch.open("w") as file:
+        file.write(text)
+        file.flush()
+        os.fsync(file.fileno())
+    scratch.replace(path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
 
 
 def open_store(settings: Settings) -> BaseStore:
