@@ -6,7 +6,7 @@ command, the mapping and the evaluator all read the same shape.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 ENTITY_TYPES = (
@@ -103,7 +103,10 @@ class Extraction:
 
     def to_json(self) -> dict[str, Any]:
         """The `ffkg extract --format json` shape: the contract's entity types, event types and
-        predicates, and each reified flow under `flows` with its ends, details and evidence."""
+        predicates, and each reified flow under `flows` with its ends, details and evidence.
+
+        Spans count in the file as given (`DocumentInfo.as_given`), as the store and every page cite them.
+        """
         nodes = {e.id for e in self.entities if e.type in ENTITY_TYPES or e.type in EVENT_TYPES}
         entities = []
         for entity in self.entities:
@@ -112,7 +115,7 @@ class Extraction:
             item: dict[str, Any] = {"id": entity.id, "label": entity.label, "type": entity.type}
             if entity.date:
                 item["date"] = entity.date
-            item["mentions"] = [asdict(m) for m in entity.mentions]
+            item["mentions"] = [self._span(m) for m in entity.mentions]
             entities.append(item)
         predicates = set(RELATION_PREDICATES) | set(EVENT_ROLES)
         return {
@@ -124,7 +127,7 @@ class Extraction:
                     "predicate": r.predicate,
                     "object": r.object,
                     "confidence": r.confidence,
-                    "evidence": asdict(r.evidence),
+                    "evidence": self._span(r.evidence),
                 }
                 for r in self.relations
                 if r.predicate in predicates and r.subject in nodes and r.object in nodes
@@ -149,6 +152,12 @@ class Extraction:
                 flow[r.predicate] = r.object
             elif r.object not in flow["via"]:
                 flow["via"].append(r.object)
-            if asdict(r.evidence) not in flow["evidence"]:
-                flow["evidence"].append(asdict(r.evidence))
+            evidence = self._span(r.evidence)
+            if evidence not in flow["evidence"]:
+                flow["evidence"].append(evidence)
         return list(flows.values())
+
+    def _span(self, span: Span) -> dict[str, Any]:
+        """`span` as offsets into the file as given, not into the text after its date prefix."""
+        shift = self.document.offset
+        return {"start": span.start + shift, "end": span.end + shift, "text": span.text}

@@ -30,14 +30,15 @@ def test_extract_prints_the_json_contract(tmp_path: Path) -> None:
         "title": "Rifles bound for the Sinaloa Cartel seized in Arizona",
         "date": "2023-04-18",
     }
-    text = ARTICLE.split(" ", 2)[2]
     for entity in data["entities"]:
         assert set(entity) >= {"id", "label", "type", "mentions"}
         for mention in entity["mentions"]:
             assert set(mention) == {"start", "end", "text"}
-            assert text[mention["start"] : mention["end"]] == mention["text"]
+            assert ARTICLE[mention["start"] : mention["end"]] == mention["text"]
     for relation in data["relations"]:
         assert set(relation) == {"subject", "predicate", "object", "confidence", "evidence"}
+        evidence = relation["evidence"]
+        assert ARTICLE[evidence["start"] : evidence["end"]] == evidence["text"]
     named = {(e["label"], e["type"]) for e in data["entities"] if e["type"] in ENTITY_TYPES}
     assert {
         ("Sinaloa Cartel", "CriminalGroup"),
