@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.iris import FACTS_GRAPH, entity_iri, geonames_iri, local_iri
-from kg.mapping import corroboration_triples, extraction_triples
+from kg.mapping import DocumentTriples, corroboration_triples, extraction_triples
 from kg.records import DocumentInfo, EntityRecord, Extraction, RelationRecord, Span
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
@@ -295,12 +295,31 @@ def generate_extractions(n_docs: int, *, seed: int = 0) -> Iterator[Extraction]:
 _QUADS_PER_DOC = 330
 
 
+def _extractions_for(n_triples: int, seed: int) -> Iterator[Extraction]:
+    """The extractions `generate_dataset(n_triples, seed)` draws from, in order, and as many again."""
+    return generate_extractions(max(1, n_triples // _QUADS_PER_DOC) * 2, seed=seed)
+
+
+def more_documents(n_triples: int, *, start: int, count: int, seed: int = 0) -> list[DocumentTriples]:
+    """Documents `start` to `start + count` of the stream `generate_dataset(n_triples, seed=seed)` draws
+    from: with `start` the number of documents that dataset holds, what an ingest would add to it next
+    (new graphs over the same entities, facts to recount)."""
+    documents = [
+        extraction_triples(e) for e in itertools.islice(_extractions_for(n_triples, seed), start, start + count)
+    ]
+    if len(documents) < count:
+        raise ValueError(
+            f"the stream for {n_triples:,} triples holds {start + len(documents)} documents, not {start + count}"
+        )
+    return documents
+
+
 def generate_dataset(n_triples: int, *, seed: int = 0) -> list[ox.Quad]:
     """At least `n_triples` distinct quads of whole synthetic documents, laid out as ingest stores them:
     each document's graph, the entities and facts graphs, and every fact's corroboration counts."""
     quads: dict[ox.Quad, None] = {}
     documents_per_fact: dict[str, int] = {}
-    for extraction in generate_extractions(max(1, n_triples // _QUADS_PER_DOC) * 2, seed=seed):
+    for extraction in _extractions_for(n_triples, seed):
         mapped = extraction_triples(extraction)
         quads.update(dict.fromkeys(mapped.quads()))
         for fact in set(mapped.fact_nodes()):

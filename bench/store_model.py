@@ -6,16 +6,18 @@ Every step runs twice per round, through ffkg and through the bare engine (`pyox
 doing the same work on the same data, in an order that alternates between rounds: bulk load
 (`Store.write_quads` into a fresh store, `bulk_extend` into another), three read queries
 (`Store.query`, the engine's own union), a no-op `DELETE WHERE` and an `INSERT DATA` of 1,500
-triples (`Store.update`, `engine.update` of the same kind of text), and removing a document
+triples (`Store.update`, `engine.update` of the same kind of text), writing new documents as
+ingest does (`Store.write_documents`: their graphs, entities and facts, and the facts'
+recounts, in one update; bare: one `extend` of the same quads), and removing a document
 (`kg.ingest.remove_document`, bare: `DROP GRAPH` of another document). Each figure is the
 median of wall time and of process CPU time (`time.process_time`, every thread of this
 process): on a shared machine the wall time measures the other jobs as much as ours, the CPU
 time does not. The load average is printed at the start and at the end.
 
-Runs only through interfaces every release has (`generate_dataset`, `Store.write_quads`,
-`Store.query`, `Store.update`, `Store.engine`, `kg.ingest.remove_document`), so the same file
-times the code before and after a change: run it with `PYTHONPATH` set to each checkout and
-compare. Prints a Markdown table and one JSON line.
+Runs only through interfaces the facts-once releases have (`generate_dataset`, `Store.write_quads`,
+`Store.query`, `Store.update`, `Store.write_documents`, `Store.engine`, `kg.ingest.remove_document`
+and `WRITE_BATCH`), so the same file times the code before and after a change: run it with
+`PYTHONPATH` set to each checkout and compare. Prints a Markdown table and one JSON line.
 """
 
 from __future__ import annotations
@@ -33,9 +35,9 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from bench.generate import SIZES, generate_dataset
+from bench.generate import SIZES, generate_dataset, more_documents
 from bench.sparql_inprocess import research_queries
-from kg.ingest import remove_document
+from kg.ingest import WRITE_BATCH, remove_document
 from kg.store import Store
 
 QUERIES = ("label lookup", "2-hop join", "property path")
@@ -132,6 +134,13 @@ def run(size: str, workdir: Path, *, repeats: int) -> dict[str, Step]:
         steps[f"INSERT DATA of {INSERTED_TRIPLES:,} triples"] = alternating(
             lambda r: store.update(_insert_data(f"ffkg{r}")),
             lambda r: engine.update(_insert_data(f"bare{r}")),
+            repeats=repeats,
+        )
+        held = int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?d a <{DOCUMENT}> }}")))["n"].value)
+        batches = iter(more_documents(SIZES[size], start=held, count=2 * repeats * WRITE_BATCH, seed=0))
+        steps[f"write {WRITE_BATCH} new documents (bare: `extend` of their quads)"] = alternating(
+            lambda _: store.write_documents(list(itertools.islice(batches, WRITE_BATCH))),
+            lambda _: engine.extend([q for d in itertools.islice(batches, WRITE_BATCH) for q in d.quads()]),
             repeats=repeats,
         )
         documents = [

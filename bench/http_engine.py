@@ -1,0 +1,153 @@
+"""SPARQL over HTTP: `ffkg serve` against the engine's own server (`oxigraph serve`) on the same data.
+
+    python -m bench.http_engine --size 100k --workdir /tmp/ffkg-http [--requests 21]
+
+Both servers are pyoxigraph's engine, same version, on copies of the same on-disk store, reading
+the union of the graphs as the default graph; so what separates them is ffkg's path around the
+engine (HTTP layer, query classification, the worker-process hop, row cap, serialisation). One
+client sends each query to the two servers in turn, request by request, and reads every answer
+to its end (SPARQL JSON results). Per query: the median latency on each, and the server's CPU
+time per request (its whole process tree, from /proc, over all the requests), which the other
+jobs on a shared machine do not inflate. The issue's target: every query of 1 ms or more within 1.2× of the engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+import httpx
+
+from bench.generate import SIZES, generate_dataset
+from bench.server import ffkg_serve, free_port, running
+from bench.sparql_inprocess import research_queries
+from kg.store import Store
+
+OXIGRAPH = str(Path(__file__).resolve().parents[1] / ".venv" / "bin" / "oxigraph")
+ACCEPT = {"accept": "application/sparql-results+json"}
+#: Queries the issue names beside the research mix: a large answer.
+LARGE_ANSWER = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20000"
+MEASURED = (
+    "20,000-row SELECT",
+    "CONTAINS filter",
+    "count by type",
+    "label lookup",
+    "2-hop join",
+    "flows aggregate",
+    "top mentioned",
+    "evidence for entity",
+    "NOT EXISTS",
+    "property path",
+)
+
+
+def _tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and all its descendants so far, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def _oxigraph_serve(location: Path, port: int) -> list[str]:
+    bind = f"127.0.0.1:{port}"
+    return [OXIGRAPH, "serve-read-only", "--location", str(location), "--bind", bind, "--union-default-graph"]
+
+
+def _prepare(size: str, workdir: Path) -> dict[str, str]:
+    """An ffkg data dir of `size` triples and a copy of its store for the engine's server; the queries."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    with Store.open(workdir / "data" / "store") as store:
+        store.write_quads(generate_dataset(SIZES[size], seed=0))
+        store.engine.backup(str(workdir / "engine"))
+        queries = research_queries(store)
+    queries["20,000-row SELECT"] = LARGE_ANSWER
+    return {name: queries[name] for name in MEASURED}
+
+
+class Row(NamedTuple):
+    """One query's figures: median latency and CPU seconds per request of each server, answer size."""
+
+    query: str
+    ffkg_p50: float
+    engine_p50: float
+    ffkg_cpu: float
+    engine_cpu: float
+    answer_bytes: int
+
+
+def run(size: str, workdir: Path, *, requests: int) -> list[Row]:
+    """Each query `requests` times on each server (after one warm-up round), alternating request by request."""
+    queries = _prepare(size, workdir)
+    ffkg_port, engine_port = free_port(), free_port()
+    ffkg_url, engine_url = f"http://127.0.0.1:{ffkg_port}/sparql", f"http://127.0.0.1:{engine_port}/query"
+    rows = []
+    with (
+        running(ffkg_serve(workdir / "data", ffkg_port), f"{ffkg_url}?query=ASK%7B%7D") as ffkg,
+        running(_oxigraph_serve(workdir / "engine", engine_port), f"{engine_url}?query=ASK%7B%7D") as engine,
+        httpx.Client(timeout=600) as client,
+    ):
+        servers = {"ffkg": (ffkg.pid, ffkg_url), "engine": (engine.pid, engine_url)}
+
+        def ask(server: str, sparql: str) -> tuple[float, int]:
+            start = time.perf_counter()
+            answer = client.post(servers[server][1], data={"query": sparql}, headers=ACCEPT)
+            answer.raise_for_status()
+            return time.perf_counter() - start, len(answer.content)
+
+        for name, sparql in queries.items():
+            for server in servers:
+                ask(server, sparql)
+            latency: dict[str, list[float]] = {"ffkg": [], "engine": []}
+            cpu_before = {server: _tree_cpu_seconds(pid) for server, (pid, _) in servers.items()}
+            for request in range(requests):
+                for server in ("ffkg", "engine") if request % 2 == 0 else ("engine", "ffkg"):
+                    seconds, answer_bytes = ask(server, sparql)
+                    latency[server].append(seconds)
+            cpu = {s: (_tree_cpu_seconds(pid) - cpu_before[s]) / requests for s, (pid, _) in servers.items()}
+            p50 = {server: statistics.median(values) for server, values in latency.items()}
+            rows.append(Row(name, p50["ffkg"], p50["engine"], cpu["ffkg"], cpu["engine"], answer_bytes))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="100k")
+    parser.add_argument("--workdir", type=Path, required=True)
+    parser.add_argument("--requests", type=int, default=21)
+    args = parser.parse_args()
+    started, load_before = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()
+    rows = run(args.size, args.workdir, requests=args.requests)
+    shutil.rmtree(args.workdir, ignore_errors=True)
+    load_after = os.getloadavg()
+    print(
+        f"{args.size}, {started}, {args.requests} requests per query and server; load average "
+        f"{load_before[0]:.1f} at start, {load_after[0]:.1f} at end\n"
+    )
+    print("| query | ffkg p50 ms | engine p50 ms | p50 ÷ | ffkg CPU ms/req | engine CPU ms/req | CPU ÷ | answer KB |")
+    print("|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        cpu_ratio = row.ffkg_cpu / row.engine_cpu if row.engine_cpu else float("nan")
+        print(
+            f"| {row.query} | {row.ffkg_p50 * 1e3:.2f} | {row.engine_p50 * 1e3:.2f} | "
+            f"{row.ffkg_p50 / row.engine_p50:.2f} | {row.ffkg_cpu * 1e3:.2f} | {row.engine_cpu * 1e3:.2f} | "
+            f"{cpu_ratio:.2f} | {row.answer_bytes / 1e3:,.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
