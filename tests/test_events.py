@@ -351,3 +351,39 @@ def test_court_appearances_acquittals_and_handed_sentences_are_lawsuits() -> Non
         assert view.args(case)["occurredIn"] == town
     view = run("ATF Director Steven Dettelbach appeared before the House Judiciary Committee in June 2023.")
     assert [e.type for e in view.events()] == ["Event"]
+
+
+def test_a_scheme_retold_without_its_smugglers_is_the_case_s_one_scheme() -> None:
+    view = run(
+        "Carlos Vega was sentenced in Houston to 30 months for smuggling rifles to the Gulf Cartel.\n\n"
+        "The rifles were smuggled across the border into Mexico."
+    )
+    (scheme,) = view.events("Smuggling")
+    assert view.args(scheme)["perpetrator"] == {"Carlos Vega"}
+    assert view.args(scheme)["participant"] == {"Gulf Cartel"}
+
+
+def test_an_operation_is_run_by_the_agencies_its_sentence_names() -> None:
+    view = run(
+        "Operation Iron Gate, a joint effort of Europol and the Spanish Civil Guard, targeted arms dealers in Valencia."
+    )
+    (operation,) = view.events("PolicyAction")
+    assert operation.label == "Operation Iron Gate"
+    assert view.args(operation)["participant"] == {"Europol", "Spanish Civil Guard"}
+
+
+def test_guns_discovered_by_agents_are_a_seizure_and_a_denied_one_is_none() -> None:
+    view = run("Border officers discovered 12 Glock pistols hidden in a car in Nogales on Tuesday.")
+    (seizure,) = view.events("Seizure")
+    assert view.args(seizure)["weaponFrom"] == {"Glock"}
+    assert seizure.date == "2021-06-15"
+    assert run("Police did not seize any weapons in Toronto.").events() == []
+
+
+def test_an_entity_fills_only_the_roles_its_type_can_fill() -> None:
+    text = "Mexico sued Smith & Wesson in federal court in Boston on Wednesday."
+    everyone_accused = MulticlassModel(("none", "defendant"), {"none": -5.0, "defendant": 5.0}, {})
+    with using({ROLE_MODEL: everyone_accused}):
+        view = run(text)
+    (suit,) = view.events("Lawsuit")
+    assert view.args(suit) == {"defendant": {"Smith & Wesson"}}

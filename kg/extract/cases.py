@@ -31,6 +31,8 @@ _BACK_REFERENCE = re.compile(
 _CO_PARTY = re.compile(r"\bco-?(?:defendants?|conspirators?)\b", re.I)
 _CONFIDENCE = {"defendant": 0.8, "plaintiff": 0.8, "perpetrator": 0.75, "occurredIn": 0.65}
 _PARTY_ROLES = ("defendant", "plaintiff")
+#: Who runs a programme whose sentence says no more than that they are there.
+_AGENCIES = ("GovernmentBody", "Organization")
 #: Events whose guns have makers (`weaponFrom`).
 _ARMED_KINDS = ("Smuggling", "Seizure", "Attack")
 
@@ -197,14 +199,37 @@ def _merge_smuggling(schemes: list[Candidate], lawsuits: list[Candidate], text: 
         else:
             target.absorb(candidate)
             target.lawsuit = target.lawsuit or case
+    groups = _fold_anonymous(groups, single_case=len(lawsuits) == 1)
     for group in groups:
         perpetrators = group.ids("perpetrator")
         group.args["participant"] = [m for m in group.args.get("participant", []) if m.entity.id not in perpetrators]
     return groups
 
 
+def _fold_anonymous(groups: list[Candidate], *, single_case: bool) -> list[Candidate]:
+    """A scheme told without its smugglers ("the rifles were smuggled to Mexico") retells a scheme of
+    the document that shares a place or a receiver with it; in a release about one court case with
+    one named scheme, it is that scheme. Told twice, one scheme would be two events."""
+    kept: list[Candidate] = []
+    named = [g for g in groups if g.ids("perpetrator")]
+    for group in groups:
+        if group.ids("perpetrator"):
+            kept.append(group)
+            continue
+        where = group.ids("occurredIn", "participant")
+        target = next((k for k in [*named, *kept] if k.ids("occurredIn", "participant") & where), None)
+        if target is None and single_case and len(named) == 1:
+            target = named[0]
+        if target is None:
+            kept.append(group)
+        else:
+            target.absorb(group)
+    return [g for g in groups if any(g is k for k in kept)]
+
+
 def _merge_others(candidates: list[Candidate], headline_end: int) -> list[Candidate]:
-    """Named programmes merge by name and inherit the acting body of the programme before them.
+    """Named programmes merge by name; one whose runner the syntax does not give is run by the
+    agencies its sentences name, else by the acting body of the programme before it.
 
     A headline event is the story's main event told again: it joins the first body
     event of its type that shares a filler.
@@ -234,8 +259,11 @@ def _merge_others(candidates: list[Candidate], headline_end: int) -> list[Candid
         groups.append(candidate)
     previous: Candidate | None = None
     for group in groups:
-        if group.name and not group.args.get("participant") and previous is not None:
-            group.args["participant"] = list(previous.args.get("participant", []))
+        if group.name and not group.args.get("participant"):
+            agencies = [m for member in group.members for m in member.sentence.of_types(_AGENCIES)]
+            if not agencies and previous is not None:
+                agencies = list(previous.args.get("participant", []))
+            group.args["participant"] = agencies
         if group.name and group.args.get("participant"):
             previous = group
     return groups

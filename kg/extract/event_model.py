@@ -71,6 +71,13 @@ def _lexicon() -> dict[str, frozenset[str]]:
 
 
 @cache
+def _fillers() -> dict[str, frozenset[str]]:
+    """The entity types each role admits (`kg/data/lexicon/event_fillers.json`): a city is never
+    the accused, a person never a place, whatever the features of one sentence suggest."""
+    return {role: frozenset(types) for role, types in lexicon("event_fillers").items() if isinstance(types, list)}
+
+
+@cache
 def _word_classes(lemma: str) -> tuple[str, ...]:
     """The word classes a lemma belongs to; cached, as every candidate asks for itself, its head and children."""
     return tuple(name for name, words in _lexicon().items() if lemma in words)
@@ -378,6 +385,8 @@ def triggers(sentence: Sentence) -> list[tuple[str, Token, float]]:
     context = sentence_context(sentence)
     best: dict[str, tuple[float, Token]] = {}
     for token in candidates(sentence):
+        if any(child.dep_ == "neg" for child in token.children):
+            continue  # "did not seize any guns": what did not happen is no event
         rule = trigger_type(token, context[1], sentence)
         if rule in RULE_TYPES:  # the hand rules decide these types: no need to ask the model
             kind, probability = rule, 1.0
@@ -394,16 +403,20 @@ def triggers(sentence: Sentence) -> list[tuple[str, Token, float]]:
 
 
 def arguments(doc: Doc, sentence: Sentence, trigger: Token, kind: str) -> dict[str, list[ResolvedMention]]:
-    """The sentence's mentions that fill a role of the event `trigger` announces, by role."""
+    """The sentence's mentions that fill a role of the event `trigger` announces, by role: the
+    likeliest of `none` and the roles the mention's entity type can fill."""
     classify: MulticlassModel = model(ROLE_MODEL, _shipped)
     found: dict[str, list[ResolvedMention]] = {}
     rules = rule_roles(doc, sentence, trigger, kind)
+    admits = _fillers()
     for mention in sentence.mentions:
-        role, _ = classify.predict(role_features(doc, trigger, kind, mention, rules))
-        if role == NONE and kind in RULE_TYPES:
+        probabilities = classify.probabilities(role_features(doc, trigger, kind, mention, rules))
+        fitting = {r: p for r, p in probabilities.items() if r == NONE or mention.entity.type in admits.get(r, ())}
+        role = max(fitting, key=fitting.__getitem__)
+        if role == NONE and kind in RULE_TYPES and mention.entity.type in admits.get(rules.get(id(mention), NONE), ()):
             # The train split has a handful of these events' arguments (4 attack targets): where the
             # model has nothing to say, the hand rule's reading of the syntax ("attack on X") stands.
-            role = rules.get(id(mention), NONE)
+            role = rules[id(mention)]
         if role != NONE:
             found.setdefault(role, []).append(mention)
     return found
