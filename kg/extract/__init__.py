@@ -14,7 +14,7 @@ import logging
 import multiprocessing
 import signal
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -103,8 +103,7 @@ def extract_each(
     it for the cores. The workers end with the iteration, also when it is abandoned or interrupted.
     """
     if n_process <= 1:
-        for batch in _batches(infos, PIPE_BATCH):
-            yield from _extract_batch(batch, nlp)
+        yield from _overlapped(_batches(infos, PIPE_BATCH), nlp)
         return
     yield from _in_workers(_batches(infos, WORKER_BATCH), nlp, n_process)
 
@@ -125,20 +124,59 @@ def _batches(infos: Iterable[DocumentInfo], size: int) -> Iterator[list[Document
         yield batch
 
 
+def _overlapped(batches: Iterable[list[DocumentInfo]], nlp: Language) -> Iterator[Extraction | ExtractionFailure]:
+    """`_extract_batch` over the batches, parsing the next batch on a thread while the rules run on this one.
+
+    spaCy's matrix products and parser loop let go of the GIL, so the rules (pure Python) run
+    beside them instead of after them. Only the parsing thread touches the pipeline; the rules
+    read finished Docs. At most one batch is parsed ahead, and an abandoned iteration waits only
+    for that batch.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ffkg-parse") as parser:
+        ahead: tuple[list[DocumentInfo], Future[list[Doc | Exception]]] | None = None
+        for batch in batches:
+            parsing = (batch, parser.submit(_parse_batch, batch, nlp))
+            if ahead is not None:
+                yield from _rules_batch(ahead[0], ahead[1].result(), nlp)
+            ahead = parsing
+        if ahead is not None:
+            yield from _rules_batch(ahead[0], ahead[1].result(), nlp)
+
+
 def _extract_batch(infos: list[DocumentInfo], nlp: Language) -> list[Extraction | ExtractionFailure]:
     """Parse the documents together, then run the rules on each; one failure spoils only its document."""
+    return _rules_batch(infos, _parse_batch(infos, nlp), nlp)
+
+
+def _parse_batch(infos: list[DocumentInfo], nlp: Language) -> list[Doc | Exception]:
+    """The documents' parses, piped together; if the batch fails, each alone, so the error is its document's."""
     texts = [info.text if len(info.text) <= CHUNK_CHARS else "" for info in infos]
     try:
-        docs: list[Doc | None] = list(nlp.pipe(texts, batch_size=len(texts)))
+        docs = list(nlp.pipe(texts, batch_size=len(texts)))
     except Exception:
-        docs = [None] * len(infos)
+        return [_parse_alone(info, nlp) for info in infos]
+    return [
+        doc if len(info.text) <= CHUNK_CHARS else _parse_alone(info, nlp) for info, doc in zip(infos, docs, strict=True)
+    ]
+
+
+def _parse_alone(info: DocumentInfo, nlp: Language) -> Doc | Exception:
+    try:
+        return parse(info.text, nlp)
+    except Exception as error:
+        return error
+
+
+def _rules_batch(
+    infos: list[DocumentInfo], docs: list[Doc | Exception], nlp: Language
+) -> list[Extraction | ExtractionFailure]:
     return [_extract_one(info, doc, nlp) for info, doc in zip(infos, docs, strict=True)]
 
 
-def _extract_one(info: DocumentInfo, doc: Doc | None, nlp: Language) -> Extraction | ExtractionFailure:
+def _extract_one(info: DocumentInfo, doc: Doc | Exception, nlp: Language) -> Extraction | ExtractionFailure:
     try:
-        if doc is None or len(info.text) > CHUNK_CHARS:
-            doc = parse(info.text, nlp)
+        if isinstance(doc, Exception):
+            raise doc
         return _from_doc(doc, info, nlp)
     except Exception as error:
         logger.debug("extracting %s failed", _name(info), exc_info=True)
@@ -213,7 +251,7 @@ def _from_doc(doc: Doc, info: DocumentInfo, nlp: Language) -> Extraction:
     attach_text(doc, info.text)
     entities, mentions = resolve_entities(doc, info, gazetteer)
     more_entities, relations = extract_relations(doc, mentions, info)
-    event_entities, event_relations = extract_events(doc, mentions, info)
+    event_entities, event_relations = extract_events(doc, mentions, info, relations)
     merged = _merge(entities + more_entities + event_entities)
     return Extraction(info, merged, relations + event_relations, extractor_version())
 
