@@ -102,19 +102,23 @@ class BaseStore(ABC):
         A replaced version's graph goes first, with the facts and entities only it supported; then
         the new triples go in, and the counts of every fact either version supports are set again.
         """
-        quads = [quad for document in documents for quad in document.quads()]
+        by_graph: dict[str, list[ox.Triple]] = {ENTITIES_GRAPH: [], FACTS_GRAPH: []}
+        for document in documents:
+            by_graph[document.graph] = document.document
+            by_graph[ENTITIES_GRAPH] += document.entities
+            by_graph[FACTS_GRAPH] += document.facts
         with self._exclusive():
             existing = [document.graph for document in documents if self.has_graph(document.graph)]
             facts, entities = self._touched(existing)
             steps = [
                 *(f"DROP SILENT GRAPH <{graph}>" for graph in existing),
-                model.insert_data(quads),
+                model.insert_triples(by_graph),
                 model.collect(facts, entities),
                 model.recount(facts | {fact for document in documents for fact in document.fact_nodes()}),
             ]
             written = [*(document.graph for document in documents), ENTITIES_GRAPH, FACTS_GRAPH]
             self._atomic_update(" ;\n".join(step for step in steps if step), written=written)
-        return len(quads)
+        return sum(len(triples) for triples in by_graph.values())
 
     def remove_graph(self, graph: str) -> None:
         """Drop a graph; for a document's, also the facts and entities no other document supports."""
