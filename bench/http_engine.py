@@ -14,6 +14,7 @@ jobs on a shared machine do not inflate. The issue's target: every query of 1 ms
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -62,6 +63,11 @@ def _tree_cpu_seconds(pid: int) -> float:
     return total
 
 
+def _rows(answer: bytes) -> int:
+    """Rows of a SPARQL JSON results answer (checked equal on both servers before timing)."""
+    return len(json.loads(answer)["results"]["bindings"])
+
+
 def _oxigraph_serve(location: Path, port: int) -> list[str]:
     bind = f"127.0.0.1:{port}"
     return [OXIGRAPH, "serve-read-only", "--location", str(location), "--bind", bind, "--union-default-graph"]
@@ -80,7 +86,7 @@ def _prepare(size: str, workdir: Path) -> dict[str, str]:
 
 
 class Row(NamedTuple):
-    """One query's figures: median latency and CPU seconds per request of each server, answer size."""
+    """One query's figures: median latency and CPU seconds per request of each server, the answer's size."""
 
     query: str
     ffkg_p50: float
@@ -88,6 +94,7 @@ class Row(NamedTuple):
     ffkg_cpu: float
     engine_cpu: float
     answer_bytes: int
+    answer_rows: int
 
 
 def run(size: str, workdir: Path, *, requests: int) -> list[Row]:
@@ -103,24 +110,25 @@ def run(size: str, workdir: Path, *, requests: int) -> list[Row]:
     ):
         servers = {"ffkg": (ffkg.pid, ffkg_url), "engine": (engine.pid, engine_url)}
 
-        def ask(server: str, sparql: str) -> tuple[float, int]:
+        def ask(server: str, sparql: str) -> tuple[float, bytes]:
             start = time.perf_counter()
             answer = client.post(servers[server][1], data={"query": sparql}, headers=ACCEPT)
             answer.raise_for_status()
-            return time.perf_counter() - start, len(answer.content)
+            return time.perf_counter() - start, answer.content
 
         for name, sparql in queries.items():
-            for server in servers:
-                ask(server, sparql)
+            warm_up = {server: _rows(ask(server, sparql)[1]) for server in servers}
+            if warm_up["ffkg"] != warm_up["engine"]:
+                raise AssertionError(f"{name}: ffkg answered {warm_up['ffkg']} rows, the engine {warm_up['engine']}")
             latency: dict[str, list[float]] = {"ffkg": [], "engine": []}
             cpu_before = {server: _tree_cpu_seconds(pid) for server, (pid, _) in servers.items()}
             for request in range(requests):
                 for server in ("ffkg", "engine") if request % 2 == 0 else ("engine", "ffkg"):
-                    seconds, answer_bytes = ask(server, sparql)
+                    seconds, answer = ask(server, sparql)
                     latency[server].append(seconds)
             cpu = {s: (_tree_cpu_seconds(pid) - cpu_before[s]) / requests for s, (pid, _) in servers.items()}
             p50 = {server: statistics.median(values) for server, values in latency.items()}
-            rows.append(Row(name, p50["ffkg"], p50["engine"], cpu["ffkg"], cpu["engine"], answer_bytes))
+            rows.append(Row(name, p50["ffkg"], p50["engine"], cpu["ffkg"], cpu["engine"], len(answer), warm_up["ffkg"]))
     return rows
 
 

@@ -137,10 +137,12 @@ def run(size: str, workdir: Path, *, repeats: int) -> dict[str, Step]:
             repeats=repeats,
         )
         held = int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?d a <{DOCUMENT}> }}")))["n"].value)
-        batches = iter(more_documents(SIZES[size], start=held, count=2 * repeats * WRITE_BATCH, seed=0))
-        steps[f"write {WRITE_BATCH} new documents (bare: `extend` of their quads)"] = alternating(
-            lambda _: store.write_documents(list(itertools.islice(batches, WRITE_BATCH))),
-            lambda _: engine.extend([q for d in itertools.islice(batches, WRITE_BATCH) for q in d.quads()]),
+        fresh_documents = more_documents(SIZES[size], start=held, count=2 * repeats * WRITE_BATCH, seed=0)
+        per_call = len(fresh_documents) // (2 * repeats)  # WRITE_BATCH, unless a small dataset runs short
+        batches = iter(fresh_documents)
+        steps[f"write {per_call} new documents (bare: `extend` of their quads)"] = alternating(
+            lambda _: store.write_documents(list(itertools.islice(batches, per_call))),
+            lambda _: engine.extend([q for d in itertools.islice(batches, per_call) for q in d.quads()]),
             repeats=repeats,
         )
         documents = [
