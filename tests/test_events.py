@@ -387,3 +387,15 @@ def test_an_entity_fills_only_the_roles_its_type_can_fill() -> None:
         view = run(text)
     (suit,) = view.events("Lawsuit")
     assert view.args(suit) == {"defendant": {"Smith & Wesson"}}
+
+
+def test_a_scheme_takes_the_places_its_guns_are_said_to_move_between() -> None:
+    view = run(
+        "Carlos Vega pleaded guilty in Houston to smuggling rifles to the Gulf Cartel.\n\n"
+        "The rifles were bought in Dallas and later recovered in Monterrey."
+    )
+    assert view.triples("firearmsFlow") == {("Dallas", "Monterrey")}
+    (scheme,) = view.events("Smuggling")
+    assert {"Dallas", "Monterrey"} <= view.args(scheme)["occurredIn"]
+    cited = {r.evidence.text for r in view.extraction.relations if r.subject == scheme.id}
+    assert "The rifles were bought in Dallas and later recovered in Monterrey." in cited

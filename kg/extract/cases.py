@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -295,6 +296,26 @@ def _add_next_sentence_makers(group: Candidate, following: dict[int, Sentence]) 
             group.args.setdefault("weaponFrom", []).extend(nxt.of_types(["Gunmaker"]))
 
 
+def _add_flow_places(schemes: list[Candidate], flows: Sequence[RelationRecord], text: Iterable[Sentence]) -> None:
+    """The places guns are said to move between are the scheme's places: a flow stated in one of a
+    scheme's sentences belongs to that scheme, and in a document telling one scheme, every flow does
+    ("they bought the pistols in Atlanta ... the pistols turned up in Kingston")."""
+    if not schemes:
+        return
+    by_evidence = {(s.evidence.start, s.evidence.end): s for s in text}
+    for flow in flows:
+        sentence = by_evidence.get((flow.evidence.start, flow.evidence.end))
+        if sentence is None:
+            continue
+        told = [g for g in schemes if any(m.sentence is sentence for m in g.members)]
+        scheme = told[0] if told else schemes[0] if len(schemes) == 1 else None
+        if scheme is None:
+            continue
+        ends = (flow.subject, flow.object)
+        places = [m for m in sentence.mentions if m.entity.id in ends]
+        scheme.args.setdefault("occurredIn", []).extend(places)
+
+
 def _court_officers(doc: Doc, mentions: list[ResolvedMention]) -> list[ResolvedMention]:
     return [m for m in mentions if is_court_officer(doc, m, mentions)]
 
@@ -363,7 +384,9 @@ def event_key(
     return (kind, month, *parties)
 
 
-def _record(group: Candidate, info: DocumentInfo) -> tuple[EntityRecord, list[RelationRecord]]:
+def _record(
+    group: Candidate, info: DocumentInfo, all_sentences: Iterable[Sentence]
+) -> tuple[EntityRecord, list[RelationRecord]]:
     first = min(group.members, key=lambda m: (m.position, m.trigger.i))
     args = {role: {m.entity.id for m in fillers} for role, fillers in group.args.items()}
     key = event_key(group.kind, args, group.first_date(), group.name)
@@ -382,7 +405,11 @@ def _record(group: Candidate, info: DocumentInfo) -> tuple[EntityRecord, list[Re
                 continue
             seen.add((role, mention.entity.id))
             evidence = next(
-                (m.sentence.evidence for m in group.members if mention in m.sentence.mentions),
+                (
+                    sentence.evidence
+                    for sentence in (*(m.sentence for m in group.members), *all_sentences)
+                    if mention in sentence.mentions
+                ),
                 first.sentence.evidence,
             )
             relations.append(RelationRecord(event_id, role, mention.entity.id, _CONFIDENCE.get(role, 0.7), evidence))
@@ -396,10 +423,12 @@ def build_events(
     info: DocumentInfo,
     *,
     dateline: ResolvedMention | None = None,
+    flows: Sequence[RelationRecord] = (),
 ) -> tuple[list[EntityRecord], list[RelationRecord]]:
     """Merge candidates into events and emit each with its argument relations.
 
-    A court case with no stated town is placed at the release's dateline city.
+    A court case with no stated town is placed at the release's dateline city; a scheme's places
+    include the ends of the document's `flows` (firearmsFlow relations) it tells.
     """
     lawsuits = [c for c in candidates if c.kind == "Lawsuit"]
     if all(c.weak for c in lawsuits):
@@ -423,6 +452,7 @@ def build_events(
     groups += _merge_others([c for c in candidates if c.kind not in ("Lawsuit", "Smuggling")], headline_end)
     makers = _makers_of_models(mentions)
     following = dict(enumerate(sentences(doc, mentions)))
+    _add_flow_places([g for g in groups if g.kind == "Smuggling"], flows, following.values())
     entities, relations = [], []
     for group in groups:
         if group.kind in _ARMED_KINDS:
@@ -430,7 +460,7 @@ def build_events(
             _add_next_sentence_makers(group, following)
         if not group.named:
             continue
-        record, args = _record(group, info)
+        record, args = _record(group, info, following.values())
         entities.append(record)
         relations.extend(args)
     return entities, relations

@@ -11,6 +11,7 @@ Habitual and statistical statements are left to the flow rules.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
@@ -168,9 +169,10 @@ def _programmes(doc: Doc, sentence: Sentence, info: DocumentInfo, position: int)
 
 
 def extract_events(
-    doc: Doc, mentions: list[ResolvedMention], info: DocumentInfo
+    doc: Doc, mentions: list[ResolvedMention], info: DocumentInfo, relations: Sequence[RelationRecord] = ()
 ) -> tuple[list[EntityRecord], list[RelationRecord]]:
-    """Event records (types from EVENT_TYPES) and their argument relations."""
+    """Event records (types from EVENT_TYPES) and their argument relations; the document's
+    firearmsFlow `relations` place the smuggling schemes that tell them."""
     candidates: list[Candidate] = []
     for position, sentence in enumerate(sentences(doc, mentions)):
         named = _programmes(doc, sentence, info, position)
@@ -178,7 +180,8 @@ def extract_events(
         candidates.extend(
             c for c in _candidates(doc, sentence, info, position) if not (named and c.kind == "PolicyAction")
         )
-    return build_events(doc, candidates, mentions, info, dateline=_dateline(doc, mentions))
+    flows = [r for r in relations if r.predicate == "firearmsFlow"]
+    return build_events(doc, candidates, mentions, info, dateline=_dateline(doc, mentions), flows=flows)
 
 
 def _dateline(doc: Doc, mentions: list[ResolvedMention]) -> ResolvedMention | None:
