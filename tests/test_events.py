@@ -399,3 +399,16 @@ def test_a_scheme_takes_the_places_its_guns_are_said_to_move_between() -> None:
     assert {"Dallas", "Monterrey"} <= view.args(scheme)["occurredIn"]
     cited = {r.evidence.text for r in view.extraction.relations if r.subject == scheme.id}
     assert "The rifles were bought in Dallas and later recovered in Monterrey." in cited
+
+
+def test_guns_detected_by_border_officers_are_a_seizure_by_that_agency() -> None:
+    view = run("The Australian Border Force detected two undeclared pistols in a parcel in Sydney on Monday.")
+    (seizure,) = view.events("Seizure")
+    assert view.args(seizure) == {"participant": {"Australian Border Force"}, "occurredIn": {"Sydney"}}
+
+
+def test_an_undeclared_import_is_a_scheme_and_a_plain_import_is_trade() -> None:
+    view = run("Mark Levin imported 20 undeclared pistols from the United States into Australia.")
+    (scheme,) = view.events("Smuggling")
+    assert view.args(scheme) == {"perpetrator": {"Mark Levin"}, "occurredIn": {"United States", "Australia"}}
+    assert run("Acme Arms imported 500 rifles from Italy, a customs filing shows.").events() == []

@@ -26,8 +26,9 @@ MEETING = words("event_rules", "meeting")
 _LAW_WORDS = words("event_rules", "law_words")
 _COURT_WORDS = words("event_rules", "court_words")
 _PRISON_WORDS = words("event_rules", "prison_words")
-#: Exports are trade unless the sentence calls them unlawful.
+#: Exports and imports are trade unless the sentence calls them unlawful (or the goods undeclared).
 ILLEGAL = words("event_rules", "illegal")
+_TRADE = words("event_rules", "trade")
 #: Buying or moving guns is a scheme when the sentence calls it unlawful or reports it from a case
 #: ("According to the indictment, X bought 30 rifles").
 _ACQUIRE_OR_MOVE = words("event_rules", "acquire_or_move")
@@ -93,7 +94,7 @@ def trigger_type(token: Token, words: set[str], sentence: Sentence) -> str | Non
         return "Event" if any(c.dep_ == "dobj" and lemma_of(c) in _REPORTS for c in token.children) else None
     if lower.startswith("purchas") and token.i > 0 and token.doc[token.i - 1].lower_ == "straw":
         return "Smuggling"
-    if lemma == "export" and not words & ILLEGAL:
+    if lemma in _TRADE and not words & ILLEGAL:
         return None
     if lemma in _ACQUIRE_OR_MOVE:
         cited = "accord" in words and words & (LAWSUIT | _COURT_WORDS)
