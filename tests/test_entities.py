@@ -358,3 +358,17 @@ def test_australian_states_and_the_nations_of_britain_are_regions() -> None:
     found = typed("Pistols posted from England were seized in New South Wales, and two more in Queensland.")
     assert found == {"England": "Region", "New South Wales": "Region", "Queensland": "Region"}
     assert typed("NSW detectives found the parcel.").get("New South Wales") == "Region"
+
+
+def test_capitalised_generic_groups_are_not_entities_but_a_named_police_squad_is_a_body() -> None:
+    found = typed("Agents said Transnational Criminal Organizations and Mexican Drug Lords buy rifles in Texas.")
+    assert found == {"Texas": "Region"}
+    found = typed("Detectives from the Harbour Crime Squad arrested Dario Kovac in Leeds.")
+    assert found == {"Harbour Crime Squad": "GovernmentBody", "Dario Kovac": "Person", "Leeds": "City"}
+
+
+def test_an_acronym_of_a_bodys_initials_joins_the_body_without_parentheses() -> None:
+    found = entities_of("The National Crime Agency traced the pistols. NCA officers arrested two men in Kent.")
+    agency = find(found, "National Crime Agency")
+    assert agency.type == "GovernmentBody" and "NCA" in [m.text for m in agency.mentions]
+    assert [e.label for e in found].count("NCA") == 0

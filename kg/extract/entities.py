@@ -20,6 +20,7 @@ from kg.extract.base import ResolvedMention
 from kg.extract.context import doc_text
 from kg.extract.gazetteer import SPAN_KEY, Entry, Gazetteer, fold
 from kg.extract.mentions import Mention, model_mentions, strip_the
+from kg.extract.multiclass import NONE
 from kg.extract.readings import TYPE_RANK, gazetteer_mentions
 from kg.extract.rules import DEMONYMS, LOCAL_BODY_KINDS, NON_ENTITY_HEADS, generic_body_kinds
 from kg.iris import entity_iri
@@ -52,13 +53,14 @@ def resolve_entities(
 
 
 def retype(doc: Doc, entities: list[Entity]) -> list[Entity]:
-    """Give each entity the type the trained type model (`kg.extract.type_model`) is sure of."""
+    """Give each entity the type the trained type model (`kg.extract.type_model`) is sure of, and
+    drop those it is sure the guidelines do not annotate."""
     from kg.extract.type_model import typer
 
     decide = typer()
     for entity in entities:
         entity.type = decide.type_of(doc, entity)
-    return entities
+    return [entity for entity in entities if entity.type != NONE]
 
 
 def rule_entities(doc: Doc, gazetteer: Gazetteer) -> list[Entity]:
@@ -268,7 +270,32 @@ def _group(doc: Doc, mentions: list[Mention]) -> list[Entity]:
         if key not in entities:
             entities[key] = Entity(key, m.type, m.entry)
         entities[key].mentions.append(m)
-    return list(entities.values())
+    return _join_acronyms(list(entities.values()))
+
+
+def _join_acronyms(entities: list[Entity]) -> list[Entity]:
+    """ "NCA" after "the National Crime Agency", "NSWPF" after "NSW Police Force": an unlisted acronym
+    made of the initials of a body's name in the same text is that body, even without the parentheses."""
+    full: dict[str, Entity] = {}
+    for entity in entities:
+        if entity.type not in ("Person", "WeaponType"):
+            for m in entity.mentions:
+                full.setdefault(_initials(m.text), entity)
+    kept = []
+    for entity in entities:
+        target = full.get(entity.mentions[0].text) if entity.entry is None else None
+        if target is not None and target is not entity and all(_ACRONYM.match(m.text) for m in entity.mentions):
+            target.mentions.extend(entity.mentions)
+            target.mentions.sort(key=lambda m: m.start)
+        else:
+            kept.append(entity)
+    return kept
+
+
+def _initials(name: str) -> str:
+    """ "Australian Customs and Border Protection Service" -> "ACBPS"; a word in capitals counts whole."""
+    words = [w for w in re.split(r"[\s\-]+", name) if w and w[0].isupper()]
+    return "".join(w if w.isupper() else w[0] for w in words) if len(words) > 1 else ""
 
 
 def _district_offices(mentions: list[Mention]) -> dict[str, str]:
