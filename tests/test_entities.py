@@ -372,3 +372,14 @@ def test_an_acronym_of_a_bodys_initials_joins_the_body_without_parentheses() -> 
     agency = find(found, "National Crime Agency")
     assert agency.type == "GovernmentBody" and "NCA" in [m.text for m in agency.mentions]
     assert [e.label for e in found].count("NCA") == 0
+
+
+def test_a_name_ends_where_a_parenthesis_opens_or_its_sentence_ends() -> None:
+    found = typed(
+        "The Spanish National Police (Policía Nacional) and the Dutch National Police (Politie) traced the pistols."
+    )
+    assert found == {"Spanish National Police": "GovernmentBody", "Dutch National Police": "GovernmentBody"}
+    found = typed(
+        "The case was brought by the U.S. Attorney's Office for the Eastern District of Ohio. Several agencies helped."
+    )
+    assert "U.S. Attorney's Office for the Eastern District of Ohio" in found

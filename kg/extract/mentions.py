@@ -172,6 +172,8 @@ def _trim(doc: Doc, ent: SpacySpan, taken: set[int], person: bool = False) -> Sp
     person = person or ent.label_ == "PERSON"
     while start < end and (start in taken or doc[start].is_punct or _skippable_start(doc[start], person)):
         start += 1
+    # A name ends where a parenthesis opens ("Spanish National Police (Policía Nacional") or a sentence ends.
+    end = next((i for i in range(start + 1, end) if doc[i].text == "(" or doc[i].is_sent_start), end)
     while end > start and (
         (end - 1) in taken or doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s", "of", "for", "and")
     ):

@@ -264,7 +264,7 @@ def _longest_first(mentions: list[Mention]) -> list[Mention]:
 
 _DISTRICT = re.compile(
     r"^(?:for|in) the ((?:(?:Southern|Northern|Eastern|Western|Middle|Central) )?District of "
-    r"(?:[A-Z][\w.]*)(?: [A-Z][\w.]*)?"
+    r"(?:[A-Z]\w*)(?: [A-Z]\w*)?"  # a full stop ends the name: "District of Ohio. Several ..."
     r"|(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|D\.C\.|Federal) Circuit)"
 )
 

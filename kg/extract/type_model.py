@@ -28,6 +28,7 @@ from kg.extract.gazetteer import SPAN_KEY
 from kg.extract.multiclass import NONE, MulticlassModel, fit
 from kg.extract.rules import (
     AREA_WORDS,
+    CRIME_CONTEXT_WORDS,
     CRIMINAL_WORDS,
     GENERIC_WORDS,
     GOVERNMENT_WORDS,
@@ -102,6 +103,8 @@ def type_features(doc: Doc, entity: Entity) -> dict[str, float]:
             features["plural"] = 1.0
         if span.start == span.sent.start:
             features["sentence_start"] = 1.0
+        if any(t.lower_ in CRIME_CONTEXT_WORDS for t in span.sent if t.i not in range(span.start, span.end)):
+            features["crime_sentence"] = 1.0
         for start, end, kind in hits:  # "NSW Police Force", "Ohio Arms": a listed name inside
             if mention.start <= start and end <= mention.end and end - start < len(span):
                 features[f"contains={kind}"] = 1.0
@@ -128,11 +131,16 @@ class Typer:
         """The model's answer where it is sure enough (and may drop the name), else the proposed type."""
         probabilities = self.model.probabilities(features)
         kind = max(self.model.classes, key=probabilities.__getitem__)
-        if kind == NONE and probabilities[NONE] >= self.drop and _may_drop(features):
-            return NONE
-        # Given that the name is an entity, which type: the other classes' share of the rest.
-        kind = max((k for k in self.model.classes if k != NONE), key=probabilities.__getitem__)
-        return kind if probabilities[kind] >= self.threshold * (1.0 - probabilities[NONE]) else proposed
+        if kind == NONE:
+            if probabilities[NONE] >= self.drop and _may_drop(features):
+                return NONE
+            if proposed != "Organization":  # a keyword or context gave the proposal: it stands
+                return proposed
+            # "Organization" is the rules' default for an unknown name: given that the name is an
+            # entity, which type (the other classes' share of the rest).
+            kind = max((k for k in self.model.classes if k != NONE), key=probabilities.__getitem__)
+            return kind if probabilities[kind] >= self.threshold * (1.0 - probabilities[NONE]) else proposed
+        return kind if probabilities[kind] >= self.threshold else proposed
 
 
 def _may_drop(features: dict[str, float]) -> bool:
