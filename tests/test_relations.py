@@ -57,8 +57,13 @@ def test_city_state_country_appositions_are_located_one_step_at_a_time() -> None
 
 
 def test_based_and_in_place_an_organisation() -> None:
-    view = run("The rifles were traced to a Miami-based company, Acme Arms, and to the Sinaloa Cartel in Mexico.")
-    assert {("Acme Arms", "Miami"), ("Sinaloa Cartel", "Mexico")} <= view.triples("locatedIn")
+    view = run("The rifles were traced to a Miami-based company, Acme Arms Inc., and to the Sinaloa Cartel in Mexico.")
+    assert view.triples("locatedIn") == {("Acme Arms Inc.", "Miami"), ("Sinaloa Cartel", "Mexico")}
+
+
+def test_based_names_only_the_next_name() -> None:
+    view = run("The rifles were traced to a Miami-based lawyer, Maria Lopez, and to the Sinaloa Cartel in Mexico.")
+    assert view.triples("locatedIn") == {("Sinaloa Cartel", "Mexico")}
 
 
 def test_places_without_an_apposition_are_not_located() -> None:
@@ -219,3 +224,28 @@ def test_the_start_of_a_programme_is_no_flow_period() -> None:
     assert view.triples("firearmsFlow") == {("Texas", "Tamaulipas")}
     (flow,) = view.flows()
     assert "period" not in flow.attributes
+
+
+def test_an_agent_with_a_body_is_affiliated_with_it() -> None:
+    view = run("Mark Ellis, a special agent with the FBI, said the pistols were seized in May.")
+    assert view.triples("affiliatedWith") == {("Mark Ellis", "Federal Bureau of Investigation")}
+
+
+def test_a_possessive_before_a_title_names_the_body() -> None:
+    view = run("The Gulf Cartel's regional boss, Ramon Ortega, was arrested near the border.")
+    assert view.triples("affiliatedWith") == {("Ramon Ortega", "Gulf Cartel")}
+
+
+def test_a_body_based_in_a_place_is_located_there() -> None:
+    view = run("Acme Arms Inc., a gun dealer based in Houston, sold the rifles to the buyers.")
+    assert view.triples("locatedIn") == {("Acme Arms Inc.", "Houston")}
+
+
+def test_a_person_who_only_talks_to_a_body_is_not_affiliated() -> None:
+    view = run("Ana Soto told the FBI that the rifles came from a shop in Phoenix.")
+    assert view.triples("affiliatedWith") == set()
+
+
+def test_a_denied_membership_is_no_affiliation() -> None:
+    view = run("Prosecutors said Luis Vega was never a member of the Sinaloa Cartel.")
+    assert view.triples("affiliatedWith") == set()

@@ -3,7 +3,9 @@
 Only what the sentence says counts: titles and appositions for `affiliatedWith`,
 "City, State" appositions and "X-based" for `locatedIn`, a maker written next to a
 weapon for `manufactures`. World knowledge (a gazetteer saying Tucson is in Arizona)
-is deliberately not used. Firearms flows live in `kg.extract.flows`.
+is deliberately not used. These hand rules' readings are one feature of the trained
+relation model (`kg.extract.relation_model`), which decides; firearms flows live in
+`kg.extract.flows`.
 """
 
 from __future__ import annotations
@@ -13,10 +15,21 @@ import re
 from spacy.tokens import Doc, Token
 
 from kg.extract.base import ResolvedMention
-from kg.extract.context import BODY_TYPES, CONTAINERS, PLACE_TYPES, Sentence, doc_text, sentences
+from kg.extract.context import (
+    BODY_TYPES,
+    CONTAINERS,
+    PLACE_TYPES,
+    Sentence,
+    doc_text,
+    governing_preposition,
+    head_token,
+    sentences,
+)
 from kg.extract.flow_model import classifier
 from kg.extract.flows import extract_flows
-from kg.extract.lexicon import words
+from kg.extract.lexicon import lexicon, words
+from kg.extract.relation_model import candidates, relations, weapon_mentions
+from kg.extract.relation_model import classifier as relation_classifier
 from kg.iris import entity_iri
 from kg.records import DocumentInfo, EntityRecord, RelationRecord, Span
 
@@ -28,6 +41,8 @@ _APPOSITION_WORDS = _CHAIN_WORDS | {"a", "an", "with", "affiliated", "based", "w
 _MAX_CHAIN = 12
 WEAPON_NOUNS = words("relations", "weapon_nouns")
 _MAKER_PASSIVE = words("relations", "made_verbs")
+_BASED_WORDS = frozenset(lexicon("relations")["cues"]["base"])
+_BASED_TYPES = BODY_TYPES | {"Gunmaker"}
 
 
 def _relation(subject: str, predicate: str, obj: str, confidence: float, sentence: Sentence) -> RelationRecord:
@@ -125,12 +140,12 @@ def _locations(doc: Doc, sentence: Sentence, text: str) -> list[RelationRecord]:
             ):
                 found.append(_relation(mention.entity.id, "locatedIn", later.entity.id, 0.9, sentence))
         if kind in PLACE_TYPES and re.match(r"-?based\b", text[mention.end_char :]):
-            for other in ordered[index + 1 :]:
-                if other.start_char - mention.end_char > 40:
-                    break
-                if other.entity.type in BODY_TYPES | {"Gunmaker"}:
-                    found.append(_relation(other.entity.id, "locatedIn", mention.entity.id, 0.8, sentence))
-                    break
+            after = next((m for m in ordered[index + 1 :] if m.start_char - mention.end_char <= 40), None)
+            if after is not None and after.entity.type in _BASED_TYPES:  # the next name is what is based there
+                found.append(_relation(after.entity.id, "locatedIn", mention.entity.id, 0.8, sentence))
+        place = _based_in(doc, sentence, mention) if kind in _BASED_TYPES else None
+        if place is not None:
+            found.append(_relation(mention.entity.id, "locatedIn", place.entity.id, 0.75, sentence))
         if kind in BODY_TYPES | {"Gunmaker"} and mention.token_end + 1 < sentence.span.end:
             prep = doc[mention.token_end]
             offset = mention.token_end + 1 + (doc[mention.token_end + 1].lower_ == "the")
@@ -143,6 +158,22 @@ def _locations(doc: Doc, sentence: Sentence, text: str) -> list[RelationRecord]:
             ):
                 found.append(_relation(mention.entity.id, "locatedIn", place.entity.id, 0.65, sentence))
     return found
+
+
+def _based_in(doc: Doc, sentence: Sentence, body: ResolvedMention) -> ResolvedMention | None:
+    """ "Acme Arms, a dealer based in Houston", "the group, headquartered in Tijuana": the place named
+    under a participle of basing that hangs off the body or its apposition."""
+    head = head_token(doc, body)
+    for noun in (head, *(c for c in head.children if c.dep_ == "appos")):
+        for verb in noun.children:
+            if verb.dep_ not in ("acl", "relcl", "amod") or verb.lemma_.lower() not in _BASED_WORDS:
+                continue
+            for token in verb.subtree:
+                place = sentence.by_token.get(token.i)
+                governed = governing_preposition(doc, place) if place is not None else None
+                if place is not None and place.entity.type in PLACE_TYPES and governed and governed[0] == "in":
+                    return place
+    return None
 
 
 def _weapon_after(doc: Doc, sentence: Sentence, start: int) -> tuple[int, int] | None:
@@ -266,10 +297,9 @@ def _dedupe(relations: list[RelationRecord]) -> list[RelationRecord]:
     return list(best.values())
 
 
-def extract_relations(
-    doc: Doc, mentions: list[ResolvedMention], info: DocumentInfo
-) -> tuple[list[EntityRecord], list[RelationRecord]]:
-    """New entities (tied weapon types, reified flows) and the relations the text states."""
+def rule_relations(doc: Doc, mentions: list[ResolvedMention]) -> tuple[list[EntityRecord], list[RelationRecord]]:
+    """What the hand rules read: weapon types tied to a maker, and the relations they state. The
+    relation model (`kg.extract.relation_model`) takes them as one feature among many."""
     entities: list[EntityRecord] = []
     relations: list[RelationRecord] = []
     makers = list({m.entity.id: m.entity for m in mentions if m.entity.type == "Gunmaker"}.values())
@@ -282,8 +312,20 @@ def extract_relations(
         found, made = _makers(doc, sentence, makers, weapons, made_heads)
         entities.extend(found)
         relations.extend(made)
+    return _merge_entities(entities), _dedupe(relations)
+
+
+def extract_relations(
+    doc: Doc, mentions: list[ResolvedMention], info: DocumentInfo
+) -> tuple[list[EntityRecord], list[RelationRecord]]:
+    """New entities (tied weapon types, reified flows) and the relations the text states, as the
+    relation model decides them over the sentence's mention pairs."""
+    weapons, rules = rule_relations(doc, mentions)
+    found = candidates(doc, [*mentions, *weapon_mentions(doc, weapons)], rules)
+    stated = relations(found, relation_classifier())
+    used = {r.subject for r in stated} | {r.object for r in stated}
     flow_entities, flow_relations = extract_flows(doc, mentions, info, classifier())
-    return _merge_entities(entities) + flow_entities, _dedupe(relations) + flow_relations
+    return [w for w in weapons if w.id in used] + flow_entities, stated + flow_relations
 
 
 def _merge_entities(entities: list[EntityRecord]) -> list[EntityRecord]:
