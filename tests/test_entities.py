@@ -383,3 +383,9 @@ def test_a_name_ends_where_a_parenthesis_opens_or_its_sentence_ends() -> None:
         "The case was brought by the U.S. Attorney's Office for the Eastern District of Ohio. Several agencies helped."
     )
     assert "U.S. Attorney's Office for the Eastern District of Ohio" in found
+
+
+def test_the_town_that_names_a_facility_is_mentioned_and_a_body_word_is_no_town() -> None:
+    assert typed("Border officers at Brisbane Airport found the pistol parts.") == {"Brisbane": "City"}
+    found = typed("The man was taken to Chatswood Police Station and charged.")
+    assert found.get("Chatswood") == "City" and "Police" not in found

@@ -14,7 +14,15 @@ from spacy.tokens import Span as SpacySpan
 
 from kg.extract.gazetteer import SPAN_KEY, Entry, Gazetteer, fold
 from kg.extract.mentions import Mention, person_of_place
-from kg.extract.rules import GUN_WORDS, LOCATION_PREPOSITIONS, PERSON_TITLES, REGION_WORDS, SUB_UNIT_WORDS
+from kg.extract.rules import (
+    GENERIC_WORDS,
+    GUN_WORDS,
+    LOCATION_PREPOSITIONS,
+    NON_ENTITY_HEADS,
+    PERSON_TITLES,
+    REGION_WORDS,
+    SUB_UNIT_WORDS,
+)
 from kg.iris import entity_iri
 
 TYPE_RANK = {"Country": 0, "Region": 1, "City": 2}
@@ -102,7 +110,9 @@ def _choose(
         elif entry.type in TYPE_RANK and inside_person:
             continue
         elif entry.type in _WEAK_PLACE_TYPES and end - start == 1:
-            if not _place_cue(doc, span, ent_at) or (exact_person and not _strong_place_cue(doc, span)):
+            if span[0].lower_ in GENERIC_WORDS or not _place_cue(doc, span, ent_at):
+                continue
+            if exact_person and not _strong_place_cue(doc, span):
                 continue
             cued = True
         viable.append(entry)
@@ -203,7 +213,11 @@ def _place_cue(doc: Doc, span: SpacySpan, ent_at: dict[int, SpacySpan]) -> bool:
     prev = doc[span.start - 1] if span.start > 0 else None
     nxt = doc[span.end] if span.end < len(doc) else None
     if any(o.label_ in ORG_LABELS and len(o) > len(span) for o in overlapping):
-        return (nxt is not None and nxt.text in SUB_UNIT_WORDS) or _person_of_place(doc, span, overlapping)
+        return (
+            (nxt is not None and nxt.text in SUB_UNIT_WORDS)
+            or any(o.start == span.start and _named_facility(o) for o in overlapping)
+            or _person_of_place(doc, span, overlapping)
+        )
     if nxt is not None and nxt.text == "," and _is_place_name(doc, span.end + 1):
         return True
     if prev is not None and (
@@ -212,6 +226,13 @@ def _place_cue(doc: Doc, span: SpacySpan, ent_at: dict[int, SpacySpan]) -> bool:
     ):
         return True
     return nxt is not None and nxt.text in ("–", "—", "-") and (prev is None or "\n" in prev.text)
+
+
+def _named_facility(name: SpacySpan) -> bool:
+    """ "Brisbane Airport", "Chatswood Police Station": a facility is no entity, but the town that
+    names it is mentioned, as a sub-unit's town is ("Police", a town in Poland, is a body word)."""
+    last = name[-1]
+    return last.text in SUB_UNIT_WORDS or last.lower_.rstrip("s") in NON_ENTITY_HEADS
 
 
 def _person_of_place(doc: Doc, span: SpacySpan, overlapping: list[SpacySpan]) -> bool:
