@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from rdflib.namespace import RDFS
+from test_evaluate import _small_corpus
 
 from kg.cli import main
-from kg.corpus import REPOSITORY_ROOT, split_names
 from kg.extract import GAZETTEER_PIPE, load_pipeline, parse
 from kg.extract.context import attach_text
 from kg.extract.entities import resolve_entities
@@ -91,16 +90,9 @@ def test_the_shipped_model_loads_with_a_threshold_and_a_mode_per_predicate() -> 
 
 @pytest.fixture(scope="module")
 def small_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A repository root whose split file lists ten train texts and two dev texts of the real corpus."""
+    """A repository root whose split file lists a few train and dev texts of the real corpus."""
     root = tmp_path_factory.mktemp("corpus-root")
-    names = split_names()
-    chosen = {"train": names["train"][:10], "dev": names["dev"][:2], "test": []}
-    for name in chosen["train"] + chosen["dev"]:
-        for source in (REPOSITORY_ROOT / name, (REPOSITORY_ROOT / name).with_suffix(".gold.json")):
-            target = root / source.relative_to(REPOSITORY_ROOT)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-    (root / "corpus" / "split.json").write_text(json.dumps(chosen), encoding="utf-8")
+    _small_corpus(root)
     return root
 
 
