@@ -119,3 +119,19 @@ def test_ingest_stores_every_document_but_the_failing_one_and_names_it(
     clean = Store.memory()
     assert ingest_paths(clean, [f for i, f in enumerate(files) if i != 2], nlp, max_bytes=MAX_BYTES).ok
     assert set(store.quads()) == set(clean.quads())
+
+
+def test_ctrl_c_in_the_rules_stops_the_extraction_and_its_parsing_thread(nlp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An interrupt is not a document's failure: it ends the run, and the parsing thread ends with it."""
+    monkeypatch.setattr(kg.extract, "PIPE_BATCH", 2)
+    real = kg.extract._from_doc
+
+    def from_doc(doc, info, nlp):
+        if info.id == "doc3":
+            raise KeyboardInterrupt
+        return real(doc, info, nlp)
+
+    monkeypatch.setattr(kg.extract, "_from_doc", from_doc)
+    with pytest.raises(KeyboardInterrupt):
+        list(extract_each(documents(8), nlp))
+    assert not parsing_threads()
