@@ -40,11 +40,40 @@ def test_coordinated_origins_and_destinations_give_every_pair() -> None:
     assert view.triples("firearmsFlow") == {(o, d) for o in origins for d in destinations}
 
 
-def test_a_route_through_several_countries_keeps_them_as_via() -> None:
+def test_a_balkan_route_flows_from_its_origin_and_its_crossings_into_each_destination() -> None:
+    """The gold annotation takes a stated crossing as the start of the last leg ("smuggled through
+    Eagle Pass to Piedras Negras"); a transit country is never a destination."""
     view = run("Assault rifles from Serbia were smuggled into France and Belgium through Croatia, Slovenia and Italy.")
-    assert view.triples("firearmsFlow") == {("Serbia", "France"), ("Serbia", "Belgium")}
+    starts, ends = {"Serbia", "Croatia", "Slovenia", "Italy"}, {"France", "Belgium"}
+    assert view.triples("firearmsFlow") == {(o, d) for o in starts for d in ends}
     for flow in view.flows():
-        assert view.args(flow)["via"] == {"Croatia", "Slovenia", "Italy"}
+        if flow.label.startswith("firearms flow Serbia"):
+            assert view.args(flow)["via"] == {"Croatia", "Slovenia", "Italy"}
+
+
+def test_bound_for_gives_the_destination() -> None:
+    view = run("Border officers in Laredo found rifles bought in Houston that were bound for Honduras.")
+    assert ("Houston", "Honduras") in view.triples("firearmsFlow")
+    assert not {pair for pair in view.triples("firearmsFlow") if pair[1] == "Houston"}
+
+
+def test_a_negated_movement_gives_no_flow() -> None:
+    view = run("Police said the pistols found in Lyon were not smuggled from Spain.")
+    assert view.triples("firearmsFlow") == set()
+
+
+def test_an_origin_carried_into_the_next_sentence_by_them() -> None:
+    view = run("The couple bought 40 pistols from dealers in Ohio. Weeks later they mailed them to Jamaica.")
+    assert view.triples("firearmsFlow") == {("Ohio", "Jamaica")}
+
+
+def test_a_smuggling_scheme_between_two_countries() -> None:
+    view = run("She admitted her role in a rifle smuggling scheme between Florida and Haiti.")
+    assert view.triples("firearmsFlow") == {("Florida", "Haiti")}
+    assert (
+        run("A taskforce against arms traffickers was set up between Spain and Poland.").triples("firearmsFlow")
+        == set()
+    )
 
 
 def test_a_statistic_keeps_its_share_count_and_period_on_the_flow() -> None:

@@ -49,11 +49,18 @@ _SOURCE_NOUNS = words("flows", "source_nouns")
 _BOUND = words("flows", "bound")
 _DESTINATIONS = words("flows", "destinations")
 _NEGATIONS = words("flows", "negations")
+#: "mailed them to Jamaica": words by which a sentence carries on with the guns of the one before.
+_ANAPHORS = words("flows", "anaphors")
 #: Words a place's preposition may hang off that the model sees by name; any other by part of speech,
 #: so it learns the language of movement, not the nouns of the training stories.
 _ATTACH_WORDS = FLOW_TRIGGERS | _CUES | _ACQUISITION | _FOUND | WEAPON_WORDS | _SOURCE_NOUNS | _BOUND
 FLOW_MODEL = "flows"
+#: The feature of a candidate whose movement verb is negated.
+NEGATED = "negated:movement"
 FLOW = "flow"
+#: How many sentences apart, in one paragraph, a flow's two places may be (the guidelines carry an
+#: origin into a later sentence by "them"); cross-validated: 2 finds more flows than 1, 3 no more.
+WINDOW = 2
 #: Confidence of a flow the wording rules accept.
 RULE_CONFIDENCE = 0.8
 _CLAUSE_DEPS = frozenset({"conj", "ccomp", "advcl", "relcl", "xcomp", "acl", "parataxis"})
@@ -61,7 +68,7 @@ _CLAUSE_DEPS = frozenset({"conj", "ccomp", "advcl", "relcl", "xcomp", "acl", "pa
 _PLACE_CUES = {
     phrase: role for role, phrases in lexicon("flows")["place_cues"].items() if role != "_about" for phrase in phrases
 }
-_ORIGIN_SUFFIX = re.compile(r"-(?:sourced|made|manufactured|origin|bought|purchased)\b")
+_ORIGIN_SUFFIX = re.compile(r"[- ](?:sourced|origin)\b|-(?:made|manufactured|bought|purchased)\b")
 
 #: (pattern, method name or None to take the quoted name the pattern captures), first match wins.
 _METHODS = tuple((re.compile(item["pattern"], re.I), item["name"]) for item in lexicon("flows")["methods"]["patterns"])
@@ -113,8 +120,8 @@ def _role(word: str, prep: Token, triggers: list[Token], *, tracing: bool, acqui
         return "destination"
     if word in ("through", "via"):
         return "via"
-    if word == "between":
-        return "between"
+    if word == "between" and _moving(prep.head):
+        return "between"  # "a smuggling scheme between Texas and Mexico", not "a taskforce between ..."
     if word in ("in", "at") and head in _FOUND:
         return "destination"
     if word in ("in", "at") and acquiring:
@@ -122,6 +129,12 @@ def _role(word: str, prep: Token, triggers: list[Token], *, tracing: bool, acqui
     if word == "in" and head in WEAPON_WORDS:
         return "destination"
     return None
+
+
+def _moving(token: Token) -> bool:
+    """The word names a movement of guns, or guns: "flow", "rifles", "smuggling scheme"."""
+    words = FLOW_TRIGGERS | WEAPON_WORDS
+    return _lemma(token) in words or any(_lemma(c) in words for c in token.children if c.dep_ in ("compound", "amod"))
 
 
 def find_route(doc: Doc, sentence: Sentence) -> Route:
@@ -134,16 +147,14 @@ def find_route(doc: Doc, sentence: Sentence) -> Route:
         return route
     acquiring = any(_lemma(t) in _ACQUISITION for t in tokens)
     tracing = any(_lemma(t) == "trace" for t in triggers)
-    text, offset = sentence.text, sentence.span.start_char
     places = sentence.of_types(PLACE_TYPES)
     for previous, place in zip([None, *places], places, strict=False):
         if locates_previous(previous, place, doc_text(doc)) or inside_another(sentence, place):
             continue
-        phrase = phrase_head(head_token(doc, place))
-        if _lemma(phrase) in _SOURCE_NOUNS or _ORIGIN_SUFFIX.match(text, place.end_char - offset):
+        if _is_source(doc, sentence, place):
             route.origins.append(place)
             continue
-        governed = governing_preposition(doc, place)
+        governed = _governed(doc, place)
         role = _role(*governed, triggers, tracing=tracing, acquiring=acquiring) if governed else None
         if role == "between":
             role = "destination" if route.origins else "origin"
@@ -152,6 +163,30 @@ def find_route(doc: Doc, sentence: Sentence) -> Route:
     destination_ids = {m.entity.id for m in route.destinations}
     route.origins = [m for m in route.origins if m.entity.id not in destination_ids]
     return route
+
+
+def _governed(doc: Doc, place: ResolvedMention) -> tuple[str, Token] | None:
+    """The preposition governing a place, the first of coordinated ones ("to addresses in Lima and
+    in Cusco": the second "in" hangs off the first, and the first tells what the phrase is to)."""
+    governed = governing_preposition(doc, place)
+    if governed is None:
+        return None
+    word, prep = governed
+    while prep.dep_ == "conj" and prep.head.pos_ == "ADP":
+        prep = prep.head
+    return word, prep
+
+
+def _is_source(doc: Doc, sentence: Sentence, place: ResolvedMention) -> bool:
+    """The place is named as where guns come from: "the source in Texas", "U.S.-sourced rifles",
+    "Florida and Georgia are the main states of origin"."""
+    top = phrase_head(head_token(doc, place))
+    if _lemma(top) in _SOURCE_NOUNS or _ORIGIN_SUFFIX.match(sentence.text, place.end_char - sentence.span.start_char):
+        return True
+    if top.dep_ != "nsubj" or _lemma(top.head) != "be":
+        return False
+    stated = (c for c in top.head.children if c.dep_ == "attr")
+    return any(_lemma(t) in _SOURCE_NOUNS for c in stated for t in c.subtree)
 
 
 def _one_route(doc: Doc, origin: ResolvedMention, destination: ResolvedMention) -> bool:
@@ -227,10 +262,11 @@ class FlowClassifier:
 
 
 def decide(found: list[Candidate], accepts: Callable[[Candidate], bool]) -> list[Candidate]:
-    """The accepted candidates, less a pair that crosses into another clause when both its places
-    have an accepted partner in their own clause ("from Tucson into Nogales, while a second crew
-    ran pistols from Phoenix into Hermosillo" is two routes, not four)."""
-    chosen = [c for c in found if accepts(c)]
+    """The accepted candidates whose movement is not denied ("were not smuggled from Spain": too few
+    denials in the corpus for the model to learn them), less a pair that crosses into another clause
+    when both its places have an accepted partner in their own clause ("from Tucson into Nogales,
+    while a second crew ran pistols from Phoenix into Hermosillo" is two routes, not four)."""
+    chosen = [c for c in found if accepts(c) and NEGATED not in c.features]
     local: dict[int, set[str]] = {}
     for c in chosen:
         if c.one_route:
@@ -268,9 +304,8 @@ def _dateline_end(sentence: Sentence) -> int:
 
 def _place_features(doc: Doc, sentence: Sentence, place: ResolvedMention, route: Route) -> dict[str, str]:
     """What the syntax says about one place: its preposition, what that hangs off, its rule role."""
-    governed = governing_preposition(doc, place)
+    governed = _governed(doc, place)
     top = phrase_head(head_token(doc, place))
-    offset = sentence.span.start_char
     role = next(
         (
             name
@@ -288,7 +323,7 @@ def _place_features(doc: Doc, sentence: Sentence, place: ResolvedMention, route:
     attach = governed[1].head if governed else top.head
     lemma = _lemma(attach)
     features["attach"] = lemma if lemma in _ATTACH_WORDS else attach.pos_
-    if _lemma(top) in _SOURCE_NOUNS or _ORIGIN_SUFFIX.match(sentence.text, place.end_char - offset):
+    if _is_source(doc, sentence, place):
         features["sourced"] = "yes"
     return features
 
@@ -300,7 +335,7 @@ def _cue(doc: Doc, place: ResolvedMention) -> str:
     A place inside another preposition's phrase ("destined for gangs in Toronto", "from dealers in
     Ohio") takes the role of the outer phrase when the inner one gives none of its own.
     """
-    governed = governing_preposition(doc, place)
+    governed = _governed(doc, place)
     head = head_token(doc, place)
     if governed is None and head.dep_ in ("compound", "nmod", "amod") and _lemma(head.head) in WEAPON_WORDS:
         return "origin"  # "Texas rifles", "U.S. guns": the place the weapons come from
@@ -349,20 +384,30 @@ def _coordinated(doc: Doc, first: ResolvedMention, second: ResolvedMention) -> b
     )
 
 
-def candidates(doc: Doc, sentence: Sentence, *, headline: bool, weapons_before: bool) -> list[Candidate]:
-    """Every ordered pair of distinct places of a sentence that talks about guns or their movement,
-    each with readable features for the flow classifier (`ffkg train` fits it)."""
+@dataclass
+class _Reading:
+    """What the flow decision reads from one sentence about guns: its places, what the syntax says
+    about each, and the sentence's own features (triggers, cues, weapons, negation, headline)."""
+
+    sentence: Sentence
+    places: list[ResolvedMention]
+    views: dict[str, dict[str, str]]
+    common: dict[str, float]
+    armed: bool
+
+
+def _read(doc: Doc, sentence: Sentence, *, headline: bool, weapons_before: bool) -> _Reading | None:
+    """The sentence's reading, or None when it names no place or talks neither of guns nor of movement."""
     places = _places(doc, sentence)
-    if len(places) < 2:
-        return []
+    if not places:
+        return None
     tokens = list(sentence.span)
     lemmas = {_lemma(t) for t in tokens} | {t.lower_ for t in tokens}
     weapon = bool(lemmas & WEAPON_WORDS) or bool(sentence.of_types(["WeaponType"]))
     parts = bool(lemmas & _WEAPON_PARTS)
     triggers = sorted(lemmas & FLOW_TRIGGERS)
-    cues = sorted(lemmas & _CUES)
     if not (weapon or parts or triggers or headline):
-        return []
+        return None
     route = find_route(doc, sentence)
     views = {m.entity.id: _place_features(doc, sentence, m, route) for m in places}
     common: dict[str, float] = {"bias:any": 1.0}
@@ -370,27 +415,43 @@ def candidates(doc: Doc, sentence: Sentence, *, headline: bool, weapons_before: 
         "weapon" if weapon else "weapon:parts" if parts else "weapon:before" if weapons_before else "weapon:none"
     ] = 1
     common.update({f"trigger={t}": 1.0 for t in triggers} or {"trigger:none": 1.0})
-    common.update({f"cue={c}": 1.0 for c in cues})
+    common.update({f"cue={c}": 1.0 for c in sorted(lemmas & _CUES)})
     if headline:
         common["headline"] = 1.0
     if lemmas & _NEGATIONS or any(t.dep_ == "neg" for t in tokens):
         common["negated"] = 1.0
+    if any(c.dep_ == "neg" for t in tokens if _lemma(t) in FLOW_TRIGGERS for c in t.children):
+        common[NEGATED] = 1.0
+    anaphor = bool(lemmas & _ANAPHORS)
+    if anaphor:
+        common["anaphor"] = 1.0
     common[f"places={min(len(places), 5)}"] = 1.0
+    return _Reading(sentence, places, views, common, weapon or parts or (anaphor and weapons_before))
+
+
+def _pair_features(o: dict[str, str], d: dict[str, str]) -> dict[str, float]:
+    """Each end's view and the pairings of their prepositions, roles, cues and types."""
+    features = {f"{side}.{k}={v}": 1.0 for side, view in (("o", o), ("d", d)) for k, v in view.items()}
+    features[f"preps={o['prep']}>{d['prep']}"] = 1.0
+    features[f"roles={o['role']}>{d['role']}"] = 1.0
+    features[f"cues={o['cue']}>{d['cue']}"] = 1.0
+    features[f"types={o['type']}>{d['type']}"] = 1.0
+    return features
+
+
+def candidates(doc: Doc, reading: _Reading) -> list[Candidate]:
+    """Every ordered pair of distinct places of a sentence that talks about guns or their movement,
+    each with readable features for the flow classifier (`ffkg train` fits it)."""
     found = []
-    for origin in places:
-        for destination in places:
+    views, sentence = reading.views, reading.sentence
+    for origin in reading.places:
+        for destination in reading.places:
             if origin is destination:
                 continue
             o, d = views[origin.entity.id], views[destination.entity.id]
-            if "via" in (o["cue"], d["cue"]):
-                continue  # a place the guns pass through is the route's via, never an end of it
-            features = dict(common)
-            for side, view in (("o", o), ("d", d)):
-                features.update({f"{side}.{k}={v}": 1.0 for k, v in view.items()})
-            features[f"preps={o['prep']}>{d['prep']}"] = 1.0
-            features[f"roles={o['role']}>{d['role']}"] = 1.0
-            features[f"cues={o['cue']}>{d['cue']}"] = 1.0
-            features[f"types={o['type']}>{d['type']}"] = 1.0
+            if d["cue"] == "via":
+                continue  # guns pass through a transit place; a stated crossing may start the last leg
+            features = {**reading.common, **_pair_features(o, d)}
             features.update(_path_features(head_token(doc, origin), head_token(doc, destination)))
             features["order=" + ("o<d" if origin.token_start < destination.token_start else "d<o")] = 1.0
             gap = abs(origin.token_start - destination.token_start)
@@ -406,19 +467,60 @@ def candidates(doc: Doc, sentence: Sentence, *, headline: bool, weapons_before: 
                 features["rule"] = 1.0
             if worded:
                 features["worded"] = 1.0
-            rule = rule or (worded and (weapon or parts))
+            rule = (rule or (worded and reading.armed)) and "negated" not in features
             found.append(Candidate(origin, destination, sentence, features, rule, one_route))
     return found
 
 
+def _across(doc: Doc, first: _Reading, second: _Reading, distance: int) -> list[Candidate]:
+    """Pairs split over two adjacent sentences: an origin the wording marks in one and a destination
+    it marks in the other, `distance` sentences apart in one paragraph ("bought guns from dealers in
+    Ohio. He then mailed them to Jamaica."); the guidelines count an origin carried into the next
+    sentence by "them" or "the firearms"."""
+    span = doc[first.sentence.span.start : second.sentence.span.end]
+    text = doc_text(doc)[span.start_char : span.end_char]
+    mentions = first.sentence.mentions + second.sentence.mentions
+    joined = Sentence(span, text, mentions, {**first.sentence.by_token, **second.sentence.by_token})
+    common = {k: v for reading in (first, second) for k, v in reading.common.items() if not k.startswith("places=")}
+    common["across"] = 1.0
+    common[f"across={distance}"] = 1.0
+    found = []
+    for one, other in ((first, second), (second, first)):
+        for origin in one.places:
+            o = one.views[origin.entity.id]
+            if "origin" not in (o["cue"], o["role"]) and "sourced" not in o:
+                continue
+            for destination in other.places:
+                d = other.views[destination.entity.id]
+                if origin.entity.id == destination.entity.id or "destination" not in (d["cue"], d["role"]):
+                    continue
+                features = {**common, **_pair_features(o, d), "order=" + ("o<d" if one is first else "d<o"): 1.0}
+                carried = distance == 1 and "anaphor" in second.common and second.armed and "negated" not in common
+                worded = carried and o["cue"] == "origin" and d["cue"] == "destination"
+                if worded:
+                    features["worded"] = 1.0
+                found.append(Candidate(origin, destination, joined, features, worded, False))
+    return found
+
+
 def document_candidates(doc: Doc, mentions: list[ResolvedMention]) -> list[Candidate]:
-    """The flow candidates of every sentence of a document, the title line counted as a headline."""
+    """The flow candidates of every sentence of a document, the title line counted as a headline,
+    and of every two adjacent sentences about guns."""
     found: list[Candidate] = []
     weapons_before = False
+    recent: list[tuple[Sentence, _Reading | None]] = []
     first_break = doc_text(doc).find("\n")
     for sentence in sentences(doc, mentions):
         headline = first_break < 0 or sentence.span.start_char < first_break
-        found.extend(candidates(doc, sentence, headline=headline, weapons_before=weapons_before))
+        reading = _read(doc, sentence, headline=headline, weapons_before=weapons_before)
+        if recent and recent[-1][0].span.end != sentence.span.start:
+            recent = []  # a paragraph ends: its guns are not the next paragraph's "them"
+        if reading is not None:
+            found.extend(candidates(doc, reading))
+            for distance, (_, before) in enumerate(reversed(recent), start=1):
+                if before is not None:
+                    found.extend(_across(doc, before, reading, distance))
+        recent = [*recent, (sentence, reading)][-WINDOW:]
         weapons_before = any(_lemma(t) in WEAPON_WORDS for t in sentence.span)
     return found
 
