@@ -125,6 +125,10 @@ def _locating(word: str, prep: Token) -> bool:
     return word == "of" and _lemma(prep.head) in _VICINITY
 
 
+#: Nouns that name a suit, whose bringer is its plaintiff.
+_SUITS = ("lawsuit", "suit", "case", "complaint")
+
+
 def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> dict[str, list[ResolvedMention]]:
     people = {"Person"}
     parties = {"Person", "Gunmaker", "Organization", "CriminalGroup"}
@@ -145,7 +149,7 @@ def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> 
         if lemma in ("appearance", "hearing"):
             defendants = defendants or _bringers(doc, sentence, trigger, people)
     plaintiffs = []
-    if lemma in ("sue", "lawsuit", "suit", "case", "complaint") and not passive:
+    if (lemma in ("sue", *_SUITS) or _files_a_suit(trigger)) and not passive:
         plaintiffs = _subjects(doc, sentence, trigger, {"Country", "Organization", "Person", "GovernmentBody"})
         plaintiffs = plaintiffs or _bringers(doc, sentence, trigger, {"Country", "Organization", "Person"})
         plaintiffs += [
@@ -159,6 +163,15 @@ def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> 
         "participant": officers,
         "occurredIn": _court_towns(doc, sentence, trigger),
     }
+
+
+def _files_a_suit(trigger: Token) -> bool:
+    """ "X filed a lawsuit", "the lawsuit X filed": a verb whose object is the suit has the plaintiff as subject."""
+    if trigger.pos_ != "VERB":
+        return False
+    if trigger.dep_ == "relcl" and _lemma(trigger.head) in _SUITS:
+        return True
+    return any(c.dep_ == "dobj" and _lemma(c) in _SUITS for c in trigger.children)
 
 
 def _found_guilty(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
