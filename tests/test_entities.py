@@ -71,6 +71,12 @@ def test_a_maker_is_a_gunmaker_among_guns_and_a_man_in_a_full_name() -> None:
     assert found["Beretta"] == "Gunmaker"
 
 
+def test_an_unlisted_maker_named_for_arms_stays_a_gunmaker_where_the_parser_reads_a_person() -> None:
+    found = typed("Police raided a Miami-based company, Acme Arms, on Tuesday.")
+    assert found["Acme Arms"] == "Gunmaker"
+    assert typed("Acme Arms, a dealer based in Miami, sold rifles to a buyer in Tucson.")["Acme Arms"] == "Gunmaker"
+
+
 def test_a_surname_that_is_also_a_maker_is_not_a_gunmaker_without_guns_nearby() -> None:
     found = typed("Judge Barrett denied the motion on Friday.")
     assert "Barrett" not in found or found["Barrett"] != "Gunmaker"
