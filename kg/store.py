@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 import pyoxigraph as ox
 
 from kg.backends import model
-from kg.backends.base import STAGING_PREFIX, BaseStore, file_graph_iri, group_by_graph, parse_rdf
+from kg.backends.base import STAGING_PREFIX, BaseStore, file_graph_iri, parse_rdf
 from kg.backends.model import union_default
 from kg.backends.sparql import SparqlStore
 from kg.errors import StoreBusyError, StoreLockedError
@@ -295,7 +295,7 @@ class Store(BaseStore):
         store is reopened, and what the store held before is never touched. Readers in this process
         could see the new graphs arrive part by part; `ffkg load`, the one caller, holds the store alone.
         """
-        by_graph = group_by_graph(quads)
+        by_graph = model.group_by_graph(quads)
         with self._exclusive():
             if self._is_empty():
                 bulk, new, by_graph = quads, None, {}

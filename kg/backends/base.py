@@ -187,10 +187,10 @@ class BaseStore(ABC):
 
     def write_quads(self, quads: list[ox.Quad]) -> None:
         """Quads that name their own graphs replace each of those graphs; default-graph ones are added."""
-        self._write_grouped(group_by_graph(quads))
+        self._write_grouped(model.group_by_graph(quads))
 
     def _write_grouped(self, by_graph: dict[str, list[ox.Quad]]) -> None:
-        """As `write_quads`, for quads grouped by `group_by_graph` (the group is consumed)."""
+        """As `write_quads`, for quads grouped by `model.group_by_graph` (the group is consumed)."""
         direct = by_graph.pop("", [])
         if by_graph:
             self.replace_graphs(by_graph)
@@ -223,15 +223,6 @@ class BaseStore(ABC):
         quads = parse_rdf(source.read(), fmt, source=source_name)
         self._replace_all(quads)
         return len(quads)
-
-
-def group_by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
-    """Quads by the IRI of their graph, default-graph quads under ""."""
-    by_graph: dict[str, list[ox.Quad]] = {}
-    for quad in quads:
-        key = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
-        by_graph.setdefault(key, []).append(quad)
-    return by_graph
 
 
 def file_graph_iri(path: Path) -> str:

@@ -42,13 +42,20 @@ def n_triples(triples: Iterable[ox.Triple]) -> str:
     return (ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b"").decode()
 
 
+def group_by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
+    """Quads by the IRI of their graph, default-graph quads under ""."""
+    by_graph: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        key = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+        by_graph.setdefault(key, []).append(quad)
+    return by_graph
+
+
 def insert_data(quads: Iterable[ox.Quad]) -> str:
     """`INSERT DATA` of quads, grouped by graph."""
-    by_graph: dict[str, list[ox.Triple]] = {}
-    for quad in quads:
-        name = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
-        by_graph.setdefault(name, []).append(ox.Triple(quad.subject, quad.predicate, quad.object))
-    return insert_triples(by_graph)
+    grouped = group_by_graph(quads)
+    triples = {name: [ox.Triple(q.subject, q.predicate, q.object) for q in qs] for name, qs in grouped.items()}
+    return insert_triples(triples)
 
 
 def insert_triples(by_graph: Mapping[str, Iterable[ox.Triple]]) -> str:
