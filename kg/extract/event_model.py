@@ -20,7 +20,6 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from spacy.tokens import Doc, Token
 
@@ -431,7 +430,10 @@ def arguments(doc: Doc, sentence: Sentence, trigger: Token, kind: str) -> dict[s
 
 
 def _share_with_conjuncts(
-    doc: Doc, mentions: Sequence[ResolvedMention], found: dict[str, list[ResolvedMention]], admits: dict[str, Any]
+    doc: Doc,
+    mentions: Sequence[ResolvedMention],
+    found: dict[str, list[ResolvedMention]],
+    admits: dict[str, frozenset[str]],
 ) -> None:
     """A name coordinated with a party to a case is a party too ("against Glock and Ruger"): the model
     scores each name alone, and the first of a list, far from the trigger, is the one it misses.
