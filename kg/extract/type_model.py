@@ -134,7 +134,8 @@ class Typer:
 
     def decide(self, features: dict[str, float], proposed: str) -> str:
         """The model's answer where it is sure enough (and may drop the name), else the proposed type."""
-        if features.get(f"head_cue={HEAD_CUE_OF.get(proposed)}"):
+        cue = HEAD_CUE_OF.get(proposed)
+        if cue is not None and f"head_cue={cue}" in features:
             return proposed  # "Acme Arms": the head word names the kind, as proposed
         probabilities = self.model.probabilities(features)
         kind = max(self.model.classes, key=probabilities.__getitem__)
