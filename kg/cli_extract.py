@@ -119,11 +119,11 @@ def train(seed: int | None, root: Path | None, out: Path | None) -> None:
 
     The shipped models see every text but the test split's; `ffkg eval --split dev` trains its own
     models on train alone, so dev stays a held-out figure."""
-    from kg.corpus import TUNING_SPLITS, split_texts
+    from kg.corpus import tuning_texts
     from kg.evaluate import CachedExtractor
     from kg.extract import training
 
-    texts = [text for split in TUNING_SPLITS for text in split_texts(split, root)]
+    texts = tuning_texts(root)
     extractor = CachedExtractor(texts)
     trained = training.train_all(extractor.examples(texts), seed=training.SEED if seed is None else seed)
     paths = training.save(trained, out or training.MODELS_DIR)

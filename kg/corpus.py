@@ -82,6 +82,12 @@ def split_texts(split: str, root: Path | None = None) -> list[GoldText]:
     return texts
 
 
+def tuning_texts(root: Path | None = None) -> list[GoldText]:
+    """The texts one may tune and train on, train then dev (never test): what the shipped models
+    learn from and what cross-validation folds."""
+    return [text for split in TUNING_SPLITS for text in split_texts(split, root)]
+
+
 def folds(texts: Sequence[GoldText], k: int, *, seed: int) -> list[list[GoldText]]:
     """`k` folds of about equal size, shuffled with `seed`, so cross-validation is repeatable."""
     if not 2 <= k <= len(texts):

@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.corpus import TUNING_SPLITS, GoldText, cached_docs, folds, split_texts
+from kg.corpus import GoldText, cached_docs, folds, split_texts, tuning_texts
 from kg.documents import read_document
 from kg.errors import DocumentError
 from kg.extract import extract, extract_doc, load_pipeline
@@ -354,7 +354,7 @@ def cross_validate(k: int, *, seed: int = SEED, root: Path | None = None) -> dic
 
     Reports each fold's report and, per metric, the mean and sample standard deviation of P, R and F1.
     """
-    texts = [t for split in TUNING_SPLITS for t in split_texts(split, root)]
+    texts = tuning_texts(root)
     parts = folds(texts, k, seed=seed)
     extractor = CachedExtractor(texts)
     reports = []
