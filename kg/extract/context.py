@@ -110,6 +110,25 @@ def sentences(doc: Doc, mentions: list[ResolvedMention]) -> Iterator[Sentence]:
         yield Sentence(sent, text[sent.start_char : sent.end_char], inside, by_token)
 
 
+def lemma_of(token: Token) -> str:
+    """The token's lemma, lower-cased, as every word list is written."""
+    return token.lemma_.lower()
+
+
+def dependency_path(first: Token, second: Token) -> tuple[list[Token], Token, list[Token]] | None:
+    """The tree path between two tokens: those rising from `first` to below their lowest common
+    ancestor, that ancestor, and those falling from it down to `second` (None across sentences)."""
+    up = [first, *first.ancestors]
+    down = [second, *second.ancestors]
+    up_ids = [t.i for t in up]
+    common = next((t for t in down if t.i in up_ids), None)
+    if common is None:
+        return None
+    rising = up[: up_ids.index(common.i)]
+    falling = list(reversed(down[: [t.i for t in down].index(common.i)]))
+    return rising, common, falling
+
+
 def head_token(doc: Doc, mention: ResolvedMention) -> Token:
     """The syntactic head of a mention: the token whose head lies outside the mention."""
     span = doc[mention.token_start : mention.token_end]

@@ -24,12 +24,20 @@ from functools import cache
 from spacy.tokens import Doc, Token
 
 from kg.extract.base import ResolvedMention
-from kg.extract.context import Sentence, doc_text, governing_preposition, head_token, sentences
+from kg.extract.context import (
+    Sentence,
+    dependency_path,
+    doc_text,
+    governing_preposition,
+    head_token,
+    lemma_of,
+    sentences,
+)
 from kg.extract.lexicon import lexicon
 from kg.extract.multiclass import NONE, Features, MulticlassModel, fit
 from kg.extract.roles import gathering_roles, lawsuit_roles, smuggling_roles, violence_roles
 from kg.extract.training import Example, Trained, model, trainer
-from kg.extract.triggers import lemma_of, trigger_type
+from kg.extract.triggers import trigger_type
 from kg.records import EVENT_TYPES
 
 TRIGGER_MODEL = "event_triggers"
@@ -179,14 +187,10 @@ def trigger_features(
 
 def _path(trigger: Token, target: Token) -> tuple[str, int]:
     """The dependency path from trigger to target ("<nsubj" up, ">dobj" down) and its length."""
-    up = [trigger, *trigger.ancestors]
-    down = [target, *target.ancestors]
-    up_ids = [t.i for t in up]
-    common = next((t for t in down if t.i in up_ids), None)
-    if common is None:
+    path = dependency_path(trigger, target)
+    if path is None:
         return "none", 99
-    rising = up[: up_ids.index(common.i)]
-    falling = list(reversed(down[: [t.i for t in down].index(common.i)]))
+    rising, _, falling = path
     steps = [f"<{t.dep_}" for t in rising] + [f">{t.dep_}" for t in falling]
     return "".join(steps[:5]), len(steps)
 

@@ -22,10 +22,11 @@ from kg.extract.context import (
     doc_text,
     in_phrase,
     is_within,
+    lemma_of,
     sentences,
 )
 from kg.extract.dates import DateMention, sentence_dates
-from kg.extract.event_model import arguments, lemma_of, triggers
+from kg.extract.event_model import arguments, triggers
 from kg.extract.lexicon import words
 from kg.extract.roles import (
     event_places,

@@ -21,11 +21,13 @@ from kg.extract.base import ResolvedMention
 from kg.extract.context import (
     PLACE_TYPES,
     Sentence,
+    dependency_path,
     doc_text,
     governing_preposition,
     head_token,
     inside_another,
     is_within,
+    lemma_of,
     locates_previous,
     phrase_head,
     sentences,
@@ -91,14 +93,10 @@ class Route:
     trigger: Token | None = None
 
 
-def _lemma(token: Token) -> str:
-    return token.lemma_.lower()
-
-
 def _near_trigger(prep: Token, triggers: list[Token]) -> bool:
     """A preposition belongs to the movement when it hangs off a trigger or a weapon noun."""
     head = prep.head
-    if _lemma(head) in WEAPON_WORDS or _lemma(head) in FLOW_TRIGGERS or head.lower_ == "in":
+    if lemma_of(head) in WEAPON_WORDS or lemma_of(head) in FLOW_TRIGGERS or head.lower_ == "in":
         return True
     return any(is_within(head, trigger) or is_within(trigger, head) for trigger in triggers)
 
@@ -106,7 +104,7 @@ def _near_trigger(prep: Token, triggers: list[Token]) -> bool:
 def _role(word: str, prep: Token, triggers: list[Token], *, tracing: bool, acquiring: bool) -> str | None:
     """What a place governed by preposition `word` is to the movement: origin, destination, via.
     A place inside the phrase of another preposition takes that one's role ("to buyers in Lima")."""
-    head = _lemma(prep.head)
+    head = lemma_of(prep.head)
     outer = prep.head.head
     if word in ("in", "at") and prep.head.dep_ == "pobj" and outer.lower_ in _DESTINATIONS | {"from"}:
         nested = _role(outer.lower_, outer, triggers, tracing=tracing, acquiring=acquiring)
@@ -134,19 +132,20 @@ def _role(word: str, prep: Token, triggers: list[Token], *, tracing: bool, acqui
 def _moving(token: Token) -> bool:
     """The word names a movement of guns, or guns: "flow", "rifles", "smuggling scheme"."""
     words = FLOW_TRIGGERS | WEAPON_WORDS
-    return _lemma(token) in words or any(_lemma(c) in words for c in token.children if c.dep_ in ("compound", "amod"))
+    modifiers = (c for c in token.children if c.dep_ in ("compound", "amod"))
+    return lemma_of(token) in words or any(lemma_of(c) in words for c in modifiers)
 
 
 def find_route(doc: Doc, sentence: Sentence) -> Route:
     """Origins, destinations and transit places of the guns a sentence moves (may be empty)."""
     tokens = list(sentence.span)
-    triggers = [t for t in tokens if _lemma(t) in FLOW_TRIGGERS or t.lower_ in FLOW_TRIGGERS]
-    weapons = any(_lemma(t) in WEAPON_WORDS for t in tokens) or bool(sentence.of_types(["WeaponType"]))
+    triggers = [t for t in tokens if lemma_of(t) in FLOW_TRIGGERS or t.lower_ in FLOW_TRIGGERS]
+    weapons = any(lemma_of(t) in WEAPON_WORDS for t in tokens) or bool(sentence.of_types(["WeaponType"]))
     route = Route(trigger=triggers[0] if triggers else None)
     if not triggers or not weapons:
         return route
-    acquiring = any(_lemma(t) in _ACQUISITION for t in tokens)
-    tracing = any(_lemma(t) == "trace" for t in triggers)
+    acquiring = any(lemma_of(t) in _ACQUISITION for t in tokens)
+    tracing = any(lemma_of(t) == "trace" for t in triggers)
     places = sentence.of_types(PLACE_TYPES)
     for previous, place in zip([None, *places], places, strict=False):
         if locates_previous(previous, place, doc_text(doc)) or inside_another(sentence, place):
@@ -181,12 +180,12 @@ def _is_source(doc: Doc, sentence: Sentence, place: ResolvedMention) -> bool:
     """The place is named as where guns come from: "the source in Texas", "U.S.-sourced rifles",
     "Florida and Georgia are the main states of origin"."""
     top = phrase_head(head_token(doc, place))
-    if _lemma(top) in _SOURCE_NOUNS or _ORIGIN_SUFFIX.match(sentence.text, place.end_char - sentence.span.start_char):
+    if lemma_of(top) in _SOURCE_NOUNS or _ORIGIN_SUFFIX.match(sentence.text, place.end_char - sentence.span.start_char):
         return True
-    if top.dep_ != "nsubj" or _lemma(top.head) != "be":
+    if top.dep_ != "nsubj" or lemma_of(top.head) != "be":
         return False
     stated = (c for c in top.head.children if c.dep_ == "attr")
-    return any(_lemma(t) in _SOURCE_NOUNS for c in stated for t in c.subtree)
+    return any(lemma_of(t) in _SOURCE_NOUNS for c in stated for t in c.subtree)
 
 
 def _one_route(doc: Doc, origin: ResolvedMention, destination: ResolvedMention) -> bool:
@@ -321,7 +320,7 @@ def _place_features(doc: Doc, sentence: Sentence, place: ResolvedMention, route:
         "type": place.entity.type,
     }
     attach = governed[1].head if governed else top.head
-    lemma = _lemma(attach)
+    lemma = lemma_of(attach)
     features["attach"] = lemma if lemma in _ATTACH_WORDS else attach.pos_
     if _is_source(doc, sentence, place):
         features["sourced"] = "yes"
@@ -337,7 +336,7 @@ def _cue(doc: Doc, place: ResolvedMention) -> str:
     """
     governed = _governed(doc, place)
     head = head_token(doc, place)
-    if governed is None and head.dep_ in ("compound", "nmod", "amod") and _lemma(head.head) in WEAPON_WORDS:
+    if governed is None and head.dep_ in ("compound", "nmod", "amod") and lemma_of(head.head) in WEAPON_WORDS:
         return "origin"  # "Texas rifles", "U.S. guns": the place the weapons come from
     for _ in range(3):
         if governed is None:
@@ -346,7 +345,7 @@ def _cue(doc: Doc, place: ResolvedMention) -> str:
         attach = prep.head
         while attach.dep_ == "prt" or (attach.lower_ in ("up", "back") and attach.head.i != attach.i):
             attach = attach.head
-        role = _PLACE_CUES.get(f"{_lemma(attach)} {word}") or _PLACE_CUES.get(f"{attach.lower_} {word}")
+        role = _PLACE_CUES.get(f"{lemma_of(attach)} {word}") or _PLACE_CUES.get(f"{attach.lower_} {word}")
         if role is None and attach.pos_ in ("VERB", "AUX", "ADJ"):
             role = _PLACE_CUES.get(f"* {word}")
         if role is not None:
@@ -361,13 +360,11 @@ def _cue(doc: Doc, place: ResolvedMention) -> str:
 def _path_features(first: Token, second: Token) -> dict[str, float]:
     """How far apart two places sit in the parse, and which clause boundaries the path between them
     crosses (a coordinated or subordinate clause often starts another story)."""
-    up = [first, *first.ancestors]
-    down = [second, *second.ancestors]
-    down_ids = [t.i for t in down]
-    common = next((t for t in up if t.i in down_ids), None)
-    if common is None:
+    path = dependency_path(first, second)
+    if path is None:
         return {"path:none": 1.0}
-    steps = up[: [t.i for t in up].index(common.i)] + down[: down_ids.index(common.i)]
+    rising, common, falling = path
+    steps = rising + falling
     features = {f"path:len={min(len(steps), 6)}": 1.0}
     features.update({f"path:crosses={t.dep_}": 1.0 for t in steps if t.dep_ in _CLAUSE_DEPS})
     features[f"path:top={common.pos_}"] = 1.0
@@ -402,7 +399,7 @@ def _read(doc: Doc, sentence: Sentence, *, headline: bool, weapons_before: bool)
     if not places:
         return None
     tokens = list(sentence.span)
-    lemmas = {_lemma(t) for t in tokens} | {t.lower_ for t in tokens}
+    lemmas = {lemma_of(t) for t in tokens} | {t.lower_ for t in tokens}
     weapon = bool(lemmas & WEAPON_WORDS) or bool(sentence.of_types(["WeaponType"]))
     parts = bool(lemmas & _WEAPON_PARTS)
     triggers = sorted(lemmas & FLOW_TRIGGERS)
@@ -420,7 +417,7 @@ def _read(doc: Doc, sentence: Sentence, *, headline: bool, weapons_before: bool)
         common["headline"] = 1.0
     if lemmas & _NEGATIONS or any(t.dep_ == "neg" for t in tokens):
         common["negated"] = 1.0
-    if any(c.dep_ == "neg" for t in tokens if _lemma(t) in FLOW_TRIGGERS for c in t.children):
+    if any(c.dep_ == "neg" for t in tokens if lemma_of(t) in FLOW_TRIGGERS for c in t.children):
         common[NEGATED] = 1.0
     anaphor = bool(lemmas & _ANAPHORS)
     if anaphor:
@@ -521,7 +518,7 @@ def document_candidates(doc: Doc, mentions: list[ResolvedMention]) -> list[Candi
                 if before is not None:
                     found.extend(_across(doc, before, reading, distance))
         recent = [*recent, (sentence, reading)][-WINDOW:]
-        weapons_before = any(_lemma(t) in WEAPON_WORDS for t in sentence.span)
+        weapons_before = any(lemma_of(t) in WEAPON_WORDS for t in sentence.span)
     return found
 
 

@@ -22,7 +22,15 @@ from spacy.tokens import Doc, Token
 
 from kg.corpus import folds
 from kg.extract.base import ResolvedMention
-from kg.extract.context import PLACE_TYPES, Sentence, governing_preposition, head_token, sentences
+from kg.extract.context import (
+    PLACE_TYPES,
+    Sentence,
+    dependency_path,
+    governing_preposition,
+    head_token,
+    lemma_of,
+    sentences,
+)
 from kg.extract.lexicon import lexicon, words
 from kg.extract.multiclass import NONE, MulticlassModel, fit
 from kg.extract.training import Example, Trained, model, shipped, trainer
@@ -102,13 +110,9 @@ def _decides(mode: str, candidate: Candidate, above: Callable[[], bool]) -> bool
     return above() or (mode == "either" and candidate.rule)
 
 
-def _lemma(token: Token) -> str:
-    return token.lemma_.lower()
-
-
 def _classes(token: Token) -> list[str]:
     """The cue classes a word belongs to ("title" for "agent", "base" for "based")."""
-    lemma, lower = _lemma(token), token.lower_
+    lemma, lower = lemma_of(token), token.lower_
     found = [name for name, lemmas in _CUES.items() if lemma in lemmas or lower in lemmas]
     if lemma in _TITLES or lower in _TITLES:
         found.append("title")
@@ -118,14 +122,10 @@ def _classes(token: Token) -> list[str]:
 def _path(first: Token, second: Token) -> tuple[list[str], list[Token], Token | None]:
     """The dependency path between two tokens: its steps ("<compound" up, ">appos" down), the
     tokens strictly inside it, and the lowest common ancestor (None across sentences)."""
-    up = [first, *first.ancestors]
-    down = [second, *second.ancestors]
-    up_ids = [t.i for t in up]
-    common = next((t for t in down if t.i in up_ids), None)
-    if common is None:
+    path = dependency_path(first, second)
+    if path is None:
         return [], [], None
-    rising = up[: up_ids.index(common.i)]
-    falling = list(reversed(down[: [t.i for t in down].index(common.i)]))
+    rising, common, falling = path
     steps = [f"<{t.dep_}" for t in rising] + [f">{t.dep_}" for t in falling]
     inside = [t for t in rising[1:] + [common] + falling[:-1] if t.i not in (first.i, second.i)]
     return steps, inside, common
@@ -210,7 +210,7 @@ def pair_features(
         features[f"path={shown or 'same'}"] = 1.0
         features[f"path_len={min(len(steps), 6)}"] = 1.0
         for token in inside:
-            features[f"path_word={_lemma(token)}"] = 1.0
+            features[f"path_word={lemma_of(token)}"] = 1.0
             for cls in _classes(token):
                 features[f"path_class={cls}"] = 1.0
         if any(s[1:] in _CLAUSE_DEPS for s in steps):

@@ -20,6 +20,7 @@ from kg.extract.context import (
     in_phrase,
     inside_another,
     is_within,
+    lemma_of,
     phrase_head,
 )
 from kg.extract.flows import find_route
@@ -39,10 +40,6 @@ _VICINITY = frozenset(
     {"outskirt", "outskirts", "edge", "suburb", "suburbs", "vicinity", "center", "centre"}
     | {"port", "city", "town", "state", "municipality", "province", "department"}
 )
-
-
-def _lemma(token: Token) -> str:
-    return token.lemma_.lower()
 
 
 def _mentions_under(
@@ -122,7 +119,7 @@ def _locating(word: str, prep: Token) -> bool:
     """ "in Tucson", "near Reynosa", "on the outskirts of Reynosa": a preposition that places."""
     if word in ("in", "at", "to", "near", "outside"):
         return True
-    return word == "of" and _lemma(prep.head) in _VICINITY
+    return word == "of" and lemma_of(prep.head) in _VICINITY
 
 
 #: Nouns that name a suit, whose bringer is its plaintiff.
@@ -132,7 +129,7 @@ _SUITS = ("lawsuit", "suit", "case", "complaint")
 def lawsuit_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token) -> dict[str, list[ResolvedMention]]:
     people = {"Person"}
     parties = {"Person", "Gunmaker", "Organization", "CriminalGroup"}
-    lemma = _lemma(trigger)
+    lemma = lemma_of(trigger)
     passive = _passive(trigger)
     takes_object = ("sue", "charge", "sentence", "convict", "acquit", "indict", "prosecute", "find", "accuse")
     if lemma in takes_object and not passive:
@@ -169,14 +166,14 @@ def _files_a_suit(trigger: Token) -> bool:
     """ "X filed a lawsuit", "the lawsuit X filed": a verb whose object is the suit has the plaintiff as subject."""
     if trigger.pos_ != "VERB":
         return False
-    if trigger.dep_ == "relcl" and _lemma(trigger.head) in _SUITS:
+    if trigger.dep_ == "relcl" and lemma_of(trigger.head) in _SUITS:
         return True
-    return any(c.dep_ == "dobj" and _lemma(c) in _SUITS for c in trigger.children)
+    return any(c.dep_ == "dobj" and lemma_of(c) in _SUITS for c in trigger.children)
 
 
 def _found_guilty(doc: Doc, sentence: Sentence, trigger: Token, types: set[str]) -> list[ResolvedMention]:
     """ "found Elias Moreno guilty": the parser makes the accused the subject of "guilty"."""
-    verdicts = [c for c in trigger.children if _lemma(c) == "guilty"]
+    verdicts = [c for c in trigger.children if lemma_of(c) == "guilty"]
     accused = [g for v in verdicts for g in v.children if g.dep_ == "nsubj"]
     return [m for a in accused for m in _mentions_under(doc, sentence, a, types)]
 
@@ -242,8 +239,8 @@ def _court_towns(doc: Doc, sentence: Sentence, trigger: Token) -> list[ResolvedM
             continue
         prep = governed[1]
         opening = prep.i == sentence.span.start
-        court = _lemma(prep.head) in _BENCH or _lemma(phrase_head(head_token(doc, town))) == "court"
-        court = court or any(_lemma(g) == "court" for c in prep.head.children if c.dep_ == "prep" for g in c.children)
+        court = lemma_of(prep.head) in _BENCH or lemma_of(phrase_head(head_token(doc, town))) == "court"
+        court = court or any(lemma_of(g) == "court" for c in prep.head.children if c.dep_ == "prep" for g in c.children)
         if opening or court or prep.head.i == trigger.i:
             found.append(town)
     return found
@@ -308,7 +305,7 @@ def gathering_roles(doc: Doc, sentence: Sentence, trigger: Token, root: Token, k
         actors += _objects(doc, sentence, trigger, {"Person", "GovernmentBody", "Organization"})
         partners = [g for c in trigger.children if c.lower_ in ("with", "before") for g in c.children]
         actors += [m for p in partners for m in _mentions_under(doc, sentence, p, _ACTORS)]
-        if _lemma(trigger) in _JOIN:
+        if lemma_of(trigger) in _JOIN:
             gatherings = [g for c in trigger.children if c.lower_ == "in" for g in c.children]
             joined = [m for g in gatherings for m in _mentions_under(doc, sentence, g, _ACTORS)]
     else:
@@ -369,7 +366,7 @@ def programme_runners(doc: Doc, sentence: Sentence, head: Token, started: bool) 
         owners += [
             g for v in apposition.children if v.dep_ in ("relcl", "acl") for g in v.children if g.dep_ == "nsubj"
         ]
-    if head.dep_ == "nsubj" and _lemma(head.head) == "be":
+    if head.dep_ == "nsubj" and lemma_of(head.head) == "be":
         for attr in (c for c in head.head.children if c.dep_ == "attr"):
             owners += [g for p in attr.children if p.lower_ in ("of", "by") for g in p.children]
     found = [m for o in owners for m in _mentions_under(doc, sentence, o, bodies)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from kg.extract.context import Sentence
+from kg.extract.context import Sentence, lemma_of
 from kg.extract.flows import WEAPON_WORDS
 from kg.extract.lexicon import words
 
@@ -47,10 +47,6 @@ _COURT_HEARINGS = words("event_rules", "court_hearings")
 _REPORTS = words("event_rules", "reports")
 #: "admitted that he ...": a plea, but only in a document that reports a case in other words too.
 WEAK_LAWSUIT = words("event_rules", "weak_lawsuit")
-
-
-def lemma_of(token: Token) -> str:
-    return token.lemma_.lower()
 
 
 def trigger_type(token: Token, words: set[str], sentence: Sentence) -> str | None:
