@@ -246,6 +246,26 @@ def test_non_numeric_cells_and_unknown_places_are_listed_and_nothing_is_stored(t
     assert observations(store, 2019) == {(TEXAS, TEXAS): 100}
 
 
+def test_a_negative_count_is_listed_not_stored(tmp_path: Path) -> None:
+    path = atf_like(tmp_path / "h_2019.xlsx", {"C3": -5, "E3": 15, "C5": 0, "E5": 30})
+    with pytest.raises(TableImportError) as error:
+        import_table(Store.memory(), path, builtin("atf-trace"))
+    assert {"sheet": "Trace", "cell": "C3", "problem": "the count holds -5; a count is never negative"} in (
+        error.value.problems
+    )
+
+
+def test_a_file_that_is_not_a_table_is_refused_by_its_format(tmp_path: Path) -> None:
+    """What `ffkg ingest-table folder/*` meets beside the sheets: a README is refused as not a table, by name."""
+    readme = tmp_path / "README.md"
+    readme.write_text("# Trace data\n", encoding="utf-8")
+    good = atf_like(tmp_path / "good_2019.xlsx")
+    result = CliRunner().invoke(main, ["ingest-table", str(readme), str(good), "--data-dir", str(tmp_path / "data")])
+    assert result.exit_code == 1
+    assert "README.md: refused" in result.output and "a table is a .xlsx, .xlsm, .csv file, not .md" in result.output
+    assert "good_2019.xlsx: imported, 4 observations" in result.output
+
+
 def test_a_year_must_come_from_somewhere(tmp_path: Path) -> None:
     with pytest.raises(BadInputError, match="no year"):
         import_table(Store.memory(), atf_like(tmp_path / "trace.xlsx"), builtin("atf-trace"))

@@ -37,6 +37,7 @@ def import_table(
     """
     if not path.is_file():
         raise BadInputError(f"{path}: no such file")
+    sheet = read_sheet(path, spec.sheet)
     if year is None and spec.year == "filename":
         year = file_year(path)
     elif year is None and isinstance(spec.year, int):
@@ -45,7 +46,6 @@ def import_table(
     digest = hashlib.sha256(path.read_bytes())
     digest.update(f"\x1f{spec.digest_text()}\x1f{year}\x1f{retrieved.isoformat()}".encode())
     source = TableSource(path.name, spec.name, spec.publisher, retrieved, digest.hexdigest())
-    sheet = read_sheet(path, spec.sheet)
     read = read_table(sheet, spec, year=year)
     report: dict[str, Any] = {
         "file": path.name,

@@ -65,6 +65,8 @@ class Sheet:
         value = self.value(row, column)
         if isinstance(value, bool):
             raise NotANumber(f"holds {value!r}, not a count")
+        if isinstance(value, int | float) and value < 0:
+            raise NotANumber(f"holds {value!r}; a count is never negative")
         if isinstance(value, int):
             return value
         if isinstance(value, float):
