@@ -35,7 +35,7 @@ from kg.curation import actions, candidates
 from kg.curation.decisions import CURATED_GRAPH, DECISIONS_GRAPH, Decision, read_decisions
 from kg.curation.resolver import stale
 from kg.errors import ContradictoryDecisionError, IncompatibleTypesError, NotFoundError
-from kg.iris import ONTOLOGY, fact_iri, graph_iri
+from kg.iris import ONTOLOGY, fact_iri, graph_iri, local_iri
 from kg.lookup import entity_card, resolve_entity
 from kg.records import DocumentInfo, Extraction
 from kg.settings import Settings
@@ -265,6 +265,27 @@ def test_the_review_queue_offers_the_duplicate_with_evidence_and_weak_facts(stor
     assert (COLTS, "manufactures", AR15) in weak
     actions.decide(store, Decision("distinct", COLT, COLTS))
     assert {COLT, COLTS} not in [{p["a"]["iri"], p["b"]["iri"]} for p in candidates.duplicates(store)]
+
+
+def test_the_review_queue_leaves_out_each_storys_statement_of_a_route(store: BaseStore) -> None:
+    """Two stories stating the same route give two FirearmsFlow nodes of one label; the routes count them together."""
+    text = "Guns flow from the United States to Mexico."
+    flow = local_iri("flow-report", "flow", USA, MEXICO)
+    entities = [
+        entity(text, flow, "United States to Mexico", "FirearmsFlow", "Guns flow"),
+        entity(text, USA, "United States", "Country", geonames_id=6252001),
+        entity(text, MEXICO, "Mexico", "Country", geonames_id=3996063),
+    ]
+    relations = [
+        relation(text, flow, "origin", USA, "Guns flow"),
+        relation(text, flow, "destination", MEXICO, "Guns flow"),
+    ]
+    info = DocumentInfo("flow-report", "Flow report", "2022-04-01", text, "flow.txt")
+    fill(store, Extraction(info, entities, relations, "test-0"))
+    graph = project(store)
+    assert graph.nodes[flow]["label"] == graph.nodes[FLOW_US_MX]["label"]
+    queued = [(p["a"]["type"], p["b"]["type"]) for p in candidates.duplicates(store)]
+    assert queued and ("FirearmsFlow", "FirearmsFlow") not in queued
 
 
 def test_decisions_are_part_of_every_backup(store: BaseStore) -> None:

@@ -2,9 +2,11 @@
 
 Likely duplicates are entities of one type whose names look alike (rapidfuzz), ranked up when
 they share neighbours and sit in the same places, down when their places differ; pairs a
-curator already kept apart are left out. Weak facts are those one story states with low
-confidence and nobody has confirmed or rejected yet. Both come with their evidence, so the
-review page can show each side as the documents state it.
+curator already kept apart are left out, and so are flows: an ffkg:FirearmsFlow is one story's
+statement of a route, which the routes already count together, so two stories' flows are never
+one node. Weak facts are those one story states with low confidence and nobody has confirmed or
+rejected yet. Both come with their evidence, so the review page can show each side as the
+documents state it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from rapidfuzz import fuzz, process, utils
 from kg.analytics.projection import node_info, project, select_rows
 from kg.curation.resolver import resolution
 from kg.iris import FACTS_GRAPH, ONTOLOGY, key_of
+from kg.records import FLOW_TYPE
 from kg.revision_cache import RevisionCache
 from kg.store import BaseStore
 
@@ -44,7 +47,8 @@ def duplicates(store: BaseStore, *, limit: int = 50) -> list[dict[str, Any]]:
     resolved = resolution(store)
     by_type: dict[str, list[str]] = {}
     for node, data in graph.nodes(data=True):
-        by_type.setdefault(data.get("type") or "", []).append(node)
+        if data.get("type") != FLOW_TYPE:
+            by_type.setdefault(data.get("type") or "", []).append(node)
     scored = []
     for nodes in by_type.values():
         for start in range(0, len(nodes), BLOCK):
