@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 from rapidfuzz import fuzz, process, utils
 
-from kg.curation.resolver import resolution
+from kg.curation.resolver import OWL_SAME_AS, resolution
 from kg.errors import AmbiguousNameError, BadInputError, NotFoundError
 from kg.iris import ONTOLOGY, document_iri, fact_iri, key_of, normalise_key
 from kg.ontology import node_classes, superclasses
@@ -31,7 +31,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 #: Edges that are bookkeeping rather than facts about the world.
-_NOT_RELATIONS = (RDF + "type", ONTOLOGY + "mentionedIn", ONTOLOGY + "refersTo", ONTOLOGY + "document")
+_NOT_RELATIONS = (RDF + "type", ONTOLOGY + "mentionedIn", ONTOLOGY + "refersTo", ONTOLOGY + "document", OWL_SAME_AS)
 CLOSE_MATCHES = 5
 #: Least similarity (rapidfuzz ratio, 0-100) of a name offered as a close match.
 CLOSE_MATCH_SCORE = 60
@@ -119,7 +119,7 @@ def _read_index(store: BaseStore) -> NameIndex:
     rows = _rows(
         store,
         "SELECT DISTINCT ?e ?key ?name WHERE { ?e ffkg:key ?key ; rdfs:label ?label ."
-        " { ?e rdfs:label ?name } UNION { ?e skos:altLabel ?name } }",
+        " { ?e rdfs:label ?name } UNION { ?e skos:altLabel ?name } UNION { ?e ffkg:curatedLabel ?name } }",
     )
     by_key: dict[str, set[str]] = defaultdict(set)
     by_fold: dict[str, set[str]] = defaultdict(set)
@@ -364,7 +364,7 @@ def _relations(store: BaseStore, iri: str, outgoing: bool) -> list[tuple[str, st
         store,
         f"SELECT DISTINCT ?p ?other ?x WHERE {{ {pattern} . FILTER(isIRI(?other) && ?p NOT IN ({excluded}))"
         " FILTER NOT EXISTS { ?other a ffkg:Evidence } FILTER NOT EXISTS { ?other a ffkg:Mention }"
-        " FILTER NOT EXISTS { ?other a ffkg:Fact } }"
+        " FILTER NOT EXISTS { ?other a ffkg:Fact } FILTER NOT EXISTS { ?other a ffkg:Decision } }"
         " ORDER BY ?p ?other",
         x=ox.NamedNode(iri),
     )

@@ -255,6 +255,14 @@ def test_relabel_and_retype_show_in_the_network(store: BaseStore) -> None:
     assert graph.nodes[COLTS]["type"] == "Organization"
 
 
+def test_a_relabelled_entity_is_found_by_its_new_label_until_undone(store: BaseStore) -> None:
+    decision = actions.decide(store, Decision("relabel", COLT, label="Colt Firearms"))
+    assert resolve_entity(store, "colt firearms") == resolve_entity(store, "Colt") == COLT
+    actions.undo(store, decision.id)
+    with pytest.raises(NotFoundError, match="no entity is called 'Colt Firearms'"):
+        resolve_entity(store, "Colt Firearms")
+
+
 def test_the_review_queue_offers_the_duplicate_with_evidence_and_weak_facts(store: BaseStore) -> None:
     queue = candidates.queue(store)
     pairs = [{p["a"]["iri"], p["b"]["iri"]} for p in queue["duplicates"]]

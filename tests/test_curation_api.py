@@ -66,13 +66,23 @@ def test_a_rejected_flow_leaves_api_flows_and_comes_back_on_undo(client: TestCli
     assert us_to_mexico(client)
 
 
+def facts(card: dict) -> set[tuple[str, str, str]]:
+    """An entity card's facts as (direction, predicate, the other end)."""
+    return {("out", f["predicate"], f["object"]["iri"]) for f in card["out"]} | {
+        ("in", f["predicate"], f["subject"]["iri"]) for f in card["in"]
+    }
+
+
 def test_a_merged_entity_answers_under_its_old_key_and_iri(client: TestClient) -> None:
+    before = [facts(client.get(f"/api/entities/{name}").json()) for name in ("org/colt", "org/colts-manufacturing")]
     body = {"action": "merge", "target": "org/colt", "other": "org/colts-manufacturing"}
     assert client.post("/api/curation/decisions", json=body, headers=AUTH).status_code == 201
     for name in ("org/colts-manufacturing", COLTS):
         card = client.get(f"/api/entities/{name}").json()
         assert card["iri"] == COLT and card["same_as"] == [COLTS]
         assert "doc/colt-report" in {d["key"] for d in card["documents"]}
+        # every fact of both, and none of the decision's bookkeeping (owl:sameAs, the decision's target)
+        assert facts(card) == before[0] | before[1]
 
 
 def test_bad_decisions_are_problems_naming_the_cause_and_change_nothing(client: TestClient, store: Store) -> None:
