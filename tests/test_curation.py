@@ -34,7 +34,7 @@ from kg.cli import main
 from kg.curation import actions, candidates
 from kg.curation.decisions import CURATED_GRAPH, DECISIONS_GRAPH, Decision, read_decisions
 from kg.curation.resolver import stale
-from kg.errors import ContradictoryDecisionError, IncompatibleTypesError, NotFoundError
+from kg.errors import BadInputError, ContradictoryDecisionError, IncompatibleTypesError, NotFoundError
 from kg.iris import ONTOLOGY, fact_iri, graph_iri, local_iri
 from kg.lookup import entity_card, resolve_entity
 from kg.records import DocumentInfo, Extraction
@@ -216,6 +216,13 @@ def test_contradicting_claims_and_merges_are_refused(store: BaseStore) -> None:
     with_merge = snapshot(store)
     with pytest.raises(ContradictoryDecisionError, match=merged.id):
         actions.decide(store, Decision("distinct", COLT, COLTS))
+    by_name = actions.named(store, "distinct", target="Colt", other="org/colts-manufacturing")
+    assert by_name.target == by_name.other == COLT  # the merged-away key resolves to the entity kept
+    with pytest.raises(ContradictoryDecisionError, match=merged.id) as error:
+        actions.decide(store, by_name)
+    assert error.value.details() == {"decision": merged.id}
+    with pytest.raises(BadInputError, match="not .*ar-15 twice"):
+        actions.decide(store, Decision("distinct", AR15, AR15))
     assert same_state(with_merge, snapshot(store))
     actions.undo(store, merged.id)
     assert same_state(before, snapshot(store))

@@ -146,9 +146,14 @@ def _checked(store: BaseStore, decision: Decision, resolution: Resolution) -> De
                     f"cannot merge a {a} ({target}) with a {b} ({other}): one thing has one type"
                 )
         elif same:
-            earlier = resolution.merged_by.get(other) or resolution.merged_by.get(target) or "a merge"
+            # Names resolve through merges, so both may arrive as the kept IRI: the merges into it are the cause.
+            merges = [resolution.merged_by[m] for m in resolution.members(target)[1:]]
+            earlier = resolution.merged_by.get(other) or resolution.merged_by.get(target)
+            if earlier is None and not merges:
+                raise BadInputError(f"a {action} names two entities, not {target} twice")
+            cause = f"decision {earlier}" if earlier else f"decision(s) {', '.join(merges)}"
             raise ContradictoryDecisionError(
-                f"decision {earlier} merged {target} and {other} into one entity; undo it first", earlier
+                f"{cause} merged {target} and {other} into one entity; undo it first", earlier or merges[-1]
             )
     elif action in ("reject", "confirm"):
         status, earlier = resolution.status.get(target, ("extracted", ""))
