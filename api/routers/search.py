@@ -69,7 +69,14 @@ async def search(
     response_class=HTMLResponse,
     tags=["views"],
     summary="Full-text search results as a page",
-    responses={400: {"description": "q has no words: a page that says so.", "content": {"text/html": {}}}},
+    responses={
+        400: {"description": "q has no words: a page that says so.", "content": {"text/html": {}}},
+        503: {
+            "description": "The search ran past the query_timeout setting, or every read slot stayed busy until "
+            "then: a page that says so.",
+            "content": {"text/html": {}},
+        },
+    },
 )
 async def search_page(
     request: Request,
