@@ -14,8 +14,10 @@ import rdflib
 from click.testing import CliRunner
 from conftest import (
     AR15,
+    BOSTON,
     COLT,
     FLOW_US_MX,
+    LAWSUIT,
     MEXICO,
     SEIZURE,
     USA,
@@ -301,6 +303,18 @@ def test_the_review_queue_leaves_out_each_storys_statement_of_a_route(store: Bas
     assert graph.nodes[flow]["label"] == graph.nodes[FLOW_US_MX]["label"]
     queued = [(p["a"]["type"], p["b"]["type"]) for p in candidates.duplicates(store)]
     assert queued and ("FirearmsFlow", "FirearmsFlow") not in queued
+
+
+def test_the_review_queue_shows_each_sentence_once(store: BaseStore) -> None:
+    """The lawsuit's four facts rest on one sentence; a duplicate lawsuit elsewhere puts it in the queue."""
+    text = "Mexico v. Smith & Wesson was heard in Boston."
+    suit = local_iri("suit-report", "event", "lawsuit", "0")
+    entities = [entity(text, suit, "Mexico v. Smith & Wesson", "Lawsuit"), entity(text, BOSTON, "Boston", "City")]
+    info = DocumentInfo("suit-report", "Suit report", "2022-05-01", text, "suit.txt")
+    fill(store, Extraction(info, entities, [relation(text, suit, "occurredIn", BOSTON, "heard in Boston")], "test-0"))
+    (pair,) = [p for p in candidates.duplicates(store) if {p["a"]["iri"], p["b"]["iri"]} == {LAWSUIT, suit}]
+    stated = [e["sentence"] for e in pair["a" if pair["a"]["iri"] == LAWSUIT else "b"]["evidence"]]
+    assert stated and len(stated) == len(set(stated))
 
 
 def test_decisions_are_part_of_every_backup(store: BaseStore) -> None:

@@ -104,21 +104,17 @@ def _sentences(store: BaseStore, iri: str) -> list[dict[str, Any]]:
     rows: list[Any] = []
     for role in ("subject", "object"):  # one indexed lookup each; a UNION of the two scans the evidence
         rows += store.query(
-            f"SELECT ?sentence ?d ?title ?x WHERE {{ ?ev <{RDF}{role}> ?x ; <{ONTOLOGY}sentence> ?sentence ; "
+            f"SELECT DISTINCT ?sentence ?d ?title ?x WHERE {{ ?ev <{RDF}{role}> ?x ; <{ONTOLOGY}sentence> ?sentence ; "
             f"<{ONTOLOGY}document> ?d . OPTIONAL {{ ?d <{ONTOLOGY}title> ?title }} }} LIMIT {_EVIDENCE_SHOWN}",
             substitutions={ox.Variable("x"): ox.NamedNode(iri)},
         )
-    return [
-        {
-            "sentence": row["sentence"].value,
-            "document": {
-                "iri": row["d"].value,
-                "key": key_of(row["d"].value),
-                "title": row["title"].value if row["title"] is not None else None,
-            },
-        }
-        for row in rows[:_EVIDENCE_SHOWN]
-    ]
+    shown: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:  # one sentence often states several facts about the entity: show it once
+        said = (row["sentence"].value, row["d"].value)
+        if said not in shown and len(shown) < _EVIDENCE_SHOWN:
+            title = row["title"].value if row["title"] is not None else None
+            shown[said] = {"sentence": said[0], "document": {"iri": said[1], "key": key_of(said[1]), "title": title}}
+    return list(shown.values())
 
 
 def weak_facts(store: BaseStore, *, limit: int = 50) -> list[dict[str, Any]]:
