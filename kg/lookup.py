@@ -433,6 +433,8 @@ def _with_merged(store: BaseStore, card: dict[str, Any], min_corroboration: int)
     card["status"] = resolved.status_of(card["iri"])
     if card["iri"] in resolved.labels:
         card["label"] = resolved.labels[card["iri"]]
+    if card["iri"] in resolved.types:
+        card["types"] = [resolved.types[card["iri"]]]
     for iri in merged:
         other = entity_card(store, iri, min_corroboration=min_corroboration)
         for part in ("out", "in", "events", "documents"):

@@ -262,6 +262,7 @@ def test_relabel_and_retype_show_in_the_network(store: BaseStore) -> None:
     graph = project(store)
     assert graph.nodes[COLT]["label"] == "Colt's Manufacturing"
     assert graph.nodes[COLTS]["type"] == "Organization"
+    assert entity_card(store, COLTS)["types"] == ["Organization"]
 
 
 def test_a_relabelled_entity_is_found_by_its_new_label_until_undone(store: BaseStore) -> None:
