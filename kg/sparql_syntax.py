@@ -22,8 +22,8 @@ QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 UPDATE_OPERATIONS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 #: Keywords that make the engine fetch a URL named in the text.
 FETCHING = frozenset({"LOAD", "SERVICE"})
-#: Keywords after which an IRI names a graph the text reads or writes.
-GRAPH_NAMING = frozenset({"GRAPH", "INTO", "WITH", "TO"})
+#: Keywords after which an IRI names a graph the text reads or writes (`SILENT` in between does not count).
+GRAPH_NAMING = frozenset({"GRAPH", "INTO", "WITH", "TO", "MOVE", "COPY", "ADD"})
 
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[\w:.\-]+")
@@ -173,7 +173,7 @@ def classify(text: str) -> Shape:
         if token.kind == "iri" and previous in GRAPH_NAMING:
             named.append(text[token.start + 1 : token.end - 1])
         ordered = ordered or (previous == "ORDER" and word == "BY")
-        previous = word
+        previous = previous if word == "SILENT" else word
     return Shape(kind, form, body_start, frozenset(keywords), ordered, tuple(dict.fromkeys(named)))
 
 

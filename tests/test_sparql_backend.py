@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from servers import (  # noqa: F401 (fixtures)
 )
 
 from api.app import create_app
-from kg.backends.sparql import META_GRAPH, SparqlStore
+from kg.backends.sparql import META_GRAPH, SparqlStore, _excerpt
 from kg.errors import RemoteStoreError, UnsupportedUpdateError
 from kg.settings import Settings
 from kg.store import open_store
@@ -169,6 +170,10 @@ def test_virtuoso_blank_nodes_come_back_as_blank_nodes(virtuoso_settings: dict[s
         ("CLEAR NAMED", "CLEAR NAMED"),
         (f"INSERT {{ GRAPH ?g {{ <{EX}a> <{EX}p> 'x' }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", "GRAPH ?g"),
         (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ ?s ?p ?o }} }}", META_GRAPH),
+        (f"PREFIX f: <{META_GRAPH.rsplit('/', 1)[0]}/> DROP SILENT GRAPH f:_store", "f:_store"),
+        (f"BASE <{META_GRAPH.rsplit('/', 1)[0]}/> CLEAR GRAPH <_store>", "<_store>"),
+        (f"PREFIX e: <{EX}> INSERT DATA {{ GRAPH e:h {{ <{EX}a> <{EX}p> 'x' }} }}", "e:h"),
+        (f"COPY <{EX}g> TO <h>", "<h>"),
     ],
 )
 def test_updates_that_would_reach_the_bookkeeping_are_refused_before_anything_runs(
@@ -184,6 +189,22 @@ def test_updates_that_would_reach_the_bookkeeping_are_refused_before_anything_ru
     assert named in str(refused.value)
     assert store.graphs() == [EX + "g"] and store.revision() == revision
     store.close()
+
+
+def test_moving_a_graph_lists_it_under_its_new_name_only(oxigraph_settings: dict[str, Any]) -> None:  # noqa: F811
+    store = fresh(oxigraph_settings)
+    store.replace_graph(EX + "g", [triple("a", "x")])
+    store.update(f"MOVE SILENT <{EX}g> TO <{EX}h>")
+    assert store.graphs() == [EX + "h"]
+    store.close()
+
+
+def test_an_error_page_echoing_hostile_text_is_cut_to_a_line_in_linear_time() -> None:
+    """Virtuoso echoes the query in its error page; a run of `<` made tag stripping quadratic (hours at 20 MB)."""
+    assert _excerpt("<html><body><h1>Error</h1>\n<p>bad <b>query</b></p></body></html>") == "Error bad query"
+    start = time.thread_time()
+    assert _excerpt("SPARQL query: " + "<" * 1_000_000).startswith("SPARQL query: <<<")
+    assert time.thread_time() - start < 1.0  # the quadratic pattern takes minutes at this size
 
 
 def test_the_revision_bump_is_an_upsert(oxigraph_settings: dict[str, Any]) -> None:  # noqa: F811

@@ -72,6 +72,11 @@ def test_named_graphs_order_and_dataset_clauses() -> None:
     shape = classify("WITH <urn:g1> DELETE { ?s ?p ?o } USING <urn:u> WHERE { GRAPH <urn:g2> { ?s ?p ?o } }")
     assert shape.named_graphs == ("urn:g1", "urn:g2")
     assert shape.dataset_clauses == ["USING", "WITH"]
+    assert classify("MOVE SILENT <urn:a> TO GRAPH <urn:b> ; COPY <urn:c> TO DEFAULT").named_graphs == (
+        "urn:a",
+        "urn:b",
+        "urn:c",
+    )
     assert classify("SELECT * {} ORDER  # why\n BY ?s").ordered
     assert not classify('SELECT * { ?s ?p "ORDER BY" }').ordered
 

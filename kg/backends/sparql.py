@@ -51,6 +51,8 @@ _BUMP = (
 )
 #: Run once per server, by `connect`, so that `_BUMP` has a revision to increment.
 _START = f"INSERT DATA {{ GRAPH {_META} {{ {_META} {_REVISION} 1 }} }}"
+#: An IRI's scheme: without one, which graph an IRI names depends on the base.
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 #: Virtuoso names blank nodes `nodeID://b1` in JSON results, which is not a valid blank node label.
 _VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 _RESULTS_JSON = "application/sparql-results+json"
@@ -437,8 +439,10 @@ def _register(graph: str) -> str:
 def refuse_unregistrable(sparql: str) -> None:
     """Refuse an update that would touch the bookkeeping graph, or write graphs this store cannot list.
 
-    Graphs named by IRI are fine; `DROP ALL`, `CLEAR NAMED` and friends would wipe the bookkeeping
-    graph, and `GRAPH ?g` lets the server pick graphs that would never be registered.
+    Graphs named by absolute IRI are fine; `DROP ALL`, `CLEAR NAMED` and friends would wipe the
+    bookkeeping graph, and `GRAPH ?g` lets the server pick graphs that would never be registered.
+    A graph named by a prefixed name or a relative IRI is refused too: the text alone does not say
+    which graph it is, so it could be the bookkeeping graph, and a graph it writes would go unlisted.
     """
     previous: str | None = None
     for token in sparql_syntax.tokens(sparql):
@@ -456,7 +460,20 @@ def refuse_unregistrable(sparql: str) -> None:
                 f"GRAPH {text} in an update lets the server choose which graphs it writes, and the remote "
                 "store could not list them as its own; name each graph with GRAPH <iri>"
             )
-        previous = word
+        if previous in sparql_syntax.GRAPH_NAMING and _unresolved_graph_name(text, token.kind, word):
+            raise UnsupportedUpdateError(
+                f"the graph name {text} in an update is not a full IRI, and the remote store lists the graphs "
+                "an update writes (and keeps its own bookkeeping graph apart) by full IRI; write it as "
+                "<http://...>"
+            )
+        previous = previous if word == "SILENT" else word
+
+
+def _unresolved_graph_name(text: str, kind: str, word: str | None) -> bool:
+    """A prefixed name, or an IRI without a scheme: which graph it is depends on the prologue or the base."""
+    if kind == "word":
+        return word is None
+    return kind == "iri" and _ABSOLUTE_IRI.match(text, 1) is None
 
 
 def _drop(graph: str) -> str:
@@ -486,7 +503,9 @@ def _as_query_triples(triples: list[ox.Triple]) -> ox.QueryTriples:
 
 
 def _excerpt(text: str) -> str:
-    plain = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
+    """The server's answer as one line of plain text. Servers echo the query in their error pages, so
+    the text may be hostile: a tag ends at the next `<` too, which keeps a run of `<` linear."""
+    plain = re.sub(r"\s+", " ", re.sub(r"<[^<>]+>", " ", text)).strip()
     return plain[:300] or "(empty answer)"
 
 
