@@ -41,6 +41,10 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 def build_corpus(target: Path, documents: int) -> list[Path]:
     """`documents` text files in `target`, cycling through the development corpus."""
     sources = sorted(CORPUS.glob("*.txt"))
+    if not sources:
+        raise SystemExit(
+            f"no articles in {CORPUS}: the benchmark reads the shared corpus at ../shared beside the repository"
+        )
     target.mkdir(parents=True, exist_ok=True)
     files = []
     for index in range(documents):
