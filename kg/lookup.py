@@ -10,6 +10,7 @@ the views all render. Names and search text reach the engine as bound values
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -374,6 +375,12 @@ def _relations(store: BaseStore, iri: str, outgoing: bool) -> list[tuple[str, st
 def entity_card(store: BaseStore, iri: str, *, min_corroboration: int = 0) -> dict[str, Any]:
     """Everything about one entity: types, labels, facts both ways with their evidence and corroboration,
     events, documents. `min_corroboration` leaves out facts fewer distinct stories state."""
+    card = _with_merged(store, _extracted_card(store, iri, min_corroboration), min_corroboration)
+    return _with_splits(store, card, min_corroboration)
+
+
+def _extracted_card(store: BaseStore, iri: str, min_corroboration: int) -> dict[str, Any]:
+    """The card as extraction states it, with each fact's claim status; merges and splits are applied after."""
     card = summary(store, iri)
     card["aliases"] = [
         r["a"]
@@ -406,12 +413,7 @@ def entity_card(store: BaseStore, iri: str, *, min_corroboration: int = 0) -> di
         for p, s in _relations(store, iri, outgoing=False)
         if counts.get((s, p, iri), _UNATTESTED)["stories"] >= min_corroboration
     ]
-    events = event_classes()
-    card["events"] = [
-        {"role": rel["predicate"], "event": rel["subject"]}
-        for rel in card["in"]
-        if events.intersection(rel["subject"]["types"])
-    ]
+    card["events"] = _events(card["in"])
     card["documents"] = _rows(
         store,
         "SELECT ?iri (SAMPLE(?k) AS ?key) (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) ?e WHERE {"
@@ -422,7 +424,7 @@ def entity_card(store: BaseStore, iri: str, *, min_corroboration: int = 0) -> di
     for document in card["documents"]:
         del document["e"]
     card["attributes"] = dict(card["attributes"])
-    return _with_merged(store, card, min_corroboration)
+    return card
 
 
 def _with_merged(store: BaseStore, card: dict[str, Any], min_corroboration: int) -> dict[str, Any]:
@@ -441,6 +443,45 @@ def _with_merged(store: BaseStore, card: dict[str, Any], min_corroboration: int)
             card[part] += [item for item in other[part] if item not in card[part]]
         card["aliases"] = sorted({*card["aliases"], other["label"], *other["aliases"]} - {card["label"]})
     return card
+
+
+def _with_splits(store: BaseStore, card: dict[str, Any], min_corroboration: int) -> dict[str, Any]:
+    """A split gives the entity's mentions in some documents to a new entity: the facts those documents
+    state, and the documents themselves, leave the entity's card for the new one's."""
+    for split in resolution(store).splits:
+        if split.entity == card["iri"]:
+            _keep_documents(card, lambda document, gone=split.documents: document not in gone, unattested=True)
+        elif split.into == card["iri"]:
+            extracted = _extracted_card(store, split.entity, min_corroboration)
+            moved = _keep_documents(extracted, split.documents.__contains__, unattested=False)
+            for part in ("out", "in", "events"):
+                card[part] += moved[part]
+    return card
+
+
+def _keep_documents(card: dict[str, Any], keep: Callable[[str], bool], *, unattested: bool) -> dict[str, Any]:
+    """`card` with the evidence, facts and documents of the documents `keep` refuses taken out; facts no
+    document states (a user wrote them) stay if `unattested`."""
+    for part in ("out", "in"):
+        facts = []
+        for fact in card[part]:
+            evidence = [e for e in fact["evidence"] if keep(e["document"]["iri"])]
+            if evidence or (unattested and not fact["evidence"]):
+                facts.append({**fact, "evidence": evidence})
+        card[part] = facts
+    card["events"] = _events(card["in"])
+    card["documents"] = [d for d in card["documents"] if keep(d["iri"])]
+    return card
+
+
+def _events(facts_in: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events among the facts pointing at an entity, with the entity's role in each."""
+    events = event_classes()
+    return [
+        {"role": rel["predicate"], "event": rel["subject"]}
+        for rel in facts_in
+        if events.intersection(rel["subject"]["types"])
+    ]
 
 
 def document_card(store: BaseStore, iri: str) -> dict[str, Any]:

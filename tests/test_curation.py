@@ -252,6 +252,13 @@ def test_a_split_gives_the_mentions_of_its_documents_their_own_node(store: BaseS
     assert validate_store(store).conforms
     assert graph.has_edge(SEIZURE, new, "weaponFrom")
     assert not any(k == "weaponFrom" for _, _, k in graph.in_edges(COLT, keys=True))
+    split_off, kept = entity_card(store, new), entity_card(store, COLT)
+    assert [(f["predicate"], f["subject"]["iri"]) for f in split_off["in"]] == [("weaponFrom", SEIZURE)]
+    assert [e["event"]["iri"] for e in split_off["events"]] == [SEIZURE]
+    assert [d["iri"] for d in split_off["documents"]] == [document]
+    assert ("weaponFrom", SEIZURE) not in {(f["predicate"], f["subject"]["iri"]) for f in kept["in"]}
+    assert ("defendant", LAWSUIT) in {(f["predicate"], f["subject"]["iri"]) for f in kept["in"]}
+    assert document not in {d["iri"] for d in kept["documents"]}
     with pytest.raises(ContradictoryDecisionError, match=decision.id):
         merge(store, "Colt", new)
 
