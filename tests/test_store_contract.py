@@ -326,6 +326,17 @@ def test_a_replaced_document_takes_out_only_the_facts_it_alone_stated(store: Bas
     assert count(store, f"{plaintiff.subject} {plaintiff.predicate} ?o") == 0
 
 
+def test_a_document_stating_no_fact_is_stored_and_may_state_one_later(store: BaseStore) -> None:
+    stating = lawsuit_document("one")
+    evidence = {t.subject for t in stating.document if t.object == ox.NamedNode(FFKG + "Evidence")}
+    kept = [t for t in stating.document if t.subject not in evidence]
+    quiet = DocumentTriples(stating.graph, kept, stating.entities, [])
+    store.write_documents([quiet])
+    assert store.has_graph(graph_iri("one")) and fact_counts(store, DEFENDANT) == (0, 0, 0)
+    store.write_documents([stating])
+    assert fact_counts(store, DEFENDANT) == (1, 1, 0)
+
+
 def test_near_duplicates_count_once_and_their_story_is_visible(store: BaseStore) -> None:
     story = "https://w3id.org/ffkg/id/story/one"
     store.write_documents([lawsuit_document("one", story=story), lawsuit_document("copy", story=story)])

@@ -100,7 +100,7 @@ class BaseStore(ABC):
         """Write documents (replacing stored versions of them) with their entities and facts, in one write.
 
         A replaced version's graph goes first, with the facts and entities only it supported; then
-        the new triples go in, and the counts of every fact either version supports are set again.
+        the counts of every fact either version supports are set again, and the new triples go in.
         """
         by_graph: dict[str, list[ox.Triple]] = {ENTITIES_GRAPH: [], FACTS_GRAPH: []}
         for document in documents:
@@ -109,15 +109,11 @@ class BaseStore(ABC):
             by_graph[FACTS_GRAPH] += document.facts
         with self._exclusive():
             existing = [document.graph for document in documents if self.has_graph(document.graph)]
-            facts, entities = self._touched(existing)
-            steps = [
-                *(f"DROP SILENT GRAPH <{graph}>" for graph in existing),
-                model.insert_triples(by_graph),
-                model.collect(facts, entities),
-                model.recount(facts | {fact for document in documents for fact in document.fact_nodes()}),
-            ]
-            written = [*(document.graph for document in documents), ENTITIES_GRAPH, FACTS_GRAPH]
-            self._atomic_update(" ;\n".join(step for step in steps if step), written=written)
+            text = self._rewriting(existing, [triple for document in documents for triple in document.document])
+            self._atomic_update(
+                " ;\n".join(filter(None, [text, model.insert_triples(by_graph)])),
+                written=[*(document.graph for document in documents), ENTITIES_GRAPH, FACTS_GRAPH],
+            )
         return sum(len(triples) for triples in by_graph.values())
 
     def remove_graph(self, graph: str) -> None:
@@ -134,9 +130,27 @@ class BaseStore(ABC):
 
     def _replacing(self, graph: str, quads: list[ox.Quad]) -> str:
         """Update text making `graph` hold exactly `quads`, and taking out what only its old content supported."""
-        facts, entities = self._touched([graph])
-        steps = [f"DROP SILENT GRAPH <{graph}>", model.insert_data(quads) if quads else ""]
-        return " ;\n".join(filter(None, [*steps, model.collect(facts, entities), model.recount(facts)]))
+        text = self._rewriting([graph], quads, recount_new=False)
+        return " ;\n".join(filter(None, [text, model.insert_data(quads) if quads else ""]))
+
+    def _rewriting(
+        self, graphs: Sequence[str], adding: Sequence[ox.Triple | ox.Quad], *, recount_new: bool = True
+    ) -> str:
+        """Update text dropping `graphs`, what only they supported and `adding` will not, and recounting the
+        facts they supported (and those `adding` supports, with `recount_new`), as if `adding` were stored.
+
+        `adding` itself is for the caller to insert after this text: the counts take its evidence from
+        it rather than from the store, so the update reads everything before its large insert.
+        """
+        facts, entities = self._touched(graphs)
+        fresh = model.supports(adding)
+        kept_facts = {row[0].value for row in fresh}
+        steps = [
+            *(f"DROP SILENT GRAPH <{graph}>" for graph in graphs),
+            model.collect(facts - kept_facts, entities - model.mentioned(adding)),
+            model.recount(facts | kept_facts if recount_new else facts, fresh),
+        ]
+        return " ;\n".join(step for step in steps if step)
 
     def _touched(self, graphs: Iterable[str]) -> tuple[set[str], set[str]]:
         """The facts the graphs' evidence supports and the entities they mention."""

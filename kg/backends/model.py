@@ -21,6 +21,8 @@ _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _F = f"<{ONTOLOGY}"
 SUPPORTS = f"{_F}supports>"
 MENTIONED_IN = f"{_F}mentionedIn>"
+_MENTIONED_IN_IRI = ONTOLOGY + "mentionedIn"
+DOCUMENT, STORY, PUBLISHER = f"{_F}document>", f"{_F}story>", f"{_F}publisher>"
 _COUNTS = (f"{_F}documentCount>", f"{_F}corroboration>", f"{_F}publisherCount>")
 
 
@@ -104,25 +106,70 @@ def _values(variable: str, iris: Iterable[str]) -> str:
     return f"VALUES ?{variable} {{ {' '.join(f'<{iri}>' for iri in iris)} }}"
 
 
-def recount(facts: Iterable[str] | None) -> str:
+#: One piece of evidence a write is about to add, as the recount reads it from a stored graph:
+#: (fact, document, story, publisher), the story the document itself when it has none.
+Support = tuple[ox.NamedNode, ox.NamedNode, Any, Any]
+
+
+def supports(triples: Iterable[ox.Triple]) -> list[Support]:
+    """What the recount would read from a graph holding `triples`: a row per piece of evidence, story and publisher."""
+    by_predicate: dict[str, dict[Any, list[Any]]] = {
+        ONTOLOGY + name: {} for name in ("supports", "document", "story", "publisher")
+    }
+    for triple in triples:
+        if (values := by_predicate.get(triple.predicate.value)) is not None:
+            values.setdefault(triple.subject, []).append(triple.object)
+    facts, documents, stories, publishers = by_predicate.values()
+    return [
+        (fact, document, story, publisher)
+        for evidence, supported in facts.items()
+        for fact in supported
+        for document in documents.get(evidence, ())
+        for story in stories.get(document, [document])
+        for publisher in publishers.get(document, [None])
+    ]
+
+
+def mentioned(triples: Iterable[ox.Triple]) -> set[str]:
+    """The entities `triples` say are mentioned in a document."""
+    return {triple.subject.value for triple in triples if triple.predicate.value == _MENTIONED_IN_IRI}
+
+
+def recount(facts: Iterable[str] | None, fresh: Iterable[Support] = ()) -> str:
     """Set each fact's document, story and publisher counts from the evidence that supports it now.
 
     `facts` None recounts every fact (migration); otherwise only those named, a targeted update
-    (none named: no text).
+    (none named: no text). `fresh` is evidence the same update inserts after this step: a writer
+    counts it here rather than inserting first, because a read after the writes of a large
+    insert in one transaction costs the embedded engine more than the insert itself (0.6 s per
+    72 documents, where the insert took 0.9 s). One operation, so it reads before it writes too.
     """
     if facts is not None and not (facts := sorted(facts)):
         return ""
     values = "" if facts is None else _values("f", facts) + " "
+    named = None if facts is None else set(facts)
+    rows = sorted({row for row in fresh if named is None or row[0].value in named}, key=str)
     documents, stories, publishers = _COUNTS
     held = f"?f {documents} ?a ; {stories} ?b ; {publishers} ?c"
-    return (
-        f"DELETE {{ GRAPH <{FACTS_GRAPH}> {{ {held} }} }} WHERE {{ {values}GRAPH <{FACTS_GRAPH}> {{ {held} }} }} ;\n"
-        f"INSERT {{ GRAPH <{FACTS_GRAPH}> {{ {held} }} }} WHERE {{ "
-        f"{{ SELECT ?f (COUNT(DISTINCT ?d) AS ?a) (COUNT(DISTINCT ?story) AS ?b) (COUNT(DISTINCT ?pub) AS ?c) WHERE {{ "
-        f"{values}GRAPH ?g {{ ?ev {SUPPORTS} ?f ; {_F}document> ?d . "
-        f"OPTIONAL {{ ?d {_F}story> ?s0 }} OPTIONAL {{ ?d {_F}publisher> ?pub }} }} "
-        f"BIND(COALESCE(?s0, ?d) AS ?story) }} GROUP BY ?f }} }}"
+    old = f"?f {documents} ?a0 ; {stories} ?b0 ; {publishers} ?c0"
+    stored = (
+        f"{values}GRAPH ?g {{ ?ev {SUPPORTS} ?f ; {DOCUMENT} ?d . OPTIONAL {{ ?d {STORY} ?s0 }} "
+        f"OPTIONAL {{ ?d {PUBLISHER} ?pub }} }} BIND(COALESCE(?s0, ?d) AS ?story)"
     )
+    if rows:
+        # a sub-select of its own: Virtuoso matches nothing in a UNION branch that is only VALUES
+        given = f"VALUES (?f ?d ?story ?pub) {{ {' '.join(map(_row, rows))} }}"
+        stored = f"{{ {stored} }} UNION {{ SELECT * WHERE {{ {given} }} }}"
+    return (
+        f"DELETE {{ GRAPH <{FACTS_GRAPH}> {{ {old} }} }} INSERT {{ GRAPH <{FACTS_GRAPH}> {{ {held} }} }} WHERE {{ "
+        f"{{ {values}GRAPH <{FACTS_GRAPH}> {{ {old} }} }} UNION "
+        f"{{ SELECT ?f (COUNT(DISTINCT ?d) AS ?a) (COUNT(DISTINCT ?story) AS ?b) (COUNT(DISTINCT ?pub) AS ?c) WHERE {{ "
+        f"{stored} }} GROUP BY ?f }} }}"
+    )
+
+
+def _row(row: Support) -> str:
+    return "(" + " ".join("UNDEF" if term is None else str(term) for term in row) + ")"
 
 
 def migrate_from_restated(*, had_union_copy: bool) -> str:
