@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from kg.cli_store import data_dir_option, reading_store, store_from
+from kg.cli_store import data_dir_option, existing_store_from, reading_store
 from kg.curation import actions, candidates
 from kg.curation.decisions import Decision, read_decisions
 from kg.curation.resolver import stale
@@ -37,7 +37,7 @@ def curate() -> None:
 
 def _take(data_dir: Path | None, action: str, author: str | None, **fields: Any) -> None:
     """Resolve the names, take the decision, and print its id."""
-    with store_from(data_dir) as store:
+    with existing_store_from(data_dir) as store:
         decision = actions.decide(store, actions.named(store, action, author=author or getpass.getuser(), **fields))
     click.echo(f"{decision.id}  {_describe(decision)}")
 
@@ -131,7 +131,7 @@ def relabel(name: str, label: str, author: str | None, note: str, data_dir: Path
 @data_dir_option
 def undo(decision_id: str, data_dir: Path | None) -> None:
     """Take back the decision ID: the store is as it was before it."""
-    with store_from(data_dir) as store:
+    with existing_store_from(data_dir) as store:
         decision = actions.undo(store, decision_id)
     click.echo(f"undone {decision.id}  {_describe(decision)}")
 

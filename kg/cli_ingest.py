@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from rich.progress import Progress
 
-from kg.cli_store import data_dir_option, print_rows, reading_store, settings_from, store_from
+from kg.cli_store import data_dir_option, existing_store_from, print_rows, reading_store, settings_from, store_from
 
 
 @click.command()
@@ -83,7 +83,7 @@ def remove(documents: tuple[str, ...], data_dir: Path | None) -> None:
     """Remove DOCUMENTS (by id, key or IRI) and every fact taken from them."""
     from kg.ingest import remove_document
 
-    with store_from(data_dir) as store:
+    with existing_store_from(data_dir) as store:
         for key in documents:
             click.echo(f"removed {remove_document(store, key)}")
 

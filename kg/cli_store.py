@@ -36,8 +36,24 @@ def settings_from(data_dir: Path | None) -> Settings:
 
 
 def store_from(data_dir: Path | None) -> BaseStore:
-    """The store a command that writes works on, honouring --data-dir (created if missing)."""
+    """The store a command that adds data works on, honouring --data-dir (created if missing)."""
     return open_store(settings_from(data_dir))
+
+
+def existing_store_from(data_dir: Path | None) -> BaseStore:
+    """The store a command that changes what is stored works on (remove, curate): never created, since
+    a mistyped --data-dir would otherwise become an empty store that holds nothing to change."""
+    settings = settings_from(data_dir)
+    if settings.store == "embedded" and not settings.in_memory:
+        _must_exist(settings.store_path)
+    return open_store(settings)
+
+
+def _must_exist(path: Path) -> None:
+    if not path.is_dir():
+        raise NotFoundError(
+            f"no ffkg store at {path}: check --data-dir or FFKG_DATA_DIR (`ffkg ingest` or `ffkg load` create one)"
+        )
 
 
 @contextmanager
@@ -49,10 +65,7 @@ def readable_copy(settings: Settings) -> Iterator[Snapshot]:
     snapshot taken here, so the reader never opens a store someone writes.
     """
     path = settings.store_path
-    if not path.is_dir():
-        raise NotFoundError(
-            f"no ffkg store at {path}: check --data-dir or FFKG_DATA_DIR (`ffkg ingest` or `ffkg load` create one)"
-        )
+    _must_exist(path)
     try:
         store = Store.open(path)
     except StoreLockedError as locked:

@@ -50,11 +50,18 @@ def invoke(*args: str) -> tuple[int, str, str]:
         ["neighbors", "Mexico"],
         ["export"],
         ["centrality"],
+        ["communities"],
+        ["show", "Mexico"],
+        ["path", "Mexico", "Glock"],
+        ["validate"],
+        ["curate", "list"],
+        ["remove", "doc/lawsuit"],
+        ["curate", "merge", "Glock", "Glock Inc"],
+        ["curate", "undo", "1"],
     ],
 )
-def test_a_read_only_command_on_a_missing_data_dir_names_it_and_creates_nothing(
-    tmp_path: Path, command: list[str]
-) -> None:
+def test_a_command_on_a_missing_data_dir_names_it_and_creates_nothing(tmp_path: Path, command: list[str]) -> None:
+    """Commands that read, and those that change what is stored (remove, curate), need a store to exist."""
     missing = tmp_path / "mistyped"
     code, _, err = invoke(*command, "--data-dir", str(missing))
     assert code == 1
