@@ -107,6 +107,8 @@ class BaseStore(ABC):
             by_graph[document.graph] = document.document
             by_graph[ENTITIES_GRAPH] += document.entities
             by_graph[FACTS_GRAPH] += document.facts
+        for shared in (ENTITIES_GRAPH, FACTS_GRAPH):  # documents of a batch often describe the same entities
+            by_graph[shared] = list(dict.fromkeys(by_graph[shared]))
         with self._exclusive():
             existing = [document.graph for document in documents if self.has_graph(document.graph)]
             text = self._rewriting(existing, [triple for document in documents for triple in document.document])
