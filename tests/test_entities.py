@@ -395,3 +395,40 @@ def test_the_town_that_names_a_facility_is_mentioned_and_a_body_word_is_no_town(
     assert typed("Border officers at Brisbane Airport found the pistol parts.") == {"Brisbane": "City"}
     found = typed("The man was taken to Chatswood Police Station and charged.")
     assert found.get("Chatswood") == "City" and "Police" not in found
+
+
+def test_a_legislators_party_and_state_name_the_state_and_a_plural_title_is_no_name() -> None:
+    found = typed("Senators Maria Lopez (D-VT) and Tom Baker (R-ME) filed the bill on Tuesday.")
+    assert {k: v for k, v in found.items() if v != "Lawsuit"} == {
+        "Maria Lopez": "Person",
+        "Vermont": "Region",
+        "Tom Baker": "Person",
+        "Maine": "Region",
+    }
+
+
+def test_a_name_before_man_or_resident_is_a_place_even_when_the_parser_reads_a_person() -> None:
+    found = typed("A 29-year-old Georges Hall man was arrested on Monday. An Edinburg resident pleaded guilty.")
+    assert found == {"Georges Hall": "City", "Edinburg": "City"}
+
+
+def test_a_body_named_after_its_town_mentions_the_town_and_a_body_word_is_no_town() -> None:
+    found = typed("He will appear at Maidstone Crown Court after the Federal Police and Toronto Police Service acted.")
+    assert found.get("Maidstone") == "City" and found.get("Toronto") == "City"
+    assert found.get("Maidstone Crown Court") == "GovernmentBody" and "Federal" not in found
+
+
+def test_weapon_types_named_by_calibre_or_model_designation() -> None:
+    found = typed("Agents seized a Taurus GC3 pistol, a 12-gauge shotgun, a .22 calibre rifle and two KSG shotguns.")
+    for label in ("GC3", "12-gauge shotgun", ".22 calibre rifle", "KSG"):
+        assert found.get(label) == "WeaponType", (label, found)
+    assert "9mm ammunition" not in typed("Agents seized 9mm ammunition in the van.")
+
+
+def test_counties_and_regions_of_europe_are_regions() -> None:
+    found = typed(
+        "Pistols were seized in Hampshire and in Catalunya, and West Midlands Police arrested a man in Lombardia."
+    )
+    assert {k: found.get(k) for k in ("Hampshire", "Catalunya", "West Midlands", "Lombardia")} == dict.fromkeys(
+        ("Hampshire", "Catalunya", "West Midlands", "Lombardia"), "Region"
+    )

@@ -19,16 +19,26 @@ from spacy.tokens import Doc
 from kg.extract.base import ResolvedMention
 from kg.extract.context import doc_text
 from kg.extract.gazetteer import SPAN_KEY, Entry, Gazetteer, fold
-from kg.extract.mentions import Mention, model_mentions, strip_the
+from kg.extract.lexicon import words
+from kg.extract.mentions import Mention, model_mentions, strip_the, weapon_mentions
 from kg.extract.multiclass import NONE
 from kg.extract.readings import TYPE_RANK, gazetteer_mentions
-from kg.extract.rules import DEMONYMS, LOCAL_BODY_KINDS, NON_ENTITY_HEADS, generic_body_kinds
+from kg.extract.rules import (
+    DEMONYMS,
+    LOCAL_BODY_KINDS,
+    NON_ENTITY_HEADS,
+    ORG_HINT_WORDS,
+    REGION_WORDS,
+    generic_body_kinds,
+)
 from kg.iris import entity_iri
 from kg.records import DocumentInfo, EntityRecord, Span
 
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,9}$")
 #: "Latin American police", "Central American armies": a demonym of a region names no country's body.
 _WIDER_THAN_A_COUNTRY = frozenset({"latin", "central", "south", "north", "ibero"})
+#: "(D-VT)", "(R-Tex.)": the party initials before a US legislator's state.
+PARTY_INITIALS = words("entity_rules", "party_initials")
 
 
 @dataclass
@@ -65,7 +75,7 @@ def retype(doc: Doc, entities: list[Entity]) -> list[Entity]:
 
 def rule_entities(doc: Doc, gazetteer: Gazetteer) -> list[Entity]:
     """The entities as the gazetteer, spaCy and the rules type them: what the type model corrects."""
-    gaz = gazetteer_mentions(doc, gazetteer)
+    gaz = weapon_mentions(doc, gazetteer_mentions(doc, gazetteer))
     taken = {i for m in gaz for i in range(m.start, m.end)}
     places = {i for m in gaz if m.type in TYPE_RANK for i in range(m.start, m.end)}
     model = model_mentions(doc, taken, places)
@@ -74,6 +84,8 @@ def rule_entities(doc: Doc, gazetteer: Gazetteer) -> list[Entity]:
     mentions = sorted(gaz + model, key=lambda m: (m.start, -m.end))
     mentions = _org_places(doc, mentions, gazetteer)
     mentions = _body_phrases(doc, mentions, gazetteer)
+    mentions = _towns_naming_bodies(doc, mentions, gazetteer)
+    mentions = _party_states(doc, mentions, gazetteer)
     mentions = _committees(doc, mentions)
     mentions = _place_cartels(doc, mentions, gazetteer)
     mentions = _drop_excluded_acronyms(doc, mentions)
@@ -149,18 +161,61 @@ def _place_cartels(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> l
 
 def _org_places(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
     """ "controls Tijuana": a name the model calls ORG that the gazetteer only knows as a place
-    is that place, even without the cue a bare city name otherwise needs."""
+    is that place, even without the cue a bare city name otherwise needs; so is a name the rules
+    found used as a place ("an Edinburg resident") that the gazetteer lists."""
+    places = _place_hits(doc, gazetteer)
+    out = []
+    for m in mentions:
+        entry = places.get((m.start, m.end)) if m.type in ("Organization", "City") and m.entry is None else None
+        out.append(Mention(m.start, m.end, entry.type, entry.id, entry) if entry else m)
+    return out
+
+
+def _place_hits(doc: Doc, gazetteer: Gazetteer) -> dict[tuple[int, int], Entry]:
+    """The most populous place the gazetteer lists under each hit's tokens."""
     places: dict[tuple[int, int], Entry] = {}
     for span in doc.spans[SPAN_KEY]:
         entry = gazetteer.entries[span.kb_id_]
         known = places.get((span.start, span.end))
         if entry.type in TYPE_RANK and (known is None or entry.population > known.population):
             places[(span.start, span.end)] = entry
-    out = []
+    return places
+
+
+def _towns_naming_bodies(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """ "Maidstone Crown Court", "Toronto Police Service": an unlisted body named after its town
+    mentions the town, as a sub-unit or a facility named after one does. A word that is also a
+    body word ("Federal", "National") is not read as a town, nor one before "State" or "County"."""
+    places = _place_hits(doc, gazetteer)
+    starts = {m.start for m in mentions if m.type in TYPE_RANK}
+    extra = []
     for m in mentions:
-        entry = places.get((m.start, m.end)) if m.type == "Organization" and m.entry is None else None
-        out.append(Mention(m.start, m.end, entry.type, entry.id, entry) if entry else m)
-    return out
+        if m.type != "GovernmentBody" or m.entry is not None or m.start in starts:
+            continue
+        start = m.start + (doc[m.start].lower_ == "the")
+        towns = [(e.population, end, e) for (s, end), e in places.items() if s == start < end < m.end]
+        if not towns:
+            continue
+        _, end, town = max(towns, key=lambda t: t[0])
+        named = {t.lower_ for t in doc[start:end]}
+        if town.type == "City" and doc[end].lower_ not in REGION_WORDS and not ORG_HINT_WORDS & named:
+            extra.append(Mention(start, end, "City", town.id, town))
+    return sorted(mentions + extra, key=lambda m: (m.start, -m.end))
+
+
+def _party_states(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """ "Senator Patrick Leahy (D-VT)": a US legislator's party and state name the state, in the
+    postal code (an abbreviation, "R-Tex.", is a gazetteer name already)."""
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    extra = []
+    for i in range(1, len(doc) - 3):
+        if doc[i - 1].text != "(" or doc[i].text not in PARTY_INITIALS or doc[i + 1].text not in ("-", "–"):
+            continue
+        code = doc[i + 2]
+        entry = gazetteer.by_region_code.get(("US", code.text))
+        if entry is not None and doc[i + 3].text == ")" and code.i not in covered:
+            extra.append(Mention(code.i, code.i + 1, "Region", entry.id, entry))
+    return sorted(mentions + extra, key=lambda m: (m.start, -m.end))
 
 
 def _committees(doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -408,7 +463,9 @@ def _iri(entity: Entity, label: str) -> str:
         return entity.entry.iri
     if entity.key.startswith("http"):
         return entity.key
-    kind = {"Person": "person", "City": "place", "Region": "place", "Country": "place"}.get(entity.type, "org")
+    kind = {"Person": "person", "City": "place", "Region": "place", "Country": "place", "WeaponType": "weapon"}.get(
+        entity.type, "org"
+    )
     return entity_iri(kind, label)
 
 

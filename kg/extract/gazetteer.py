@@ -76,16 +76,20 @@ class Entry:
 
 @dataclass
 class Gazetteer:
-    """All entries by id, plus lookups: (country, body kind) -> body, and organisation names."""
+    """All entries by id, plus lookups: (country, body kind) -> body, (country, code) -> region
+    ("US", "VT"), and organisation names."""
 
     entries: dict[str, Entry] = field(default_factory=dict)
     by_kind: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    by_region_code: dict[tuple[str, str], Entry] = field(default_factory=dict)
     by_org_name: dict[str, Entry] = field(default_factory=dict)
 
     def add(self, entry: Entry) -> None:
         self.entries[entry.id] = entry
         for kind in entry.kinds:
             self.by_kind.setdefault((entry.country, kind), entry)
+        if entry.type == "Region" and entry.admin1:
+            self.by_region_code.setdefault((entry.country, entry.admin1.rpartition("-")[2]), entry)
         if _PREFIX.get(entry.type) == "org":
             for name in entry.names():
                 self.by_org_name.setdefault(normalise_key(name), entry)

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from kg.extract.gazetteer import SPAN_KEY, Entry
+from kg.extract.lexicon import words
 from kg.extract.rules import (
     AREA_WORDS,
     CRIME_CONTEXT_WORDS,
@@ -38,6 +39,18 @@ from kg.iris import normalise_key
 
 #: Labels the small model sometimes gives people ("Charge Shane Folden" as a facility).
 MISLABELLED_PEOPLE = frozenset({"FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "NORP"})
+#: "12-gauge", ".50 caliber", "9mm": after a number, the words that give a weapon's calibre.
+CALIBRE_WORDS = words("entity_rules", "calibre_words")
+#: The nouns a weapon type ends in ("rifle", "shotgun").
+WEAPON_NOUNS = words("relations", "weapon_nouns")
+#: A model designation: capitals, then a digit ("GC3", "M240", "RF-15", "SIGM400", "M&P15").
+_MODEL_CODE = re.compile(r"^[A-Z][A-Z&]*-?\d[\dA-Z]*$")
+#: A model named by capitals alone ("KSG", "MCX"), a weapon type only right before a weapon noun.
+_LETTER_CODE = re.compile(r"^[A-Z]{2,5}$")
+_NUMBER = re.compile(r"^\.?\d+(?:\.\d+)?$")
+_NUMBER_CALIBRE = re.compile(r"^\.?\d+(?:\.\d+)?-?([a-z]+)$")
+#: "a 33-year-old Georges Hall man", "an Edinburg resident": the name before one of these is a place.
+RESIDENT_NOUNS = words("entity_rules", "resident_nouns")
 
 
 @dataclass
@@ -90,6 +103,8 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
             continue
         if kind is None or (span.start in headlines and (kind != "Person" or not _person_context(doc, span))):
             continue
+        if kind in ("Person", "Organization") and resident_of(doc, span):
+            kind = "City"
         if span.end < len(doc) and doc[span.end].lower_ in ("gang", "cartel"):
             span, kind = doc[span.start : span.end + 1], "CriminalGroup"
         elif (
@@ -186,7 +201,25 @@ def _trim(doc: Doc, ent: SpacySpan, taken: set[int], person: bool = False) -> Sp
 
 
 def _skippable_start(token: Token, person: bool) -> bool:
-    return token.lower_ in ("the", "a", "an", "'s", "’s") or (person and token.lower_.rstrip(".") in PERSON_TITLES)
+    return token.lower_ in ("the", "a", "an", "'s", "’s") or (person and _title(token))
+
+
+def _title(token: Token) -> bool:
+    """A title before a person's name, also in the plural ("Senators Patrick Leahy and ...")."""
+    word = token.lower_.rstrip(".")
+    return word in PERSON_TITLES or (word.endswith("s") and word[:-1] in PERSON_TITLES)
+
+
+def resident_of(doc: Doc, span: SpacySpan) -> bool:
+    """ "A 33-year-old Georges Hall man", "the Tin Can Bay resident": a name used as where someone
+    lives is a place, whatever the parser or a person context says; not "an ATF Houston man"."""
+    return (
+        span.end < len(doc)
+        and doc[span.end].lower_ in RESIDENT_NOUNS
+        and doc[span.end].pos_ == "NOUN"
+        and classify_org(span.text) is None
+        and not any(t.lower_ in ORG_HINT_WORDS for t in span)
+    )
 
 
 def not_an_entity(doc: Doc, span: SpacySpan) -> bool:
@@ -289,7 +322,7 @@ def _widen(doc: Doc, span: SpacySpan, used: set[int]) -> SpacySpan:
 
 
 def _name_token(token: Token) -> bool:
-    if token.lower_.rstrip(".") in PERSON_TITLES or token.lower_ in ORG_HINT_WORDS:
+    if _title(token) or token.lower_ in ORG_HINT_WORDS:
         return False
     return (token.pos_ == "PROPN" and token.text[:1].isupper() and token.is_alpha) or (
         token.lower_ in NAME_PARTICLES and token.text.islower()
@@ -353,7 +386,9 @@ def _unlabelled_people(doc: Doc, used: set[int], headlines: set[int]) -> list[Me
         while j > i and doc[j - 1].lower_ in NAME_PARTICLES:
             j -= 1
         span = doc[i:j]
-        if person_like(span) and _person_context(doc, span) and not not_an_entity(doc, span):
+        if resident_of(doc, span) and not not_an_entity(doc, span):
+            out.append(Mention(i, j, "City", surface_key("City", span.text)))
+        elif person_like(span) and _person_context(doc, span) and not not_an_entity(doc, span):
             out.append(Mention(i, j, "Person", surface_key("Person", span.text)))
         i = max(j, i + 1)
     return out
@@ -365,3 +400,73 @@ def surface_key(kind: str, text: str) -> str:
 
 def strip_the(text: str) -> str:
     return re.sub(r"^(?:the|The|THE)\s+", "", text)
+
+
+def weapon_mentions(doc: Doc, known: list[Mention]) -> list[Mention]:
+    """`known` (the gazetteer's mentions) with the weapon types the text names by their form
+    rather than a listed name: a calibre before a weapon noun (".223 caliber semi-automatic assault
+    rifles", "12-gauge shotgun"), a model designation after a maker ("Taurus GC3", "FN M240") or
+    before a weapon noun ("RF-15 semiautomatic rifle", "KSG shotguns"). A listed weapon inside a
+    longer calibre phrase gives way to it."""
+    makers_end = {m.end for m in known if m.type == "Gunmaker"}
+    found: list[Mention] = []
+    i = 0
+    while i < len(doc):
+        end = _calibre_phrase(doc, i) or _model_designation(doc, i, makers_end)
+        if end is None:
+            i += 1
+            continue
+        last = doc[end - 1]
+        singular = last.lemma_.lower() if last.lemma_.lower() in WEAPON_NOUNS else last.text
+        name = doc[i : end - 1].text_with_ws + singular
+        found.append(Mention(i, end, "WeaponType", surface_key("WeaponType", name)))
+        i = end
+    kept = []
+    for m in known:
+        inside = [f for f in found if f.start <= m.start and m.end <= f.end and (f.start, f.end) != (m.start, m.end)]
+        over = [f for f in found if f.start < m.end and m.start < f.end]
+        if m.type == "WeaponType" and inside:
+            continue
+        if over and not inside:
+            found = [f for f in found if f not in over]
+        kept.append(m)
+    return sorted(kept + found, key=lambda m: (m.start, -m.end))
+
+
+def _calibre_phrase(doc: Doc, i: int) -> int | None:
+    """The end of ".50 caliber sniper rifles" starting at token `i`, if it is one."""
+    token = doc[i]
+    if _NUMBER.match(token.text):
+        j = i + 1 + (i + 1 < len(doc) and doc[i + 1].text == "-")
+        if j >= len(doc) or doc[j].lower_ not in CALIBRE_WORDS:
+            return None
+        j += 1
+    else:
+        glued = _NUMBER_CALIBRE.match(token.lower_)
+        if glued is None or glued.group(1) not in CALIBRE_WORDS:
+            return None
+        j = i + 1
+    return _weapon_noun_end(doc, j, 4)
+
+
+def _model_designation(doc: Doc, i: int, makers_end: set[int]) -> int | None:
+    """The end of a model designation at token `i`: after a maker, or before a weapon noun."""
+    text = doc[i].text
+    if _MODEL_CODE.match(text) and i in makers_end:
+        return i + 1
+    if _MODEL_CODE.match(text) or _LETTER_CODE.match(text):
+        return i + 1 if _weapon_noun_end(doc, i + 1, 2) else None
+    return None
+
+
+def _weapon_noun_end(doc: Doc, j: int, reach: int) -> int | None:
+    """The end of the weapon noun at most `reach` modifiers after token `j` ("semi-automatic assault
+    rifles", "machine gun"), or None when something else comes first."""
+    for k in range(j, min(j + reach + 1, len(doc))):
+        token = doc[k]
+        if token.lemma_.lower() in WEAPON_NOUNS and token.pos_ in ("NOUN", "PROPN"):
+            nxt = doc[k + 1] if k + 1 < len(doc) else None
+            return k + 2 if nxt is not None and nxt.lemma_.lower() in WEAPON_NOUNS else k + 1
+        if token.pos_ not in ("ADJ", "NOUN") and token.text != "-":
+            return None
+    return None
