@@ -9,7 +9,7 @@ from kg.extract import load_pipeline, parse
 from kg.extract.context import attach_text
 from kg.extract.entities import resolve_entities
 from kg.extract.flow_model import classifier
-from kg.extract.flows import document_candidates
+from kg.extract.flows import Candidate, document_candidates
 from kg.records import DocumentInfo
 
 
@@ -102,17 +102,27 @@ def test_two_routes_in_two_clauses_are_not_crossed() -> None:
     assert view.triples("firearmsFlow") == {("Tucson", "Nogales"), ("Phoenix", "Hermosillo")}
 
 
-def test_candidates_are_every_ordered_pair_of_places_with_readable_features() -> None:
+def _candidates(text: str) -> dict[tuple[str, str], Candidate]:
+    """The flow candidates of a text by (origin, destination) label."""
     nlp = load_pipeline()
-    text = "Shotguns were shipped from Spain to Morocco."
     info = DocumentInfo("t", text, "2024-01-01", text)
     doc = parse(text, nlp)
     attach_text(doc, text)
     _, mentions = resolve_entities(doc, info, nlp.get_pipe("ffkg_gazetteer").gazetteer)
-    found = {(c.origin.entity.label, c.destination.entity.label): c for c in document_candidates(doc, mentions)}
+    return {(c.origin.entity.label, c.destination.entity.label): c for c in document_candidates(doc, mentions)}
+
+
+def test_candidates_are_every_ordered_pair_of_places_with_readable_features() -> None:
+    found = _candidates("Shotguns were shipped from Spain to Morocco.")
     assert set(found) == {("Spain", "Morocco"), ("Morocco", "Spain")}
     forward = found[("Spain", "Morocco")]
     assert forward.features["o.prep=from"] == 1.0 and forward.features["d.cue=destination"] == 1.0
     model = classifier()
     assert model.probability(forward) > model.probability(found[("Morocco", "Spain")])
     assert model.accepts(forward) and not model.accepts(found[("Morocco", "Spain")])
+
+
+def test_a_place_and_the_area_the_text_locates_it_in_are_no_route() -> None:
+    found = _candidates("A courier from Lyon, France, smuggled pistols from Spain into France.")
+    assert ("Spain", "France") in found
+    assert ("Lyon", "France") not in found and ("France", "Lyon") not in found
