@@ -147,6 +147,7 @@ def create_app(settings: Settings, store: BaseStore | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(sparql.QueryEndpoint)
     app.add_middleware(ReadCORS)
     return app
 

@@ -46,20 +46,24 @@ async def classified(text: str) -> Shape:
 
 
 def syntax_error(error: SyntaxError, shape: Shape, *, expect_update: bool = False) -> SparqlSyntaxError:
-    """The engine's parse error as a 400 with its position, and a hint when the wrong endpoint was used."""
+    """The engine's parse error as a 400 with its position, and a hint when a query was sent to /update."""
     message = str(error.args[0] if error.args else error)
     found = _POSITION.search(message)
     line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
-    is_update = shape.kind == "update"
-    if is_update and not expect_update:
-        message += "; this is a SPARQL Update: send it to /update, /sparql only answers queries"
-    elif expect_update and not is_update:
+    if expect_update and shape.kind != "update":
         message += "; /update only runs SPARQL Update: send queries to /sparql"
     return SparqlSyntaxError(f"SPARQL syntax error: {message}", line, column)
 
 
+def update_sent_here() -> BadInputError:
+    return BadInputError("this is a SPARQL Update: send it to /update, /sparql only answers queries")
+
+
 def refusal(error: BaseException, shape: Shape) -> FfkgError:
-    """Why the engine would not evaluate a query of this shape at all, as a 400."""
+    """Why the engine would not evaluate a query of this shape at all, as a 400: an update sent to
+    /sparql is only recognised here, when the engine's query parser refused it."""
+    if shape.kind == "update":
+        return update_sent_here()
     if isinstance(error, SyntaxError):
         return syntax_error(error, shape)
     return BadInputError(f"the engine cannot evaluate this query: {error}")

@@ -284,9 +284,10 @@ def test_a_body_over_max_body_bytes_is_413_naming_the_limit(small_store: Store) 
 
 
 def test_service_is_refused_unless_allowed_but_the_word_in_a_string_is_fine(client: TestClient) -> None:
-    federated = "SELECT * WHERE { SERVICE <http://169.254.169.254/latest> { ?s ?p ?o } }"
-    problem = assert_problem(client.get("/sparql", params={"query": federated}), 403)
-    assert "FFKG_ALLOW_SERVICE" in problem["detail"]
+    for keyword in ("SERVICE", "sErViCe"):  # keywords are case-insensitive: the quick look for the word must be too
+        federated = f"SELECT * WHERE {{ {keyword} <http://169.254.169.254/latest> {{ ?s ?p ?o }} }}"
+        problem = assert_problem(client.get("/sparql", params={"query": federated}), 403)
+        assert "FFKG_ALLOW_SERVICE" in problem["detail"]
     harmless = PREFIX + 'SELECT ?e WHERE { ?e ffkg:key ?k FILTER(CONTAINS(?k, "service")) } # no SERVICE here'
     assert client.get("/sparql", params={"query": harmless}).status_code == 200
 

@@ -6,18 +6,19 @@ serialisation (see `api.query_runner`); the table in `api.negotiation` picks the
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.deps import RunnerDep, SettingsDep, StoreDep, read_body
+from api.deps import read_body
 from api.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS, negotiate
 from api.problems import problem_responses
-from api.query_runner import INLINE_TEXT_LIMIT, classified
-from kg.errors import BadInputError, ForbiddenError, UnsupportedFormatError
+from api.query_runner import INLINE_TEXT_LIMIT, classified, update_sent_here
+from kg.errors import BadInputError, FfkgError, ForbiddenError, UnsupportedFormatError
 from kg.settings import Settings
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
@@ -44,17 +45,33 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
         }
     ),
 }
-DefaultGraphs = Annotated[
-    list[str], Query(alias="default-graph-uri", description="Graphs whose merge is the query's default graph.")
+
+
+def _query_parameter(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+_GRAPHS = {"type": "array", "items": {"type": "string"}, "default": []}
+_GET_PARAMETERS = [
+    _query_parameter("query", {"type": "string"}, "The SPARQL 1.1 query."),
+    _query_parameter("default-graph-uri", _GRAPHS, "Graphs whose merge is the query's default graph."),
+    _query_parameter("named-graph-uri", _GRAPHS, "Graphs the query may name in GRAPH."),
 ]
-NamedGraphs = Annotated[list[str], Query(alias="named-graph-uri", description="Graphs the query may name in GRAPH.")]
 
 
 async def checked(query: str, settings: Settings) -> str:
-    """The query, once it is known to be one and to call no other endpoint unless allowed."""
+    """The query, once it is known to call no other endpoint unless allowed, and (if long) to be a query.
+
+    A short text that does not spell `service` in any case cannot use SERVICE, and whether it is
+    an update the engine's parser says when it refuses it (`api.query_runner.refusal`), so the
+    scan is saved on every everyday query; a long one is scanned off the event loop before the
+    engine sees it, as before.
+    """
+    if len(query) <= INLINE_TEXT_LIMIT and "service" not in query.lower():
+        return query
     shape = await classified(query)
     if shape.kind == "update":
-        raise BadInputError("this is a SPARQL Update: send it to /update, /sparql only answers queries")
+        raise update_sent_here()
     if "SERVICE" in shape.fetches and not settings.allow_service:
         raise ForbiddenError(
             "SERVICE (federated query) is switched off: it would make this server fetch URLs for anonymous "
@@ -131,19 +148,18 @@ def service_description(endpoint: str, *, writable: bool, federated: bool) -> li
     return triples
 
 
-@router.get("/sparql", responses=_RESPONSES, summary="SPARQL query by GET (service description without a query)")
-async def query_get(
-    request: Request,
-    store: StoreDep,
-    runner: RunnerDep,
-    settings: SettingsDep,
-    query: Annotated[str | None, Query(description="The SPARQL 1.1 query.")] = None,
-    default_graph_uri: DefaultGraphs = [],  # noqa: B006 - FastAPI copies defaults per request
-    named_graph_uri: NamedGraphs = [],  # noqa: B006 - FastAPI copies defaults per request
-) -> Response:
+@router.get(
+    "/sparql",
+    responses=_RESPONSES,
+    summary="SPARQL query by GET (service description without a query)",
+    openapi_extra={"parameters": _GET_PARAMETERS},
+)
+async def query_get(request: Request) -> Response:
+    state = request.app.state
+    settings: Settings = state.settings
     accept = request.headers.get("accept")
     params = parse_qs(request.url.query, keep_blank_values=True)
-    if query is None and "update" not in params:
+    if "query" not in params and "update" not in params:
         fmt = negotiate(accept, GRAPH_FORMATS)
         endpoint = str(request.url.replace(query=""))
         writable = settings.write_token is not None
@@ -151,7 +167,8 @@ async def query_get(
         body = ox.serialize(description, format=fmt.engine_format)
         return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
     text = await checked(the_query(params.get("query", []), params), settings)
-    return await runner.respond(store, text, query_options(request, default_graph_uri, named_graph_uri), accept)
+    options = query_options(request, params.get("default-graph-uri", []), params.get("named-graph-uri", []))
+    return await state.runner.respond(state.store, text, options, accept)
 
 
 @router.post(
@@ -178,7 +195,9 @@ async def query_get(
         }
     },
 )
-async def query_post(request: Request, store: StoreDep, runner: RunnerDep, settings: SettingsDep) -> Response:
+async def query_post(request: Request) -> Response:
+    state = request.app.state
+    settings: Settings = state.settings
     body = await read_body(request, settings.max_body_bytes)
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     params = parse_qs(request.url.query, keep_blank_values=True)
@@ -196,4 +215,34 @@ async def query_post(request: Request, store: StoreDep, runner: RunnerDep, setti
         )
     query = await checked(the_query(texts, params), settings)
     options = query_options(request, params.get("default-graph-uri", []), params.get("named-graph-uri", []))
-    return await runner.respond(store, query, options, request.headers.get("accept"))
+    return await state.runner.respond(state.store, query, options, request.headers.get("accept"))
+
+
+class QueryEndpoint:
+    """ASGI middleware that answers GET and POST /sparql itself, and passes every other request on.
+
+    Every query takes this path, and the router, FastAPI's dependency solving and parameter
+    validation and the response plumbing around an endpoint cost more server time per query than
+    the engine spends on many everyday ones. The endpoints above are the same functions the routes
+    declare (so the OpenAPI document describes what answers); an `FfkgError` is answered by the
+    app's own handler (problem+json), anything else reaches the server-error handler as on any
+    route. Installed inside the CORS middleware, so CORS applies as before.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        endpoint = _ENDPOINTS.get(scope["method"]) if scope["type"] == "http" and scope["path"] == "/sparql" else None
+        if endpoint is None:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive, send)
+        try:
+            response = await endpoint(request)
+        except FfkgError as error:
+            response = await request.app.exception_handlers[FfkgError](request, error)
+        await response(scope, receive, send)
+
+
+_ENDPOINTS = {"GET": query_get, "POST": query_post}
