@@ -178,8 +178,6 @@ def serve(fd: int) -> None:
 
 async def _readable(conn: Connection, deadline: float) -> None:
     """Wait on the event loop until `conn` has a message; `TimeoutError` once `deadline` passes."""
-    if conn.poll(0):
-        return
     loop = asyncio.get_running_loop()
     ready = loop.create_future()
     fd = conn.fileno()
