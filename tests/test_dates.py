@@ -111,3 +111,15 @@ def test_an_event_sentence_takes_the_year_stated_earlier_in_its_paragraph_not_th
     doc = load_pipeline()("In 2021, Ana Ruiz bought 30 rifles in Dallas. In March, she drove them to Monterrey.")
     second = list(doc.sents)[-1]
     assert [d.value for d in sentence_dates(second, "2024-05-10")] == ["2021-03"]
+
+
+def test_a_day_just_before_publication_is_this_year_s_whatever_year_came_before() -> None:
+    assert [m.value for m in find_dates("On February 28, he was sentenced.", "2024-02-29", context_year=2021)] == [
+        "2024-02-28"
+    ]
+    assert [m.value for m in find_dates("In March, he shipped the rifles.", "2024-02-29", context_year=2021)] == [
+        "2021-03"
+    ]
+    assert [m.value for m in find_dates("On March 3, he shipped the rifles.", "2024-02-29", context_year=2021)] == [
+        "2021-03-03"
+    ]

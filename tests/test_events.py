@@ -413,3 +413,43 @@ def test_an_undeclared_import_is_a_scheme_and_a_plain_import_is_trade() -> None:
     (scheme,) = view.events("Smuggling")
     assert view.args(scheme) == {"perpetrator": {"Mark Levin"}, "occurredIn": {"United States", "Australia"}}
     assert run("Acme Arms imported 500 rifles from Italy, a customs filing shows.").events() == []
+
+
+def test_a_date_that_modifies_another_noun_dates_that_event_not_the_plea() -> None:
+    view = run(
+        "Carlos Ibarra pleaded guilty to buying a pistol used in the May 2 attack on a police station in Reynosa."
+    )
+    (case,) = view.events("Lawsuit")
+    (attack,) = view.events("Attack")
+    assert case.date is None
+    assert attack.date == "2021-05-02"
+
+
+def test_a_court_case_is_placed_in_one_town() -> None:
+    view = run(
+        "A federal judge in Phoenix sentenced Luis Ortega, of Mesa, Arizona, to 40 months in prison. "
+        "Ortega was convicted in Tucson in May."
+    )
+    (case,) = view.events("Lawsuit")
+    assert view.args(case)["occurredIn"] == {"Phoenix"}
+
+
+def test_the_makers_a_text_names_are_those_of_the_guns_of_its_seizure() -> None:
+    view = run(
+        "Police in Belize City found 20 rifles in a shipping container on Monday.\n\n"
+        "Investigators said the guns were bought in Texas. Most were Bushmaster and Barrett rifles."
+    )
+    (seizure,) = view.events("Seizure")
+    assert view.args(seizure)["weaponFrom"] == {"Bushmaster", "Barrett"}
+
+
+def test_a_one_case_release_tells_one_scheme_whose_smugglers_are_accused() -> None:
+    view = run(
+        "DALLAS – Marta Solis was sentenced to 60 months in prison for smuggling rifles to Mexico.\n\n"
+        "Solis admitted that she bought 30 rifles in Dallas and smuggled them to Monterrey. Hugo Ledesma and "
+        "Rafael Cota illegally transported the rifles across the border."
+    )
+    (case,) = view.events("Lawsuit")
+    (scheme,) = view.events("Smuggling")
+    assert "Rafael Cota" in view.args(scheme)["perpetrator"]
+    assert view.args(scheme)["perpetrator"] <= view.args(case)["defendant"]

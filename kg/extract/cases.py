@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -36,6 +37,9 @@ _PARTY_ROLES = ("defendant", "plaintiff")
 _AGENCIES = ("GovernmentBody", "Organization")
 #: Events whose guns have makers (`weaponFrom`).
 _ARMED_KINDS = ("Smuggling", "Seizure", "Attack")
+#: Events that happen in one place (the guidelines give a case its court's town, a meeting or an
+#: attack its venue): of the places their sentences suggest, the likeliest stands.
+_ONE_PLACE_KINDS = ("Lawsuit", "Event", "Attack")
 
 
 @dataclass(eq=False)
@@ -228,6 +232,24 @@ def _fold_anonymous(groups: list[Candidate], *, single_case: bool) -> list[Candi
     return [g for g in groups if any(g is k for k in kept)]
 
 
+def _one_case_one_scheme(case: Candidate, schemes: list[Candidate]) -> list[Candidate]:
+    """A release about one court case tells one scheme, however many sentences name its smugglers
+    ("X pleaded guilty ... defendants Y and Z bought the pistols ... Y and Z drove them north"), and
+    whoever smuggled in it is accused in the case."""
+    named = [g for g in schemes if g.ids("perpetrator")]
+    for other in named[1:]:
+        named[0].absorb(other)
+    kept = [g for g in schemes if not any(g is o for o in named[1:])]
+    if named:
+        scheme = named[0]
+        perpetrators = scheme.ids("perpetrator")
+        scheme.args["participant"] = [m for m in scheme.args.get("participant", []) if m.entity.id not in perpetrators]
+        accused = case.ids("defendant")
+        smugglers = [m for m in scheme.args["perpetrator"] if m.entity.type == "Person"]
+        case.args.setdefault("defendant", []).extend(m for m in smugglers if m.entity.id not in accused)
+    return kept
+
+
 def _merge_others(candidates: list[Candidate], headline_end: int) -> list[Candidate]:
     """Named programmes merge by name; one whose runner the syntax does not give is run by the
     agencies its sentences name, else by the acting body of the programme before it.
@@ -294,6 +316,21 @@ def _add_next_sentence_makers(group: Candidate, following: dict[int, Sentence]) 
         nxt = following.get(member.position + 1)
         if nxt is not None and nxt.of_types(["Gunmaker"]) and _same_guns(nxt.span.root):
             group.args.setdefault("weaponFrom", []).extend(nxt.of_types(["Gunmaker"]))
+
+
+def _add_document_makers(group: Candidate, mentions: Sequence[ResolvedMention]) -> None:
+    """ "Agents found 31 rifles in the container. ... Most were Bushmaster and Barrett rifles": the
+    guns a text tells of are those of the makers it names, wherever it names them, so an armed
+    event that names its own fillers takes every maker of the document."""
+    group.args.setdefault("weaponFrom", []).extend(m for m in mentions if m.entity.type == "Gunmaker")
+
+
+def _one_place(group: Candidate) -> None:
+    """The place most of the event's sentences give it; among equals, the surest of the first."""
+    places = group.args.get("occurredIn", [])
+    if len({m.entity.id for m in places}) > 1:
+        counts = Counter(m.entity.id for m in places)
+        group.args["occurredIn"] = [max(places, key=lambda m: counts[m.entity.id])]
 
 
 def _add_flow_places(schemes: list[Candidate], flows: Sequence[RelationRecord], text: Iterable[Sentence]) -> None:
@@ -448,7 +485,10 @@ def build_events(
     for case in cases:
         if dateline is not None and not case.args.get("occurredIn"):
             case.args["occurredIn"] = [dateline]
-    groups = cases + _merge_smuggling(schemes, cases, doc_text(doc))
+    schemes = _merge_smuggling(schemes, cases, doc_text(doc))
+    if len(cases) == 1:
+        schemes = _one_case_one_scheme(cases[0], schemes)
+    groups = cases + schemes
     groups += _merge_others([c for c in candidates if c.kind not in ("Lawsuit", "Smuggling")], headline_end)
     makers = _makers_of_models(mentions)
     following = dict(enumerate(sentences(doc, mentions)))
@@ -460,6 +500,10 @@ def build_events(
             _add_next_sentence_makers(group, following)
         if not group.named:
             continue
+        if group.kind in _ARMED_KINDS:
+            _add_document_makers(group, mentions)
+        if group.kind in _ONE_PLACE_KINDS:
+            _one_place(group)
         record, args = _record(group, info, following.values())
         entities.append(record)
         relations.extend(args)

@@ -220,6 +220,26 @@ def _bare_month(match: re.Match[str]) -> bool:
     )
 
 
+#: Days before the document date within which a yearless day is taken as this year's ("On February
+#: 28" in a text of February 29), whatever year the paragraph named before.
+_RECENT_DAYS = 31
+
+
+def _just_before(match: re.Match[str], anchor: date | None) -> bool:
+    """A yearless day in the weeks before publication: news gives no year for the recent past, so a
+    year named earlier in the paragraph ("ransoms paid in 2021") does not carry to it."""
+    groups = match.groupdict()
+    prefix = next((p for p in ("md", "dm") if groups[f"{p}_day"] and not groups[f"{p}_year"]), None)
+    if anchor is None or prefix is None or groups.get(f"{prefix}_of"):
+        return False
+    month, day = _month(groups[f"{prefix}_month"]), int(re.match(r"\d+", groups[f"{prefix}_day"]).group())
+    try:
+        told = date(_nearest_year(month, day, anchor), month, day)
+    except ValueError:
+        return False
+    return 0 <= (anchor - told).days <= _RECENT_DAYS
+
+
 def find_dates(
     text: str,
     doc_date: str | None,
@@ -249,15 +269,16 @@ def find_dates(
                 continue
         matches.append(match)
     found = []
-    stated = context_year
+    stated, carried = context_year, True
     for i, match in enumerate(matches):
-        year = stated
+        year = None if carried and _just_before(match, anchor) else stated
         following = matches[i + 1] if i + 1 < len(matches) else None
         if _bare_month(match) and following is not None and _RANGE.match(text[match.end() : following.start()]):
             year = _stated_year(following) or year
         value = _value(match, anchor, year)
         if value is not None:
             found.append(DateMention(offset + match.start(), offset + match.end(), match.group(), value))
+        carried = carried and _stated_year(match) is None
         stated = _stated_year(match) or stated
     return found
 

@@ -413,9 +413,10 @@ def triggers(sentence: Sentence) -> list[tuple[str, Token, float]]:
 
 def arguments(doc: Doc, sentence: Sentence, trigger: Token, kind: str) -> dict[str, list[ResolvedMention]]:
     """The sentence's mentions that fill a role of the event `trigger` announces, by role: the
-    likeliest of `none` and the roles the mention's entity type can fill."""
+    likeliest of `none` and the roles the mention's entity type can fill. Each role's fillers come
+    surest first, so a kind with one place (`kg.extract.cases`) keeps the likeliest."""
     classify: MulticlassModel = model(ROLE_MODEL, _shipped)
-    found: dict[str, list[ResolvedMention]] = {}
+    scored: dict[str, list[tuple[float, ResolvedMention]]] = {}
     rules = rule_roles(doc, sentence, trigger, kind)
     admits = _fillers()
     for mention in sentence.mentions:
@@ -428,7 +429,8 @@ def arguments(doc: Doc, sentence: Sentence, trigger: Token, kind: str) -> dict[s
             # model has nothing to say, the hand rule's reading of the syntax ("attack on X") stands.
             role = rule
         if role != NONE:
-            found.setdefault(role, []).append(mention)
+            scored.setdefault(role, []).append((fitting.get(role, 0.0), mention))
+    found = {role: [m for _, m in sorted(pairs, key=lambda pair: -pair[0])] for role, pairs in scored.items()}
     _share_with_conjuncts(doc, sentence.mentions, found, admits)
     return found
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.extract.base import ResolvedMention
 from kg.extract.cases import Candidate, build_events
@@ -67,19 +67,35 @@ def _date(found: list[Candidate], sentence: Sentence, info: DocumentInfo) -> Non
     if not found:
         return
     dates = sentence_dates(sentence.span, info.date, sentence.text)
+    spans = {d.start: sentence.span.doc.char_span(d.start, d.end, alignment_mode="expand") for d in dates}
     claimed: set[int] = set()
     for candidate in found:
         for mention in dates:
-            token = sentence.span.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-            if token is not None and is_within(token.root, candidate.root):
+            token = spans[mention.start]
+            if token is not None and is_within(token.root, candidate.root) and _may_date(token, candidate):
                 candidate.date = mention.value
                 if candidate.kind == "Lawsuit":
                     claimed.add(mention.start)
                 break
     for candidate in found:
         if candidate.date is None:
-            free = [d for d in dates if d.start not in claimed and not _reported_on(sentence, d, candidate)]
+            free = [
+                d
+                for d in dates
+                if d.start not in claimed
+                and not _reported_on(sentence, d, candidate)
+                and (spans[d.start] is None or _may_date(spans[d.start], candidate))
+            ]
             candidate.date = free[0].value if free else None
+
+
+def _may_date(span: Span, candidate: Candidate) -> bool:
+    """A date that modifies a noun ("linked to the March 3 incident") dates that noun's event and
+    whatever it tells ("the March 3 incident involving the murder"), not the verb above it."""
+    root = span.root
+    if root.dep_ not in ("compound", "nmod", "amod", "npadvmod") or root.head.pos_ not in ("NOUN", "PROPN"):
+        return True
+    return is_within(candidate.trigger, root.head)
 
 
 def _reported_on(sentence: Sentence, mention: DateMention, candidate: Candidate) -> bool:
