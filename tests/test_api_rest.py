@@ -226,6 +226,14 @@ def test_triple_fragment_merges_graphs_unless_one_is_named(client: TestClient) -
     assert described["total"] >= 3  # type, label and key, once for every document
 
 
+def test_an_unknown_graph_is_a_declared_404(client: TestClient) -> None:
+    """The schema cannot know which graphs exist, so the 404 must be in the OpenAPI document (schemathesis)."""
+    detail = assert_problem(client.get("/api/triples", params={"graph": "http://example.org/no-such-graph"}), 404)
+    assert "no-such-graph" in detail["detail"]
+    declared = client.get("/openapi.json").json()["paths"]["/api/triples"]["get"]["responses"]
+    assert "404" in declared
+
+
 @pytest.mark.parametrize(("name", "value"), [("s", "not an iri"), ("p", '"label"'), ("o", '"unterminated')])
 def test_a_bad_pattern_term_is_refused_naming_it(client: TestClient, name: str, value: str) -> None:
     """The schema's pattern for terms refuses it (422), naming the parameter."""

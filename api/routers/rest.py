@@ -222,7 +222,12 @@ def _triple_page(
     tags=["REST"],
     summary="Triple-pattern fragment with paging",
     responses={
-        **problem_responses({400: "A term is not an IRI or literal, or the graph is not an IRI."}),
+        **problem_responses(
+            {
+                400: "A term is not an IRI or literal, or the graph is not an IRI.",
+                404: "No such named graph in the store.",
+            }
+        ),
         **READ_RESPONSES,
     },
 )
