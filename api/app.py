@@ -125,6 +125,7 @@ def create_app(settings: Settings, store: BaseStore | None = None) -> FastAPI:
             return
         opened = open_store(settings)
         app.state.store = opened
+        app.state.runner.start_for(opened)
         try:
             with closing(app.state.runner):
                 async with _publishing(opened):

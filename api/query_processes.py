@@ -41,6 +41,9 @@ WORKER_PROGRAM = "import sys\nfrom api.query_processes import serve\nserve(int(s
 
 #: (kind, content type, body): "whole" or "stream" (first batch) carry the content type, then "more", "done".
 Message = tuple[str, str | None, Any]
+#: A worker's first message: it has started and imported the engine, so a query sent now is not
+#: charged for a Python start-up (seconds on a loaded machine) against its deadline.
+READY: Message = ("ready", None, None)
 
 
 class Cancelled(Exception):
@@ -151,6 +154,7 @@ def serve(fd: int) -> None:
     """A worker process: answer the requests that come over `fd` one by one until the server hangs up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which kills us itself
     conn = Connection(fd)
+    conn.send(READY)
     engine: ox.Store | None = None
     opened_at: tuple[str, int] | None = None
     while True:
@@ -190,7 +194,7 @@ async def _readable(conn: Connection, deadline: float) -> None:
         os.set_blocking(fd, True)  # uvloop made it non-blocking; `recv` reads a whole message
 
 
-class _Worker:
+class QueryWorker:
     """One worker process and our end of its socket."""
 
     def __init__(self) -> None:
@@ -201,6 +205,15 @@ class _Worker:
             )
         self.conn = Connection(ours.detach())
 
+    def ready(self, timeout: float | None = None) -> bool:
+        """Wait for the worker's ready message: False if it died starting or `timeout` seconds passed."""
+        try:
+            if timeout is not None and not self.conn.poll(timeout):
+                return False
+            return self.conn.recv() == READY
+        except (EOFError, OSError):
+            return False
+
     def kill(self) -> None:
         self.process.kill()
         self.process.wait()
@@ -210,13 +223,14 @@ class _Worker:
 class WorkerPool:
     """`size` worker processes; each one killed at a deadline is replaced at once, so capacity never shrinks.
 
-    The free list is a stack: the worker that answered last answers next, with its caches warm,
-    while a replacement still starting up waits at the bottom.
+    A worker joins the free list once it says it is ready, so no query waits on a process still
+    starting while another could answer. The free list is a stack: the worker that answered last
+    answers next, with its caches warm.
     """
 
     def __init__(self, size: int) -> None:
-        self._free: deque[_Worker] = deque()
-        self._workers: set[_Worker] = set()
+        self._free: deque[QueryWorker] = deque()
+        self._workers: set[QueryWorker] = set()
         self._freed = threading.Condition()
         self._closed = False
         for _ in range(size):
@@ -263,22 +277,32 @@ class WorkerPool:
         with self._freed:
             return sorted(worker.process.pid for worker in self._workers)
 
-    def _pop_free(self) -> _Worker | None:
+    def _pop_free(self) -> QueryWorker | None:
         with self._freed:
             return self._free.pop() if self._free else None
 
-    def _take(self, deadline: float) -> _Worker:
+    def _take(self, deadline: float) -> QueryWorker:
         with self._freed:
             if not self._freed.wait_for(lambda: self._free, timeout=max(0.0, deadline - time.monotonic())):
                 raise WorkersBusy
             return self._free.pop()
 
     def _add(self) -> None:
-        """Start a worker at the bottom of the free list (none once the pool is closed)."""
+        """Start a worker; it joins the bottom of the free list when ready (none once the pool is closed)."""
         with self._freed:
             if self._closed:
                 return
-            worker = _Worker()
+            worker = QueryWorker()
             self._workers.add(worker)
-            self._free.appendleft(worker)
-            self._freed.notify()
+        threading.Thread(target=self._welcome, args=(worker,), daemon=True).start()
+
+    def _welcome(self, worker: QueryWorker) -> None:
+        """Wait for the worker's ready message; a worker that dies starting leaves the pool (no restart loop)."""
+        ready = worker.ready()
+        with self._freed:
+            if ready and not self._closed and worker in self._workers:
+                self._free.appendleft(worker)
+                self._freed.notify()
+                return
+            self._workers.discard(worker)
+        worker.kill()

@@ -131,6 +131,11 @@ class QueryRunner:
                 self._pool = WorkerPool(self.workers)
             return self._pool
 
+    def start_for(self, store: BaseStore) -> None:
+        """Start the worker processes now if `store` is on disk, so the first query finds them ready."""
+        if isinstance(store, Store) and store.path is not None:
+            _ = self.pool
+
     def close(self) -> None:
         """Stop the worker processes (the app's lifespan calls this on shutdown)."""
         with self._pool_lock:

@@ -84,23 +84,26 @@ def _in_process(settings: Settings, sparql: str) -> tuple[str, bytes]:
 
 def _in_worker(settings: Settings, sparql: str) -> tuple[str, bytes]:
     """The answer from a worker process reading a snapshot, killed at the deadline or on Ctrl-C."""
-    from api.query_processes import FINAL, Request, _Worker, rebuild
+    from api.query_processes import FINAL, QueryWorker, Request, rebuild
 
     deadline = time.monotonic() + settings.query_timeout
+    timed_out = QueryTimeoutError(
+        f"the query ran past the {settings.query_timeout:g} s limit; make it more selective, or "
+        "give --timeout (or FFKG_QUERY_TIMEOUT) more seconds",
+        "query_timeout",
+        settings.query_timeout,
+    )
     with readable_copy(settings) as snapshot:
-        worker = _Worker()
+        worker = QueryWorker()
         try:
+            if not worker.ready(max(0.0, deadline - time.monotonic())):
+                raise timed_out
             request = Request(str(snapshot.path), snapshot.revision, sparql, union_default({}), ACCEPT, NO_ROW_CAP)
             worker.conn.send(request)
             content_type, parts, kind = "", [], ""
             while kind not in FINAL:
                 if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                    raise QueryTimeoutError(
-                        f"the query ran past the {settings.query_timeout:g} s limit; make it more selective, or "
-                        "give --timeout (or FFKG_QUERY_TIMEOUT) more seconds",
-                        "query_timeout",
-                        settings.query_timeout,
-                    )
+                    raise timed_out
                 kind, media, body = worker.conn.recv()
                 if kind in ("refused", "error"):
                     raise _as_ours(rebuild(body))

@@ -179,3 +179,36 @@ def test_the_workers_stop_with_the_server(tmp_path: Path, world: World) -> None:
             started = workers(live)
         assert len(started) == 2
         assert not any(alive(pid) for pid in started)
+
+
+def worker_children() -> set[int]:
+    """This process's children that run the query worker program."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == os.getpid() and b"api.query_processes" in command:
+            found.add(int(entry.name))
+    return found
+
+
+def test_serving_a_data_dir_starts_the_workers_before_the_first_query(tmp_path: Path) -> None:
+    """`ffkg serve` opens the store from its settings: the workers start then, so the first query is not
+    charged for starting Python; they take queries once they say they are ready."""
+    settings = app_settings(in_memory=False, data_dir=tmp_path / "data", query_workers=2)
+    before = worker_children()
+    app = create_app(settings)
+    with LiveServer(app) as live:
+        started = worker_children() - before
+        assert len(started) == 2
+        assert set(app.state.runner.pool.processes) == started
+        answer = sparql(live, "ASK {}", accept="application/sparql-results+json")
+        assert answer.status_code == 200
+        assert answer.json()["boolean"] is True  # the empty pattern has one solution
+    assert not any(alive(pid) for pid in started)
