@@ -204,6 +204,7 @@ class QueryWorker:
                 [sys.executable, "-c", WORKER_PROGRAM, str(theirs.fileno())], pass_fds=[theirs.fileno()]
             )
         self.conn = Connection(ours.detach())
+        self._killing = threading.Lock()
 
     def ready(self, timeout: float | None = None) -> bool:
         """Wait for the worker's ready message: False if it died starting or `timeout` seconds passed."""
@@ -215,9 +216,14 @@ class QueryWorker:
             return False
 
     def kill(self) -> None:
-        self.process.kill()
-        self.process.wait()
-        self.conn.close()
+        """Stop the process and close our end, once: the pool's shutdown and the thread that owns the
+        worker (a query past its deadline, a start-up awaited) may both get here."""
+        with self._killing:
+            if self.conn.closed:
+                return
+            self.process.kill()
+            self.process.wait()
+            self.conn.close()
 
 
 class WorkerPool:
@@ -300,9 +306,11 @@ class WorkerPool:
         """Wait for the worker's ready message; a worker that dies starting leaves the pool (no restart loop)."""
         ready = worker.ready()
         with self._freed:
-            if ready and not self._closed and worker in self._workers:
+            ours = worker in self._workers  # else the pool was closed, and closing killed it
+            if ready and ours and not self._closed:
                 self._free.appendleft(worker)
                 self._freed.notify()
                 return
             self._workers.discard(worker)
-        worker.kill()
+        if ours:
+            worker.kill()

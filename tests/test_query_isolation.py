@@ -212,3 +212,15 @@ def test_serving_a_data_dir_starts_the_workers_before_the_first_query(tmp_path: 
         assert answer.status_code == 200
         assert answer.json()["boolean"] is True  # the empty pattern has one solution
     assert not any(alive(pid) for pid in started)
+
+
+def test_a_worker_is_killed_once_whoever_asks_first() -> None:
+    """Closing the pool and the thread awaiting a worker's start-up may both kill it; the second is a no-op."""
+    from api.query_processes import QueryWorker
+
+    worker = QueryWorker()
+    assert worker.ready(GENEROUS)
+    worker.kill()
+    worker.kill()
+    assert worker.conn.closed and worker.process.returncode is not None
+    assert not worker.ready()
