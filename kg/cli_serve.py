@@ -79,5 +79,6 @@ def serve(
         return
     with open_store(settings) as store:
         app = create_app(settings, store)
+        app.state.runner.start_for(store)
         click.echo(f"ffkg serving http://{settings.host}:{settings.port}/sparql ; writes {writes}", err=True)
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", access_log=access_log)
