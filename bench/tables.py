@@ -37,7 +37,7 @@ def run() -> list[Table]:
         middle = time.perf_counter()
         read = read_table(sheet, spec, year=file_year(path))
         mapped = time.perf_counter()
-        source = TableSource(path.name, spec.name, spec.publisher, date.today(), "bench")
+        source = TableSource(path.name, str(path), spec.name, spec.publisher, date.today(), "bench")
         triples += len(list(table_triples(source, read)))
         done = time.perf_counter()
         observations += len(read.observations)

@@ -114,6 +114,20 @@ class Skipped(NamedTuple):
     reason: str
 
 
+def another_existing_file(stored: str, given: str) -> bool:
+    """Whether `stored` names an existing file other than `given` (a moved or renamed file is not one).
+
+    Two files that map to one stored id would silently replace each other; a stored source that
+    no longer exists was moved or renamed, and its new copy may take its place.
+    """
+    if not stored or not given or stored == given:
+        return False
+    try:
+        return Path(stored).is_file() and not Path(stored).samefile(given)
+    except OSError:
+        return False
+
+
 def iter_documents(
     paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[DocumentInfo | DocumentError | Skipped]:

@@ -18,7 +18,7 @@ from typing import Literal
 from spacy.language import Language
 
 from kg import stories
-from kg.documents import Skipped, iter_documents
+from kg.documents import Skipped, another_existing_file, iter_documents
 from kg.errors import DocumentError, FfkgError, NotFoundError
 from kg.extract import ExtractionFailure, extract_each
 from kg.iris import GRAPH, document_iri, graph_iri, story_iri
@@ -76,23 +76,13 @@ def stored_state(store: BaseStore, info: DocumentInfo) -> Literal["new", "same",
     )
     stored = [(row["hash"].value, row["source"].value if row["source"] else "") for row in rows]
     for _, source in stored:
-        if _another_file(source, info.source):
+        if another_existing_file(source, info.source):
             raise DocumentError(
                 info.source,
                 f"its document id {info.id!r} is that of {source}, already stored; ingest from a folder above "
                 "both (ids are paths relative to it) or rename one of them",
             )
     return "same" if any(value == info.content_hash for value, _ in stored) else "changed"
-
-
-def _another_file(stored: str, given: str) -> bool:
-    """Whether `stored` names an existing file other than `given` (a moved or renamed file is not one)."""
-    if not stored or not given or stored == given:
-        return False
-    try:
-        return Path(stored).is_file() and not Path(stored).samefile(given)
-    except OSError:
-        return False
 
 
 def write_extraction(store: BaseStore, extraction: Extraction, *, story: str | None = None) -> int:

@@ -173,6 +173,22 @@ def test_a_corrected_sheet_replaces_that_files_observations_only(tmp_path: Path)
     assert sorted(map(str, store.quads(graph_2015))) == other
 
 
+def test_a_same_named_table_from_another_folder_is_refused_naming_both_files(tmp_path: Path) -> None:
+    """Two files named flows.csv would share one graph: the second must not silently replace the first."""
+    store = Store.memory()
+    first, second = atf_like(tmp_path / "a_2019.xlsx"), tmp_path / "b" / "a_2019.xlsx"
+    second.parent.mkdir()
+    atf_like(second, {"C3": 7})
+    graph = import_table(store, first, builtin("atf-trace"))["graph"]
+    kept = sorted(map(str, store.quads(graph)))
+    with pytest.raises(BadInputError, match=rf"{second}: .*holds {first}.*rename one of the two files"):
+        import_table(store, second, builtin("atf-trace"))
+    assert sorted(map(str, store.quads(graph))) == kept
+    first.unlink()
+    assert import_table(store, second, builtin("atf-trace"))["status"] == "replaced"
+    assert observations(store, 2019)[(TEXAS, TEXAS)] == 7
+
+
 def test_the_atf_matrix_also_reads_as_csv(tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(trace(2016), read_only=True).active
     path = tmp_path / "trace_2016.csv"

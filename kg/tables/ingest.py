@@ -13,11 +13,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from kg.documents import another_existing_file
 from kg.errors import BadInputError, TableImportError
 from kg.iris import ONTOLOGY
 from kg.store import BaseStore
 from kg.tables.extract import file_year, read_table
-from kg.tables.rdf import TableSource, table_triples
+from kg.tables.rdf import DCTERMS, TableSource, table_triples
 from kg.tables.sheets import read_sheet
 from kg.tables.spec import TableSpec
 
@@ -45,7 +46,7 @@ def import_table(
     retrieved = retrieved or datetime.fromtimestamp(path.stat().st_mtime, UTC).date()
     digest = hashlib.sha256(path.read_bytes())
     digest.update(f"\x1f{spec.digest_text()}\x1f{year}\x1f{retrieved.isoformat()}".encode())
-    source = TableSource(path.name, spec.name, spec.publisher, retrieved, digest.hexdigest())
+    source = TableSource(path.name, str(path.resolve()), spec.name, spec.publisher, retrieved, digest.hexdigest())
     read = read_table(sheet, spec, year=year)
     report: dict[str, Any] = {
         "file": path.name,
@@ -64,13 +65,27 @@ def import_table(
     }
     if read.problems and not skip_problems:
         raise TableImportError(path.name, read.problems)
-    if _stored_digest(store, source.graph) == source.digest:
+    stored_digest, stored_path = _stored_source(store, source.graph)
+    if another_existing_file(stored_path, source.path):
+        raise BadInputError(
+            f"{path}: its table graph {source.graph} holds {stored_path}, imported before and still there; "
+            "a table's graph is named by its file name, so rename one of the two files"
+        )
+    if stored_digest == source.digest:
         return {**report, "status": "unchanged"}
     replaced = store.has_graph(source.graph)
     store.replace_graph(source.graph, list(table_triples(source, read)))
     return {**report, "status": "replaced" if replaced else "imported"}
 
 
-def _stored_digest(store: BaseStore, graph: str) -> str | None:
-    rows = list(store.query(f"SELECT ?d WHERE {{ GRAPH <{graph}> {{ ?t <{ONTOLOGY}tableDigest> ?d }} }}"))
-    return rows[0]["d"].value if rows else None
+def _stored_source(store: BaseStore, graph: str) -> tuple[str | None, str]:
+    """The digest and the file path of the table stored in `graph` (path empty if none was recorded)."""
+    rows = list(
+        store.query(
+            f"SELECT ?d ?p WHERE {{ GRAPH <{graph}> {{ ?t <{ONTOLOGY}tableDigest> ?d "
+            f"OPTIONAL {{ ?t <{DCTERMS}source> ?p }} }} }}"
+        )
+    )
+    if not rows:
+        return None, ""
+    return rows[0]["d"].value, rows[0]["p"].value if rows[0]["p"] else ""

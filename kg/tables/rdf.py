@@ -18,6 +18,7 @@ from kg.mapping import RDF_TYPE, RDFS_LABEL, XSD_DATE, XSD_GYEAR, XSD_INTEGER, f
 from kg.tables.extract import TableRead
 
 DCTERMS = "http://purl.org/dc/terms/"
+DCTERMS_SOURCE = ox.NamedNode(DCTERMS + "source")
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 
 
@@ -26,6 +27,7 @@ class TableSource:
     """Where a table came from: one imported file, read with one mapping."""
 
     file: str
+    path: str
     profile: str
     publisher: str
     retrieved: date
@@ -50,6 +52,7 @@ def table_triples(source: TableSource, read: TableRead) -> Iterator[ox.Triple]:
     node = ox.NamedNode(source.iri)
     yield ox.Triple(node, RDF_TYPE, ffkg("TableSource"))
     yield ox.Triple(node, ox.NamedNode(DCTERMS + "title"), ox.Literal(source.file))
+    yield ox.Triple(node, DCTERMS_SOURCE, ox.Literal(source.path))
     yield ox.Triple(node, ox.NamedNode(DCTERMS + "publisher"), ox.Literal(source.publisher))
     yield ox.Triple(node, ffkg("sourceSheet"), ox.Literal(read.sheet))
     yield ox.Triple(node, ffkg("tableProfile"), ox.Literal(source.profile))
