@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli_store import data_dir_option, settings_from
+from kg.cli_store import data_dir_option, must_exist, settings_from
 from kg.store import open_store
 
 
@@ -47,7 +47,8 @@ def serve(
     """Serve /sparql (SPARQL 1.1), /update and /graph-store (with FFKG_WRITE_TOKEN), /api, /query and /docs.
 
     The store is opened here, before the server starts, so a locked or missing store is
-    reported as a one-line error instead of a failed start-up.
+    reported as a one-line error instead of a failed start-up. A missing store is created only
+    when writes are on: read-only, a mistyped --data-dir would serve an empty graph as if it were data.
     """
     import uvicorn
 
@@ -77,6 +78,10 @@ def serve(
             access_log=access_log,
         )
         return
+    if settings.store == "embedded" and not settings.in_memory and not settings.store_path.is_dir():
+        if settings.write_token is None:
+            must_exist(settings.store_path)
+        click.echo(f"no ffkg store at {settings.store_path}: serving a new, empty one (writes are on)", err=True)
     with open_store(settings) as store:
         app = create_app(settings, store)
         app.state.runner.start_for(store)

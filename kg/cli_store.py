@@ -45,11 +45,12 @@ def existing_store_from(data_dir: Path | None) -> BaseStore:
     a mistyped --data-dir would otherwise become an empty store that holds nothing to change."""
     settings = settings_from(data_dir)
     if settings.store == "embedded" and not settings.in_memory:
-        _must_exist(settings.store_path)
+        must_exist(settings.store_path)
     return open_store(settings)
 
 
-def _must_exist(path: Path) -> None:
+def must_exist(path: Path) -> None:
+    """Refuse, naming the path, a store folder that is not there (a command must not create one by mistake)."""
     if not path.is_dir():
         raise NotFoundError(
             f"no ffkg store at {path}: check --data-dir or FFKG_DATA_DIR (`ffkg ingest` or `ffkg load` create one)"
@@ -65,7 +66,7 @@ def readable_copy(settings: Settings) -> Iterator[Snapshot]:
     snapshot taken here, so the reader never opens a store someone writes.
     """
     path = settings.store_path
-    _must_exist(path)
+    must_exist(path)
     try:
         store = Store.open(path)
     except StoreLockedError as locked:

@@ -157,6 +157,17 @@ def test_ffkg_serve_answers_sparql_over_a_data_dir(tmp_path: Path) -> None:
         server.wait(timeout=30)
 
 
+def test_ffkg_serve_refuses_a_missing_store_when_nothing_could_be_written_to_it(tmp_path: Path) -> None:
+    """Read-only, a mistyped --data-dir would serve an empty graph as if it were the data."""
+    missing = tmp_path / "typo"
+    result = CliRunner(env={"FFKG_WRITE_TOKEN": None}).invoke(
+        main, ["serve", "--data-dir", str(missing), "--port", str(free_port())]
+    )
+    assert result.exit_code == 1
+    assert f"no ffkg store at {missing / 'store'}" in result.output
+    assert not missing.exists()
+
+
 def test_ffkg_serve_on_a_locked_store_fails_with_one_line(tmp_path: Path) -> None:
     with Store.open(tmp_path / "store"):
         result = CliRunner().invoke(main, ["serve", "--data-dir", str(tmp_path), "--port", str(free_port())])
