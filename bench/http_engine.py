@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import statistics
+import sys
 import time
 from pathlib import Path
 from typing import NamedTuple
@@ -30,7 +31,7 @@ from bench.server import ffkg_serve, free_port, running
 from bench.sparql_inprocess import research_queries
 from kg.store import Store
 
-OXIGRAPH = str(Path(__file__).resolve().parents[1] / ".venv" / "bin" / "oxigraph")
+OXIGRAPH = str(Path(sys.executable).with_name("oxigraph"))
 ACCEPT = {"accept": "application/sparql-results+json"}
 #: Queries the issue names beside the research mix: a large answer.
 LARGE_ANSWER = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20000"
