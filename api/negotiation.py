@@ -8,7 +8,7 @@ entry of a table is what `*/*` gets. Aliases are the media types real clients se
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
@@ -17,7 +17,7 @@ from werkzeug.http import parse_accept_header
 from kg.errors import NotAcceptableError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ResultFormat:
     """One way to write an answer: the media type we send and what pyoxigraph writes it with.
 
@@ -25,6 +25,9 @@ class ResultFormat:
     rows can be counted while streaming. Escaping keeps them out of values, except for raw
     `[{}`/`,{}` in JSON strings and line breaks inside quoted CSV values: those only ever
     count too many rows, so the cap can refuse early but never lets more through.
+
+    Formats compare and hash by identity: each is one entry of a table, and `negotiate` hashes its
+    table on every call (field by field, that was a tenth of a small query's time in a worker).
     """
 
     media_type: str
@@ -36,6 +39,11 @@ class ResultFormat:
     @property
     def content_type(self) -> str:
         return f"{self.media_type}; charset=utf-8"
+
+    @cached_property
+    def marker_overlap(self) -> int:
+        """Bytes of one write to keep for the next, so that a row marker cut in two is still counted once."""
+        return max((len(marker) for marker in self.row_markers), default=1) - 1
 
 
 SOLUTION_FORMATS: tuple[ResultFormat, ...] = (

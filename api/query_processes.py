@@ -82,7 +82,7 @@ class AnswerWriter:
             fmt: ResultFormat = negotiate(accept, table)
             if isinstance(results, ox.QuerySolutions):
                 self._markers = fmt.row_markers
-                self._keep = max(len(marker) for marker in fmt.row_markers) - 1
+                self._keep = fmt.marker_overlap
                 self._rows = -fmt.header_rows
             self._content_type = fmt.content_type
             results.serialize(self, fmt.engine_format)
@@ -99,8 +99,9 @@ class AnswerWriter:
             raise Cancelled
         if self._markers:
             window = self._tail + data
-            self._rows += sum(window.count(marker) for marker in self._markers)
-            self._tail = window[max(0, len(window) - self._keep) :]
+            for marker in self._markers:
+                self._rows += window.count(marker)
+            self._tail = window[-self._keep :] if self._keep else b""
             if self._rows > self._max_rows:
                 raise ResultTooLargeError(
                     f"the answer has more than {self._max_rows} rows (max_result_rows); add a LIMIT or page with "
@@ -181,17 +182,29 @@ def serve(fd: int) -> None:
 
 
 async def _readable(conn: Connection, deadline: float) -> None:
-    """Wait on the event loop until `conn` has a message; `TimeoutError` once `deadline` passes."""
+    """Wait on the event loop until `conn` has a message; `TimeoutError` once `deadline` passes.
+
+    The deadline is a timer that fails the future (half the cost of `asyncio.timeout` per message)."""
     loop = asyncio.get_running_loop()
     ready = loop.create_future()
     fd = conn.fileno()
-    loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+    loop.add_reader(fd, _settle, ready, None)
+    timer = loop.call_later(max(0.0, deadline - time.monotonic()), _settle, ready, TimeoutError())
     try:
-        async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
-            await ready
+        await ready
     finally:
+        timer.cancel()
         loop.remove_reader(fd)
         os.set_blocking(fd, True)  # uvloop made it non-blocking; `recv` reads a whole message
+
+
+def _settle(future: asyncio.Future[None], error: BaseException | None) -> None:
+    if future.done():
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)
 
 
 class QueryWorker:

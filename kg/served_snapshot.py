@@ -24,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import StoreLockedError
-from kg.store import REVISION_FILE, Snapshot, Store
+from kg.store import Snapshot, Store, stored_revision
 
 #: How long a reader waits for the server to publish the store's latest revision before reading an older one.
 PUBLISH_WAIT = 10.0
@@ -92,13 +92,6 @@ def _published(store_path: Path) -> Snapshot | None:
     return Snapshot(Path(data["path"]), int(data["revision"]))
 
 
-def _current_revision(store_path: Path) -> int:
-    try:
-        return int((store_path / REVISION_FILE).read_text())
-    except (FileNotFoundError, ValueError):
-        return 0
-
-
 def _latest(store_path: Path) -> Snapshot | None:
     """The published snapshot, after waiting a little for the server to publish the latest revision;
     None at once when nothing is published (the holder is no server, or one that crashed)."""
@@ -107,7 +100,7 @@ def _latest(store_path: Path) -> Snapshot | None:
         published = _published(store_path)
         if published is None or not published.path.is_dir():
             return None
-        if published.revision >= _current_revision(store_path):
+        if published.revision >= stored_revision(store_path):
             return published
         if time.monotonic() > deadline:
             print(
