@@ -6,8 +6,9 @@ which mention a token belongs to, and the evidence span a fact cites.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -19,10 +20,13 @@ PLACE_TYPES = frozenset({"City", "Region", "Country"})
 BODY_TYPES = frozenset({"Organization", "GovernmentBody", "CriminalGroup"})
 #: Which place types may stand after a place to locate it ("Laredo, Texas", "Texas, USA").
 CONTAINERS = {"City": ("Region", "Country"), "Region": ("Country",)}
+T = TypeVar("T")
 
 
 _TEXT_KEY = "ffkg_text"
 _LINES_KEY = "ffkg_lines"
+_LEMMAS_KEY = "ffkg_lemmas"
+_HEADS_KEY = "ffkg_heads"
 
 
 def doc_text(doc: Doc) -> str:
@@ -48,6 +52,15 @@ class Sentence:
     text: str
     mentions: list[ResolvedMention]
     by_token: dict[int, ResolvedMention] = field(default_factory=dict)
+    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, key: Hashable, make: Callable[[], T]) -> T:
+        """`make()`, once per key for this view of the sentence: the pair rules ask the same
+        question of each mention for every partner it has (`key` must name all `make` reads
+        besides the sentence)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     @property
     def evidence(self) -> Span:
@@ -111,8 +124,15 @@ def sentences(doc: Doc, mentions: list[ResolvedMention]) -> Iterator[Sentence]:
 
 
 def lemma_of(token: Token) -> str:
-    """The token's lemma, lower-cased, as every word list is written."""
-    return token.lemma_.lower()
+    """The token's lemma, lower-cased, as every word list is written.
+
+    The rules ask for the same tokens' lemmas over and over (a quarter of a million times for 75
+    articles); spaCy decodes a new string on each access, so the document's lemmas are made once."""
+    doc = token.doc
+    lemmas = doc.user_data.get(_LEMMAS_KEY)
+    if lemmas is None:
+        lemmas = doc.user_data[_LEMMAS_KEY] = [t.lemma_.lower() for t in doc]
+    return lemmas[token.i]
 
 
 def dependency_path(first: Token, second: Token) -> tuple[list[Token], Token, list[Token]] | None:
@@ -130,9 +150,19 @@ def dependency_path(first: Token, second: Token) -> tuple[list[Token], Token, li
 
 
 def head_token(doc: Doc, mention: ResolvedMention) -> Token:
-    """The syntactic head of a mention: the token whose head lies outside the mention."""
-    span = doc[mention.token_start : mention.token_end]
-    return span.root
+    """The syntactic head of a mention: the token whose head lies outside the mention.
+
+    Found once per mention span and document: spaCy's `Span.root` walks the span on every call
+    (5 µs), and the rules ask for the same few mentions' heads tens of thousands of times. The
+    position is kept, not the token, which would tie the Doc to itself in a reference cycle."""
+    heads = doc.user_data.get(_HEADS_KEY)
+    if heads is None:
+        heads = doc.user_data[_HEADS_KEY] = {}
+    key = (mention.token_start, mention.token_end)
+    head = heads.get(key)
+    if head is None:
+        head = heads[key] = doc[mention.token_start : mention.token_end].root.i
+    return doc[head]
 
 
 def phrase_head(token: Token) -> Token:

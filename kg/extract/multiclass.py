@@ -49,9 +49,17 @@ class MulticlassModel:
     def probabilities(self, features: Features) -> dict[str, float]:
         labels, bias, rows = self._rows
         scores = list(bias)
+        row_of = rows.get
         for name, value in features.items():
-            for i, weight in rows.get(name, ()):
-                scores[i] += weight * value
+            row = row_of(name)
+            if row is None:
+                continue
+            if value == 1.0:  # nearly every feature: the same sums without a multiplication each
+                for i, weight in row:
+                    scores[i] += weight
+            else:
+                for i, weight in row:
+                    scores[i] += weight * value
         top = max(scores)
         exp = [math.exp(score - top) for score in scores]
         total = sum(exp)

@@ -110,13 +110,18 @@ def _decides(mode: str, candidate: Candidate, above: Callable[[], bool]) -> bool
     return above() or (mode == "either" and candidate.rule)
 
 
-def _classes(token: Token) -> list[str]:
+def _classes(token: Token) -> tuple[str, ...]:
     """The cue classes a word belongs to ("title" for "agent", "base" for "based")."""
-    lemma, lower = lemma_of(token), token.lower_
+    return _cue_classes(lemma_of(token), token.lower_)
+
+
+@cache
+def _cue_classes(lemma: str, lower: str) -> tuple[str, ...]:
+    """`_classes` by the word's forms: every pair of mentions asks again for the same words."""
     found = [name for name, lemmas in _CUES.items() if lemma in lemmas or lower in lemmas]
     if lemma in _TITLES or lower in _TITLES:
         found.append("title")
-    return found
+    return tuple(found)
 
 
 def _path(first: Token, second: Token) -> tuple[list[str], list[Token], Token | None]:
@@ -192,7 +197,8 @@ def pair_features(
     else:
         first, second = (subject, obj) if subject.token_start < obj.token_start else (obj, subject)
         features["order=" + ("s<o" if first is subject else "o<s")] = 1.0
-        features.update(_between(doc, sentence, first, second))
+        span = (first.token_start, first.token_end, second.token_start, second.token_end)
+        features.update(sentence.memo(("between", *span), lambda: _between(doc, sentence, first, second)))
         rivals = [
             m
             for m in sentence.mentions
@@ -217,8 +223,9 @@ def pair_features(
             features["crosses_clause"] = 1.0
         if any(child.dep_ == "neg" for token in [*inside, common] for child in token.children):
             features["negated"] = 1.0
-    features.update(_side(doc, sentence, subject, "s"))
-    features.update(_side(doc, sentence, obj, "o"))
+    for mention, side in ((subject, "s"), (obj, "o")):
+        where = (mention.token_start, mention.token_end)
+        features.update(sentence.memo(("side", side, *where), lambda m=mention, n=side: _side(doc, sentence, m, n)))
     prefixed = {f"{predicate}|{name}": value for name, value in features.items()}
     prefixed[f"{predicate}|bias"] = 1.0
     family = _family(subject, predicate)
