@@ -441,6 +441,7 @@ def test_counties_and_regions_of_europe_are_regions_labelled_in_english() -> Non
         ("Raids took place in the Spanish provinces of Alicante and Valencia.", "Alicante", "Region"),
         ("Raids took place in the Spanish provinces of Alicante and Valencia.", "Valencia", "Region"),
         ("The guns were handed over in Derby Line, Vermont, last spring.", "Derby Line", "City"),
+        ("A 52-year-old woman from Lane Cove was charged with importing pistols.", "Lane Cove", "City"),
         ("Officers seized the pistols in Hoek van Holland, the Netherlands.", "Hoek van Holland", "City"),
         ("The pistols were shipped from San Juan, Puerto Rico, to Miami.", "Puerto Rico", "Region"),
         ("The van was stopped by the Guardia Civil near the port.", "Guardia Civil", "GovernmentBody"),

@@ -20,7 +20,7 @@ from kg.extract.base import ResolvedMention
 from kg.extract.context import doc_text
 from kg.extract.gazetteer import SPAN_KEY, Entry, Gazetteer, fold
 from kg.extract.lexicon import words
-from kg.extract.mentions import Mention, model_mentions, strip_the, surface_key, weapon_mentions
+from kg.extract.mentions import RESIDENT_NOUNS, Mention, model_mentions, strip_the, surface_key, weapon_mentions
 from kg.extract.multiclass import NONE
 from kg.extract.readings import TYPE_RANK, gazetteer_mentions
 from kg.extract.rules import (
@@ -200,7 +200,8 @@ def _org_places(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list
 def _place_phrases(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
     """Names the syntax makes places, whatever the model or a bigger namesake says: those after
     "suburb of" or "provinces of", a name of several words before ", State" ("Derby Line, Vermont"),
-    and a name the model calls a person right after "in" or "near", or after such a place and "and"."""
+    and a name the model calls a person right after "in" or "near" (or such a place and "and"), or
+    after "a man from"."""
     out = list(mentions)
     for start, end, kind in _of_places(doc) + _appositive_towns(doc, mentions):
         inside = [m for m in out if start <= m.start and m.end <= end]
@@ -218,7 +219,8 @@ def _place_phrases(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> l
         if m.type == "Person" and m.entry is None and m.start > 0 and not _possessed(doc, m.end):
             prev = doc[m.start - 1].lower_
             joined = prev == "and" and before is not None and before.end == m.start - 1 and before.type == "City"
-            if prev in PLACE_PREPOSITIONS or joined:
+            resident = prev == "from" and m.start > 1 and doc[m.start - 2].lower_ in RESIDENT_NOUNS
+            if prev in PLACE_PREPOSITIONS or joined or resident:
                 out[n] = Mention(m.start, m.end, "City", surface_key("City", doc[m.start : m.end].text), cued=True)
     return out
 
