@@ -425,10 +425,52 @@ def test_weapon_types_named_by_calibre_or_model_designation() -> None:
     assert "9mm ammunition" not in typed("Agents seized 9mm ammunition in the van.")
 
 
-def test_counties_and_regions_of_europe_are_regions() -> None:
+def test_counties_and_regions_of_europe_are_regions_labelled_in_english() -> None:
     found = typed(
         "Pistols were seized in Hampshire and in Catalunya, and West Midlands Police arrested a man in Lombardia."
     )
-    assert {k: found.get(k) for k in ("Hampshire", "Catalunya", "West Midlands", "Lombardia")} == dict.fromkeys(
-        ("Hampshire", "Catalunya", "West Midlands", "Lombardia"), "Region"
+    assert {k: found.get(k) for k in ("Hampshire", "Catalonia", "West Midlands", "Lombardy")} == dict.fromkeys(
+        ("Hampshire", "Catalonia", "West Midlands", "Lombardy"), "Region"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "kind"),
+    [
+        ("The rifles were seized in the Sydney suburb of Dolls Point on Friday.", "Dolls Point", "City"),
+        ("Raids took place in the Spanish provinces of Alicante and Valencia.", "Alicante", "Region"),
+        ("Raids took place in the Spanish provinces of Alicante and Valencia.", "Valencia", "Region"),
+        ("The guns were handed over in Derby Line, Vermont, last spring.", "Derby Line", "City"),
+        ("A 52-year-old woman from Lane Cove was charged with importing pistols.", "Lane Cove", "City"),
+        ("Officers seized the pistols in Hoek van Holland, the Netherlands.", "Hoek van Holland", "City"),
+        ("The pistols were shipped from San Juan, Puerto Rico, to Miami.", "Puerto Rico", "Region"),
+        ("The van was stopped by the Guardia Civil near the port.", "Guardia Civil", "GovernmentBody"),
+        ("The Croatian police arrested two suspects.", "Croatian police", "GovernmentBody"),
+        ("The case was referred to Eurojust last year.", "Eurojust", "Organization"),
+        ("The pistols were hidden in a Renault van.", "Renault", "Organization"),
+    ],
+)
+def test_places_bodies_and_companies_named_by_syntax_or_class(text: str, label: str, kind: str) -> None:
+    assert typed(text).get(label) == kind
+
+
+def test_another_countrys_body_of_a_listed_name_is_its_own() -> None:
+    found = entities_of("The Slovak National Crime Agency (Národná kriminálna agentúra) made two arrests.")
+    agency = find(found, "Slovak National Crime Agency")
+    assert agency.type == "GovernmentBody"
+    assert "Národná kriminálna agentúra" in agency.attributes["aliases"]
+    assert not [e for e in found if e.label == "National Crime Agency"]
+
+
+def test_a_body_named_by_the_end_of_its_name_is_one_entity() -> None:
+    found = entities_of(
+        "The Australian Border Force intercepted the parcel. Border Force officers then searched the house."
+    )
+    force = find(found, "Australian Border Force")
+    assert [m.text for m in force.mentions] == ["Australian Border Force", "Border Force"]
+    assert [e.label for e in found].count("Border Force") == 0
+
+
+def test_a_name_before_a_comma_and_a_title_is_not_a_town() -> None:
+    found = typed("The charges were announced by Robert Pitman, United States Attorney, in Austin.")
+    assert found.get("Robert Pitman") == "Person"

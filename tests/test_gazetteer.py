@@ -73,3 +73,23 @@ def test_a_hyphenated_curated_name_also_matches_with_a_space() -> None:
     found = {e.label: e.type for e in extract(info, load_pipeline()).entities}
     assert found.get("Beltrán Leyva Organization") == "CriminalGroup"
     assert found.get("Kel Tec") == "Gunmaker"
+
+
+def test_european_and_australian_police_and_eu_bodies_are_listed_by_kind() -> None:
+    gazetteer = load_gazetteer()
+    assert gazetteer.organisation("Spanish Civil Guard") is gazetteer.organisation("Guardia Civil")
+    assert gazetteer.organisation("Arma dei Carabinieri").type == "GovernmentBody"
+    assert gazetteer.organisation("New South Wales Police Force").type == "GovernmentBody"
+    assert gazetteer.organisation("Eurojust").type == "Organization"
+    assert gazetteer.organisation("Hells Angels").type == "CriminalGroup"
+    assert gazetteer.by_kind[("NL", "national police")].label == "Dutch National Police"
+
+
+def test_us_territories_are_regions_and_regions_carry_english_labels() -> None:
+    gazetteer = load_gazetteer()
+    places = {e.label: e for e in gazetteer.entries.values() if e.type in ("Country", "Region")}
+    for territory in ("Puerto Rico", "Guam", "U.S. Virgin Islands"):
+        assert places[territory].type == "Region"
+        assert places[territory].country == "US"
+    assert "Bayern" in places["Bavaria"].aliases
+    assert places["Catalonia"].type == "Region"

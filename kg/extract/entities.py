@@ -14,18 +14,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from kg.extract.base import ResolvedMention
 from kg.extract.context import doc_text
 from kg.extract.gazetteer import SPAN_KEY, Entry, Gazetteer, fold
 from kg.extract.lexicon import words
-from kg.extract.mentions import Mention, model_mentions, strip_the, weapon_mentions
+from kg.extract.mentions import RESIDENT_NOUNS, Mention, model_mentions, strip_the, surface_key, weapon_mentions
 from kg.extract.multiclass import NONE
 from kg.extract.readings import TYPE_RANK, gazetteer_mentions
 from kg.extract.rules import (
     DEMONYMS,
     LOCAL_BODY_KINDS,
+    NAME_PARTICLES,
     NON_ENTITY_HEADS,
     ORG_HINT_WORDS,
     REGION_WORDS,
@@ -37,8 +38,17 @@ from kg.records import DocumentInfo, EntityRecord, Span
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,9}$")
 #: "Latin American police", "Central American armies": a demonym of a region names no country's body.
 _WIDER_THAN_A_COUNTRY = frozenset({"latin", "central", "south", "north", "ibero"})
+#: Types of the bodies a text may also name in their own language or by a shorter form.
+_BODY_TYPES = frozenset({"GovernmentBody", "Organization", "CriminalGroup"})
 #: "(D-VT)", "(R-Tex.)": the party initials before a US legislator's state.
 PARTY_INITIALS = words("entity_rules", "party_initials")
+#: "the Sydney suburb of Dolls Point", "the provinces of Alicante and Valencia": the names after one of
+#: these (and "of") are towns, or regions.
+TOWN_NOUNS = words("entity_rules", "town_nouns")
+DIVISION_NOUNS = words("entity_rules", "division_nouns")
+#: "premises in Lane Cove": a name after one of these is a place, not a person.
+PLACE_PREPOSITIONS = words("entity_rules", "place_prepositions")
+_PLACE_TYPES = frozenset({"Country", "Region", "City"})
 
 
 @dataclass
@@ -82,7 +92,9 @@ def rule_entities(doc: Doc, gazetteer: Gazetteer) -> list[Entity]:
     areas = {i for m in model if m.type == "Region" for i in range(m.start, m.end)}
     gaz = [m for m in gaz if not (m.type == "City" and m.start in areas)]
     mentions = sorted(gaz + model, key=lambda m: (m.start, -m.end))
+    mentions = _foreign_bodies(doc, mentions)
     mentions = _org_places(doc, mentions, gazetteer)
+    mentions = _place_phrases(doc, mentions, gazetteer)
     mentions = _body_phrases(doc, mentions, gazetteer)
     mentions = _towns_naming_bodies(doc, mentions, gazetteer)
     mentions = _party_states(doc, mentions, gazetteer)
@@ -141,6 +153,20 @@ def _body_phrases(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> li
     return sorted(kept + extra, key=lambda m: (m.start, -m.end))
 
 
+def _foreign_bodies(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """ "the Slovak National Crime Agency": a listed body of one country after another country's
+    demonym is that country's own body of the same name, not the listed one."""
+    out = []
+    for m in mentions:
+        code = DEMONYMS.get(doc[m.start - 1].lower_) if m.start > 0 else None
+        listed = m.entry.country if m.entry is not None and m.type == "GovernmentBody" else ""
+        if listed and code not in (None, listed):
+            name = doc[m.start - 1 : m.end].text
+            m = Mention(m.start - 1, m.end, "GovernmentBody", entity_iri("org", f"{code} {strip_the(name)}"))
+        out.append(m)
+    return out
+
+
 def _place_cartels(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
     """ "the Sinaloa and Jalisco cartels", "the Los Lunas gang": places named as criminal groups."""
     places = {m.start: m for m in mentions if m.type in ("Region", "City")}
@@ -169,6 +195,103 @@ def _org_places(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list
         entry = places.get((m.start, m.end)) if m.type in ("Organization", "City") and m.entry is None else None
         out.append(Mention(m.start, m.end, entry.type, entry.id, entry) if entry else m)
     return out
+
+
+def _place_phrases(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """Names the syntax makes places, whatever the model or a bigger namesake says: those after
+    "suburb of" or "provinces of", a name of several words before ", State" ("Derby Line, Vermont"),
+    and a name the model calls a person right after "in" or "near" (or such a place and "and"), or
+    after "a man from"."""
+    out = list(mentions)
+    for start, end, kind in _of_places(doc) + _appositive_towns(doc, mentions):
+        inside = [m for m in out if start <= m.start and m.end <= end]
+        if any(m.start < end and start < m.end for m in out if m not in inside) or any(
+            m.entry is not None and m.type not in _PLACE_TYPES for m in inside
+        ):
+            continue
+        hit = next((m for m in inside if (m.start, m.end) == (start, end) and m.type == kind), None)
+        entry = hit.entry if hit else _listed_as(doc, gazetteer, start, end, kind)
+        key = entry.id if entry else surface_key(kind, doc[start:end].text)
+        out = [m for m in out if m not in inside] + [Mention(start, end, kind, key, entry, cued=True)]
+    out = sorted(out, key=lambda m: (m.start, -m.end))
+    for n, m in enumerate(out):
+        before = out[n - 1] if n else None
+        if m.type == "Person" and m.entry is None and m.start > 0 and not _possessed(doc, m.end):
+            prev = doc[m.start - 1].lower_
+            joined = prev == "and" and before is not None and before.end == m.start - 1 and before.type == "City"
+            resident = prev == "from" and m.start > 1 and doc[m.start - 2].lower_ in RESIDENT_NOUNS
+            if prev in PLACE_PREPOSITIONS or joined or resident:
+                out[n] = Mention(m.start, m.end, "City", surface_key("City", doc[m.start : m.end].text), cued=True)
+    return out
+
+
+def _of_places(doc: Doc) -> list[tuple[int, int, str]]:
+    """(start, end, type) of the names listed after a lower-case "suburb of", "provinces of"."""
+    found = []
+    for i in range(len(doc) - 2):
+        noun = doc[i]
+        kind = "City" if noun.text in TOWN_NOUNS else "Region" if noun.text in DIVISION_NOUNS else None
+        if kind is None or doc[i + 1].lower_ != "of":
+            continue
+        j = i + 2
+        while j < len(doc):
+            end = _name_end(doc, j)
+            if end == j:
+                break
+            found.append((j, end, kind))
+            j = end + 1 if end < len(doc) and doc[end].text in (",", "and") else len(doc)
+            j += j < len(doc) and doc[j].lower_ == "and"
+    return found
+
+
+def _appositive_towns(doc: Doc, mentions: list[Mention]) -> list[tuple[int, int, str]]:
+    """ "in Derby Line, Vermont": a name of several proper nouns before a comma and a region or
+    country is a town, even where part of it is a bigger town's name; not a name found as another
+    type ("Robert Pitman, United States Attorney", "Texas, New Mexico, Arizona") unless it
+    follows "in" or "near"."""
+    found = []
+    for m in mentions:
+        end = m.start - 1 - (m.start > 0 and doc[m.start - 1].lower_ == "the")
+        if m.type not in ("Region", "Country") or end < 2 or doc[end].text != ",":
+            continue
+        start = end
+        while start > 1 and end - start < 4 and (_proper(doc[start - 1]) or _particle_inside(doc, start - 1)):
+            start -= 1
+        exact = [o for o in mentions if (o.start, o.end) == (start, end)]
+        named = any(o.type != "City" for o in exact) and doc[start - 1].lower_ not in PLACE_PREPOSITIONS
+        if end - start > 1 and _proper(doc[start]) and not (named or doc[start].is_sent_start or _proper(doc[m.end])):
+            found.append((start, end, "City"))
+    return found
+
+
+def _name_end(doc: Doc, start: int) -> int:
+    """The end of the proper name starting at `start` ("Hoek van Holland"), or `start` if none does."""
+    end = start
+    while end < len(doc) and (_proper(doc[end]) or (end > start and _particle_inside(doc, end))):
+        end += 1
+    return end
+
+
+def _particle_inside(doc: Doc, i: int) -> bool:
+    return doc[i].lower_ in NAME_PARTICLES and i + 1 < len(doc) and _proper(doc[i + 1])
+
+
+def _proper(token: Token) -> bool:
+    return token.is_alpha and token.text[:1].isupper() and token.lower_ not in ORG_HINT_WORDS and not token.is_stop
+
+
+def _possessed(doc: Doc, end: int) -> bool:
+    return end < len(doc) and doc[end].text in ("'s", "’s")
+
+
+def _listed_as(doc: Doc, gazetteer: Gazetteer, start: int, end: int, kind: str) -> Entry | None:
+    """The gazetteer's place of type `kind` named by exactly these tokens, if it lists one."""
+    entries = [
+        gazetteer.entries[span.kb_id_]
+        for span in doc.spans[SPAN_KEY]
+        if (span.start, span.end) == (start, end) and gazetteer.entries[span.kb_id_].type == kind
+    ]
+    return max(entries, key=lambda e: e.population, default=None)
 
 
 def _place_hits(doc: Doc, gazetteer: Gazetteer) -> dict[tuple[int, int], Entry]:
@@ -325,7 +448,7 @@ def _group(doc: Doc, mentions: list[Mention]) -> list[Entity]:
         if key not in entities:
             entities[key] = Entity(key, m.type, m.entry)
         entities[key].mentions.append(m)
-    return _join_acronyms(list(entities.values()))
+    return _join_short_names(_join_acronyms(list(entities.values())))
 
 
 def _join_acronyms(entities: list[Entity]) -> list[Entity]:
@@ -345,6 +468,36 @@ def _join_acronyms(entities: list[Entity]) -> list[Entity]:
         else:
             kept.append(entity)
     return kept
+
+
+def _join_short_names(entities: list[Entity]) -> list[Entity]:
+    """ "Border Force" beside "the Australian Border Force", "Federal Police" beside "Brazil's Federal
+    Police": an unlisted body named by the last words of one other body's name in the same text is
+    that body (two owners, as "National Police" beside two countries' forces, leave it alone)."""
+    kept = []
+    for entity in entities:
+        texts = {m.text for m in entity.mentions}
+        owners = (
+            [
+                other
+                for other in entities
+                if other is not entity
+                and other.type == entity.type
+                and all(any(_tail_of(text, m.text) for m in other.mentions) for text in texts)
+            ]
+            if entity.type in _BODY_TYPES and entity.entry is None and all(len(t.split()) > 1 for t in texts)
+            else []
+        )
+        if len(owners) == 1:
+            owners[0].mentions.extend(entity.mentions)
+            owners[0].mentions.sort(key=lambda m: m.start)
+        else:
+            kept.append(entity)
+    return kept
+
+
+def _tail_of(short: str, name: str) -> bool:
+    return name.lower().endswith(" " + short.lower())
 
 
 def _initials(name: str) -> str:
@@ -371,12 +524,18 @@ def _alias_links(doc: Doc, mentions: list[Mention]) -> dict[str, str]:
     for m in mentions:
         if m.type == "Person":
             people.setdefault(m.key, []).append(m)
+    bodies = {(m.start, m.end): m for m in mentions if m.type in _BODY_TYPES}
     for m in mentions:
         if any(o.start <= m.start and m.end < o.end for o in people.get(m.key, ())):
             links.setdefault(m.text, m.key)
         tail = doc[m.end : m.end + 6]
         if len(tail) >= 3 and tail[0].text == "(" and tail[2].text == ")" and _ACRONYM.match(tail[1].text):
             links.setdefault(tail[1].text, m.key)
+        if m.type in _BODY_TYPES and tail[:1].text == "(":
+            # "the Slovak National Crime Agency (Národná kriminálna agentúra)": its own name in its language
+            native = next((b for (s, e), b in bodies.items() if s == m.end + 1 and doc[e : e + 1].text == ")"), None)
+            if native is not None and native.type == m.type:
+                links.setdefault(native.text, m.key)
         text = tail.text
         nick = re.match(r"^,?\s*(?:also known as|a\.k\.a\.|aka|alias)\s+[\"“']([^\"”']+)[\"”']", text)
         if nick and m.type == "Person":

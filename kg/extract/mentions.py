@@ -65,6 +65,8 @@ class Mention:
     text: str = ""
     #: False for descriptive forms ("the Mexican government") that should not become the label.
     proper: bool = True
+    #: True where the syntax gave the type ("the suburb of X", "X, Vermont"): the type model keeps it.
+    cued: bool = False
 
 
 def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]:

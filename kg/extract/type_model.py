@@ -132,8 +132,9 @@ class Typer:
     drop: float
 
     def type_of(self, doc: Doc, entity: Entity) -> str:
-        """The model's type, or `none`, where it is sure; a gazetteer entry's type is curated and stays."""
-        if entity.entry is not None or entity.type not in TYPES:
+        """The model's type, or `none`, where it is sure; a gazetteer entry's type is curated and stays,
+        and so does the type the syntax gave a place ("the suburb of X")."""
+        if entity.entry is not None or entity.type not in TYPES or any(m.cued for m in entity.mentions):
             return entity.type
         return self.decide(type_features(doc, entity), entity.type)
 
