@@ -453,3 +453,15 @@ def test_a_one_case_release_tells_one_scheme_whose_smugglers_are_accused() -> No
     (scheme,) = view.events("Smuggling")
     assert "Rafael Cota" in view.args(scheme)["perpetrator"]
     assert view.args(scheme)["perpetrator"] <= view.args(case)["defendant"]
+
+
+def test_a_time_of_day_after_the_date_still_dates_the_verdict() -> None:
+    view = run("On Friday afternoon, jurors in Del Rio convicted Emilio Varela of smuggling rifles to Mexico.")
+    (case,) = view.events("Lawsuit")
+    assert case.date == "2021-06-11"
+
+
+def test_a_date_after_a_place_name_dates_the_verb_not_the_place() -> None:
+    view = run("Customs officers seized 40 Colt rifles in Laredo last Monday.")
+    (seizure,) = view.events("Seizure")
+    assert seizure.date == "2021-06-07"

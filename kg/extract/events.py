@@ -93,8 +93,11 @@ def _may_date(span: Span, candidate: Candidate) -> bool:
     """A date that modifies a noun ("linked to the March 3 incident") dates that noun's event and
     whatever it tells ("the March 3 incident involving the murder"), not the verb above it."""
     root = span.root
-    if root.dep_ not in ("compound", "nmod", "amod", "npadvmod") or root.head.pos_ not in ("NOUN", "PROPN"):
-        return True
+    while root.head.i != root.i and root.head.ent_type_ in ("DATE", "TIME"):
+        root = root.head  # "On Friday afternoon": the whole time expression is the modifier
+    modifying = root.dep_ in ("compound", "nmod", "amod", "npadvmod") and root.head.pos_ in ("NOUN", "PROPN")
+    if not modifying or root.i > root.head.i:
+        return True  # a date after a noun ("arrested in Luque last Friday") modifies the verb
     return is_within(candidate.trigger, root.head)
 
 
