@@ -9,7 +9,7 @@ from kg.extract import load_pipeline, parse
 from kg.extract.context import attach_text
 from kg.extract.entities import resolve_entities
 from kg.extract.flow_model import classifier
-from kg.extract.flows import Candidate, FlowClassifier, decide, document_candidates
+from kg.extract.flows import Candidate, document_candidates
 from kg.records import DocumentInfo
 
 
@@ -126,40 +126,3 @@ def test_a_place_and_the_area_the_text_locates_it_in_are_no_route() -> None:
     found = _candidates("A courier from Lyon, France, smuggled pistols from Spain into France.")
     assert ("Spain", "France") in found
     assert ("Lyon", "France") not in found and ("France", "Lyon") not in found
-
-
-def test_traced_back_to_gives_the_origin() -> None:
-    view = run("Many of the pistols recovered in Honduras were traced back to Texas.")
-    assert ("Texas", "Honduras") in view.triples("firearmsFlow")
-    assert ("Honduras", "Texas") not in view.triples("firearmsFlow")
-
-
-def test_a_place_that_tells_who_someone_is_is_marked_and_no_rule_takes_it() -> None:
-    found = _candidates(
-        "Two Oregon men smuggled rifles into Canada. Marie Dubois, 40, of Lyon, drove pistols to Spain."
-    )
-    for pair, end in ((("Oregon", "Canada"), "o"), (("Lyon", "Spain"), "o"), (("Canada", "Oregon"), "d")):
-        assert found[pair].features[f"{end}.person=yes"] == 1.0
-        assert not found[pair].rule
-
-
-def test_a_sentence_with_its_own_origin_starts_a_new_leg() -> None:
-    """The origin of the sentence before is not carried to a destination that has an origin of its own."""
-    found = _candidates("He bought rifles from a dealer in Ohio. A courier later flew them from Miami to Quito.")
-    assert found[("Ohio", "Quito")].across
-    kept = {(c.origin.entity.label, c.destination.entity.label) for c in decide(list(found.values()), lambda c: True)}
-    assert ("Miami", "Quito") in kept and ("Ohio", "Quito") not in kept
-    alone = _candidates("He bought rifles from a dealer in Ohio. Weeks later he mailed them to Quito.")
-    assert ("Ohio", "Quito") in {
-        (c.origin.entity.label, c.destination.entity.label) for c in decide(list(alone.values()), lambda c: True)
-    }
-
-
-def test_the_flow_mode_says_who_decides() -> None:
-    found = _candidates("Shotguns were shipped from Spain to Morocco.")
-    forward, backward = found[("Spain", "Morocco")], found[("Morocco", "Spain")]
-    shipped = classifier()
-    assert FlowClassifier(shipped.model, 1.01, "rules").accepts(forward)
-    assert not FlowClassifier(shipped.model, 1.01, "model").accepts(forward)
-    assert FlowClassifier(shipped.model, 0.0, "model").accepts(backward)
-    assert not FlowClassifier(shipped.model, 0.0, "rules").accepts(backward)

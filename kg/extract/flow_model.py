@@ -2,9 +2,8 @@
 
 Examples are the candidate pairs of every training text; a pair is a `flow` when the gold
 annotation states `firearmsFlow` between the gold entities its places align to (aligned as the
-scorer aligns them). The regularisation strength, the probability threshold, and who decides (the
-model, the model or the wording rules, the rules alone) are chosen by document-grouped
-cross-validation inside the training texts, so dev stays a fair check, for the
+scorer aligns them). The regularisation strength and the probability threshold are chosen by
+document-grouped cross-validation inside the training texts, so dev stays a fair check, for the
 F-beta score with beta 1.5: a missed flow costs the product more than a doubtful one shown with its
 evidence (issue 14 asks for recall first).
 """
@@ -16,7 +15,7 @@ from functools import cache
 
 from kg.corpus import folds
 from kg.extract.base import ResolvedMention
-from kg.extract.flows import FLOW, FLOW_MODEL, MODES, Candidate, FlowClassifier, accepted, decide, document_candidates
+from kg.extract.flows import FLOW, FLOW_MODEL, Candidate, FlowClassifier, decide, document_candidates
 from kg.extract.multiclass import NONE, MulticlassModel, fit
 from kg.extract.training import Example, Trained, model, shipped, trainer
 
@@ -68,18 +67,17 @@ def _fit(texts: Sequence[tuple[list[Candidate], list[Pair], set[Pair]]], c: floa
     return fit(features, labels, c=c, seed=seed)
 
 
-def _accepting(probability: dict[int, float], threshold: float, mode: str) -> Callable[[Candidate], bool]:
+def _accepting(probability: dict[int, float], threshold: float) -> Callable[[Candidate], bool]:
     """`FlowClassifier.accepts` with the out-of-fold probabilities of one cross-validation run."""
-    return lambda candidate: accepted(mode, candidate, lambda: probability[id(candidate)] >= threshold)
+    return lambda candidate: candidate.rule or probability[id(candidate)] >= threshold
 
 
 @trainer(FLOW_MODEL)
 def train(examples: Sequence[Example], seed: int) -> Trained:
-    """Fit the pair model on the examples; C, threshold and mode (`MODES`) from grouped CV over them,
-    the model or the rules on a tie."""
+    """Fit the pair model on the examples; C and threshold from grouped CV over them."""
     texts = [_candidates(example) for example in examples]
     fold_of = {i: fold for fold, members in enumerate(folds(range(len(texts)), FOLDS, seed=seed)) for i in members}
-    best = (_fbeta(texts, _accepting({}, 1.0, "rules")), 0, C_GRID[0], 1.0, "rules")
+    best = (-1.0, C_GRID[0], 0.5)
     for c in C_GRID:
         probabilities: list[list[float]] = [[0.0] * len(found) for found, _, _ in texts]
         for fold in range(FOLDS):
@@ -96,26 +94,23 @@ def train(examples: Sequence[Example], seed: int) -> Trained:
             for cand, p in zip(found, probs, strict=True)
         }
         for threshold in THRESHOLDS:
-            for rank, mode in ((2, "either"), (1, "model")):
-                score = _fbeta(texts, _accepting(probability, threshold, mode))
-                best = max(best, (score, rank, c, threshold, mode))
-    score, _, c, threshold, mode = best
+            best = max(best, (_fbeta(texts, _accepting(probability, threshold)), c, threshold))
+    score, c, threshold = best
     result = _fit(texts, c, seed)
     positives = sum(pair in flows for _, pairs, flows in texts for pair in pairs)
     total = sum(len(found) for found, _, _ in texts)
     report = [
-        f"{total} candidate pairs, {positives} flows; C={c}, threshold={threshold}, by {mode},"
-        f" inner CV F{BETA} {score:.3f}",
+        f"{total} candidate pairs, {positives} flows; C={c}, threshold={threshold}, inner CV F{BETA} {score:.3f}",
         *result.top_features(12),
     ]
-    classifier_ = FlowClassifier(result, threshold, mode)
-    return Trained(classifier_, {**result.to_json(), "threshold": threshold, "c": c, "mode": mode}, report)
+    classifier_ = FlowClassifier(result, threshold)
+    return Trained(classifier_, {**result.to_json(), "threshold": threshold, "c": c}, report)
 
 
 @cache  # one model object per process: rebuilding its weight table per document cost a millisecond each
 def _shipped(name: str) -> FlowClassifier:
     data = shipped(name)
-    return FlowClassifier(MulticlassModel.from_json(data), float(data["threshold"]), data.get("mode", MODES[1]))
+    return FlowClassifier(MulticlassModel.from_json(data), float(data["threshold"]))
 
 
 def classifier() -> FlowClassifier:

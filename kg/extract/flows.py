@@ -53,9 +53,6 @@ _DESTINATIONS = words("flows", "destinations")
 _NEGATIONS = words("flows", "negations")
 #: "mailed them to Jamaica": words by which a sentence carries on with the guns of the one before.
 _ANAPHORS = words("flows", "anaphors")
-#: Nouns for people and their titles: a place that tells who someone is or where they live ("two Texas
-#: men", "Vlachos, of Montreal", "Ambassador to Mexico") is no end of a route.
-_PEOPLE = (words("flows", "people") | words("relations", "titles")) - FLOW_TRIGGERS
 #: Words a place's preposition may hang off that the model sees by name; any other by part of speech,
 #: so it learns the language of movement, not the nouns of the training stories.
 _ATTACH_WORDS = FLOW_TRIGGERS | _CUES | _ACQUISITION | _FOUND | WEAPON_WORDS | _SOURCE_NOUNS | _BOUND
@@ -63,8 +60,6 @@ FLOW_MODEL = "flows"
 #: The feature of a candidate whose movement verb is negated.
 NEGATED = "negated:movement"
 FLOW = "flow"
-#: Who decides a flow: the model alone, the model or the wording rules, the rules alone.
-MODES = ("model", "either", "rules")
 #: How many sentences apart, in one paragraph, a flow's two places may be (the guidelines carry an
 #: origin into a later sentence by "them"); cross-validated: 2 finds more flows than 1, 3 no more.
 WINDOW = 2
@@ -109,7 +104,7 @@ def _near_trigger(prep: Token, triggers: list[Token]) -> bool:
 def _role(word: str, prep: Token, triggers: list[Token], *, tracing: bool, acquiring: bool) -> str | None:
     """What a place governed by preposition `word` is to the movement: origin, destination, via.
     A place inside the phrase of another preposition takes that one's role ("to buyers in Lima")."""
-    head = lemma_of(_attachment(prep))
+    head = lemma_of(prep.head)
     outer = prep.head.head
     if word in ("in", "at") and prep.head.dep_ == "pobj" and outer.lower_ in _DESTINATIONS | {"from"}:
         nested = _role(outer.lower_, outer, triggers, tracing=tracing, acquiring=acquiring)
@@ -132,31 +127,6 @@ def _role(word: str, prep: Token, triggers: list[Token], *, tracing: bool, acqui
     if word == "in" and head in WEAPON_WORDS:
         return "destination"
     return None
-
-
-def _attachment(prep: Token) -> Token:
-    """The word a preposition belongs to, past a particle ("traced back to X", "ended up in Y": the verb)."""
-    attach = prep.head
-    while attach.dep_ == "prt" or (attach.lower_ in ("up", "back") and attach.head.i != attach.i):
-        attach = attach.head
-    return attach
-
-
-def _describes_person(doc: Doc, sentence: Sentence, place: ResolvedMention) -> bool:
-    """The place tells who someone is or where they live, not where guns went: it modifies a noun for
-    people or a person's name ("a Stone Mountain man"), or its preposition hangs off one ("Vlachos,
-    40, of Montreal", "a resident of Ohio", "U.S. Ambassador to Mexico")."""
-    head = head_token(doc, place)
-    governed = _governed(doc, place)
-    if governed is not None:
-        owner = governed[1].head
-    elif head.dep_ in ("compound", "amod", "nmod") and head.head.i != head.i:
-        owner = head.head
-    else:
-        return False
-    named = sentence.by_token.get(owner.i)
-    person = named is not None and named.entity.type == "Person"
-    return person or lemma_of(owner) in _PEOPLE or owner.lower_ in _PEOPLE
 
 
 def _moving(token: Token) -> bool:
@@ -272,52 +242,38 @@ class Candidate:
     rule: bool
     #: Both places belong to one clause's movement (`_one_route`).
     one_route: bool
-    #: The two places stand in different sentences (`_across`).
-    across: bool = False
 
 
 @dataclass(frozen=True)
 class FlowClassifier:
-    """The trained pair model (classes `flow` / `none`), the probability from which a pair is a flow,
-    and who decides (`MODES`), as cross-validation inside the training texts chose them."""
+    """The trained pair model (classes `flow` / `none`) and the probability from which a pair is a flow."""
 
     model: MulticlassModel
     threshold: float
-    mode: str = "either"
 
     def probability(self, candidate: Candidate) -> float:
         return self.model.probabilities(candidate.features).get(FLOW, 0.0)
 
-    def accepts(self, candidate: Candidate) -> bool:
-        return accepted(self.mode, candidate, lambda: self.probability(candidate) >= self.threshold)
-
-
-def accepted(mode: str, candidate: Candidate, above: Callable[[], bool]) -> bool:
-    """Whether `mode`'s deciders take a pair: the model alone, the model or the wording rules (more
-    precise, the model finds flows they miss), or the rules alone."""
-    if mode == "rules":
-        return candidate.rule
-    return above() or (mode == "either" and candidate.rule)
+    def accepts(self, candidate: Candidate, threshold: float | None = None) -> bool:
+        """A pair is a flow when the rules or the model accept it: the rules are more precise
+        (cross-validated 0.74 vs 0.60), the model finds flows they miss."""
+        return candidate.rule or self.probability(candidate) >= (self.threshold if threshold is None else threshold)
 
 
 def decide(found: list[Candidate], accepts: Callable[[Candidate], bool]) -> list[Candidate]:
     """The accepted candidates whose movement is not denied ("were not smuggled from Spain": too few
     denials in the corpus for the model to learn them), less a pair that crosses into another clause
     when both its places have an accepted partner in their own clause ("from Tucson into Nogales,
-    while a second crew ran pistols from Phoenix into Hermosillo" is two routes, not four), less a pair
-    over two sentences whose destination has an accepted origin in its own sentence, which starts a
-    leg of its own ("He bought rifles in Ohio. A courier flew them from Miami to Quito")."""
+    while a second crew ran pistols from Phoenix into Hermosillo" is two routes, not four)."""
     chosen = [c for c in found if accepts(c) and NEGATED not in c.features]
     local: dict[int, set[str]] = {}
     for c in chosen:
         if c.one_route:
             local.setdefault(c.sentence.span.start, set()).update((c.origin.entity.id, c.destination.entity.id))
-    led = {(c.destination.entity.id, c.destination.token_start) for c in chosen if not c.across}
     return [
         c
         for c in chosen
-        if (c.one_route or not {c.origin.entity.id, c.destination.entity.id} <= local.get(c.sentence.span.start, set()))
-        and not (c.across and (c.destination.entity.id, c.destination.token_start) in led)
+        if c.one_route or not {c.origin.entity.id, c.destination.entity.id} <= local.get(c.sentence.span.start, set())
     ]
 
 
@@ -368,8 +324,6 @@ def _place_features(doc: Doc, sentence: Sentence, place: ResolvedMention, route:
     features["attach"] = lemma if lemma in _ATTACH_WORDS else attach.pos_
     if _is_source(doc, sentence, place):
         features["sourced"] = "yes"
-    if _describes_person(doc, sentence, place):
-        features["person"] = "yes"
     return features
 
 
@@ -388,7 +342,9 @@ def _cue(doc: Doc, place: ResolvedMention) -> str:
         if governed is None:
             return "none"
         word, prep = governed
-        attach = _attachment(prep)
+        attach = prep.head
+        while attach.dep_ == "prt" or (attach.lower_ in ("up", "back") and attach.head.i != attach.i):
+            attach = attach.head
         role = _PLACE_CUES.get(f"{lemma_of(attach)} {word}") or _PLACE_CUES.get(f"{attach.lower_} {word}")
         if role is None and attach.pos_ in ("VERB", "AUX", "ADJ"):
             role = _PLACE_CUES.get(f"* {word}")
@@ -502,9 +458,8 @@ def candidates(doc: Doc, reading: _Reading) -> list[Candidate]:
             one_route = _one_route(doc, origin, destination)
             if not one_route:
                 features["separate_clauses"] = 1.0
-            plain = one_route and "person" not in o and "person" not in d
-            rule = plain and o["role"] == "origin" and d["role"] == "destination"
-            worded = plain and o["cue"] == "origin" and d["cue"] == "destination" and "coordinated" not in features
+            rule = one_route and o["role"] == "origin" and d["role"] == "destination"
+            worded = one_route and o["cue"] == "origin" and d["cue"] == "destination" and "coordinated" not in features
             if rule:
                 features["rule"] = 1.0
             if worded:
@@ -541,7 +496,7 @@ def _across(doc: Doc, first: _Reading, second: _Reading, distance: int) -> list[
                 worded = carried and o["cue"] == "origin" and d["cue"] == "destination"
                 if worded:
                     features["worded"] = 1.0
-                found.append(Candidate(origin, destination, joined, features, worded, False, across=True))
+                found.append(Candidate(origin, destination, joined, features, worded, False))
     return found
 
 
