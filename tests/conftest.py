@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -256,12 +257,23 @@ def live_server(small_store: Store) -> Iterator[LiveServer]:
         yield server
 
 
+def interruptible(command: list[str], **options: Any) -> subprocess.Popen:
+    """`command` started so that Ctrl-C (SIGINT) reaches it even when these tests run with SIGINT
+    ignored, as a shell's background job does (`pytest &`): an ignored signal stays ignored across
+    exec, a handled one is reset to the default, which Python turns into KeyboardInterrupt."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(command, **options)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @contextmanager
 def ffkg_serve(ffkg: Path, data_dir: str | Path, *, cwd: Path, env: dict[str, str]) -> Iterator[str]:
     """`ffkg serve` (the program at `ffkg`) in a process of its own, until the block ends; yields its URL."""
     port = free_port()
     command = [str(ffkg), "serve", "--data-dir", str(data_dir), "--port", str(port)]
-    server = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = interruptible(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 300

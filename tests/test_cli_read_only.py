@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
-from conftest import TOKEN, ffkg_serve, fill, lawsuit_extraction, seizure_extraction
+from conftest import TOKEN, ffkg_serve, fill, interruptible, lawsuit_extraction, seizure_extraction
 
 from kg.cli import main
 from kg.store import Store
@@ -98,7 +98,7 @@ def _children(pid: int) -> list[int]:
 
 def test_ctrl_c_stops_a_running_query_and_its_worker(data_dir: Path) -> None:
     command = [*FFKG, "query", ENDLESS, "--timeout", str(GENEROUS), "--data-dir", str(data_dir)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = interruptible(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + GENEROUS
         while not _children(process.pid):  # the worker process is running the query
