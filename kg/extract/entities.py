@@ -93,10 +93,11 @@ def rule_entities(doc: Doc, gazetteer: Gazetteer) -> list[Entity]:
     gaz = [m for m in gaz if not (m.type == "City" and m.start in areas)]
     mentions = sorted(gaz + model, key=lambda m: (m.start, -m.end))
     mentions = _foreign_bodies(doc, mentions)
-    mentions = _org_places(doc, mentions, gazetteer)
+    places = _place_hits(doc, gazetteer)
+    mentions = _org_places(mentions, places)
     mentions = _place_phrases(doc, mentions, gazetteer)
     mentions = _body_phrases(doc, mentions, gazetteer)
-    mentions = _towns_naming_bodies(doc, mentions, gazetteer)
+    mentions = _towns_naming_bodies(doc, mentions, places)
     mentions = _party_states(doc, mentions, gazetteer)
     mentions = _committees(doc, mentions)
     mentions = _place_cartels(doc, mentions, gazetteer)
@@ -185,11 +186,10 @@ def _place_cartels(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> l
     return out
 
 
-def _org_places(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+def _org_places(mentions: list[Mention], places: dict[tuple[int, int], Entry]) -> list[Mention]:
     """ "controls Tijuana": a name the model calls ORG that the gazetteer only knows as a place
     is that place, even without the cue a bare city name otherwise needs; so is a name the rules
-    found used as a place ("an Edinburg resident") that the gazetteer lists."""
-    places = _place_hits(doc, gazetteer)
+    found used as a place ("an Edinburg resident") that the gazetteer lists (`places`: `_place_hits`)."""
     out = []
     for m in mentions:
         entry = places.get((m.start, m.end)) if m.type in ("Organization", "City") and m.entry is None else None
@@ -305,11 +305,10 @@ def _place_hits(doc: Doc, gazetteer: Gazetteer) -> dict[tuple[int, int], Entry]:
     return places
 
 
-def _towns_naming_bodies(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+def _towns_naming_bodies(doc: Doc, mentions: list[Mention], places: dict[tuple[int, int], Entry]) -> list[Mention]:
     """ "Maidstone Crown Court", "Toronto Police Service": an unlisted body named after its town
     mentions the town, as a sub-unit or a facility named after one does. A word that is also a
     body word ("Federal", "National") is not read as a town, nor one before "State" or "County"."""
-    places = _place_hits(doc, gazetteer)
     starts = {m.start for m in mentions if m.type in TYPE_RANK}
     extra = []
     for m in mentions:
@@ -477,17 +476,16 @@ def _join_short_names(entities: list[Entity]) -> list[Entity]:
     kept = []
     for entity in entities:
         texts = {m.text for m in entity.mentions}
-        owners = (
-            [
-                other
-                for other in entities
-                if other is not entity
-                and other.type == entity.type
-                and all(any(_tail_of(text, m.text) for m in other.mentions) for text in texts)
-            ]
-            if entity.type in _BODY_TYPES and entity.entry is None and all(len(t.split()) > 1 for t in texts)
-            else []
-        )
+        if entity.type not in _BODY_TYPES or entity.entry is not None or any(len(t.split()) < 2 for t in texts):
+            kept.append(entity)
+            continue
+        owners = [
+            other
+            for other in entities
+            if other is not entity
+            and other.type == entity.type
+            and all(any(_tail_of(text, m.text) for m in other.mentions) for text in texts)
+        ]
         if len(owners) == 1:
             owners[0].mentions.extend(entity.mentions)
             owners[0].mentions.sort(key=lambda m: m.start)
