@@ -195,11 +195,9 @@ def _examples(example: Example) -> Rows:
     return rows
 
 
-def _accuracy(rows: Rows, typer_: Typer) -> float:
-    """The share of the unlisted names (those the model is asked about) typed right."""
-    asked = [row for row in rows if row[2] != LISTED]
-    right = sum(typer_.decide(features, proposed) == kind for features, kind, proposed in asked)
-    return right / len(asked) if asked else 0.0
+def _typed_right(rows: Rows, typer_: Typer) -> int:
+    """How many of the unlisted names (those the model is asked about) are typed right."""
+    return sum(typer_.decide(features, proposed) == kind for features, kind, proposed in rows if proposed != LISTED)
 
 
 def _common(texts: Iterable[Rows]) -> list[Rows]:
@@ -219,15 +217,13 @@ def train(examples: Sequence[Example], seed: int) -> Trained:
     texts = _common(_examples(example) for example in examples)
     fold_of = {i: fold for fold, members in enumerate(folds(range(len(texts)), FOLDS, seed=seed)) for i in members}
     pairs = [(t, d) for t in THRESHOLDS for d in DROP_THRESHOLDS]
-    scores = dict.fromkeys(pairs, 0.0)
+    scores = dict.fromkeys(pairs, 0)
     for fold in range(FOLDS):
         inside = [row for i, rows in enumerate(texts) for row in rows if fold_of[i] != fold]
         held = [row for i, rows in enumerate(texts) for row in rows if fold_of[i] == fold]
         fold_model = fit([r[0] for r in inside], [r[1] for r in inside], c=C, seed=seed)
         for threshold, drop in pairs:
-            scores[(threshold, drop)] += _accuracy(held, Typer(fold_model, threshold, drop)) * sum(
-                row[2] != LISTED for row in held
-            )
+            scores[(threshold, drop)] += _typed_right(held, Typer(fold_model, threshold, drop))
     rows = [row for rows in texts for row in rows]
     asked = sum(row[2] != LISTED for row in rows)
     threshold, drop = max(pairs, key=lambda p: (scores[p], -p[0], -p[1]))
