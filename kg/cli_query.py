@@ -68,7 +68,7 @@ def query(sparql: str, format_name: str, timeout: float | None, data_dir: Path |
 
 def _no_files(settings: Settings) -> bool:
     """Stores no worker process can open: a remote server (it times out its own calls) or one in memory."""
-    return settings.store == "sparql" or settings.in_memory
+    return not settings.on_disk
 
 
 def _in_process(settings: Settings, sparql: str) -> tuple[str, bytes]:

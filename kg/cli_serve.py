@@ -78,7 +78,7 @@ def serve(
             access_log=access_log,
         )
         return
-    if settings.store == "embedded" and not settings.in_memory and not settings.store_path.is_dir():
+    if settings.on_disk and not settings.store_path.is_dir():
         if settings.write_token is None:
             must_exist(settings.store_path)
         click.echo(f"no ffkg store at {settings.store_path}: serving a new, empty one (writes are on)", err=True)

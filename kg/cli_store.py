@@ -44,7 +44,7 @@ def existing_store_from(data_dir: Path | None) -> BaseStore:
     """The store a command that changes what is stored works on (remove, curate): never created, since
     a mistyped --data-dir would otherwise become an empty store that holds nothing to change."""
     settings = settings_from(data_dir)
-    if settings.store == "embedded" and not settings.in_memory:
+    if settings.on_disk:
         must_exist(settings.store_path)
     return open_store(settings)
 
@@ -85,7 +85,7 @@ def readable_copy(settings: Settings) -> Iterator[Snapshot]:
 def reading_store(data_dir: Path | None) -> Iterator[BaseStore]:
     """The store for a command that only reads: never created, and readable while `ffkg serve` holds it."""
     settings = settings_from(data_dir)
-    if settings.store == "sparql" or settings.in_memory:
+    if not settings.on_disk:
         with open_store(settings) as store:
             yield store
         return

@@ -96,3 +96,9 @@ class Settings(BaseSettings):
     @property
     def store_path(self) -> Path:
         return self.data_dir / "store"
+
+    @property
+    def on_disk(self) -> bool:
+        """The store is the embedded one in files under the data dir: the only kind a command can find missing,
+        and the only kind a worker process can open."""
+        return self.store == "embedded" and not self.in_memory
