@@ -313,6 +313,41 @@ def test_the_review_queue_leaves_out_each_storys_statement_of_a_route(store: Bas
     assert queued and ("FirearmsFlow", "FirearmsFlow") not in queued
 
 
+def test_the_review_queue_offers_names_alike_not_names_sharing_a_word(store: BaseStore) -> None:
+    """A name inside a longer one is offered; two names with one word in common, or two events of one type with
+    no argument in common (their labels come from one template), are not."""
+    text = (
+        "Joaquin Guzman, also called Joaquin El Chapo Guzman Loera, met Brian Terry and Brian Alexis Munoz Castro. "
+        "The U.S. Army and the U.S. Court of Appeals for the First Circuit were told. "
+        "A seizure in Boston and a seizure in Mexico followed."
+    )
+    person = "https://w3id.org/ffkg/id/person/"
+    iris = {name: person + name.lower().replace(" ", "-") for name in ("Joaquin Guzman", "Brian Terry")}
+    iris |= {"Joaquin El Chapo Guzman Loera": person + "el-chapo", "Brian Alexis Munoz Castro": person + "munoz"}
+    army, court = "https://w3id.org/ffkg/id/org/us-army", "https://w3id.org/ffkg/id/org/first-circuit"
+    in_boston, in_mexico = (local_iri("names-report", "event", "seizure", n) for n in ("0", "1"))
+    entities = [entity(text, iri, name, "Person") for name, iri in iris.items()]
+    entities += [
+        entity(text, army, "U.S. Army", "GovernmentBody"),
+        entity(text, court, "U.S. Court of Appeals for the First Circuit", "GovernmentBody"),
+        entity(text, in_boston, "seizure in Boston", "Seizure", "seizure"),
+        entity(text, in_mexico, "seizure in Mexico", "Seizure", "seizure"),
+        entity(text, BOSTON, "Boston", "City"),
+        entity(text, MEXICO, "Mexico", "Country", geonames_id=3996063),
+    ]
+    relations = [
+        relation(text, in_boston, "occurredIn", BOSTON, "seizure in Boston"),
+        relation(text, in_mexico, "occurredIn", MEXICO, "seizure in Mexico"),
+    ]
+    info = DocumentInfo("names-report", "Names report", "2022-06-01", text, "names.txt")
+    fill(store, Extraction(info, entities, relations, "test-0"))
+    offered = [{p["a"]["iri"], p["b"]["iri"]} for p in candidates.duplicates(store, limit=1000)]
+    assert {iris["Joaquin Guzman"], iris["Joaquin El Chapo Guzman Loera"]} in offered
+    assert {iris["Brian Terry"], iris["Brian Alexis Munoz Castro"]} not in offered
+    assert {army, court} not in offered
+    assert {in_boston, in_mexico} not in offered
+
+
 def test_the_review_queue_shows_each_sentence_once(store: BaseStore) -> None:
     """The lawsuit's four facts rest on one sentence; a duplicate lawsuit elsewhere puts it in the queue."""
     text = "Mexico v. Smith & Wesson was heard in Boston."

@@ -1,7 +1,10 @@
 """The review queue: what a curator should look at first.
 
 Likely duplicates are entities of one type whose names look alike (rapidfuzz), ranked up when
-they share neighbours and sit in the same places, down when their places differ; pairs a
+they share neighbours and sit in the same places, down when their places differ. Names look
+alike when they are close both as written and as sets of words, so two names that merely share
+a word ("U.S. Army", "U.S. Senate") are not offered; events, whose labels are built from a
+template, must also share an argument. Pairs a
 curator already kept apart are left out, and so are flows: an ffkg:FirearmsFlow is one story's
 statement of a route, which the routes already count together, so two stories' flows are never
 one node. Weak facts are those one story states with low confidence and nobody has confirmed or
@@ -14,18 +17,20 @@ from __future__ import annotations
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pyoxigraph as ox
 from rapidfuzz import fuzz, process, utils
 
 from kg.analytics.projection import node_info, project, select_rows
 from kg.curation.resolver import resolution
 from kg.iris import FACTS_GRAPH, ONTOLOGY, key_of
-from kg.records import FLOW_TYPE
+from kg.records import EVENT_TYPES, FLOW_TYPE
 from kg.revision_cache import RevisionCache
 from kg.store import BaseStore
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-#: Least name similarity (rapidfuzz WRatio, 0-100: a short name inside a long one scores high) for a pair.
+#: Least name similarity (0-100) for a pair: the lower of rapidfuzz's WRatio (a short name inside a long one
+#: scores high) and its token-set ratio (one shared word out of several scores low, where WRatio gives 85.5).
 NAME_CUTOFF = 85
 #: Larger groups of one type are compared in blocks of this many names (memory of the score matrix).
 BLOCK = 2000
@@ -54,13 +59,23 @@ def duplicates(store: BaseStore, *, limit: int = 50) -> list[dict[str, Any]]:
         for start in range(0, len(nodes), BLOCK):
             block = nodes[start : start + BLOCK]
             names = [utils.default_process(str(graph.nodes[n].get("label", ""))) for n in block]
-            matrix = process.cdist(names, names, scorer=fuzz.WRatio, score_cutoff=NAME_CUTOFF, workers=1)
+            matrix = _name_similarity(names)
             for i, j in zip(*matrix.nonzero(), strict=True):
                 a, b = block[i], block[j]
-                if i < j and not resolved.kept_apart(a, b):
-                    scored.append(_pair(graph, neighbours, places, (a, b), float(matrix[i, j]) / 100))
+                if i >= j or resolved.kept_apart(a, b):
+                    continue
+                if graph.nodes[a].get("type") in EVENT_TYPES and not neighbours[a] & neighbours[b]:
+                    continue
+                scored.append(_pair(graph, neighbours, places, (a, b), float(matrix[i, j]) / 100))
     scored.sort(key=lambda pair: (-pair["score"], pair["a"]["label"], pair["b"]["label"]))
     return [_with_evidence(store, graph, pair) for pair in scored[:limit]]
+
+
+def _name_similarity(names: list[str]) -> np.ndarray:
+    """Each pair's name similarity, zero below the cutoff."""
+    written = process.cdist(names, names, scorer=fuzz.WRatio, score_cutoff=NAME_CUTOFF, workers=1)
+    as_words = process.cdist(names, names, scorer=fuzz.token_set_ratio, score_cutoff=NAME_CUTOFF, workers=1)
+    return np.minimum(written, as_words)
 
 
 def _pair(
