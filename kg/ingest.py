@@ -22,7 +22,7 @@ from kg.documents import Skipped, another_existing_file, iter_documents
 from kg.errors import DocumentError, FfkgError, NotFoundError
 from kg.extract import ExtractionFailure, extract_each
 from kg.iris import GRAPH, document_iri, graph_iri, story_iri
-from kg.mapping import extraction_triples, ffkg
+from kg.mapping import DocumentTriples, extraction_triples, ffkg
 from kg.records import DocumentInfo, Extraction
 from kg.store import BaseStore
 
@@ -90,8 +90,9 @@ def write_extraction(store: BaseStore, extraction: Extraction, *, story: str | N
 
     `story` is the document's group of near-duplicates, if already assigned (`assign_story`).
     """
-    chosen = story or assign_story(story_index(store), extraction.document)
-    return store.write_documents([extraction_triples(extraction, story=chosen)])
+    sketch = stories.sketch(extraction.document.text)
+    chosen = story or assign_story(story_index(store), extraction.document, sketch)
+    return store.write_documents([extraction_triples(extraction, story=chosen, sketch=sketch)])
 
 
 def story_index(store: BaseStore) -> stories.StoryIndex:
@@ -100,11 +101,12 @@ def story_index(store: BaseStore) -> stories.StoryIndex:
     return stories.StoryIndex((stories.decode(row["sketch"].value), row["story"].value) for row in rows)
 
 
-def assign_story(index: stories.StoryIndex, info: DocumentInfo) -> str:
+def assign_story(index: stories.StoryIndex, info: DocumentInfo, sketch: stories.Sketch | None = None) -> str:
     """The story of the document's nearest near-duplicate seen so far (stored, or earlier in this run),
     or a story of its own. Documents are assigned in the order they are read, so a run gives the same
-    stories in one process as on a cluster."""
-    sketch = stories.sketch(info.text)
+    stories in one process as on a cluster. `sketch` is the text's, if the caller has it (the mapping
+    stores it too)."""
+    sketch = stories.sketch(info.text) if sketch is None else sketch
     story = index.story_of(sketch) or story_iri(info.id)
     index.add(sketch, story)
     return story
@@ -224,10 +226,13 @@ class _BatchWriter:
         self._settle()
         if self._batch:
             batch, self._batch = self._batch, []
-            documents = [
-                extraction_triples(extraction, story=assign_story(self._stories, info)) for info, _, extraction in batch
-            ]
+            documents = [self._mapped(info, extraction) for info, _, extraction in batch]
             self._in_flight = (batch, self._executor.submit(self._store.write_documents, documents))
+
+    def _mapped(self, info: DocumentInfo, extraction: Extraction) -> DocumentTriples:
+        """The document's triples in the story of its nearest near-duplicate, its text sketched once for both."""
+        sketch = stories.sketch(info.text)
+        return extraction_triples(extraction, story=assign_story(self._stories, info, sketch), sketch=sketch)
 
     def _settle(self) -> None:
         """Wait for the batch in flight and record how each of its documents went."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 BASE = "https://w3id.org/ffkg/"
 ONTOLOGY = BASE + "ontology#"
@@ -19,8 +20,12 @@ DERIVED_GRAPHS = frozenset({ENTITIES_GRAPH, FACTS_GRAPH})
 GEONAMES = "https://sws.geonames.org/"
 
 
+@lru_cache(maxsize=8192)
 def normalise_key(text: str) -> str:
-    """Accent-, case- and punctuation-insensitive key: "Ciudad Juárez" -> "ciudad-juarez"."""
+    """Accent-, case- and punctuation-insensitive key: "Ciudad Juárez" -> "ciudad-juarez".
+
+    Remembered: a document's key is normalised again for each of its hundreds of mention and
+    evidence nodes, and the same names recur in every document."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     folded = folded.replace("&", " and ")
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")

@@ -126,12 +126,16 @@ class DocumentTriples:
         return [t.subject.value for t in self.facts if t.predicate == RDF_TYPE]
 
 
-def extraction_triples(extraction: Extraction, *, story: str | None = None) -> DocumentTriples:
+def extraction_triples(
+    extraction: Extraction, *, story: str | None = None, sketch: stories.Sketch | None = None
+) -> DocumentTriples:
     """One document's triples: its node, mentions and evidence; its entities' descriptions; its facts.
 
-    `story` names the group of near-duplicate documents this one belongs to (default: its own).
+    `story` names the group of near-duplicate documents this one belongs to (default: its own);
+    `sketch` is the text's sketch if the caller made it already to find that story.
     """
     info = extraction.document
+    sketch = stories.sketch(info.text) if sketch is None else sketch
     doc = ox.NamedNode(document_iri(info.id))
     triples = [
         ox.Triple(doc, RDF_TYPE, ffkg("Document")),
@@ -139,7 +143,7 @@ def extraction_triples(extraction: Extraction, *, story: str | None = None) -> D
         ox.Triple(doc, ffkg("title"), ox.Literal(info.title)),
         ox.Triple(doc, ffkg("contentHash"), ox.Literal(info.content_hash)),
         ox.Triple(doc, ffkg("story"), ox.NamedNode(story or story_iri(info.id))),
-        ox.Triple(doc, ffkg("textSketch"), ox.Literal(stories.encode(stories.sketch(info.text)))),
+        ox.Triple(doc, ffkg("textSketch"), ox.Literal(stories.encode(sketch))),
     ]
     described: list[ox.Triple] = []
     facts: list[ox.Triple] = []

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from kg.extract.base import ResolvedMention
+from kg.extract.gazetteer import SPAN_KEY
 from kg.records import Span
 
 PLACE_TYPES = frozenset({"City", "Region", "Country"})
@@ -27,6 +28,8 @@ _TEXT_KEY = "ffkg_text"
 _LINES_KEY = "ffkg_lines"
 _LEMMAS_KEY = "ffkg_lemmas"
 _HEADS_KEY = "ffkg_heads"
+_HEAD_OF_KEY = "ffkg_head_of"
+_HITS_KEY = "ffkg_gazetteer_hits"
 
 
 def doc_text(doc: Doc) -> str:
@@ -137,16 +140,39 @@ def lemma_of(token: Token) -> str:
 
 def dependency_path(first: Token, second: Token) -> tuple[list[Token], Token, list[Token]] | None:
     """The tree path between two tokens: those rising from `first` to below their lowest common
-    ancestor, that ancestor, and those falling from it down to `second` (None across sentences)."""
-    up = [first, *first.ancestors]
-    down = [second, *second.ancestors]
-    up_ids = [t.i for t in up]
-    common = next((t for t in down if t.i in up_ids), None)
-    if common is None:
-        return None
-    rising = up[: up_ids.index(common.i)]
-    falling = list(reversed(down[: [t.i for t in down].index(common.i)]))
-    return rising, common, falling
+    ancestor, that ancestor, and those falling from it down to `second` (None across sentences).
+
+    Climbs the document's head positions (read once per Doc) rather than `Token.ancestors`, which
+    makes a Token object for every step of both climbs; only the path's own tokens are made."""
+    doc = first.doc
+    heads = doc.user_data.get(_HEAD_OF_KEY)
+    if heads is None:
+        heads = doc.user_data[_HEAD_OF_KEY] = [t.head.i for t in doc]
+    up = _climb(heads, first.i)
+    rank = {i: n for n, i in enumerate(up)}
+    down = _climb(heads, second.i)
+    for n, i in enumerate(down):
+        if i in rank:
+            return [doc[j] for j in up[: rank[i]]], doc[i], [doc[j] for j in reversed(down[:n])]
+    return None
+
+
+def _climb(heads: list[int], i: int) -> list[int]:
+    """Position `i` and those of its ancestors, up to the root of its sentence."""
+    chain = [i]
+    while heads[i] != i and len(chain) <= len(heads):
+        i = heads[i]
+        chain.append(i)
+    return chain
+
+
+def gazetteer_hits(doc: Doc) -> list[tuple[int, int, str]]:
+    """The gazetteer's hits as (start, end, type) token positions, read once per Doc: each
+    entity's type features scan them, and spaCy makes a new Span object per hit on each read."""
+    hits = doc.user_data.get(_HITS_KEY)
+    if hits is None:
+        hits = doc.user_data[_HITS_KEY] = [(span.start, span.end, span.label_) for span in doc.spans[SPAN_KEY]]
+    return hits
 
 
 def head_token(doc: Doc, mention: ResolvedMention) -> Token:

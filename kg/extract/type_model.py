@@ -23,8 +23,8 @@ from functools import cache
 from spacy.tokens import Doc
 
 from kg.corpus import folds
+from kg.extract.context import gazetteer_hits
 from kg.extract.entities import Entity, records, rule_entities
-from kg.extract.gazetteer import SPAN_KEY
 from kg.extract.multiclass import NONE, MulticlassModel, fit
 from kg.extract.rules import (
     AREA_WORDS,
@@ -85,7 +85,7 @@ def type_features(doc: Doc, entity: Entity) -> dict[str, float]:
     features: dict[str, float] = {f"proposed={entity.type}": 1.0}
     entry = entity.entry
     features[f"gazetteer={entry.type if entry else 'none'}"] = 1.0
-    hits = [(span.start, span.end, span.label_) for span in doc.spans[SPAN_KEY]]
+    hits = gazetteer_hits(doc)
     for mention in entity.mentions:
         span = doc[mention.start : mention.end]
         words = [t for t in span if t.is_alpha]
