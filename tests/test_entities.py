@@ -77,6 +77,16 @@ def find(entities: list[EntityRecord], label: str) -> EntityRecord:
         ("Police seized a Skorpion submachine gun and ammunition in the flat.", "Skorpion", "WeaponType"),
         ("Officers recovered two Flobert guns from the car.", "Flobert gun", "WeaponType"),
         ("He converted Zoraki blank-firing pistols into lethal weapons.", "Zoraki", "Gunmaker"),
+        (
+            "The van belonged to Harbour Freight Logistics Ltd, a haulage firm.",
+            "Harbour Freight Logistics Ltd",
+            "Organization",
+        ),
+        (
+            "The warrants were executed by the National Anti-Gangs Squad on Tuesday.",
+            "National Anti-Gangs Squad",
+            "GovernmentBody",
+        ),
     ],
 )
 def test_each_type_is_recognised(text: str, label: str, kind: str) -> None:

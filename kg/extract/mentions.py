@@ -22,6 +22,7 @@ from kg.extract.rules import (
     CRIME_CONTEXT_WORDS,
     DEMONYMS,
     GENERIC_WORDS,
+    GOVERNMENT_WORDS,
     GROUP_ARTICLES,
     GROUP_DESCRIPTION_WORDS,
     NAME_PARTICLES,
@@ -120,6 +121,7 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
         out.append(Mention(span.start, span.end, kind, surface_key(kind, span.text)))
         used.update(range(span.start, span.end))
     out.extend(_unlabelled_people(doc, used, headlines))
+    out.extend(_unlabelled_bodies(doc, used | {i for m in out for i in range(m.start, m.end)}, headlines))
     return sorted(out, key=lambda m: m.start)
 
 
@@ -394,6 +396,41 @@ def _unlabelled_people(doc: Doc, used: set[int], headlines: set[int]) -> list[Me
             out.append(Mention(i, j, "Person", surface_key("Person", span.text)))
         i = max(j, i + 1)
     return out
+
+
+def _unlabelled_bodies(doc: Doc, used: set[int], headlines: set[int]) -> list[Mention]:
+    """ "the National Anti-Gangs Squad", "the Tactical Response Team": a run of capitalised words the
+    model left unlabelled (or took for a law or a facility), inside a sentence and ending in a body's
+    head word, is a body's name."""
+    out = []
+    i = 0
+    while i < len(doc):
+        j = i
+        while j < len(doc) and j not in used and j not in headlines and _unnamed(doc[j]) and _body_word(doc, j):
+            j += 1
+        span = doc[i:j]
+        if (
+            j - i >= 2
+            and not doc[i].is_sent_start
+            and doc[j - 1].lower_ in GOVERNMENT_WORDS
+            and doc[j - 1].text[:1].isupper()
+            and not not_an_entity(doc, span)
+        ):
+            out.append(Mention(i, j, "GovernmentBody", surface_key("GovernmentBody", span.text)))
+        i = max(j, i + 1)
+    return out
+
+
+def _unnamed(token: Token) -> bool:
+    return not token.ent_type_ or (token.ent_type_ in MISLABELLED_PEOPLE and token.ent_type_ != "NORP")
+
+
+def _body_word(doc: Doc, i: int) -> bool:
+    """A capitalised word of a name, or a hyphen between two ("Anti-Gangs")."""
+    token = doc[i]
+    if token.text == "-":
+        return 0 < i < len(doc) - 1 and doc[i - 1].text[:1].isupper() and doc[i + 1].text[:1].isupper()
+    return token.is_alpha and token.text[:1].isupper() and not token.is_stop
 
 
 def surface_key(kind: str, text: str) -> str:
