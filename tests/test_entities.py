@@ -69,6 +69,24 @@ def find(entities: list[EntityRecord], label: str) -> EntityRecord:
         ("The Croatian police arrested two suspects.", "Croatian police", "GovernmentBody"),
         ("The case was referred to Eurojust last year.", "Eurojust", "Organization"),
         ("The pistols were hidden in a Renault van.", "Renault", "Organization"),
+        ("The rifles were landed on a beach in Kent and driven north.", "Kent", "Region"),
+        ("Detectives searched two farms in Norfolk and Suffolk.", "Suffolk", "Region"),
+        ("Officers found the revolvers in a barn in County Durham.", "County Durham", "Region"),
+        ("Spanish officers seized the rifles in Andalusia.", "Andalusia", "Region"),
+        ("The guns were moved through the Republic of Ireland.", "Republic of Ireland", "Country"),
+        ("Police seized a Skorpion submachine gun and ammunition in the flat.", "Skorpion", "WeaponType"),
+        ("Officers recovered two Flobert guns from the car.", "Flobert gun", "WeaponType"),
+        ("He converted Zoraki blank-firing pistols into lethal weapons.", "Zoraki", "Gunmaker"),
+        (
+            "The van belonged to Harbour Freight Logistics Ltd, a haulage firm.",
+            "Harbour Freight Logistics Ltd",
+            "Organization",
+        ),
+        (
+            "The warrants were executed by the National Anti-Gangs Squad on Tuesday.",
+            "National Anti-Gangs Squad",
+            "GovernmentBody",
+        ),
     ],
 )
 def test_each_type_is_recognised(text: str, label: str, kind: str) -> None:

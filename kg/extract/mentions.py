@@ -22,6 +22,7 @@ from kg.extract.rules import (
     CRIME_CONTEXT_WORDS,
     DEMONYMS,
     GENERIC_WORDS,
+    GOVERNMENT_WORDS,
     GROUP_ARTICLES,
     GROUP_DESCRIPTION_WORDS,
     NAME_PARTICLES,
@@ -120,6 +121,7 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
         out.append(Mention(span.start, span.end, kind, surface_key(kind, span.text)))
         used.update(range(span.start, span.end))
     out.extend(_unlabelled_people(doc, used, headlines))
+    out.extend(_unlabelled_bodies(doc, used | {i for m in out for i in range(m.start, m.end)}, headlines))
     return sorted(out, key=lambda m: m.start)
 
 
@@ -396,6 +398,41 @@ def _unlabelled_people(doc: Doc, used: set[int], headlines: set[int]) -> list[Me
     return out
 
 
+def _unlabelled_bodies(doc: Doc, used: set[int], headlines: set[int]) -> list[Mention]:
+    """ "the National Anti-Gangs Squad", "the Tactical Response Team": a run of capitalised words the
+    model left unlabelled (or took for a law or a facility), inside a sentence and ending in a body's
+    head word, is a body's name."""
+    out = []
+    i = 0
+    while i < len(doc):
+        j = i
+        while j < len(doc) and j not in used and j not in headlines and _unnamed(doc[j]) and _body_word(doc, j):
+            j += 1
+        span = doc[i:j]
+        if (
+            j - i >= 2
+            and not doc[i].is_sent_start
+            and doc[j - 1].lower_ in GOVERNMENT_WORDS
+            and doc[j - 1].text[:1].isupper()
+            and not not_an_entity(doc, span)
+        ):
+            out.append(Mention(i, j, "GovernmentBody", surface_key("GovernmentBody", span.text)))
+        i = max(j, i + 1)
+    return out
+
+
+def _unnamed(token: Token) -> bool:
+    return not token.ent_type_ or (token.ent_type_ in MISLABELLED_PEOPLE and token.ent_type_ != "NORP")
+
+
+def _body_word(doc: Doc, i: int) -> bool:
+    """A capitalised word of a name, or a hyphen between two ("Anti-Gangs")."""
+    token = doc[i]
+    if token.text == "-":
+        return 0 < i < len(doc) - 1 and doc[i - 1].text[:1].isupper() and doc[i + 1].text[:1].isupper()
+    return token.is_alpha and token.text[:1].isupper() and not token.is_stop
+
+
 def surface_key(kind: str, text: str) -> str:
     return f"{kind}:{normalise_key(strip_the(text))}"
 
@@ -408,13 +445,15 @@ def weapon_mentions(doc: Doc, known: list[Mention]) -> list[Mention]:
     """`known` (the gazetteer's mentions) with the weapon types the text names by their form
     rather than a listed name: a calibre before a weapon noun (".223 caliber semi-automatic assault
     rifles", "12-gauge shotgun"), a model designation after a maker ("Taurus GC3", "FN M240") or
-    before a weapon noun ("RF-15 semiautomatic rifle", "KSG shotguns"). A listed weapon inside a
-    longer calibre phrase gives way to it."""
+    before a weapon noun ("RF-15 semiautomatic rifle", "KSG shotguns"), or an unlisted family name
+    before one ("Skorpion submachine guns"). A listed weapon inside a longer calibre phrase gives
+    way to it."""
     makers_end = {m.end for m in known if m.type == "Gunmaker"}
+    unnamed = set(range(len(doc))) - {i for m in known for i in range(m.start, m.end)} - headline_tokens(doc)
     found: list[Mention] = []
     i = 0
     while i < len(doc):
-        end = _calibre_phrase(doc, i) or _model_designation(doc, i, makers_end)
+        end = _calibre_phrase(doc, i) or _model_designation(doc, i, makers_end) or _family_name(doc, i, unnamed)
         if end is None:
             i += 1
             continue
@@ -459,6 +498,29 @@ def _model_designation(doc: Doc, i: int, makers_end: set[int]) -> int | None:
     if _MODEL_CODE.match(text) or _LETTER_CODE.match(text):
         return i + 1 if _weapon_noun_end(doc, i + 1, 2) else None
     return None
+
+
+def _family_name(doc: Doc, i: int, unnamed: set[int]) -> int | None:
+    """The end of a weapon family's name at token `i`: one proper noun no list knows, inside a
+    sentence and outside headlines, right before a weapon noun that ends the phrase ("two Flobert
+    guns were", "a Skorpion submachine gun and"); not a demonym ("Czech pistols") or a body's word,
+    nor the first word of a longer name ("Crime Gun Intelligence Unit")."""
+    token = doc[i]
+    if (
+        i not in unnamed
+        or token.is_sent_start
+        or token.pos_ != "PROPN"
+        or not (token.is_alpha and token.text[:1].isupper() and not token.text.isupper())
+        or token.lower_ in DEMONYMS
+        or token.lower_ in ORG_HINT_WORDS
+        or token.ent_type_ == "NORP"
+    ):
+        return None
+    end = _weapon_noun_end(doc, i + 1, 2)
+    after = doc[end] if end is not None and end < len(doc) else None
+    if end is None or (after is not None and (after.text[:1].isupper() or after.pos_ in ("NOUN", "PROPN"))):
+        return None
+    return i + 1
 
 
 def _weapon_noun_end(doc: Doc, j: int, reach: int) -> int | None:

@@ -78,7 +78,8 @@ _KIND_TOKENS = sorted(((kind, kind.replace("'s", " 's").split()) for kind in BOD
 def classify_org(text: str) -> str | None:
     """The entity type keywords give an organisation-like name, or None when they say nothing."""
     tokens = [w.lower() for w in re.findall(r"[\w.]+", text)]
-    if CRIMINAL_WORDS.intersection(tokens):
+    # "National Anti-Gangs Squad", "Anti-Mafia Directorate": a body against the group, not the group.
+    if any(w in CRIMINAL_WORDS and tokens[i - 1 : i] != ["anti"] for i, w in enumerate(tokens)):
         return "CriminalGroup"
     if GOVERNMENT_WORDS.intersection(tokens):
         return "GovernmentBody"
