@@ -24,7 +24,8 @@ class ResultFormat:
     `row_markers` are byte strings that occur once per solution in this format's output, so
     rows can be counted while streaming. Escaping keeps them out of values, except for raw
     `[{}`/`,{}` in JSON strings and line breaks inside quoted CSV values: those only ever
-    count too many rows, so the cap can refuse early but never lets more through.
+    count too many rows, so the cap can refuse early but never lets more through. No two
+    occurrences overlap, so an answer holds at most one row per `shortest_row` bytes.
 
     Formats compare and hash by identity: each is one entry of a table, and `negotiate` hashes its
     table on every call (field by field, that was a tenth of a small query's time in a worker).
@@ -44,6 +45,11 @@ class ResultFormat:
     def marker_overlap(self) -> int:
         """Bytes of one write to keep for the next, so that a row marker cut in two is still counted once."""
         return max((len(marker) for marker in self.row_markers), default=1) - 1
+
+    @cached_property
+    def shortest_row(self) -> int:
+        """Fewest bytes a row takes in this format (that of its shortest marker)."""
+        return min((len(marker) for marker in self.row_markers), default=1)
 
 
 SOLUTION_FORMATS: tuple[ResultFormat, ...] = (
