@@ -185,9 +185,22 @@ def sender(conn: Connection) -> Callable[[Message], None]:
     return send
 
 
+#: Seconds between a worker's checks that the process that started it is still there.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _exit_without_parent(parent: int) -> None:
+    """End this worker once its parent is gone: a server or `ffkg query` killed with SIGKILL cannot kill
+    it, and a query that never ends would keep a core busy for ever (the engine lets this thread run)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
 def serve(fd: int) -> None:
     """A worker process: answer the requests that come over `fd` one by one until the server hangs up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which kills us itself
+    threading.Thread(target=_exit_without_parent, args=(os.getppid(),), daemon=True).start()
     conn = Connection(fd)
     send = sender(conn)
     send(READY)

@@ -118,6 +118,41 @@ def test_ctrl_c_stops_a_running_query_and_its_worker(data_dir: Path) -> None:
     Store.open(data_dir / "store").close()
 
 
+def _running(pid: int) -> bool:
+    """The process exists and has not ended (a zombie has ended; its parent has yet to reap it)."""
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+
+
+def _reads_under(pid: int, folder: Path) -> bool:
+    """The process has a file under `folder` open."""
+    try:
+        return any(os.readlink(fd).startswith(str(folder)) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except FileNotFoundError:
+        return False
+
+
+def test_a_query_worker_ends_when_its_command_is_killed_outright(data_dir: Path) -> None:
+    """SIGKILL leaves `ffkg query` no chance to stop its worker: the worker notices it lost its parent."""
+    command = [*FFKG, "query", ENDLESS, "--timeout", str(GENEROUS), "--data-dir", str(data_dir)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + GENEROUS
+        while not (workers := _children(process.pid)) or not _reads_under(workers[0], data_dir):
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.05)
+        (worker,) = workers  # it has opened the store's snapshot: it is running the query
+    finally:
+        process.kill()
+        process.wait()
+    deadline = time.monotonic() + GENEROUS
+    while _running(worker):
+        assert time.monotonic() < deadline, f"worker {worker} still runs the query its killed parent started"
+        time.sleep(0.1)
+
+
 @pytest.fixture
 def served(data_dir: Path) -> Iterator[str]:
     """`ffkg serve` in its own process, holding the store, with writes enabled."""
