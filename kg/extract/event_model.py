@@ -37,7 +37,7 @@ from kg.extract.lexicon import lexicon
 from kg.extract.multiclass import NONE, Features, MulticlassModel, fit
 from kg.extract.roles import gathering_roles, lawsuit_roles, smuggling_roles, violence_roles
 from kg.extract.training import Example, Trained, model, trainer
-from kg.extract.triggers import trigger_type
+from kg.extract.triggers import lawful_trade, trigger_type
 from kg.records import EVENT_TYPES
 
 TRIGGER_MODEL = "event_triggers"
@@ -396,6 +396,8 @@ def triggers(sentence: Sentence) -> list[tuple[str, Token, float]]:
     for token in candidates(sentence):
         if any(child.dep_ == "neg" for child in token.children):
             continue  # "did not seize any guns": what did not happen is no event
+        if lawful_trade(lemma_of(token), context[1]):
+            continue  # an export or import the sentence does not call unlawful is trade, not a scheme
         rule = trigger_type(token, context[1], sentence)
         if rule in RULE_TYPES:  # the hand rules decide these types: no need to ask the model
             kind, probability = rule, 1.0

@@ -49,6 +49,11 @@ _REPORTS = words("event_rules", "reports")
 WEAK_LAWSUIT = words("event_rules", "weak_lawsuit")
 
 
+def lawful_trade(lemma: str, words: set[str]) -> bool:
+    """An export or import in a sentence (of lemmas `words`) that does not call it unlawful: trade, no event."""
+    return lemma in _TRADE and not words & ILLEGAL
+
+
 def trigger_type(token: Token, words: set[str], sentence: Sentence) -> str | None:
     """The event type a word announces in a sentence whose lemmas are `words`, if any."""
     lemma = lemma_of(token)
@@ -90,7 +95,7 @@ def trigger_type(token: Token, words: set[str], sentence: Sentence) -> str | Non
         return "Event" if any(c.dep_ == "dobj" and lemma_of(c) in _REPORTS for c in token.children) else None
     if lower.startswith("purchas") and token.i > 0 and token.doc[token.i - 1].lower_ == "straw":
         return "Smuggling"
-    if lemma in _TRADE and not words & ILLEGAL:
+    if lawful_trade(lemma, words):
         return None
     if lemma in _ACQUIRE_OR_MOVE:
         cited = "accord" in words and words & (LAWSUIT | _COURT_WORDS)
