@@ -7,10 +7,12 @@ kept its `query_workers` slot after its 503, and once they were all held every q
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import httpx
@@ -20,6 +22,7 @@ from conftest import SMITH_WESSON, TOKEN, LiveServer, World, app_settings, fill
 from rdflib import Graph
 
 from api.app import create_app
+from api.query_processes import sender
 from kg.iris import ONTOLOGY
 from kg.store import Store
 
@@ -224,3 +227,20 @@ def test_a_worker_is_killed_once_whoever_asks_first() -> None:
     worker.kill()
     assert worker.conn.closed and worker.process.returncode is not None
     assert not worker.ready()
+
+
+@pytest.mark.parametrize("size", [10, 16 * 1024, 1 << 20])
+def test_a_workers_framed_message_reads_back_whole(size: int) -> None:
+    """A worker writes each message with its length in one write; the server reads it with multiprocessing's
+    own `recv`, so both sides must agree on the framing below and above its 16 KB split."""
+    ours, theirs = socket.socketpair()
+    reader, writer = Connection(ours.detach()), Connection(theirs.detach())
+    message = ("rows", "x" * size, None)
+    sending = threading.Thread(target=sender(writer), args=(message,))
+    sending.start()
+    try:
+        assert reader.recv() == message
+    finally:
+        sending.join()
+        reader.close()
+        writer.close()
