@@ -16,6 +16,7 @@ from pathlib import Path
 
 from distributed import Client, Future, KilledWorker, LocalCluster, WorkerPlugin, as_completed, get_worker
 
+from kg import stories
 from kg.backends.base import BaseStore
 from kg.errors import BadInputError, FfkgError
 from kg.extract import extract, load_pipeline
@@ -77,7 +78,8 @@ def ingest_distributed(
         window = as_completed()
 
         def submit(info: DocumentInfo) -> None:
-            future = client.submit(ingest_one, info, assign_story(index, info), pure=False)
+            sketch = stories.sketch(info.text)
+            future = client.submit(ingest_one, info, assign_story(index, info, sketch), sketch, pure=False)
             sources[future] = info.source
             window.add(future)
 
@@ -102,15 +104,15 @@ def ingest_distributed(
     return report
 
 
-def ingest_one(info: DocumentInfo, story: str) -> tuple[Outcome, str | None]:
+def ingest_one(info: DocumentInfo, story: str, sketch: stories.Sketch) -> tuple[Outcome, str | None]:
     """On a worker: skip the document if stored unchanged, else extract it and replace it (in `story`,
-    which the coordinator assigns in reading order, as one process would)."""
+    which the coordinator assigns in reading order, as one process would, from the text's `sketch`)."""
     store = get_worker().plugins[PLUGIN].store
     try:
         state = stored_state(store, info)
         if state == "same":
             return "unchanged", None
-        write_extraction(store, extract(info, load_pipeline()), story=story)
+        write_extraction(store, extract(info, load_pipeline()), story=story, sketch=sketch)
     except FfkgError as error:
         return "failed", f"{info.source}: {error}"
     return ("added" if state == "new" else "updated"), None

@@ -85,12 +85,15 @@ def stored_state(store: BaseStore, info: DocumentInfo) -> Literal["new", "same",
     return "same" if any(value == info.content_hash for value, _ in stored) else "changed"
 
 
-def write_extraction(store: BaseStore, extraction: Extraction, *, story: str | None = None) -> int:
+def write_extraction(
+    store: BaseStore, extraction: Extraction, *, story: str | None = None, sketch: stories.Sketch | None = None
+) -> int:
     """Write (or replace) one document with its entities and facts; returns the quad count.
 
-    `story` is the document's group of near-duplicates, if already assigned (`assign_story`).
+    `story` is the document's group of near-duplicates, if already assigned (`assign_story`), and
+    `sketch` its text's sketch, if already made for that.
     """
-    sketch = stories.sketch(extraction.document.text)
+    sketch = stories.sketch(extraction.document.text) if sketch is None else sketch
     chosen = story or assign_story(story_index(store), extraction.document, sketch)
     return store.write_documents([extraction_triples(extraction, story=chosen, sketch=sketch)])
 
