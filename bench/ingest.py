@@ -17,18 +17,16 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-import os
 import shutil
 import statistics
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import spacy
 from spacy.language import Language
 
 from bench.table import Table, ratio
-from bench.timing import interleaved_medians
+from bench.timing import cpu_seconds, cpu_timed, interleaved_medians
 from kg.documents import read_document
 from kg.extract import MODEL, PIPE_BATCH, extract, load_pipeline, parse
 from kg.ingest import PARALLEL_THRESHOLD, WRITE_BATCH, ingest_paths
@@ -36,7 +34,6 @@ from kg.mapping import extraction_triples
 from kg.settings import Settings
 from kg.store import Store
 
-T = TypeVar("T")
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 
@@ -123,29 +120,24 @@ def with_cpu(action: Callable[[], None], samples: list[float]) -> Callable[[], N
     """`action`, recording the CPU seconds each call takes, its finished worker processes included."""
 
     def measured() -> None:
-        before = _cpu_seconds()
+        before = cpu_seconds()
         action()
         multiprocessing.active_children()  # joins finished workers, so their time is counted
-        samples.append(_cpu_seconds() - before)
+        samples.append(cpu_seconds() - before)
 
     return measured
-
-
-def _cpu_seconds() -> float:
-    times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
 
 
 def profile(files: list[Path], nlp: Language, bare: Language, workdir: Path) -> Table:
     """Where one single-process ingest spends its CPU time, stage by stage, on the same documents."""
     infos = [read_document(path) for path in files]
-    reading = _cpu_timed(lambda: [read_document(path) for path in files])[0]
-    model = _cpu_timed(lambda: [bare(info.text) for info in infos])[0]
-    parsing = _cpu_timed(lambda: [parse(info.text, nlp) for info in infos])[0]
-    extracting, extractions = _cpu_timed(lambda: [extract(info, nlp) for info in infos])
-    mapping, documents = _cpu_timed(lambda: [extraction_triples(e) for e in extractions])
+    reading = cpu_timed(lambda: [read_document(path) for path in files])[0]
+    model = cpu_timed(lambda: [bare(info.text) for info in infos])[0]
+    parsing = cpu_timed(lambda: [parse(info.text, nlp) for info in infos])[0]
+    extracting, extractions = cpu_timed(lambda: [extract(info, nlp) for info in infos])
+    mapping, documents = cpu_timed(lambda: [extraction_triples(e) for e in extractions])
     with Store.open(workdir / "ingest-profile-store") as store:
-        storing = _cpu_timed(
+        storing = cpu_timed(
             lambda: [
                 store.write_documents(documents[i : i + WRITE_BATCH]) for i in range(0, len(documents), WRITE_BATCH)
             ]
@@ -167,11 +159,3 @@ def profile(files: list[Path], nlp: Language, bare: Language, workdir: Path) -> 
         "full extraction, ...); gazetteer and rules are differences of those passes, so they carry their noise."
     )
     return table
-
-
-def _cpu_timed(action: Callable[[], T]) -> tuple[float, T]:
-    """CPU seconds one call takes (its threads included), and what it returned: on a shared machine
-    the wall time of a stage mostly measures the other jobs."""
-    before = _cpu_seconds()
-    result = action()
-    return _cpu_seconds() - before, result

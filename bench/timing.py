@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import math
+import os
 import statistics
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 #: Shortest sample worth timing; quicker calls are repeated within a sample and averaged.
 MIN_SAMPLE_SECONDS = 0.02
 #: Calls slower than this are timed once: repeating them would cost minutes and tell little more.
 ONCE_SECONDS = 10.0
+
+T = TypeVar("T")
 
 
 def interleaved_medians(subjects: dict[str, Callable[[], object]], *, repeats: int) -> dict[str, float]:
@@ -47,3 +51,17 @@ def timed(action: Callable[[], object]) -> tuple[float, object]:
     start = time.perf_counter()
     result = action()
     return time.perf_counter() - start, result
+
+
+def cpu_seconds() -> float:
+    """CPU seconds this process and its finished children have used."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def cpu_timed(action: Callable[[], T]) -> tuple[float, T]:
+    """CPU seconds one call takes (its threads included), and what it returned: on a shared machine
+    the wall time of a stage mostly measures the other jobs."""
+    before = cpu_seconds()
+    result = action()
+    return cpu_seconds() - before, result
