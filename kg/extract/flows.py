@@ -242,6 +242,8 @@ class Candidate:
     rule: bool
     #: Both places belong to one clause's movement (`_one_route`).
     one_route: bool
+    #: The two places stand in different sentences (`_across`).
+    across: bool = False
 
 
 @dataclass(frozen=True)
@@ -264,16 +266,20 @@ def decide(found: list[Candidate], accepts: Callable[[Candidate], bool]) -> list
     """The accepted candidates whose movement is not denied ("were not smuggled from Spain": too few
     denials in the corpus for the model to learn them), less a pair that crosses into another clause
     when both its places have an accepted partner in their own clause ("from Tucson into Nogales,
-    while a second crew ran pistols from Phoenix into Hermosillo" is two routes, not four)."""
+    while a second crew ran pistols from Phoenix into Hermosillo" is two routes, not four), less a pair
+    over two sentences whose destination has an accepted origin in its own sentence, which starts a
+    leg of its own ("He bought rifles in Ohio. A courier flew them from Miami to Quito")."""
     chosen = [c for c in found if accepts(c) and NEGATED not in c.features]
     local: dict[int, set[str]] = {}
     for c in chosen:
         if c.one_route:
             local.setdefault(c.sentence.span.start, set()).update((c.origin.entity.id, c.destination.entity.id))
+    led = {(c.destination.entity.id, c.destination.token_start) for c in chosen if not c.across}
     return [
         c
         for c in chosen
-        if c.one_route or not {c.origin.entity.id, c.destination.entity.id} <= local.get(c.sentence.span.start, set())
+        if (c.one_route or not {c.origin.entity.id, c.destination.entity.id} <= local.get(c.sentence.span.start, set()))
+        and not (c.across and (c.destination.entity.id, c.destination.token_start) in led)
     ]
 
 
@@ -496,7 +502,7 @@ def _across(doc: Doc, first: _Reading, second: _Reading, distance: int) -> list[
                 worded = carried and o["cue"] == "origin" and d["cue"] == "destination"
                 if worded:
                     features["worded"] = 1.0
-                found.append(Candidate(origin, destination, joined, features, worded, False))
+                found.append(Candidate(origin, destination, joined, features, worded, False, across=True))
     return found
 
 
