@@ -53,6 +53,8 @@ _DESTINATIONS = words("flows", "destinations")
 _NEGATIONS = words("flows", "negations")
 #: "mailed them to Jamaica": words by which a sentence carries on with the guns of the one before.
 _ANAPHORS = words("flows", "anaphors")
+#: "to the Caribbean, including Haiti": words that name a place as part of the place before them.
+_EXAMPLES = words("flows", "examples")
 #: Words a place's preposition may hang off that the model sees by name; any other by part of speech,
 #: so it learns the language of movement, not the nouns of the training stories.
 _ATTACH_WORDS = FLOW_TRIGGERS | _CUES | _ACQUISITION | _FOUND | WEAPON_WORDS | _SOURCE_NOUNS | _BOUND
@@ -155,13 +157,32 @@ def find_route(doc: Doc, sentence: Sentence) -> Route:
             continue
         governed = _governed(doc, place)
         role = _role(*governed, triggers, tracing=tracing, acquiring=acquiring) if governed else None
+        example_of = _example_of(sentence, place, governed)
+        if example_of is not None:
+            role = next((r for r, found in _route_roles(route) if example_of in found), None)
         if role == "between":
             role = "destination" if route.origins else "origin"
         if role is not None:
-            getattr(route, {"origin": "origins", "destination": "destinations", "via": "via"}[role]).append(place)
+            dict(_route_roles(route))[role].append(place)
     destination_ids = {m.entity.id for m in route.destinations}
     route.origins = [m for m in route.origins if m.entity.id not in destination_ids]
     return route
+
+
+def _route_roles(route: Route) -> tuple[tuple[str, list[ResolvedMention]], ...]:
+    """Each role of a route with the places the route gives it."""
+    return (("origin", route.origins), ("destination", route.destinations), ("via", route.via))
+
+
+def _example_of(
+    sentence: Sentence, place: ResolvedMention, governed: tuple[str, Token] | None
+) -> ResolvedMention | None:
+    """The place named just before one the text gives as an example of it ("from the United States
+    to the Caribbean, including Haiti": the Caribbean), whose role in the movement it shares."""
+    if governed is None or governed[0] not in _EXAMPLES:
+        return None
+    before = [m for m in sentence.of_types(PLACE_TYPES) if m.token_end <= governed[1].i]
+    return before[-1] if before else None
 
 
 def _governed(doc: Doc, place: ResolvedMention) -> tuple[str, Token] | None:
@@ -285,7 +306,9 @@ def decide(found: list[Candidate], accepts: Callable[[Candidate], bool]) -> list
 
 def _places(doc: Doc, sentence: Sentence) -> list[ResolvedMention]:
     """Place mentions that stand for a place of their own (not "Texas" in "Laredo, Texas", not
-    "Jamaica" in "Parliament of Jamaica"), the first mention of each entity."""
+    "Jamaica" in "Parliament of Jamaica"), the first mention of each entity, or a later one the wording
+    gives a role when the first has none ("The United States works to stem the flow of guns from the
+    United States": the second)."""
     text = doc_text(doc)
     kept: dict[str, ResolvedMention] = {}
     places = sentence.of_types(PLACE_TYPES)
@@ -293,7 +316,9 @@ def _places(doc: Doc, sentence: Sentence) -> list[ResolvedMention]:
     for previous, place in zip([None, *places], places, strict=False):
         if locates_previous(previous, place, text) or inside_another(sentence, place) or place.token_end <= dateline:
             continue
-        kept.setdefault(place.entity.id, place)
+        first = kept.get(place.entity.id)
+        if first is None or (_cue(doc, first) == "none" and _cue(doc, place) != "none"):
+            kept[place.entity.id] = place
     return list(kept.values())
 
 
@@ -312,17 +337,14 @@ def _place_features(doc: Doc, sentence: Sentence, place: ResolvedMention, route:
     governed = _governed(doc, place)
     top = phrase_head(head_token(doc, place))
     role = next(
-        (
-            name
-            for name, found in (("origin", route.origins), ("destination", route.destinations), ("via", route.via))
-            if any(m.entity.id == place.entity.id for m in found)
-        ),
+        (name for name, found in _route_roles(route) if any(m.entity.id == place.entity.id for m in found)),
         "none",
     )
+    example_of = _example_of(sentence, place, governed)
     features = {
         "prep": governed[0] if governed else f"dep:{top.dep_}",
         "role": role,
-        "cue": _cue(doc, place),
+        "cue": _cue(doc, example_of or place),
         "type": place.entity.type,
     }
     attach = governed[1].head if governed else top.head
@@ -338,7 +360,8 @@ def _cue(doc: Doc, place: ResolvedMention) -> str:
     "X rifles".
 
     A place inside another preposition's phrase ("destined for gangs in Toronto", "from dealers in
-    Ohio") takes the role of the outer phrase when the inner one gives none of its own.
+    Ohio") takes the role of the outer phrase when the inner one gives none of its own ("via couriers
+    from Slovenia": from).
     """
     governed = _governed(doc, place)
     head = head_token(doc, place)
@@ -357,7 +380,7 @@ def _cue(doc: Doc, place: ResolvedMention) -> str:
         if role is not None:
             return role
         outer = phrase_head(attach)
-        if outer.dep_ != "pobj":
+        if outer.dep_ != "pobj" or f"* {word}" in _PLACE_CUES:
             return _PLACE_CUES.get(f"* {word}", "none")
         governed = (outer.head.lower_, outer.head)
     return "none"
