@@ -295,6 +295,12 @@ def test_legislative_committees_and_local_forces_are_one_body_each() -> None:
     assert "U.S. Senate" not in found
 
 
+def test_a_unit_named_after_an_international_organisation_is_that_organisations() -> None:
+    found = typed("Analysts at the Interpol Firearms Tracing Unit in Lyon matched the serial numbers.")
+    assert found.get("Interpol Firearms Tracing Unit") == "Organization", found
+    assert "Interpol" not in found
+
+
 def test_trafficking_organisations_are_cartels_and_gun_shops_are_not_entities() -> None:
     found = typed(
         "The Carrillo Fuentes Organization bought rifles from drug traffickers. John Miller, owner of "
