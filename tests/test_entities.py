@@ -490,3 +490,16 @@ def test_a_body_named_by_the_end_of_its_name_is_one_entity() -> None:
 def test_a_name_before_a_comma_and_a_title_is_not_a_town() -> None:
     found = typed("The charges were announced by Robert Pitman, United States Attorney, in Austin.")
     assert found.get("Robert Pitman") == "Person"
+
+
+@pytest.mark.parametrize(("name", "people"), [("Mill Street", []), ("John Mallory", ["John Mallory"])])
+def test_a_street_the_parser_calls_a_facility_is_no_person_where_a_name_would_be(name: str, people: list[str]) -> None:
+    from spacy.tokens import Span as SpacySpan
+
+    from kg.extract.mentions import model_mentions
+
+    doc = load_pipeline()(f"Police said the 31-year-old {name} admitted the offence.")
+    start = next(t.i for t in doc if t.text == name.split()[0])
+    doc.ents = [SpacySpan(doc, start, start + 2, label="FAC")]
+    found = [doc[m.start : m.end].text for m in model_mentions(doc, set(), set()) if m.type == "Person"]
+    assert found == people
