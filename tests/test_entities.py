@@ -295,6 +295,12 @@ def test_legislative_committees_and_local_forces_are_one_body_each() -> None:
     assert "U.S. Senate" not in found
 
 
+def test_a_unit_named_after_an_international_organisation_is_that_organisations() -> None:
+    found = typed("Analysts at the Interpol Firearms Tracing Unit in Lyon matched the serial numbers.")
+    assert found.get("Interpol Firearms Tracing Unit") == "Organization", found
+    assert "Interpol" not in found
+
+
 def test_trafficking_organisations_are_cartels_and_gun_shops_are_not_entities() -> None:
     found = typed(
         "The Carrillo Fuentes Organization bought rifles from drug traffickers. John Miller, owner of "
@@ -484,3 +490,16 @@ def test_a_body_named_by_the_end_of_its_name_is_one_entity() -> None:
 def test_a_name_before_a_comma_and_a_title_is_not_a_town() -> None:
     found = typed("The charges were announced by Robert Pitman, United States Attorney, in Austin.")
     assert found.get("Robert Pitman") == "Person"
+
+
+@pytest.mark.parametrize(("name", "people"), [("Mill Street", []), ("John Mallory", ["John Mallory"])])
+def test_a_street_the_parser_calls_a_facility_is_no_person_where_a_name_would_be(name: str, people: list[str]) -> None:
+    from spacy.tokens import Span as SpacySpan
+
+    from kg.extract.mentions import model_mentions
+
+    doc = load_pipeline()(f"Police said the 31-year-old {name} admitted the offence.")
+    start = next(t.i for t in doc if t.text == name.split()[0])
+    doc.ents = [SpacySpan(doc, start, start + 2, label="FAC")]
+    found = [doc[m.start : m.end].text for m in model_mentions(doc, set(), set()) if m.type == "Person"]
+    assert found == people

@@ -465,3 +465,17 @@ def test_a_date_after_a_place_name_dates_the_verb_not_the_place() -> None:
     view = run("Customs officers seized 40 Colt rifles in Laredo last Monday.")
     (seizure,) = view.events("Seizure")
     assert seizure.date == "2021-06-07"
+
+
+def test_a_release_s_case_is_placed_at_its_dateline_not_where_the_accused_lives() -> None:
+    text = "PHOENIX – Jorge Ruiz of Glendale was sentenced on Tuesday to four years in prison for smuggling rifles."
+    # Reads every person as accused and every town as the place, the town after "of" surest of all.
+    reader = MulticlassModel(
+        ("none", "defendant", "occurredIn"),
+        {"none": 0.0, "defendant": 1.0, "occurredIn": 1.0},
+        {"word_before=of": {"occurredIn": 2.0}},
+    )
+    with using({ROLE_MODEL: reader}):
+        view = run(text)
+    (case,) = view.events("Lawsuit")
+    assert view.args(case) == {"defendant": {"Jorge Ruiz"}, "occurredIn": {"Phoenix"}}

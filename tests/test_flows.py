@@ -9,7 +9,7 @@ from kg.extract import load_pipeline, parse
 from kg.extract.context import attach_text
 from kg.extract.entities import resolve_entities
 from kg.extract.flow_model import classifier
-from kg.extract.flows import Candidate, document_candidates
+from kg.extract.flows import Candidate, decide, document_candidates
 from kg.records import DocumentInfo
 
 
@@ -126,3 +126,34 @@ def test_a_place_and_the_area_the_text_locates_it_in_are_no_route() -> None:
     found = _candidates("A courier from Lyon, France, smuggled pistols from Spain into France.")
     assert ("Spain", "France") in found
     assert ("Lyon", "France") not in found and ("France", "Lyon") not in found
+
+
+def test_a_place_given_as_an_example_takes_the_role_of_the_place_before_it() -> None:
+    found = _candidates("Couriers smuggled pistols from Ohio to the Caribbean, including Haiti.")
+    to_haiti = found[("Ohio", "Haiti")]
+    assert to_haiti.features["d.cue=destination"] == 1.0 and to_haiti.rule
+    assert not found[("Caribbean", "Haiti")].rule
+
+
+def test_a_place_named_twice_is_read_where_the_wording_gives_it_a_role() -> None:
+    found = _candidates("The United States wants to stem the flow of rifles from the United States to Mexico.")
+    assert found[("United States", "Mexico")].features["o.cue=origin"] == 1.0
+
+
+def test_a_place_keeps_the_role_of_its_own_preposition_inside_another_phrase() -> None:
+    """In "via couriers from Slovenia" Slovenia is where the guns came from, not a transit place."""
+    found = _candidates("The gang smuggled pistols via couriers from Slovenia to Italy and Spain.")
+    assert found[("Slovenia", "Spain")].features["o.cue=origin"] == 1.0
+    assert found[("Slovenia", "Italy")].features["o.cue=origin"] == 1.0
+
+
+def test_a_sentence_with_its_own_origin_starts_a_new_leg() -> None:
+    """The origin of the sentence before is not carried to a destination that has an origin of its own."""
+    found = _candidates("He bought rifles from a dealer in Ohio. A courier later flew them from Miami to Quito.")
+    assert found[("Ohio", "Quito")].across
+    kept = {(c.origin.entity.label, c.destination.entity.label) for c in decide(list(found.values()), lambda c: True)}
+    assert ("Miami", "Quito") in kept and ("Ohio", "Quito") not in kept
+    alone = _candidates("He bought rifles from a dealer in Ohio. Weeks later he mailed them to Quito.")
+    assert ("Ohio", "Quito") in {
+        (c.origin.entity.label, c.destination.entity.label) for c in decide(list(alone.values()), lambda c: True)
+    }

@@ -464,8 +464,10 @@ def build_events(
 ) -> tuple[list[EntityRecord], list[RelationRecord]]:
     """Merge candidates into events and emit each with its argument relations.
 
-    A court case with no stated town is placed at the release's dateline city; a scheme's places
-    include the ends of the document's `flows` (firearmsFlow relations) it tells.
+    A court case is placed at the release's dateline city, where the court that issues the release
+    sits, unless its sentences place it in another town more often ("a Glendale man",
+    "a resident of Guadalajara" say where the accused lives, not where the case is heard); a scheme's
+    places include the ends of the document's `flows` (firearmsFlow relations) it tells.
     """
     lawsuits = [c for c in candidates if c.kind == "Lawsuit"]
     if all(c.weak for c in lawsuits):
@@ -483,8 +485,8 @@ def build_events(
         officers = [m for m in _court_officers(doc, mentions) if m.entity.id not in parties]
         cases[0].args.setdefault("participant", []).extend(officers)
     for case in cases:
-        if dateline is not None and not case.args.get("occurredIn"):
-            case.args["occurredIn"] = [dateline]
+        if dateline is not None:
+            case.args["occurredIn"] = [dateline, *case.args.get("occurredIn", [])]
     schemes = _merge_smuggling(schemes, cases, doc_text(doc))
     if len(cases) == 1:
         schemes = _one_case_one_scheme(cases[0], schemes)

@@ -341,21 +341,23 @@ def _party_states(doc: Doc, mentions: list[Mention], gazetteer: Gazetteer) -> li
 
 
 def _committees(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """ "Senate Banking Committee": a legislature followed by a committee name is one body, the committee."""
+    """ "Senate Banking Committee": a legislature followed by a committee name is one body, the committee.
+    "CARICOM Crime Gun Intelligence Unit": a listed organisation followed by a body's name is one
+    entity, the organisation's unit, typed like its parent (an intergovernmental unit is no government's
+    body), and the parent named only inside it is no entity of its own."""
     out: list[Mention] = []
     for m in mentions:
         prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.end == m.start
-            and prev.entry is not None
-            and {"senate", "congress"} & set(prev.entry.kinds)
-            and doc[m.end - 1].lower_ in ("committee", "subcommittee")
-        ):
-            name = doc[prev.start : m.end].text
-            out[-1] = Mention(prev.start, m.end, "GovernmentBody", entity_iri("org", strip_the(name)))
+        if prev is None or prev.end != m.start or prev.entry is None:
+            out.append(m)
             continue
-        out.append(m)
+        name = doc[prev.start : m.end].text
+        if {"senate", "congress"} & set(prev.entry.kinds) and doc[m.end - 1].lower_ in ("committee", "subcommittee"):
+            out[-1] = Mention(prev.start, m.end, "GovernmentBody", entity_iri("org", strip_the(name)))
+        elif prev.type == "Organization" and m.type == "GovernmentBody" and m.entry is None:
+            out[-1] = Mention(prev.start, m.end, "Organization", entity_iri("org", strip_the(name)), cued=True)
+        else:
+            out.append(m)
     return out
 
 

@@ -53,6 +53,8 @@ _DESTINATIONS = words("flows", "destinations")
 _NEGATIONS = words("flows", "negations")
 #: "mailed them to Jamaica": words by which a sentence carries on with the guns of the one before.
 _ANAPHORS = words("flows", "anaphors")
+#: "to the Caribbean, including Haiti": words that name a place as part of the place before them.
+_EXAMPLES = words("flows", "examples")
 #: Words a place's preposition may hang off that the model sees by name; any other by part of speech,
 #: so it learns the language of movement, not the nouns of the training stories.
 _ATTACH_WORDS = FLOW_TRIGGERS | _CUES | _ACQUISITION | _FOUND | WEAPON_WORDS | _SOURCE_NOUNS | _BOUND
@@ -155,13 +157,32 @@ def find_route(doc: Doc, sentence: Sentence) -> Route:
             continue
         governed = _governed(doc, place)
         role = _role(*governed, triggers, tracing=tracing, acquiring=acquiring) if governed else None
+        example_of = _example_of(sentence, place, governed)
+        if example_of is not None:
+            role = next((r for r, found in _route_roles(route) if example_of in found), None)
         if role == "between":
             role = "destination" if route.origins else "origin"
         if role is not None:
-            getattr(route, {"origin": "origins", "destination": "destinations", "via": "via"}[role]).append(place)
+            dict(_route_roles(route))[role].append(place)
     destination_ids = {m.entity.id for m in route.destinations}
     route.origins = [m for m in route.origins if m.entity.id not in destination_ids]
     return route
+
+
+def _route_roles(route: Route) -> tuple[tuple[str, list[ResolvedMention]], ...]:
+    """Each role of a route with the places the route gives it."""
+    return (("origin", route.origins), ("destination", route.destinations), ("via", route.via))
+
+
+def _example_of(
+    sentence: Sentence, place: ResolvedMention, governed: tuple[str, Token] | None
+) -> ResolvedMention | None:
+    """The place named just before one the text gives as an example of it ("from the United States
+    to the Caribbean, including Haiti": the Caribbean), whose role in the movement it shares."""
+    if governed is None or governed[0] not in _EXAMPLES:
+        return None
+    before = [m for m in sentence.of_types(PLACE_TYPES) if m.token_end <= governed[1].i]
+    return before[-1] if before else None
 
 
 def _governed(doc: Doc, place: ResolvedMention) -> tuple[str, Token] | None:
@@ -242,6 +263,8 @@ class Candidate:
     rule: bool
     #: Both places belong to one clause's movement (`_one_route`).
     one_route: bool
+    #: The two places stand in different sentences (`_across`).
+    across: bool = False
 
 
 @dataclass(frozen=True)
@@ -264,22 +287,28 @@ def decide(found: list[Candidate], accepts: Callable[[Candidate], bool]) -> list
     """The accepted candidates whose movement is not denied ("were not smuggled from Spain": too few
     denials in the corpus for the model to learn them), less a pair that crosses into another clause
     when both its places have an accepted partner in their own clause ("from Tucson into Nogales,
-    while a second crew ran pistols from Phoenix into Hermosillo" is two routes, not four)."""
+    while a second crew ran pistols from Phoenix into Hermosillo" is two routes, not four), less a pair
+    over two sentences whose destination has an accepted origin in its own sentence, which starts a
+    leg of its own ("He bought rifles in Ohio. A courier flew them from Miami to Quito")."""
     chosen = [c for c in found if accepts(c) and NEGATED not in c.features]
     local: dict[int, set[str]] = {}
     for c in chosen:
         if c.one_route:
             local.setdefault(c.sentence.span.start, set()).update((c.origin.entity.id, c.destination.entity.id))
+    led = {(c.destination.entity.id, c.destination.token_start) for c in chosen if not c.across}
     return [
         c
         for c in chosen
-        if c.one_route or not {c.origin.entity.id, c.destination.entity.id} <= local.get(c.sentence.span.start, set())
+        if (c.one_route or not {c.origin.entity.id, c.destination.entity.id} <= local.get(c.sentence.span.start, set()))
+        and not (c.across and (c.destination.entity.id, c.destination.token_start) in led)
     ]
 
 
 def _places(doc: Doc, sentence: Sentence) -> list[ResolvedMention]:
     """Place mentions that stand for a place of their own (not "Texas" in "Laredo, Texas", not
-    "Jamaica" in "Parliament of Jamaica"), the first mention of each entity."""
+    "Jamaica" in "Parliament of Jamaica"), the first mention of each entity, or a later one the wording
+    gives a role when the first has none ("The United States works to stem the flow of guns from the
+    United States": the second)."""
     text = doc_text(doc)
     kept: dict[str, ResolvedMention] = {}
     places = sentence.of_types(PLACE_TYPES)
@@ -287,7 +316,9 @@ def _places(doc: Doc, sentence: Sentence) -> list[ResolvedMention]:
     for previous, place in zip([None, *places], places, strict=False):
         if locates_previous(previous, place, text) or inside_another(sentence, place) or place.token_end <= dateline:
             continue
-        kept.setdefault(place.entity.id, place)
+        first = kept.get(place.entity.id)
+        if first is None or (_cue(doc, first) == "none" and _cue(doc, place) != "none"):
+            kept[place.entity.id] = place
     return list(kept.values())
 
 
@@ -306,17 +337,14 @@ def _place_features(doc: Doc, sentence: Sentence, place: ResolvedMention, route:
     governed = _governed(doc, place)
     top = phrase_head(head_token(doc, place))
     role = next(
-        (
-            name
-            for name, found in (("origin", route.origins), ("destination", route.destinations), ("via", route.via))
-            if any(m.entity.id == place.entity.id for m in found)
-        ),
+        (name for name, found in _route_roles(route) if any(m.entity.id == place.entity.id for m in found)),
         "none",
     )
+    example_of = _example_of(sentence, place, governed)
     features = {
         "prep": governed[0] if governed else f"dep:{top.dep_}",
         "role": role,
-        "cue": _cue(doc, place),
+        "cue": _cue(doc, example_of or place),
         "type": place.entity.type,
     }
     attach = governed[1].head if governed else top.head
@@ -332,7 +360,8 @@ def _cue(doc: Doc, place: ResolvedMention) -> str:
     "X rifles".
 
     A place inside another preposition's phrase ("destined for gangs in Toronto", "from dealers in
-    Ohio") takes the role of the outer phrase when the inner one gives none of its own.
+    Ohio") takes the role of the outer phrase when the inner one gives none of its own ("via couriers
+    from Slovenia": from).
     """
     governed = _governed(doc, place)
     head = head_token(doc, place)
@@ -351,7 +380,7 @@ def _cue(doc: Doc, place: ResolvedMention) -> str:
         if role is not None:
             return role
         outer = phrase_head(attach)
-        if outer.dep_ != "pobj":
+        if outer.dep_ != "pobj" or f"* {word}" in _PLACE_CUES:
             return _PLACE_CUES.get(f"* {word}", "none")
         governed = (outer.head.lower_, outer.head)
     return "none"
@@ -496,7 +525,7 @@ def _across(doc: Doc, first: _Reading, second: _Reading, distance: int) -> list[
                 worded = carried and o["cue"] == "origin" and d["cue"] == "destination"
                 if worded:
                     features["worded"] = 1.0
-                found.append(Candidate(origin, destination, joined, features, worded, False))
+                found.append(Candidate(origin, destination, joined, features, worded, False, across=True))
     return found
 
 

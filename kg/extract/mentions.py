@@ -85,7 +85,7 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
             continue
         if ent.label_ in MISLABELLED_PEOPLE:
             span = _trim(doc, ent, taken, person=True)
-            if span is not None and person_like(span) and _person_context(doc, span):
+            if span is not None and person_like(span) and _person_context(doc, span) and not not_an_entity(doc, span):
                 out.append(Mention(span.start, span.end, "Person", surface_key("Person", span.text)))
                 used.update(range(span.start, span.end))
             continue
