@@ -151,9 +151,12 @@ def test_a_sentence_with_its_own_origin_starts_a_new_leg() -> None:
     """The origin of the sentence before is not carried to a destination that has an origin of its own."""
     found = _candidates("He bought rifles from a dealer in Ohio. A courier later flew them from Miami to Quito.")
     assert found[("Ohio", "Quito")].across
-    kept = {(c.origin.entity.label, c.destination.entity.label) for c in decide(list(found.values()), lambda c: True)}
+    kept = _all_accepted(found)
     assert ("Miami", "Quito") in kept and ("Ohio", "Quito") not in kept
     alone = _candidates("He bought rifles from a dealer in Ohio. Weeks later he mailed them to Quito.")
-    assert ("Ohio", "Quito") in {
-        (c.origin.entity.label, c.destination.entity.label) for c in decide(list(alone.values()), lambda c: True)
-    }
+    assert ("Ohio", "Quito") in _all_accepted(alone)
+
+
+def _all_accepted(found: dict[tuple[str, str], Candidate]) -> set[tuple[str, str]]:
+    """The (origin, destination) labels `decide` keeps when every candidate is accepted."""
+    return {(c.origin.entity.label, c.destination.entity.label) for c in decide(list(found.values()), lambda c: True)}
