@@ -1,16 +1,22 @@
-"""SPARQL over HTTP: `ffkg serve` against the engine's own server (`oxigraph serve`) on the same data.
+"""SPARQL over HTTP: `ffkg serve` against bare pyoxigraph and the engine's own server on the same data.
 
     python -m bench.http_engine --size 100k --workdir /tmp/ffkg-http [--requests 21]
     python -m bench.http_engine --size 100k --workdir /tmp/ffkg-http --split --requests 1500
 
-Both servers are pyoxigraph's engine, same version, on copies of the same on-disk store, reading
-the union of the graphs as the default graph; so what separates them is ffkg's path around the
-engine (HTTP layer, query classification, the worker-process hop, row cap, serialisation). One
-client sends each query to the two servers in turn, request by request, and reads every answer
-to its end (SPARQL JSON results). Per query: the median latency on each, and the server's CPU
-time per request (its whole process tree, from /proc, over all the requests), which the other
-jobs on a shared machine inflate far less; for ffkg, split between its HTTP process and its
-query worker processes. The issue's target: every query of 1 ms or more within 1.2× of the engine.
+All three servers are pyoxigraph's engine, same version, on copies of the same on-disk store,
+reading the union of the graphs as the default graph:
+- `ffkg serve`: its HTTP layer, the worker-process hop (what lets it kill a runaway query), the
+  row cap and the content negotiation around the engine;
+- bare pyoxigraph: `pyoxigraph.Store.query(...).serialize(...)` called inline by the least ASGI
+  app that reads a form and answers, under uvicorn as ffkg is (`bare_pyoxigraph`): what any Python
+  server of the engine pays, with no limit on a query;
+- the engine's own server (`oxigraph serve-read-only`, Rust through and through).
+One client sends each query to the servers in turn, request by request, in rotating order, and
+reads every answer to its end (SPARQL JSON results). Per query: the median latency on each, and
+the server's CPU time per request (its whole process tree, from /proc, over all the requests),
+which the other jobs on a shared machine inflate far less; for ffkg, split between its HTTP
+process and its query worker processes. The issue's target: every query of 1 ms or more within
+1.2× of bare pyoxigraph.
 """
 
 from __future__ import annotations
@@ -24,9 +30,11 @@ import sys
 import time
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import parse_qs
 
 import httpx
-from starlette.types import Receive, Scope, Send
+import pyoxigraph as ox
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bench.generate import SIZES, generate_dataset
 from bench.server import ffkg_serve, free_port, running
@@ -34,6 +42,9 @@ from bench.sparql_inprocess import research_queries
 from kg.store import Store
 
 OXIGRAPH = str(Path(sys.executable).with_name("oxigraph"))
+#: The environment variable naming the store the bare pyoxigraph server opens.
+BARE_STORE = "FFKG_BENCH_BARE_STORE"
+SERVERS = ("ffkg", "bare", "engine")
 ACCEPT = {"accept": "application/sparql-results+json"}
 #: Queries the issue names beside the research mix: a large answer.
 LARGE_ANSWER = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20000"
@@ -81,13 +92,43 @@ def _oxigraph_serve(location: Path, port: int) -> list[str]:
     return [OXIGRAPH, "serve-read-only", "--location", str(location), "--bind", bind, "--union-default-graph"]
 
 
+def bare_pyoxigraph() -> ASGIApp:
+    """The bare pyoxigraph server (a uvicorn `--factory`): the store `BARE_STORE` names, opened read-only,
+    queried inline for the form's (or the URL's) `query` and answered in SPARQL JSON, nothing else."""
+    store = ox.Store.read_only(os.environ[BARE_STORE])
+
+    async def answer(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        fields = parse_qs(body.decode() or scope["query_string"].decode())
+        results = store.query(fields["query"][0], use_default_graph_as_union=True)
+        payload = results.serialize(format=ox.QueryResultsFormat.JSON)
+        headers = [(b"content-type", b"application/sparql-results+json")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+
+    return answer
+
+
+def _bare_serve(port: int) -> list[str]:
+    app = [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(__file__).resolve().parents[1]), "--factory"]
+    return app + ["bench.http_engine:bare_pyoxigraph", "--port", str(port), "--no-access-log"]
+
+
 def _prepare(size: str, workdir: Path) -> dict[str, str]:
-    """An ffkg data dir of `size` triples and a copy of its store for the engine's server; the queries."""
+    """An ffkg data dir of `size` triples and a copy of its store for each other server; the queries."""
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     with Store.open(workdir / "data" / "store") as store:
         store.write_quads(generate_dataset(SIZES[size], seed=0))
         store.engine.backup(str(workdir / "engine"))
+        store.engine.backup(str(workdir / "bare"))
         queries = research_queries(store)
     queries["20,000-row SELECT"] = LARGE_ANSWER
     return {name: queries[name] for name in MEASURED}
@@ -99,8 +140,10 @@ class Row(NamedTuple):
 
     query: str
     ffkg_p50: float
+    bare_p50: float
     engine_p50: float
     ffkg_cpu: float
+    bare_cpu: float
     engine_cpu: float
     ffkg_http_cpu: float
     answer_bytes: int
@@ -108,40 +151,59 @@ class Row(NamedTuple):
 
 
 def run(size: str, workdir: Path, *, requests: int) -> list[Row]:
-    """Each query `requests` times on each server (after one warm-up round), alternating request by request."""
+    """Each query `requests` times on each server (after one warm-up round), request by request in rotating order."""
     queries = _prepare(size, workdir)
-    ffkg_port, engine_port = free_port(), free_port()
-    ffkg_url, engine_url = f"http://127.0.0.1:{ffkg_port}/sparql", f"http://127.0.0.1:{engine_port}/query"
+    ports = {server: free_port() for server in SERVERS}
+    urls = {
+        "ffkg": f"http://127.0.0.1:{ports['ffkg']}/sparql",
+        "bare": f"http://127.0.0.1:{ports['bare']}/",
+        "engine": f"http://127.0.0.1:{ports['engine']}/query",
+    }
+    bare_env = {**os.environ, BARE_STORE: str(workdir / "bare")}
     rows = []
     with (
-        running(ffkg_serve(workdir / "data", ffkg_port), f"{ffkg_url}?query=ASK%7B%7D") as ffkg,
-        running(_oxigraph_serve(workdir / "engine", engine_port), f"{engine_url}?query=ASK%7B%7D") as engine,
+        running(ffkg_serve(workdir / "data", ports["ffkg"]), f"{urls['ffkg']}?query=ASK%7B%7D") as ffkg,
+        running(_bare_serve(ports["bare"]), f"{urls['bare']}?query=ASK%7B%7D", env=bare_env) as bare,
+        running(_oxigraph_serve(workdir / "engine", ports["engine"]), f"{urls['engine']}?query=ASK%7B%7D") as engine,
         httpx.Client(timeout=600) as client,
     ):
-        servers = {"ffkg": (ffkg.pid, ffkg_url), "engine": (engine.pid, engine_url)}
+        pids = {"ffkg": ffkg.pid, "bare": bare.pid, "engine": engine.pid}
 
         def ask(server: str, sparql: str) -> tuple[float, bytes]:
             start = time.perf_counter()
-            answer = client.post(servers[server][1], data={"query": sparql}, headers=ACCEPT)
+            answer = client.post(urls[server], data={"query": sparql}, headers=ACCEPT)
             answer.raise_for_status()
             return time.perf_counter() - start, answer.content
 
         for name, sparql in queries.items():
-            warm_up = {server: _rows(ask(server, sparql)[1]) for server in servers}
-            if warm_up["ffkg"] != warm_up["engine"]:
-                raise AssertionError(f"{name}: ffkg answered {warm_up['ffkg']} rows, the engine {warm_up['engine']}")
-            latency: dict[str, list[float]] = {"ffkg": [], "engine": []}
-            cpu_before = {server: _tree_cpu_seconds(pid) for server, (pid, _) in servers.items()}
+            warm_up = {server: _rows(ask(server, sparql)[1]) for server in SERVERS}
+            if len(set(warm_up.values())) != 1:
+                raise AssertionError(f"{name}: the servers answered different numbers of rows: {warm_up}")
+            latency: dict[str, list[float]] = {server: [] for server in SERVERS}
+            cpu_before = {server: _tree_cpu_seconds(pid) for server, pid in pids.items()}
             http_before = _cpu_seconds(ffkg.pid)
             for request in range(requests):
-                for server in ("ffkg", "engine") if request % 2 == 0 else ("engine", "ffkg"):
+                shift = request % len(SERVERS)
+                for server in SERVERS[shift:] + SERVERS[:shift]:
                     seconds, answer = ask(server, sparql)
                     latency[server].append(seconds)
-            cpu = {s: (_tree_cpu_seconds(pid) - cpu_before[s]) / requests for s, (pid, _) in servers.items()}
+            cpu = {server: (_tree_cpu_seconds(pid) - cpu_before[server]) / requests for server, pid in pids.items()}
             http_cpu = (_cpu_seconds(ffkg.pid) - http_before) / requests
             p50 = {server: statistics.median(values) for server, values in latency.items()}
-            size, count = len(answer), warm_up["ffkg"]
-            rows.append(Row(name, p50["ffkg"], p50["engine"], cpu["ffkg"], cpu["engine"], http_cpu, size, count))
+            rows.append(
+                Row(
+                    name,
+                    p50["ffkg"],
+                    p50["bare"],
+                    p50["engine"],
+                    cpu["ffkg"],
+                    cpu["bare"],
+                    cpu["engine"],
+                    http_cpu,
+                    len(answer),
+                    warm_up["ffkg"],
+                )
+            )
     return rows
 
 
@@ -241,18 +303,31 @@ def main() -> None:
         f"{load_before[0]:.1f} at start, {load_after[0]:.1f} at end\n"
     )
     print(
-        "| query | ffkg p50 ms | engine p50 ms | p50 ÷ | ffkg CPU ms/req (HTTP process + query workers) "
-        "| engine CPU ms/req | CPU ÷ | answer KB |"
+        "| query | ffkg p50 ms | bare p50 ms | engine p50 ms | ffkg ÷ bare, p50 | ffkg ÷ engine, p50 "
+        "| ffkg CPU ms/req (HTTP process + query workers) | bare CPU | engine CPU | ffkg ÷ bare, CPU "
+        "| ffkg ÷ engine, CPU | answer KB |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
-        cpu_ratio = row.ffkg_cpu / row.engine_cpu if row.engine_cpu else float("nan")
         workers_cpu = row.ffkg_cpu - row.ffkg_http_cpu
-        print(
-            f"| {row.query} | {row.ffkg_p50 * 1e3:.2f} | {row.engine_p50 * 1e3:.2f} | "
-            f"{row.ffkg_p50 / row.engine_p50:.2f} | {row.ffkg_cpu * 1e3:.2f} ({row.ffkg_http_cpu * 1e3:.2f} + "
-            f"{workers_cpu * 1e3:.2f}) | {row.engine_cpu * 1e3:.2f} | {cpu_ratio:.2f} | {row.answer_bytes / 1e3:,.0f} |"
-        )
+        figures = [
+            f"{row.ffkg_p50 * 1e3:.2f}",
+            f"{row.bare_p50 * 1e3:.2f}",
+            f"{row.engine_p50 * 1e3:.2f}",
+            _ratio(row.ffkg_p50, row.bare_p50),
+            _ratio(row.ffkg_p50, row.engine_p50),
+            f"{row.ffkg_cpu * 1e3:.2f} ({row.ffkg_http_cpu * 1e3:.2f} + {workers_cpu * 1e3:.2f})",
+            f"{row.bare_cpu * 1e3:.2f}",
+            f"{row.engine_cpu * 1e3:.2f}",
+            _ratio(row.ffkg_cpu, row.bare_cpu),
+            _ratio(row.ffkg_cpu, row.engine_cpu),
+            f"{row.answer_bytes / 1e3:,.0f}",
+        ]
+        print(f"| {row.query} | " + " | ".join(figures) + " |")
+
+
+def _ratio(ours: float, theirs: float) -> str:
+    return f"{ours / theirs:.2f}" if theirs else "n/a"
 
 
 if __name__ == "__main__":

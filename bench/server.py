@@ -24,14 +24,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(command: list[str], ready_url: str, *, timeout: float = 300.0) -> Iterator[subprocess.Popen[bytes]]:
-    """Run `command` until the block ends; returns once `ready_url` answers below 500.
+def running(
+    command: list[str], ready_url: str, *, timeout: float = 300.0, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run `command` (in `env`, or this process's environment) until the block ends; returns once
+    `ready_url` answers below 500.
 
     The server's output goes to a scratch file (a pipe nobody reads would fill up and stall
     it), which is quoted if the server dies before answering.
     """
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             _wait_ready(process, log, ready_url, timeout)
             yield process
