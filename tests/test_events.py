@@ -479,3 +479,13 @@ def test_a_release_s_case_is_placed_at_its_dateline_not_where_the_accused_lives(
         view = run(text)
     (case,) = view.events("Lawsuit")
     assert view.args(case) == {"defendant": {"Jorge Ruiz"}, "occurredIn": {"Phoenix"}}
+
+
+def test_the_accused_of_a_one_case_release_smuggled_in_its_scheme() -> None:
+    view = run(
+        "EL PASO – A federal jury convicted Maria Lopez on Tuesday of conspiring to export firearms.\n\n"
+        "According to court documents, the rifles were smuggled into Mexico for the Gulf Cartel."
+    )
+    (scheme,) = view.events("Smuggling")
+    assert view.args(scheme)["perpetrator"] == {"Maria Lopez"}
+    assert view.args(scheme)["participant"] == {"Gulf Cartel"}

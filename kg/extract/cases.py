@@ -234,19 +234,26 @@ def _fold_anonymous(groups: list[Candidate], *, single_case: bool) -> list[Candi
 
 def _one_case_one_scheme(case: Candidate, schemes: list[Candidate]) -> list[Candidate]:
     """A release about one court case tells one scheme, however many sentences name its smugglers
-    ("X pleaded guilty ... defendants Y and Z bought the pistols ... Y and Z drove them north"), and
-    whoever smuggled in it is accused in the case."""
+    ("X pleaded guilty ... defendants Y and Z bought the pistols ... Y and Z drove them north");
+    whoever smuggled in it is accused in the case, and the people accused smuggled in it, though the
+    sentences that tell the scheme may not name them ("According to court documents, the rifles were
+    smuggled into Mexico")."""
     named = [g for g in schemes if g.ids("perpetrator")]
     for other in named[1:]:
         named[0].absorb(other)
     kept = [g for g in schemes if not any(g is o for o in named[1:])]
-    if named:
-        scheme = named[0]
-        perpetrators = scheme.ids("perpetrator")
-        scheme.args["participant"] = [m for m in scheme.args.get("participant", []) if m.entity.id not in perpetrators]
-        accused = case.ids("defendant")
-        smugglers = [m for m in scheme.args["perpetrator"] if m.entity.type == "Person"]
-        case.args.setdefault("defendant", []).extend(m for m in smugglers if m.entity.id not in accused)
+    scheme = named[0] if named else kept[0] if len(kept) == 1 else None
+    if scheme is None:
+        return kept
+    accused, smugglers = case.ids("defendant"), scheme.ids("perpetrator")
+    case.args.setdefault("defendant", []).extend(
+        m for m in scheme.args.get("perpetrator", []) if m.entity.type == "Person" and m.entity.id not in accused
+    )
+    scheme.args.setdefault("perpetrator", []).extend(
+        m for m in case.args["defendant"] if m.entity.type == "Person" and m.entity.id not in smugglers
+    )
+    perpetrators = scheme.ids("perpetrator")
+    scheme.args["participant"] = [m for m in scheme.args.get("participant", []) if m.entity.id not in perpetrators]
     return kept
 
 
