@@ -489,3 +489,13 @@ def test_the_accused_of_a_one_case_release_smuggled_in_its_scheme() -> None:
     (scheme,) = view.events("Smuggling")
     assert view.args(scheme)["perpetrator"] == {"Maria Lopez"}
     assert view.args(scheme)["participant"] == {"Gulf Cartel"}
+
+
+def test_the_court_that_hears_a_case_takes_part_in_it() -> None:
+    view = run(
+        "LEEDS – Tom Hale, 41, of Bradford, was sentenced at Leeds Crown Court on Friday to six years in prison "
+        "for importing pistols."
+    )
+    (case,) = view.events("Lawsuit")
+    assert view.args(case)["participant"] == {"Leeds Crown Court"}
+    assert view.args(case)["defendant"] == {"Tom Hale"}

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Token
 from kg.extract.base import ResolvedMention
 from kg.extract.context import Sentence, doc_text, is_within, sentences, unique
 from kg.extract.flows import WEAPON_WORDS
-from kg.extract.roles import is_court_officer
+from kg.extract.roles import court_body, is_court_officer
 from kg.iris import entity_iri, local_iri, normalise_key
 from kg.records import DocumentInfo, EntityRecord, RelationRecord, Span
 
@@ -473,8 +473,10 @@ def build_events(
 
     A court case is placed at the release's dateline city, where the court that issues the release
     sits, unless its sentences place it in another town more often ("a Glendale man",
-    "a resident of Guadalajara" say where the accused lives, not where the case is heard); a scheme's
-    places include the ends of the document's `flows` (firearmsFlow relations) it tells.
+    "a resident of Guadalajara" say where the accused lives, not where the case is heard). In a
+    release about one case with an accused, the courts it names ("Maidstone Crown Court") take part
+    in the case as its judges and prosecutors do. A scheme's places include the ends of the
+    document's `flows` (firearmsFlow relations) it tells.
     """
     lawsuits = [c for c in candidates if c.kind == "Lawsuit"]
     if all(c.weak for c in lawsuits):
@@ -490,6 +492,8 @@ def build_events(
     if len(cases) == 1:
         parties = cases[0].ids(*_PARTY_ROLES)
         officers = [m for m in _court_officers(doc, mentions) if m.entity.id not in parties]
+        if cases[0].ids("defendant"):
+            officers += [m for m in mentions if court_body(m.entity)]
         cases[0].args.setdefault("participant", []).extend(officers)
     for case in cases:
         if dateline is not None:
