@@ -499,3 +499,17 @@ def test_the_court_that_hears_a_case_takes_part_in_it() -> None:
     (case,) = view.events("Lawsuit")
     assert view.args(case)["participant"] == {"Leeds Crown Court"}
     assert view.args(case)["defendant"] == {"Tom Hale"}
+
+
+def test_a_role_the_model_ranks_second_to_none_by_a_little_is_still_filled() -> None:
+    text = "Border Force officers found four pistols in a van at Dover on Friday."
+    # Ranks every mention none (0.38) first and participant (0.34) or place (0.28) after it.
+    reader = MulticlassModel(
+        ("none", "participant", "occurredIn"),
+        {"none": 0.3, "participant": 0.2, "occurredIn": 0.0},
+        {},
+    )
+    with using({ROLE_MODEL: reader}):
+        view = run(text)
+    (seizure,) = view.events("Seizure")
+    assert view.args(seizure) == {"participant": {"Border Force"}}
