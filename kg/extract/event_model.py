@@ -52,12 +52,12 @@ REGULARISATION = 0.1
 RULE_TYPES = frozenset({"Attack", "Event", "PolicyAction"})
 #: Roles whose fillers come as lists of parties, each of which the role's filler's conjuncts share.
 _LISTED_ROLES = frozenset({"defendant", "plaintiff"})
-#: Who takes part and who acts are told in more ways than the model learns from one corpus, so it
-#: under-proposes them: a mention fills one of these roles when the role's probability reaches this,
-#: even where `none` is likelier. Chosen in 5-fold CV (events F1 0.721 -> 0.734, arguments 0.612 ->
-#: 0.611) and dev (events 0.805 -> 0.811, arguments 0.695 -> 0.700); 0.35 for every role cost
-#: argument precision, and a trigger threshold of 0.25 instead cost event precision.
-EAGER_ROLES = {"participant": 0.3, "perpetrator": 0.3}
+#: Who takes part is told in more ways than the model learns from one corpus, so it under-proposes
+#: participants: a mention fills one of these roles when the role's probability reaches this, even
+#: where `none` is likelier. Chosen in 5-fold CV (events F1 0.721 -> 0.734, arguments 0.612 -> 0.614)
+#: and dev (events 0.805 -> 0.811, arguments 0.695 -> 0.702); perpetrator too cost its precision,
+#: 0.35 for every role cost argument precision, and a trigger threshold of 0.25 event precision.
+EAGER_ROLES = {"participant": 0.3}
 #: Roles the corpus too rarely annotates to learn (one plaintiff: most of its cases are criminal), which
 #: the hand rules of `kg.extract.roles` fill where the model has nothing to say.
 RULE_ROLES = frozenset({"plaintiff"})
