@@ -479,3 +479,37 @@ def test_a_release_s_case_is_placed_at_its_dateline_not_where_the_accused_lives(
         view = run(text)
     (case,) = view.events("Lawsuit")
     assert view.args(case) == {"defendant": {"Jorge Ruiz"}, "occurredIn": {"Phoenix"}}
+
+
+def test_the_accused_of_a_one_case_release_smuggled_in_its_scheme() -> None:
+    view = run(
+        "EL PASO – A federal jury convicted Maria Lopez on Tuesday of conspiring to export firearms.\n\n"
+        "According to court documents, the rifles were smuggled into Mexico for the Gulf Cartel."
+    )
+    (scheme,) = view.events("Smuggling")
+    assert view.args(scheme)["perpetrator"] == {"Maria Lopez"}
+    assert view.args(scheme)["participant"] == {"Gulf Cartel"}
+
+
+def test_the_court_that_hears_a_case_takes_part_in_it() -> None:
+    view = run(
+        "LEEDS – Tom Hale, 41, of Bradford, was sentenced at Leeds Crown Court on Friday to six years in prison "
+        "for importing pistols."
+    )
+    (case,) = view.events("Lawsuit")
+    assert view.args(case)["participant"] == {"Leeds Crown Court"}
+    assert view.args(case)["defendant"] == {"Tom Hale"}
+
+
+def test_a_role_the_model_ranks_second_to_none_by_a_little_is_still_filled() -> None:
+    text = "Border Force officers found four pistols in a van at Dover on Friday."
+    # Ranks every mention none (0.38) first and participant (0.34) or place (0.28) after it.
+    reader = MulticlassModel(
+        ("none", "participant", "occurredIn"),
+        {"none": 0.3, "participant": 0.2, "occurredIn": 0.0},
+        {},
+    )
+    with using({ROLE_MODEL: reader}):
+        view = run(text)
+    (seizure,) = view.events("Seizure")
+    assert view.args(seizure) == {"participant": {"Border Force"}}

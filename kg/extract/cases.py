@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Token
 from kg.extract.base import ResolvedMention
 from kg.extract.context import Sentence, doc_text, is_within, sentences, unique
 from kg.extract.flows import WEAPON_WORDS
-from kg.extract.roles import is_court_officer
+from kg.extract.roles import court_body, is_court_officer
 from kg.iris import entity_iri, local_iri, normalise_key
 from kg.records import DocumentInfo, EntityRecord, RelationRecord, Span
 
@@ -234,19 +234,26 @@ def _fold_anonymous(groups: list[Candidate], *, single_case: bool) -> list[Candi
 
 def _one_case_one_scheme(case: Candidate, schemes: list[Candidate]) -> list[Candidate]:
     """A release about one court case tells one scheme, however many sentences name its smugglers
-    ("X pleaded guilty ... defendants Y and Z bought the pistols ... Y and Z drove them north"), and
-    whoever smuggled in it is accused in the case."""
+    ("X pleaded guilty ... defendants Y and Z bought the pistols ... Y and Z drove them north");
+    whoever smuggled in it is accused in the case, and the people accused smuggled in it, though the
+    sentences that tell the scheme may not name them ("According to court documents, the rifles were
+    smuggled into Mexico")."""
     named = [g for g in schemes if g.ids("perpetrator")]
     for other in named[1:]:
         named[0].absorb(other)
     kept = [g for g in schemes if not any(g is o for o in named[1:])]
-    if named:
-        scheme = named[0]
-        perpetrators = scheme.ids("perpetrator")
-        scheme.args["participant"] = [m for m in scheme.args.get("participant", []) if m.entity.id not in perpetrators]
-        accused = case.ids("defendant")
-        smugglers = [m for m in scheme.args["perpetrator"] if m.entity.type == "Person"]
-        case.args.setdefault("defendant", []).extend(m for m in smugglers if m.entity.id not in accused)
+    scheme = named[0] if named else kept[0] if len(kept) == 1 else None
+    if scheme is None:
+        return kept
+    accused, smugglers = case.ids("defendant"), scheme.ids("perpetrator")
+    case.args.setdefault("defendant", []).extend(
+        m for m in scheme.args.get("perpetrator", []) if m.entity.type == "Person" and m.entity.id not in accused
+    )
+    scheme.args.setdefault("perpetrator", []).extend(
+        m for m in case.args["defendant"] if m.entity.type == "Person" and m.entity.id not in smugglers
+    )
+    perpetrators = scheme.ids("perpetrator")
+    scheme.args["participant"] = [m for m in scheme.args.get("participant", []) if m.entity.id not in perpetrators]
     return kept
 
 
@@ -466,8 +473,10 @@ def build_events(
 
     A court case is placed at the release's dateline city, where the court that issues the release
     sits, unless its sentences place it in another town more often ("a Glendale man",
-    "a resident of Guadalajara" say where the accused lives, not where the case is heard); a scheme's
-    places include the ends of the document's `flows` (firearmsFlow relations) it tells.
+    "a resident of Guadalajara" say where the accused lives, not where the case is heard). In a
+    release about one case with an accused, the courts it names ("Maidstone Crown Court") take part
+    in the case as its judges and prosecutors do. A scheme's places include the ends of the
+    document's `flows` (firearmsFlow relations) it tells.
     """
     lawsuits = [c for c in candidates if c.kind == "Lawsuit"]
     if all(c.weak for c in lawsuits):
@@ -483,6 +492,8 @@ def build_events(
     if len(cases) == 1:
         parties = cases[0].ids(*_PARTY_ROLES)
         officers = [m for m in _court_officers(doc, mentions) if m.entity.id not in parties]
+        if cases[0].ids("defendant"):
+            officers += [m for m in mentions if court_body(m.entity)]
         cases[0].args.setdefault("participant", []).extend(officers)
     for case in cases:
         if dateline is not None:

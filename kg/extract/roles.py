@@ -33,6 +33,7 @@ _ALIAS_WORDS = words("event_rules", "alias_words")
 #: "participate in the U.S.-CARICOM Dialogue": who is named in the gathering takes part in it.
 _JOIN = words("event_rules", "join")
 _COURT_TITLES = words("event_rules", "court_titles")
+_COURT_BODIES = words("event_rules", "court_bodies")
 #: "a federal judge in Phoenix", "a jury in Tucson": the town of the court.
 _BENCH = words("event_rules", "bench")
 #: Nouns that place an event by the town after "of" ("on the outskirts of Reynosa").
@@ -383,6 +384,12 @@ def court_title(doc: Doc, mention: ResolvedMention) -> bool:
     if _COURT_TITLES & set(words):
         return True
     return any(w == "attorney" and (i + 1 == len(words) or words[i + 1] != "general") for i, w in enumerate(words))
+
+
+def court_body(entity: EntityRecord) -> bool:
+    """ "Maidstone Crown Court", "Birmingham Magistrates Court": a court named as a body, which takes
+    part in the case it hears as its judges do."""
+    return entity.type == "GovernmentBody" and bool(_COURT_BODIES & set(re.findall(r"[a-z]+", entity.label.lower())))
 
 
 def prosecutor_body(entity: EntityRecord) -> bool:
