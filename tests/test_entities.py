@@ -206,6 +206,45 @@ def test_what_the_guidelines_exclude_is_not_extracted() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("text", "excluded"),
+    [
+        ("The items fall under the International Traffic in Arms Regulations (ITAR). The broker ignored ITAR.", "ITAR"),
+        ("The items fall under the International Traffic in Arms Regulations (ITAR).", "Arms Regulations"),
+        ("Agents said the transnational criminal organization (TCO) paid cash. The TCO bought rifles.", "TCO"),
+        ("The case is part of the Project Safe Neighborhoods (PSN) Program. PSN targets gun crime.", "PSN"),
+        ("The inquiry ran under the European Joint Platform Against Arms Crime in 2022.", "Platform"),
+        ("He drove the pickup to the Roosevelt Madero Bridge II near Laredo.", "Bridge"),
+    ],
+)
+def test_laws_programmes_facilities_and_generic_acronyms_are_no_entities(text: str, excluded: str) -> None:
+    """A law's, a programme's or a generic term's acronym, and names headed by a facility or platform word."""
+    assert not [label for label in typed(text) if excluded in label]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("A man who recruited buyers across the Central Valley was charged in Fresno.", "Central Valley"),
+        ("A man from Queensland's Fraser Coast has been charged with importing pistols.", "Fraser Coast"),
+    ],
+)
+def test_a_name_ending_in_an_area_word_is_a_region(text: str, label: str) -> None:
+    """Whatever the parser calls it (a location, a facility, a person)."""
+    assert typed(text).get(label) == "Region"
+
+
+def test_a_model_code_before_a_weapon_plural_is_a_weapon_type_where_the_tagger_reads_a_verb() -> None:
+    found = typed("He told the buyers to get Kel-Tec KSG shotguns at shows in Yuma.")
+    assert found.get("KSG") == "WeaponType"
+
+
+def test_a_title_before_a_name_is_not_part_of_the_person() -> None:
+    found = typed("NCA Operations Manager Ruth Okafor said the pistols were lethal.")
+    assert found.get("Ruth Okafor") == "Person"
+    assert not [label for label in found if "Manager" in label]
+
+
 def test_a_sub_unit_named_after_a_city_yields_the_city_only() -> None:
     found = typed("Special Agent in Charge Dana Whitfield of the ATF Dallas Field Division said so.")
     assert found.get("Dallas") == "City"

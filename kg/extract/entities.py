@@ -28,6 +28,7 @@ from kg.extract.rules import (
     LOCAL_BODY_KINDS,
     NAME_PARTICLES,
     NON_ENTITY_HEADS,
+    NON_ENTITY_STARTS,
     ORG_HINT_WORDS,
     REGION_WORDS,
     generic_body_kinds,
@@ -411,16 +412,35 @@ def _country_mention(gazetteer: Gazetteer, code: str, start: int, end: int) -> M
 
 
 def _drop_excluded_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """An acronym in parentheses after a law or programme is not an entity either."""
-    excluded = {
-        doc[i + 1].text
-        for i in range(1, len(doc) - 2)
-        if doc[i].text == "("
-        and doc[i + 2].text.startswith(")")
-        and _ACRONYM.match(doc[i + 1].text)
-        and doc[i - 1].lower_.rstrip("s") in NON_ENTITY_HEADS
-    }
-    return [m for m in mentions if m.entry is not None or doc[m.start : m.end].text not in excluded]
+    """An acronym in parentheses after a law or a programme is not an entity either ("Arms Regulations
+    (ITAR)", "Project Safe Neighborhoods (PSN)"), nor one that shortens lower-case words, a generic term
+    ("transnational criminal organizations (TCOs)"), wherever it stands, in the singular or plural."""
+    excluded = set()
+    for i in range(1, len(doc) - 2):
+        short = doc[i + 1].text.removesuffix("s")
+        if doc[i].text != "(" or not doc[i + 2].text.startswith(")") or not _ACRONYM.match(short):
+            continue
+        if doc[i - 1].lower_.rstrip("s") in NON_ENTITY_HEADS or _generic_term(doc, i, short) or _programme(doc, i):
+            excluded.add(short)
+    return [m for m in mentions if m.entry is not None or doc[m.start : m.end].text.removesuffix("s") not in excluded]
+
+
+def _generic_term(doc: Doc, paren: int, short: str) -> bool:
+    """Whether the words before the parenthesis at `paren` are lower-case ones `short` is the initials of."""
+    expansion = doc[max(paren - len(short), 0) : paren]
+    return (
+        len(expansion) == len(short)
+        and all(t.is_alpha and t.is_lower for t in expansion)
+        and "".join(t.text[0] for t in expansion) == short.lower()
+    )
+
+
+def _programme(doc: Doc, paren: int) -> bool:
+    """Whether the capitalised name before the parenthesis at `paren` starts like a programme's."""
+    start = paren
+    while start > 0 and doc[start - 1].is_alpha and doc[start - 1].text[:1].isupper():
+        start -= 1
+    return start < paren and doc[start].lower_ in NON_ENTITY_STARTS
 
 
 # --- grouping ---------------------------------------------------------------------------

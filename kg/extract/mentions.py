@@ -48,6 +48,8 @@ WEAPON_NOUNS = words("relations", "weapon_nouns")
 _MODEL_CODE = re.compile(r"^[A-Z][A-Z&]*-?\d[\dA-Z]*$")
 #: A model named by capitals alone ("KSG", "MCX"), a weapon type only right before a weapon noun.
 _LETTER_CODE = re.compile(r"^[A-Z]{2,5}$")
+#: "Bridge II", "Plan III": a numeral after a name's head word.
+_ROMAN = re.compile(r"^[IVX]{1,4}$")
 _NUMBER = re.compile(r"^\.?\d+(?:\.\d+)?$")
 _NUMBER_CALIBRE = re.compile(r"^\.?\d+(?:\.\d+)?-?([a-z]+)$")
 #: "a 33-year-old Georges Hall man", "an Edinburg resident": the name before one of these is a place.
@@ -82,6 +84,11 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
     for ent in doc.ents:
         ent = _after_nicknamed(doc, ent, nicknamed)
         if ent is None:
+            continue
+        area = _named_area(doc, ent, taken)
+        if area is not None:
+            out.append(Mention(area.start, area.end, "Region", surface_key("Region", area.text)))
+            used.update(range(area.start, area.end))
             continue
         if ent.label_ in MISLABELLED_PEOPLE:
             span = _trim(doc, ent, taken, person=True)
@@ -185,6 +192,26 @@ def _place_named(doc: Doc, ent: SpacySpan, taken: set[int], places: set[int]) ->
     return None
 
 
+def _named_area(doc: Doc, ent: SpacySpan, taken: set[int]) -> SpacySpan | None:
+    """ "the Central Valley", "Queensland's Fraser Coast": a name of several words the
+    model found (as a location, a facility, even a person) that ends in an area word is a region,
+    unless a word of it names a body or the gazetteer lists all of it."""
+    start = ent.start + (doc[ent.start].lower_ == "the")
+    if start + 1 < ent.end and start in taken and doc[start + 1].text in ("'s", "’s"):
+        start += 2
+    span = doc[start : ent.end]
+    if (
+        ent.label_ not in ("LOC", "FAC", "GPE", "PERSON", "ORG")
+        or len(span) < 2
+        or span[-1].text not in AREA_WORDS
+        or not span[0].text[:1].isupper()
+        or taken.issuperset(range(span.start, span.end))
+        or any(t.lower_ in ORG_HINT_WORDS for t in span)
+    ):
+        return None
+    return span
+
+
 def _trim(doc: Doc, ent: SpacySpan, taken: set[int], person: bool = False) -> SpacySpan | None:
     """The part of `ent` outside gazetteer hits and titles, without possessives and quotes."""
     start, end = ent.start, ent.end
@@ -234,10 +261,21 @@ def not_an_entity(doc: Doc, span: SpacySpan) -> bool:
     if all(w in GENERIC_WORDS for w in words) or STORE_WORDS.intersection(words):
         return True
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
-    if words[0] in NON_ENTITY_STARTS or before in NON_ENTITY_STARTS or words[-1].rstrip("s") in NON_ENTITY_HEADS:
+    if words[0] in NON_ENTITY_STARTS or before in NON_ENTITY_STARTS or _non_entity_head(span):
         return True
     digits = any(ch.isdigit() for ch in span.text)
     return digits and ("-" in span.text or (len(span) == 1 and any(ch.isalpha() for ch in span.text)))
+
+
+def _non_entity_head(span: SpacySpan) -> bool:
+    """ "Lincoln Juarez Bridge II", "Platform Against Criminal Threats", "Arms Regulations": the name's
+    head word, last but for a numeral or before the first preposition (that starts its complement), is a
+    law's, a document's or a facility's, so the name is no entity."""
+    tokens = list(span)
+    while len(tokens) > 1 and _ROMAN.match(tokens[-1].text):
+        tokens.pop()
+    first_preposition = next((k for k in range(1, len(tokens)) if tokens[k].pos_ == "ADP"), len(tokens))
+    return any(t.lower_.rstrip("s") in NON_ENTITY_HEADS for t in (tokens[-1], tokens[first_preposition - 1]))
 
 
 def _model_type(doc: Doc, span: SpacySpan, label: str) -> str | None:
@@ -528,9 +566,15 @@ def _weapon_noun_end(doc: Doc, j: int, reach: int) -> int | None:
     rifles", "machine gun"), or None when something else comes first."""
     for k in range(j, min(j + reach + 1, len(doc))):
         token = doc[k]
-        if token.lemma_.lower() in WEAPON_NOUNS and token.pos_ in ("NOUN", "PROPN"):
+        if token.lemma_.lower() in WEAPON_NOUNS and (token.pos_ in ("NOUN", "PROPN") or _plural_read_as_verb(doc, k)):
             nxt = doc[k + 1] if k + 1 < len(doc) else None
             return k + 2 if nxt is not None and nxt.lemma_.lower() in WEAPON_NOUNS else k + 1
         if token.pos_ not in ("ADJ", "NOUN") and token.text != "-":
             return None
     return None
+
+
+def _plural_read_as_verb(doc: Doc, k: int) -> bool:
+    """A plural after a model code ("KSG shotguns", "M4 rifles") the tagger read as the code's verb."""
+    code = doc[k - 1].text if k > 0 else ""
+    return doc[k].tag_ == "VBZ" and (code.isupper() or any(ch.isdigit() for ch in code))
