@@ -160,3 +160,24 @@ def test_a_sentence_with_its_own_origin_starts_a_new_leg() -> None:
 def _all_accepted(found: dict[tuple[str, str], Candidate]) -> set[tuple[str, str]]:
     """The (origin, destination) labels `decide` keeps when every candidate is accepted."""
     return {(c.origin.entity.label, c.destination.entity.label) for c in decide(list(found.values()), lambda c: True)}
+
+
+def test_a_country_left_or_entered_is_an_origin_or_a_destination() -> None:
+    """A verb of leaving or entering takes the place as its object, with no preposition to read."""
+    found = _candidates("The driver hid four rifles in a truck and tried to leave Canada into Maine.")
+    assert found[("Canada", "Maine")].features["o.cue=origin"] == 1.0
+    found = _candidates("The pistols bought in Texas entered Belize inside a container of rice.")
+    assert found[("Texas", "Belize")].features["d.cue=destination"] == 1.0
+
+
+def test_a_sentence_that_goes_on_about_the_guns_by_these_is_read_with_the_one_before() -> None:
+    """The second sentence names no weapon and no movement; "these" carries the parts of the first."""
+    found = _candidates("He imported pistol parts from Canada. All of these were seized on arrival into Ireland.")
+    assert found[("Canada", "Ireland")].across
+
+
+def test_a_route_told_in_legs_flows_leg_by_leg() -> None:
+    """The second verb takes the guns on from where the first left them, not from the first origin."""
+    found = _candidates("The pistols were driven from Dallas to Laredo and carried across the river into Mexico.")
+    assert found[("Dallas", "Laredo")].rule and found[("Laredo", "Mexico")].rule
+    assert found[("Dallas", "Mexico")].features["leg=skipped"] == 1.0 and not found[("Dallas", "Mexico")].rule

@@ -72,6 +72,10 @@ _CLAUSE_DEPS = frozenset({"conj", "ccomp", "advcl", "relcl", "xcomp", "acl", "pa
 _PLACE_CUES = {
     phrase: role for role, phrases in lexicon("flows")["place_cues"].items() if role != "_about" for phrase in phrases
 }
+#: "exit the United States", "entered Mexico": verb lemma -> the role it gives the place it takes as object.
+_OBJECT_CUES = {
+    verb: role for role, verbs in lexicon("flows")["object_cues"].items() if role != "_about" for verb in verbs
+}
 _ORIGIN_SUFFIX = re.compile(r"[- ](?:sourced|origin)\b|-(?:made|manufactured|bought|purchased)\b")
 
 #: (pattern, method name or None to take the quoted name the pattern captures), first match wins.
@@ -218,6 +222,26 @@ def _one_route(doc: Doc, origin: ResolvedMention, destination: ResolvedMention) 
     if shared is None:
         return False
     return not (_own_clause_below(first, shared) or _own_clause_below(second, shared))
+
+
+def _leg(doc: Doc, origin: ResolvedMention, destination: ResolvedMention) -> str | None:
+    """How a pair stands to a route told in legs by coordinated verbs ("trucked from A to B and
+    carried across the border to C"): "next" when the origin is where the first verb took the guns
+    and the second verb, with no origin of its own, takes them on to the destination (B to C);
+    "skipped" when the origin is the first verb's and the destination the second's (A to C, which
+    the text tells as two legs). None for any other pair."""
+    first, second = _governed(doc, origin), _governed(doc, destination)
+    if first is None or second is None or first[0] not in _DESTINATIONS | {"from"}:
+        return None
+    carrier, onward = first[1].head, second[1].head
+    if onward.dep_ != "conj" or onward.head.i != carrier.i or second[0] not in _DESTINATIONS:
+        return None
+    if any(c.dep_ == "prep" and c.lower_ in ("from", "out") for c in onward.children):
+        return None
+    if first[0] in _DESTINATIONS:
+        return "next"
+    first_leg = any(c.dep_ == "prep" and c.lower_ in _DESTINATIONS for c in carrier.children)
+    return "skipped" if first_leg else None
 
 
 def _own_clause_below(token: Token, top: Token) -> bool:
@@ -367,6 +391,8 @@ def _cue(doc: Doc, place: ResolvedMention) -> str:
     head = head_token(doc, place)
     if governed is None and head.dep_ in ("compound", "nmod", "amod") and lemma_of(head.head) in WEAPON_WORDS:
         return "origin"  # "Texas rifles", "U.S. guns": the place the weapons come from
+    if governed is None and head.dep_ == "dobj":
+        return _OBJECT_CUES.get(lemma_of(head.head), "none")
     for _ in range(3):
         if governed is None:
             return "none"
@@ -432,7 +458,8 @@ def _read(doc: Doc, sentence: Sentence, *, headline: bool, weapons_before: bool)
     weapon = bool(lemmas & WEAPON_WORDS) or bool(sentence.of_types(["WeaponType"]))
     parts = bool(lemmas & _WEAPON_PARTS)
     triggers = sorted(lemmas & FLOW_TRIGGERS)
-    if not (weapon or parts or triggers or headline):
+    anaphor = bool(lemmas & _ANAPHORS)
+    if not (weapon or parts or triggers or headline or (anaphor and weapons_before)):
         return None
     route = find_route(doc, sentence)
     views = {m.entity.id: _place_features(doc, sentence, m, route) for m in places}
@@ -448,7 +475,6 @@ def _read(doc: Doc, sentence: Sentence, *, headline: bool, weapons_before: bool)
         common["negated"] = 1.0
     if any(c.dep_ == "neg" for t in tokens if lemma_of(t) in FLOW_TRIGGERS for c in t.children):
         common[NEGATED] = 1.0
-    anaphor = bool(lemmas & _ANAPHORS)
     if anaphor:
         common["anaphor"] = 1.0
     common[f"places={min(len(places), 5)}"] = 1.0
@@ -487,8 +513,12 @@ def candidates(doc: Doc, reading: _Reading) -> list[Candidate]:
             one_route = _one_route(doc, origin, destination)
             if not one_route:
                 features["separate_clauses"] = 1.0
-            rule = one_route and o["role"] == "origin" and d["role"] == "destination"
-            worded = one_route and o["cue"] == "origin" and d["cue"] == "destination" and "coordinated" not in features
+            leg = _leg(doc, origin, destination)
+            if leg is not None:
+                features[f"leg={leg}"] = 1.0
+            along = one_route and leg != "skipped"
+            rule = along and ((o["role"] == "origin" and d["role"] == "destination") or leg == "next")
+            worded = along and o["cue"] == "origin" and d["cue"] == "destination" and "coordinated" not in features
             if rule:
                 features["rule"] = 1.0
             if worded:
