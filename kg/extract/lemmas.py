@@ -1,10 +1,10 @@
 """spaCy's rule lemmatizer, run once per distinct word, part of speech and morphology instead of once per token.
 
 The stock component visits every token in Python (a Token object, a cache key, a string set):
-4-5 % of the parse's CPU time once its own cache is warm, a tenth from a cold start. A rule lemma is a function of the word, its part of speech and
-its morphology alone, so each distinct triple is lemmatised once per process, by the stock
-component's own rules and tables, and a document's lemmas are written back in one array call:
-the same lemmas, token for token.
+4-5 % of the parse's CPU time once its own cache is warm, a tenth from a cold start. A rule
+lemma is a function of the word, its part of speech and its morphology alone, so each distinct
+triple is lemmatised once per process, by the stock component's own rules and tables, and a
+document's lemmas are written back in one array call: the same lemmas, token for token.
 """
 
 from __future__ import annotations
