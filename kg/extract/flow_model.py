@@ -108,8 +108,7 @@ def train(examples: Sequence[Example], seed: int) -> Trained:
     for repeat in range(INNER_SEEDS):
         for c, threshold, score in _inner_scores(texts, seed, seed + repeat):
             scores[(c, threshold)] += score / INNER_SEEDS
-    best = max((score, c, threshold) for (c, threshold), score in scores.items())
-    score, c, threshold = best
+    score, c, threshold = max((score, c, threshold) for (c, threshold), score in scores.items())
     result = _fit(texts, c, seed)
     positives = sum(pair in flows for _, pairs, flows in texts for pair in pairs)
     total = sum(len(found) for found, _, _ in texts)

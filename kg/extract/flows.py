@@ -50,6 +50,8 @@ _SOURCE_NOUNS = words("flows", "source_nouns")
 #: "destined for Haiti", "bound for Mexico": a destination after "for".
 _BOUND = words("flows", "bound")
 _DESTINATIONS = words("flows", "destinations")
+#: Prepositions that mark either end of a route: a destination's, or "from".
+_ROUTE_ENDS = _DESTINATIONS | {"from"}
 _NEGATIONS = words("flows", "negations")
 #: "mailed them to Jamaica": words by which a sentence carries on with the guns of the one before.
 _ANAPHORS = words("flows", "anaphors")
@@ -112,7 +114,7 @@ def _role(word: str, prep: Token, triggers: list[Token], *, tracing: bool, acqui
     A place inside the phrase of another preposition takes that one's role ("to buyers in Lima")."""
     head = lemma_of(prep.head)
     outer = prep.head.head
-    if word in ("in", "at") and prep.head.dep_ == "pobj" and outer.lower_ in _DESTINATIONS | {"from"}:
+    if word in ("in", "at") and prep.head.dep_ == "pobj" and outer.lower_ in _ROUTE_ENDS:
         nested = _role(outer.lower_, outer, triggers, tracing=tracing, acquiring=acquiring)
         if nested is not None:
             return nested
@@ -231,7 +233,7 @@ def _leg(doc: Doc, origin: ResolvedMention, destination: ResolvedMention) -> str
     "skipped" when the origin is the first verb's and the destination the second's (A to C, which
     the text tells as two legs). None for any other pair."""
     first, second = _governed(doc, origin), _governed(doc, destination)
-    if first is None or second is None or first[0] not in _DESTINATIONS | {"from"}:
+    if first is None or second is None or first[0] not in _ROUTE_ENDS:
         return None
     carrier, onward = first[1].head, second[1].head
     if onward.dep_ != "conj" or onward.head.i != carrier.i or second[0] not in _DESTINATIONS:

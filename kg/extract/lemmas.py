@@ -9,7 +9,6 @@ document's lemmas are written back in one array call: the same lemmas, token for
 
 from __future__ import annotations
 
-import numpy
 from spacy.attrs import LEMMA, MORPH, ORTH, POS
 from spacy.language import Language
 from spacy.pipeline import Lemmatizer
@@ -39,7 +38,7 @@ class MemoLemmatizer:
             if found is None:
                 found = self._lemmas[key] = strings.add(self._lemmatizer.lemmatize(doc[i])[0])
             lemmas[i] = found
-        doc.from_array([LEMMA], numpy.asarray(lemmas, dtype=numpy.uint64))
+        doc.from_array([LEMMA], lemmas)  # `to_array`'s uint64 column, as `from_array` takes it
         return doc
 
 
