@@ -181,3 +181,25 @@ def test_a_route_told_in_legs_flows_leg_by_leg() -> None:
     found = _candidates("The pistols were driven from Dallas to Laredo and carried across the river into Mexico.")
     assert found[("Dallas", "Laredo")].rule and found[("Laredo", "Mexico")].rule
     assert found[("Dallas", "Mexico")].features["leg=skipped"] == 1.0 and not found[("Dallas", "Mexico")].rule
+
+
+def test_traced_back_to_gives_the_origin_like_traced_to() -> None:
+    found = _candidates("Most of the pistols seized in Honduras were traced back to Texas.")
+    back = found[("Texas", "Honduras")]
+    assert back.rule and back.features["o.role=origin"] == 1.0 and back.features["o.attach=trace"] == 1.0
+    assert not found[("Honduras", "Texas")].rule
+
+
+def test_a_negation_in_a_clause_below_the_movement_does_not_deny_it() -> None:
+    """A negation in "no background check" tells of the place, not of the smuggling; "were not smuggled" denies it."""
+    below = _candidates("Pistols bought in Arizona, where buyers face no background check, were smuggled into Sonora.")
+    assert "negated" not in below[("Arizona", "Sonora")].features and below[("Arizona", "Sonora")].rule
+    denied = _candidates("Rifles bought in Arizona were not smuggled into Sonora.")
+    assert "negated" in denied[("Arizona", "Sonora")].features and not denied[("Arizona", "Sonora")].rule
+
+
+def test_no_two_places_of_one_list_are_a_route() -> None:
+    text = "A taskforce on gun traffickers was set up between the Netherlands, Slovakia, Belgium, Spain and Austria."
+    found = _candidates(text)
+    assert found[("Austria", "Slovakia")].features["coordinated"] == 1.0
+    assert not decide(list(found.values()), lambda candidate: True)
