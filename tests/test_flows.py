@@ -203,3 +203,11 @@ def test_no_two_places_of_one_list_are_a_route() -> None:
     found = _candidates(text)
     assert found[("Austria", "Slovakia")].features["coordinated"] == 1.0
     assert not decide(list(found.values()), lambda candidate: True)
+
+
+def test_a_country_in_an_adjectival_origin_is_the_origin() -> None:
+    """The tokenizer splits "U.S.-sourced" into "U.S.", "-" and "sourced" (the pipeline's extra infix)."""
+    found = _candidates("Customs officers said the U.S.-sourced rifles were seized in Mexico.")
+    sourced = found[("United States", "Mexico")]
+    assert sourced.features["o.sourced=yes"] == 1.0 and sourced.features["d.cue=destination"] == 1.0
+    assert "o.sourced=yes" not in found[("Mexico", "United States")].features

@@ -44,8 +44,9 @@ PIPE_BATCH = 16
 #: Documents a worker process takes at a time: small, so that no worker idles long at the end of
 #: a batch while the other finishes, but enough for spaCy's batching.
 WORKER_BATCH = 4
-#: "U.S.-Mexican", "U.S.-Caribbean": split the hyphen after an abbreviation so "U.S." is a token.
-_EXTRA_INFIXES = (r"(?<=[A-Za-z]\.)-(?=[A-Z])",)
+#: "U.S.-Mexican", "U.S.-sourced": split the hyphen after an abbreviation so "U.S." is a token (a place
+#: mention, the origin of "U.S.-sourced" or "U.S.-made" guns).
+_EXTRA_INFIXES = (r"(?<=[A-Za-z]\.)-(?=[A-Za-z])",)
 
 logger = logging.getLogger(__name__)
 
