@@ -546,3 +546,33 @@ def test_a_street_the_parser_calls_a_facility_is_no_person_where_a_name_would_be
     doc.ents = [SpacySpan(doc, start, start + 2, label="FAC")]
     found = [doc[m.start : m.end].text for m in model_mentions(doc, set(), set()) if m.type == "Person"]
     assert found == people
+
+
+def test_initials_written_apart_name_the_same_country_and_office() -> None:
+    entities = entities_of("The U. S. Attorney's Office in Denver said the pistols were bought in the U. S. last year.")
+    assert find(entities, "U. S. Attorney's Office").type == "GovernmentBody"
+    assert find(entities, "U. S.").type == "Country"
+
+
+def test_a_unit_named_before_its_listed_department_ends_before_of_the() -> None:
+    found = typed("The Criminal Division of the Justice Department joined the case.")
+    assert found.get("Criminal Division") == "GovernmentBody"
+    assert found.get("Justice Department") == "GovernmentBody"
+
+
+def test_an_administration_named_after_its_leader_is_a_mention_of_the_leader() -> None:
+    found = typed("Senator Menendez will again block the Trump Administration from weakening export rules.")
+    assert found.get("Trump") == "Person"
+    assert "Trump Administration" not in found
+    assert typed("The Drug Enforcement Administration joined the inquiry.").get("Drug Enforcement Administration")
+
+
+def test_a_titled_name_before_a_possessive_and_is_a_person_not_a_shop() -> None:
+    found = typed("Under President Trump's and Attorney General Bondi's leadership, ATF stopped the shipments.")
+    assert found.get("Trump") == "Person"
+
+
+def test_a_cartridge_after_a_calibre_is_a_weapon_type_and_a_filing_is_no_entity() -> None:
+    found = typed("The cache included a Bersa 380 ACP and a Hatfield 12-gauge shotgun.")
+    assert found.get("380 ACP") == "WeaponType"
+    assert "Electronic Export Information" not in typed("He failed to file Electronic Export Information for it.")

@@ -20,7 +20,15 @@ from kg.extract.base import ResolvedMention
 from kg.extract.context import doc_text
 from kg.extract.gazetteer import SPAN_KEY, Entry, Gazetteer, fold
 from kg.extract.lexicon import words
-from kg.extract.mentions import RESIDENT_NOUNS, Mention, model_mentions, strip_the, surface_key, weapon_mentions
+from kg.extract.mentions import (
+    RESIDENT_NOUNS,
+    Mention,
+    model_mentions,
+    person_title,
+    strip_the,
+    surface_key,
+    weapon_mentions,
+)
 from kg.extract.multiclass import NONE
 from kg.extract.readings import TYPE_RANK, gazetteer_mentions
 from kg.extract.rules import (
@@ -389,12 +397,15 @@ def _paren_acronyms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 def _stray_name(doc: Doc, entity: Entity) -> bool:
     """A lone capitalised word the model calls ORG, known nowhere ("Smith", "Cabela"), is more often
     a surname, a shop or a heading than an organisation; an acronym or a listed name is kept. A lone
-    "name's" that owns nothing ("at Cabela's and", "Sportsman's Warehouse") is a shop, not a person."""
+    "name's" that owns nothing ("at Cabela's and", "Sportsman's Warehouse") is a shop, not a person,
+    unless a title stands before it ("under President Trump's and ...")."""
     if entity.entry is not None or any(len(m.text.split()) > 1 for m in entity.mentions):
         return False
     if entity.type == "Organization":
         return not any(_ACRONYM.match(m.text) for m in entity.mentions)
-    return entity.type == "Person" and all(_shop_possessive(doc, m.end) for m in entity.mentions)
+    return entity.type == "Person" and all(
+        _shop_possessive(doc, m.end) and not (m.start > 0 and person_title(doc[m.start - 1])) for m in entity.mentions
+    )
 
 
 def _shop_possessive(doc: Doc, end: int) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ TYPED_FILES = {
     "weapons.jsonl": "WeaponType",
 }
 PLACE_FILE = "places.jsonl.gz"
+#: The dot between two single-letter initials ("U.S.", "U.S.A."), which some texts write with a space.
+_INITIALS = re.compile(r"(?<=\b[A-Z])\.(?=[A-Z]\.)")
 
 
 @dataclass(frozen=True)
@@ -158,9 +161,11 @@ def fold(text: str) -> str:
 
 
 def _variants(name: str, plural: bool, curated: bool = False) -> set[str]:
-    """Spellings the matcher should also accept: folded accents, curly apostrophes, plurals, and for
-    the curated lists hyphens as spaces ("Beltrán-Leyva" is often written "Beltrán Leyva")."""
+    """Spellings the matcher should also accept: folded accents, curly apostrophes, plurals, initials
+    written apart ("U. S. Attorney" for "U.S. Attorney"), and for the curated lists hyphens as spaces
+    ("Beltrán-Leyva" is often written "Beltrán Leyva")."""
     out = {name, fold(name) or name}
+    out |= {_INITIALS.sub(". ", v) for v in out if _INITIALS.search(v)}
     if curated and "-" in name and not any(ch.isdigit() for ch in name):
         out |= {v.replace("-", " ") for v in out}
     out |= {v.replace("'", "\u2019") for v in out if "'" in v}

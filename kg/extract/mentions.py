@@ -42,6 +42,10 @@ from kg.iris import normalise_key
 MISLABELLED_PEOPLE = frozenset({"FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "NORP"})
 #: "12-gauge", ".50 caliber", "9mm": after a number, the words that give a weapon's calibre.
 CALIBRE_WORDS = words("entity_rules", "calibre_words")
+#: ".380 ACP", "9mm Luger": after a calibre, the words that name a cartridge (and so a weapon type).
+CARTRIDGE_WORDS = words("entity_rules", "cartridge_words")
+#: "the Trump Administration": after a leader's name, the words for the government they lead.
+ADMINISTRATION_WORDS = words("entity_rules", "administration_words")
 #: The nouns a weapon type ends in ("rifle", "shotgun").
 WEAPON_NOUNS = words("relations", "weapon_nouns")
 #: A model designation: capitals, then a digit ("GC3", "M240", "RF-15", "SIGM400", "M&P15").
@@ -107,6 +111,11 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
             continue
         span = _trim(doc, ent, taken)
         if span is None or not_an_entity(doc, span):
+            continue
+        leader = _administration_leader(span)
+        if leader is not None:
+            out.append(Mention(leader.start, leader.end, "Person", surface_key("Person", leader.text), cued=True))
+            used.update(range(span.start, span.end))
             continue
         kind = _model_type(doc, span, ent.label_)
         if kind == "Organization" and _bought_at(doc, span):
@@ -213,7 +222,8 @@ def _named_area(doc: Doc, ent: SpacySpan, taken: set[int]) -> SpacySpan | None:
 
 
 def _trim(doc: Doc, ent: SpacySpan, taken: set[int], person: bool = False) -> SpacySpan | None:
-    """The part of `ent` outside gazetteer hits and titles, without possessives and quotes."""
+    """The part of `ent` outside gazetteer hits and titles, without possessives and quotes, nor the
+    "of the" left before a listed body ("the Criminal Division of the Justice Department")."""
     start, end = ent.start, ent.end
     person = person or ent.label_ == "PERSON"
     while start < end and (start in taken or doc[start].is_punct or _skippable_start(doc[start], person)):
@@ -221,7 +231,7 @@ def _trim(doc: Doc, ent: SpacySpan, taken: set[int], person: bool = False) -> Sp
     # A name ends where a parenthesis opens ("Spanish National Police (Policía Nacional") or a sentence ends.
     end = next((i for i in range(start + 1, end) if doc[i].text == "(" or doc[i].is_sent_start), end)
     while end > start and (
-        (end - 1) in taken or doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s", "of", "for", "and")
+        (end - 1) in taken or doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s", "of", "for", "and", "the")
     ):
         end -= 1
     if start >= end or any(i in taken for i in range(start, end)):
@@ -232,10 +242,10 @@ def _trim(doc: Doc, ent: SpacySpan, taken: set[int], person: bool = False) -> Sp
 
 
 def _skippable_start(token: Token, person: bool) -> bool:
-    return token.lower_ in ("the", "a", "an", "'s", "’s") or (person and _title(token))
+    return token.lower_ in ("the", "a", "an", "'s", "’s") or (person and person_title(token))
 
 
-def _title(token: Token) -> bool:
+def person_title(token: Token) -> bool:
     """A title before a person's name, also in the plural ("Senators Patrick Leahy and ...")."""
     word = token.lower_.rstrip(".")
     return word in PERSON_TITLES or (word.endswith("s") and word[:-1] in PERSON_TITLES)
@@ -276,6 +286,18 @@ def _non_entity_head(span: SpacySpan) -> bool:
         tokens.pop()
     first_preposition = next((k for k in range(1, len(tokens)) if tokens[k].pos_ == "ADP"), len(tokens))
     return any(t.lower_.rstrip("s") in NON_ENTITY_HEADS for t in (tokens[-1], tokens[first_preposition - 1]))
+
+
+def _administration_leader(span: SpacySpan) -> SpacySpan | None:
+    """ "the Trump Administration", "the Biden administration's": a government named after its leader
+    is a mention of the leader, not a body; one proper noun before "Administration" that is no body's
+    word or demonym ("the Drug Enforcement Administration" has two words and is a body)."""
+    if len(span) != 2 or span[-1].lower_ not in ADMINISTRATION_WORDS:
+        return None
+    name = span[0]
+    if name.pos_ != "PROPN" or not name.is_alpha or name.text.isupper() or not name.text[:1].isupper():
+        return None
+    return None if name.lower_ in ORG_HINT_WORDS or name.lower_ in DEMONYMS else span[:1]
 
 
 def _model_type(doc: Doc, span: SpacySpan, label: str) -> str | None:
@@ -364,7 +386,7 @@ def _widen(doc: Doc, span: SpacySpan, used: set[int]) -> SpacySpan:
 
 
 def _name_token(token: Token) -> bool:
-    if _title(token) or token.lower_ in ORG_HINT_WORDS:
+    if person_title(token) or token.lower_ in ORG_HINT_WORDS:
         return False
     return (token.pos_ == "PROPN" and token.text[:1].isupper() and token.is_alpha) or (
         token.lower_ in NAME_PARTICLES and token.text.islower()
@@ -513,10 +535,12 @@ def weapon_mentions(doc: Doc, known: list[Mention]) -> list[Mention]:
 
 
 def _calibre_phrase(doc: Doc, i: int) -> int | None:
-    """The end of ".50 caliber sniper rifles" starting at token `i`, if it is one."""
+    """The end of ".50 caliber sniper rifles" or ".380 ACP" starting at token `i`, if it is one."""
     token = doc[i]
     if _NUMBER.match(token.text):
         j = i + 1 + (i + 1 < len(doc) and doc[i + 1].text == "-")
+        if j < len(doc) and doc[j].lower_ in CARTRIDGE_WORDS and doc[j].text[:1].isupper():
+            return _weapon_noun_end(doc, j + 1, 1) or j + 1  # "a Bersa 380 ACP", ".45 ACP pistols"
         if j >= len(doc) or doc[j].lower_ not in CALIBRE_WORDS:
             return None
         j += 1
