@@ -47,6 +47,28 @@ def test_a_title_that_names_no_body_gives_nothing() -> None:
     assert view.triples("affiliatedWith") == set()
 
 
+def test_a_title_implies_the_body_the_text_names_elsewhere() -> None:
+    view = run(
+        "Attorney General Maria Lopez announced the charges on Monday. The Justice Department said the case was closed."
+    )
+    assert view.triples("affiliatedWith") == {("Maria Lopez", "Justice Department")}
+
+
+def test_a_title_implies_no_body_the_text_does_not_name() -> None:
+    view = run("Attorney General Maria Lopez announced the charges on Monday in Houston.")
+    assert view.triples("affiliatedWith") == set()
+
+
+def test_a_foreign_title_does_not_imply_the_american_body() -> None:
+    view = run("The Justice Department filed the case. Mexican Attorney General Juan Perez welcomed it.")
+    assert ("Juan Perez", "Justice Department") not in view.triples("affiliatedWith")
+
+
+def test_persons_listed_under_one_title_share_the_implied_body() -> None:
+    view = run("Senators Laura Chen (D-VT) and Mark Ruiz (R-ME) wrote the bill. The Senate passed it in May.")
+    assert {("Laura Chen", "U.S. Senate"), ("Mark Ruiz", "U.S. Senate")} <= view.triples("affiliatedWith")
+
+
 def test_city_state_country_appositions_are_located_one_step_at_a_time() -> None:
     view = run("Police arrested Ana Soto in El Paso, Texas, and Luis Vega in Monterrey, Nuevo Leon, Mexico.")
     assert view.triples("locatedIn") == {

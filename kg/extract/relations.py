@@ -1,6 +1,7 @@
 """Relations between named entities, each stated by one sentence.
 
-Only what the sentence says counts: titles and appositions for `affiliatedWith`,
+Only what the text says counts: titles and appositions for `affiliatedWith` (also a title
+that implies a body the text names, "Attorney General X" and "the Justice Department"),
 "City, State" appositions and "X-based" for `locatedIn`, a maker written next to a
 weapon for `manufactures`. World knowledge (a gazetteer saying Tucson is in Arizona)
 is deliberately not used. These hand rules' readings are one feature of the trained
@@ -30,7 +31,7 @@ from kg.extract.flows import extract_flows
 from kg.extract.lexicon import lexicon, words
 from kg.extract.relation_model import candidates, relations, weapon_mentions
 from kg.extract.relation_model import classifier as relation_classifier
-from kg.iris import entity_iri
+from kg.iris import entity_iri, normalise_key
 from kg.records import DocumentInfo, EntityRecord, RelationRecord, Span
 
 #: Words that make a noun phrase a title or role ("ATF Special Agent", "gang leader").
@@ -43,6 +44,14 @@ WEAPON_NOUNS = words("relations", "weapon_nouns")
 _MAKER_PASSIVE = words("relations", "made_verbs")
 _BASED_WORDS = frozenset(lexicon("relations")["cues"]["base"])
 _BASED_TYPES = BODY_TYPES | {"Gunmaker"}
+_IMPLIED = {
+    tuple(title.split()): frozenset(normalise_key(name) for name in names)
+    for title, names in lexicon("relations")["implied_bodies"].items()
+    if not title.startswith("_")
+}
+_NOT_IMPLIED_AFTER = words("relations", "implied_not_after")
+#: What may stand between two persons of a list that share one title ("Senators A (D-VT) and B").
+_SHARED_TITLE = re.compile(r"\s*(\([^()]{1,12}\))?,?\s*and\s*")
 
 
 def _relation(subject: str, predicate: str, obj: str, confidence: float, sentence: Sentence) -> RelationRecord:
@@ -118,6 +127,75 @@ def affiliations(doc: Doc, sentence: Sentence) -> list[RelationRecord]:
             body = sentence.by_token.get(offset)
             if body is not None and body.entity.type in BODY_TYPES and body.token_start == offset:
                 found.append(_relation(person.entity.id, "affiliatedWith", body.entity.id, 0.7, sentence))
+    return found
+
+
+def _title_before(doc: Doc, sentence: Sentence, person: ResolvedMention) -> tuple[list[str], bool]:
+    """The lemmas of the title run right before a person ("Deputy Attorney General"), and whether a
+    foreign place stands in it ("Mexican Attorney General", "Mexico's Attorney General")."""
+    lemmas: list[str] = []
+    foreign = False
+    index = person.token_start - 1
+    while index >= sentence.span.start and len(lemmas) < _MAX_CHAIN:
+        mention = sentence.by_token.get(index)
+        token = doc[index]
+        if mention is not None:
+            if mention.entity.type == "Person":
+                break
+            tokens = list(doc[mention.token_start : mention.token_end])
+            foreign |= mention.entity.type in PLACE_TYPES and normalise_key(mention.entity.label) != "united-states"
+            foreign |= any(_foreign_demonym(t) for t in tokens)
+            lemmas[:0] = [t.lower_ for t in tokens]
+            index = mention.token_start - 1
+            continue
+        if token.pos_ not in ("PROPN", "NOUN", "ADJ") and token.lower_ not in _CHAIN_WORDS:
+            break
+        foreign |= _foreign_demonym(token)
+        lemmas.insert(0, token.lemma_.lower())
+        index -= 1
+    return lemmas, foreign
+
+
+def _foreign_demonym(token: Token) -> bool:
+    return token.ent_type_ == "NORP" and token.lower_ not in ("american", "federal")
+
+
+def _implied_names(lemmas: list[str]) -> frozenset[str]:
+    """The names of the body a title run implies (`implied_bodies`), none after "assistant"."""
+    names: set[str] = set()
+    for title, bodies in _IMPLIED.items():
+        for start in range(len(lemmas) - len(title) + 1):
+            if tuple(lemmas[start : start + len(title)]) == title and not (
+                start and lemmas[start - 1] in _NOT_IMPLIED_AFTER
+            ):
+                names |= bodies
+    return frozenset(names)
+
+
+def implied_affiliations(doc: Doc, mentions: list[ResolvedMention]) -> list[RelationRecord]:
+    """Person -> the body their title implies ("Attorney General X" -> the Justice Department) when
+    the text names that body anywhere; persons listed after a titled one share the title
+    ("Senators A and B"). The body may be named in another sentence, so these bypass the pair model."""
+    bodies: dict[str, str] = {}
+    for mention in mentions:
+        if mention.entity.type in BODY_TYPES:
+            for name in (mention.text, mention.entity.label, *mention.entity.attributes.get("aliases", [])):
+                bodies.setdefault(normalise_key(name), mention.entity.id)
+    if not bodies:
+        return []
+    text = doc_text(doc)
+    found = []
+    for sentence in sentences(doc, mentions):
+        names: frozenset[str] = frozenset()
+        previous: ResolvedMention | None = None
+        for person in sentence.of_types(["Person"]):
+            lemmas, foreign = _title_before(doc, sentence, person)
+            listed = previous is not None and _SHARED_TITLE.fullmatch(text[previous.end_char : person.start_char])
+            if lemmas or not listed:
+                names = frozenset() if foreign else _implied_names(lemmas)
+            implied = {bodies[name] for name in names if name in bodies}
+            found.extend(_relation(person.entity.id, "affiliatedWith", body, 0.7, sentence) for body in sorted(implied))
+            previous = person
     return found
 
 
@@ -322,7 +400,7 @@ def extract_relations(
     relation model decides them over the sentence's mention pairs."""
     weapons, rules = rule_relations(doc, mentions)
     found = candidates(doc, [*mentions, *weapon_mentions(doc, weapons)], rules)
-    stated = relations(found, relation_classifier())
+    stated = _dedupe([*relations(found, relation_classifier()), *implied_affiliations(doc, mentions)])
     used = {r.subject for r in stated} | {r.object for r in stated}
     flow_entities, flow_relations = extract_flows(doc, mentions, info, classifier())
     return [w for w in weapons if w.id in used] + flow_entities, stated + flow_relations
