@@ -560,13 +560,6 @@ def test_a_unit_named_before_its_listed_department_ends_before_of_the() -> None:
     assert found.get("Justice Department") == "GovernmentBody"
 
 
-def test_an_administration_named_after_its_leader_is_a_mention_of_the_leader() -> None:
-    found = typed("Senator Menendez will again block the Trump Administration from weakening export rules.")
-    assert found.get("Trump") == "Person"
-    assert "Trump Administration" not in found
-    assert typed("The Drug Enforcement Administration joined the inquiry.").get("Drug Enforcement Administration")
-
-
 def test_a_titled_name_before_a_possessive_and_is_a_person_not_a_shop() -> None:
     found = typed("Under President Trump's and Attorney General Bondi's leadership, ATF stopped the shipments.")
     assert found.get("Trump") == "Person"

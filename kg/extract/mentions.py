@@ -44,8 +44,6 @@ MISLABELLED_PEOPLE = frozenset({"FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW",
 CALIBRE_WORDS = words("entity_rules", "calibre_words")
 #: ".380 ACP", "9mm Luger": after a calibre, the words that name a cartridge (and so a weapon type).
 CARTRIDGE_WORDS = words("entity_rules", "cartridge_words")
-#: "the Trump Administration": after a leader's name, the words for the government they lead.
-ADMINISTRATION_WORDS = words("entity_rules", "administration_words")
 #: The nouns a weapon type ends in ("rifle", "shotgun").
 WEAPON_NOUNS = words("relations", "weapon_nouns")
 #: A model designation: capitals, then a digit ("GC3", "M240", "RF-15", "SIGM400", "M&P15").
@@ -111,11 +109,6 @@ def model_mentions(doc: Doc, taken: set[int], places: set[int]) -> list[Mention]
             continue
         span = _trim(doc, ent, taken)
         if span is None or not_an_entity(doc, span):
-            continue
-        leader = _administration_leader(span)
-        if leader is not None:
-            out.append(Mention(leader.start, leader.end, "Person", surface_key("Person", leader.text), cued=True))
-            used.update(range(span.start, span.end))
             continue
         kind = _model_type(doc, span, ent.label_)
         if kind == "Organization" and _bought_at(doc, span):
@@ -286,18 +279,6 @@ def _non_entity_head(span: SpacySpan) -> bool:
         tokens.pop()
     first_preposition = next((k for k in range(1, len(tokens)) if tokens[k].pos_ == "ADP"), len(tokens))
     return any(t.lower_.rstrip("s") in NON_ENTITY_HEADS for t in (tokens[-1], tokens[first_preposition - 1]))
-
-
-def _administration_leader(span: SpacySpan) -> SpacySpan | None:
-    """ "the Trump Administration", "the Biden administration's": a government named after its leader
-    is a mention of the leader, not a body; one proper noun before "Administration" that is no body's
-    word or demonym ("the Drug Enforcement Administration" has two words and is a body)."""
-    if len(span) != 2 or span[-1].lower_ not in ADMINISTRATION_WORDS:
-        return None
-    name = span[0]
-    if name.pos_ != "PROPN" or not name.is_alpha or name.text.isupper() or not name.text[:1].isupper():
-        return None
-    return None if name.lower_ in ORG_HINT_WORDS or name.lower_ in DEMONYMS else span[:1]
 
 
 def _model_type(doc: Doc, span: SpacySpan, label: str) -> str | None:
