@@ -50,6 +50,9 @@ _IMPLIED = {
     if not title.startswith("_")
 }
 _NOT_IMPLIED_AFTER = words("relations", "implied_not_after")
+#: The place keys and demonyms of the country whose bodies `_IMPLIED` names: any other is foreign.
+_HOME_PLACES = frozenset(lexicon("relations")["implied_home"]["places"])
+_HOME_DEMONYMS = frozenset(lexicon("relations")["implied_home"]["demonyms"])
 #: What may stand between two persons of a list that share one title ("Senators A (D-VT) and B").
 _SHARED_TITLE = re.compile(r"\s*(\([^()]{1,12}\))?,?\s*and\s*")
 
@@ -143,7 +146,7 @@ def _title_before(doc: Doc, sentence: Sentence, person: ResolvedMention) -> tupl
             if mention.entity.type == "Person":
                 break
             tokens = list(doc[mention.token_start : mention.token_end])
-            foreign |= mention.entity.type in PLACE_TYPES and normalise_key(mention.entity.label) != "united-states"
+            foreign |= mention.entity.type in PLACE_TYPES and normalise_key(mention.entity.label) not in _HOME_PLACES
             foreign |= any(_foreign_demonym(t) for t in tokens)
             lemmas[:0] = [t.lower_ for t in tokens]
             index = mention.token_start - 1
@@ -157,7 +160,7 @@ def _title_before(doc: Doc, sentence: Sentence, person: ResolvedMention) -> tupl
 
 
 def _foreign_demonym(token: Token) -> bool:
-    return token.ent_type_ == "NORP" and token.lower_ not in ("american", "federal")
+    return token.ent_type_ == "NORP" and token.lower_ not in _HOME_DEMONYMS
 
 
 def _implied_names(lemmas: list[str]) -> frozenset[str]:
